@@ -1,0 +1,10 @@
+/** Entry point of the `stepwright` command. Returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command] = argv;
+  if (command === 'server') {
+    process.stdout.write('stepwright server: not yet (the server issue builds it)\n');
+    return 0;
+  }
+  process.stderr.write(`usage: stepwright <validate|run|server> ...\n`);
+  return command === undefined ? 0 : 2;
+}
