@@ -1,0 +1,45 @@
+import type { Json } from '../language/json.js';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+/**
+ * One event of an execution's history, shaped as GetExecutionHistory returns it: `type`, `id`,
+ * `previousEventId`, `timestamp`, and one `<kind>EventDetails` object (e.g. `stateEnteredEventDetails`)
+ * whose `input`/`output` are JSON texts, as AWS sends them.
+ */
+export interface HistoryEvent {
+  readonly timestamp: Date;
+  readonly type: string;
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly [details: `${string}EventDetails`]: { readonly [key: string]: unknown } | undefined;
+}
+
+/** A request to run a Task's resource (Lambda, callback, activity, nested execution …). */
+export interface TaskRequest {
+  readonly resource: string;
+  /** The effective parameters (Parameters / Arguments evaluated), i.e. what AWS shows in TaskScheduled. */
+  readonly parameters: Json;
+  readonly timeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
+  /** Set for `.waitForTaskToken` resources. */
+  readonly taskToken?: string;
+  readonly executionArn: string;
+  readonly stateName: string;
+}
+
+export type TaskResult =
+  | { readonly ok: true; readonly output: Json }
+  | { readonly ok: false; readonly error: string; readonly cause: string };
+
+/** Serves Task states. Integrations (functions, callbacks, activities …) plug in here. */
+export interface TaskResources {
+  invoke(request: TaskRequest): Promise<TaskResult>;
+}
+
+/** Time as the engine's caller sees it: the system clock in production, a virtual one in tests. */
+export interface Clock {
+  now(): number;
+  /** Resolves when `now()` has reached `epochMs`. A virtual clock jumps there at once. */
+  sleepUntil(epochMs: number): Promise<void>;
+}
