@@ -1,0 +1,40 @@
+/**
+ * What each `requires` value of a conformance case needs, and whether Stepwright has it yet.
+ * This is the one place to flip when an integration lands: set `ready: true` (and give the runner
+ * what it needs to serve it).
+ */
+export interface Requirement {
+  readonly ready: boolean;
+  /** Who builds it, e.g. 'functions issue #6'; shown when a case is skipped. */
+  readonly builtBy: string;
+}
+
+export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
+  lambda: { ready: false, builtBy: 'functions issue #6' },
+  callback: { ready: false, builtBy: 'server issue #8' },
+  activity: { ready: false, builtBy: 'server issue #8' },
+  'nested-execution': { ready: false, builtBy: 'server issue #8' },
+  'mock-config': { ready: false, builtBy: 'not planned yet' },
+  'distributed-map': { ready: false, builtBy: 'not planned yet' },
+  credentials: { ready: false, builtBy: 'not planned yet' },
+  sqs: { ready: false, builtBy: 'not planned yet' },
+  sns: { ready: false, builtBy: 'not planned yet' },
+  dynamodb: { ready: false, builtBy: 'not planned yet' },
+  s3: { ready: false, builtBy: 'not planned yet' },
+  events: { ready: false, builtBy: 'not planned yet' },
+  'unknown-service': { ready: false, builtBy: 'not planned yet' },
+};
+
+/** `aws-sdk:<service>` integrations, whatever the service. */
+const AWS_SDK: Requirement = { ready: false, builtBy: 'not planned yet' };
+
+export function requirementOf(name: string): Requirement {
+  if (Object.prototype.hasOwnProperty.call(REQUIREMENTS, name)) return REQUIREMENTS[name];
+  if (name.startsWith('aws-sdk:')) return AWS_SDK;
+  return { ready: false, builtBy: 'unknown requirement' };
+}
+
+/** The requirements of a case that are not built yet (empty = the case can run). */
+export function missingRequirements(requires: readonly string[]): { name: string; builtBy: string }[] {
+  return requires.filter((r) => !requirementOf(r).ready).map((r) => ({ name: r, builtBy: requirementOf(r).builtBy }));
+}

@@ -1,0 +1,136 @@
+/**
+ * Runs one conformance case in-process on the engine and compares it with the recording.
+ * The engine is passed in (not imported) so the runner can be tested without it.
+ */
+import type { Json } from '../../src/language/json.js';
+import type { Clock, HistoryEvent } from '../../src/engine/types.js';
+import { compareResult, type Difference, type RecordedEvent } from './compare.js';
+import { planCase, type ConformanceCase } from './cases.js';
+
+export interface EngineResult {
+  readonly status: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly events: readonly HistoryEvent[];
+}
+
+export interface EngineOptions {
+  input?: Json;
+  inputText?: string;
+  clock?: Clock;
+  random?: () => number;
+  uuid?: () => string;
+}
+
+/** The shape of `runExecution` from src/engine. */
+export type RunExecution = (definition: unknown, options: EngineOptions) => Promise<EngineResult>;
+
+export interface Engine {
+  readonly runExecution: RunExecution;
+  readonly virtualClock: (startMs?: number) => Clock;
+}
+
+export type CaseOutcome =
+  | { readonly id: string; readonly category: string; readonly status: 'skipped'; readonly reason: string }
+  | {
+      readonly id: string;
+      readonly category: string;
+      readonly status: 'passed' | 'failed';
+      readonly differences: readonly Difference[];
+      /** null when no history was compared. */
+      readonly exactEventOrder: boolean | null;
+      readonly ms: number;
+      /** Set when the engine threw, rejected or ran past the time limit. */
+      readonly crash?: string;
+    };
+
+export const DEFAULT_CASE_TIME_LIMIT_MS = 10_000;
+
+/** A small seeded generator (mulberry32) so that runs are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Version-4-shaped uuids from a seeded generator. */
+export function seededUuid(seed: number): () => string {
+  const rnd = seededRandom(seed);
+  const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
+  return () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rnd() * 4)]}${hex(3)}-${hex(12)}`;
+}
+
+// The recordings start in 2023-2025; any fixed instant keeps runs reproducible.
+const VIRTUAL_START_MS = Date.UTC(2024, 0, 1);
+
+export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = DEFAULT_CASE_TIME_LIMIT_MS): Promise<CaseOutcome> {
+  const plan = planCase(c);
+  if (!plan.run) return { id: c.id, category: c.category, status: 'skipped', reason: plan.reason };
+  const started = performance.now();
+  const options: EngineOptions = {
+    clock: engine.virtualClock(VIRTUAL_START_MS),
+    random: seededRandom(1),
+    uuid: seededUuid(2),
+    ...(c.inputText !== undefined ? { inputText: c.inputText } : { input: c.input }),
+  };
+  let result: EngineResult;
+  try {
+    result = await withTimeLimit(Promise.resolve().then(() => engine.runExecution(c.definition, options)), timeLimitMs);
+  } catch (e) {
+    const crash = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return {
+      id: c.id,
+      category: c.category,
+      status: 'failed',
+      differences: [{ path: '', expected: c.expected.status, actual: crash, note: 'the engine did not return a result' }],
+      exactEventOrder: null,
+      ms: performance.now() - started,
+      crash,
+    };
+  }
+  const comparison = compareResult(
+    c.expected,
+    { ...result, events: result.events as unknown as RecordedEvent[] },
+    { events: c.kind !== 'express-sync' },
+  );
+  return {
+    id: c.id,
+    category: c.category,
+    status: comparison.differences.length === 0 ? 'passed' : 'failed',
+    differences: comparison.differences,
+    exactEventOrder: comparison.exactEventOrder,
+    ms: performance.now() - started,
+  };
+}
+
+/**
+ * Rejects when `promise` has not settled within `ms`. This stops a case that waits forever; a case
+ * that spins synchronously cannot be interrupted in-process (the engine yields between states).
+ */
+export function withTimeLimit<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`time limit of ${ms} ms exceeded`)), ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+export async function runCases(
+  cases: readonly ConformanceCase[],
+  engine: Engine,
+  options: { timeLimitMs?: number; onOutcome?: (o: CaseOutcome) => void } = {},
+): Promise<CaseOutcome[]> {
+  const outcomes: CaseOutcome[] = [];
+  for (const c of cases) {
+    const o = await runCase(c, engine, options.timeLimitMs);
+    options.onOutcome?.(o);
+    outcomes.push(o);
+  }
+  return outcomes;
+}
