@@ -1,0 +1,2 @@
+export { PathSyntaxError } from './path-syntax-error.js';
+export { compilePath, selectPath, type CompiledPath } from './path.js';
