@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntrinsicSyntaxError, isIntrinsicCall, parseIntrinsic } from '../../../src/language/intrinsics/parser.js';
+import { IntrinsicSyntaxError, isIntrinsicCall, parseIntrinsic } from '../../../src/language/intrinsics/index.js';
 
 describe('isIntrinsicCall', () => {
   it('recognises a value starting with "States." as an intrinsic call', () => {
