@@ -158,14 +158,14 @@ describe('compileChoiceRule And / Or / Not', () => {
   });
 
   it('nests to any depth', () => {
-    const rule = { Or: [{ And: [positive, { Not: even }] }, { Variable: '$.n', NumericEquals: 0 }] };
+    const rule: JsonObject = { Or: [{ And: [positive, { Not: even }] }, { Variable: '$.n', NumericEquals: 0 }] };
     expect(test(rule, { n: 3, even: false })).toBe(true);
     expect(test(rule, { n: 4, even: true })).toBe(false);
     expect(test(rule, { n: 0, even: true })).toBe(true);
   });
 
   it('stops at the first deciding rule, so a later missing Variable does not fail (scenarios map_state_break_condition)', () => {
-    const rule = { And: [{ Variable: '$', IsNumeric: true }, { Variable: '$.missing', NumericEquals: 3 }] };
+    const rule: JsonObject = { And: [{ Variable: '$', IsNumeric: true }, { Variable: '$.missing', NumericEquals: 3 }] };
     expect(compileChoiceRule(rule).test(scope('Hello'))).toBe(false);
     expect(test({ Or: [positive, { Variable: '$.missing', IsNull: true }] }, { n: 1 })).toBe(true);
   });
