@@ -51,6 +51,11 @@ export type RelationalOperator =
   | 'contains';
 
 export type FilterOperand =
-  | { readonly kind: 'path'; readonly relative: boolean; readonly tokens: readonly PathToken[]; readonly definite: boolean }
+  | {
+      readonly kind: 'path';
+      readonly relative: boolean;
+      readonly tokens: readonly PathToken[];
+      readonly definite: boolean;
+    }
   | { readonly kind: 'literal'; readonly value: Json }
   | { readonly kind: 'regex'; readonly pattern: RegExp };

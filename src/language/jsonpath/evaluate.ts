@@ -47,7 +47,9 @@ function compileDefinite(tokens: readonly PathToken[]): DocumentSelector {
         if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return notAnObject(tokens, i, cur);
         const name = names[i];
         if (!hasOwn.call(cur, name)) {
-          return i === last ? noResult : new PathMiss(`Missing property in path ${bracketPath(tokens.slice(0, i + 1))}`);
+          return i === last
+            ? noResult
+            : new PathMiss(`Missing property in path ${bracketPath(tokens.slice(0, i + 1))}`);
         }
         cur = cur[name];
       }
@@ -65,7 +67,9 @@ function compileDefinite(tokens: readonly PathToken[]): DocumentSelector {
         if (token.names.length > 1) return mergeProperties(cur, token.names);
         const name = token.names[0];
         if (!hasOwn.call(cur, name)) {
-          return i === last ? noResult : new PathMiss(`Missing property in path ${bracketPath(tokens.slice(0, i + 1))}`);
+          return i === last
+            ? noResult
+            : new PathMiss(`Missing property in path ${bracketPath(tokens.slice(0, i + 1))}`);
         }
         cur = cur[name];
       } else if (token.kind === 'index') {

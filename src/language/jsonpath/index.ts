@@ -1,2 +1,10 @@
 export { PathSyntaxError } from './path-syntax-error.js';
 export { compilePath, selectPath, type CompiledPath } from './path.js';
+export {
+  applyResultPath,
+  compileReferencePath,
+  REFERENCE_PATH_CONFLICT,
+  type CompiledReferencePath,
+  type ReferenceStep,
+} from './reference-path.js';
+export { compileTemplate, selectFieldPath, type CompiledTemplate } from './template.js';

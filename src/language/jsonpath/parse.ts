@@ -343,7 +343,9 @@ function readJsonLiteral(reader: Reader): Json {
     }
   }
   const raw = reader.text.slice(start, reader.pos);
-  const normalised = raw.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, body: string) => JSON.stringify(body.replace(/\\'/g, "'")));
+  const normalised = raw.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, body: string) =>
+    JSON.stringify(body.replace(/\\'/g, "'")),
+  );
   try {
     return JSON.parse(normalised) as Json;
   } catch {
