@@ -1,26 +1,38 @@
 import type { Invocation } from './invocation.js';
 
+/** AWS's MathAdd works on Java ints: operands outside this range are refused (AWS guide, Input validation). */
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
 /**
  * States.MathAdd(a, b). Operands are rounded half up to integers first, as AWS does
- * (test_math_add__1: 1.49 + 1.5 → 1 + 2 = 3; __17: -0.5 + 0 → 0).
+ * (test_math_add__1: 1.49 + 1.5 → 1 + 2 = 3; __17: -0.5 + 0 → 0), and must fit a Java int.
  */
 export function mathAdd(call: Invocation): number {
-  return call.integer(0) + call.integer(1) + 0;
+  const a = call.integer(0);
+  const b = call.integer(1);
+  for (const [i, v] of [a, b].entries()) {
+    if (v < INT_MIN || v > INT_MAX) {
+      throw call.fail(`argument ${i + 1} (${v}) is outside the integer range ${INT_MIN} to ${INT_MAX}`);
+    }
+  }
+  return a + b + 0;
 }
 
 /**
- * States.MathRandom(start, end[, seed]): an integer from start to end inclusive. Without a seed it
- * draws from scope.random() (injected, so runs replay). With a seed the same seed always gives the
- * same number, as AWS promises; AWS runs on Java, so we draw from java.util.Random(seed).
+ * States.MathRandom(start, end[, seed]): an integer from start (inclusive) to end (exclusive), per
+ * the AWS guide. Without a seed it draws from scope.random() (injected, so runs replay). With a seed
+ * the same seed always gives the same number, as AWS promises; AWS runs on Java, so we draw from
+ * java.util.Random(seed), whose nextInt needs a positive bound: end must be greater than start.
  */
 export function mathRandom(call: Invocation): number {
   const start = call.integer(0);
   const end = call.integer(1);
-  if (end < start) throw call.fail(`the end (${end}) must not be less than the start (${start})`);
-  const size = end - start + 1;
+  if (end <= start) throw call.fail(`the end (${end}) must be greater than the start (${start})`);
+  const size = end - start;
   if (call.args.length === 3) {
     const seed = call.integer(2);
-    if (size > 0x7fffffff) throw call.fail('the range is too large for a seeded random number');
+    if (size > INT_MAX) throw call.fail('the range is too large for a seeded random number');
     return start + new JavaRandom(BigInt(seed)).nextInt(size);
   }
   return start + Math.floor(call.scope.random() * size);

@@ -29,16 +29,23 @@ describe('States.MathAdd', () => {
     expect(Object.is(run('States.MathAdd($.a, 0)', { a: -0.5 }), 0)).toBe(true);
   });
 
+  it('refuses operands outside the Java int range (AWS guide)', () => {
+    expect(run('States.MathAdd(2147483647, -2147483648)')).toBe(-1);
+    expect(() => run('States.MathAdd(2147483648, 0)')).toThrow(/outside the integer range/);
+    expect(() => run('States.MathAdd(0, -2147483649)')).toThrow(/argument 2/);
+  });
+
   it('refuses non-numbers', () => {
     expect(() => run("States.MathAdd('1', 2)")).toThrow(/argument 1 must be a number, but was string/);
   });
 });
 
 describe('States.MathRandom', () => {
-  it('draws an integer from start to end inclusive with scope.random()', () => {
+  it('draws an integer from start (inclusive) to end (exclusive) with scope.random() (AWS guide)', () => {
     expect(run('States.MathRandom(1, 999)', {}, { random: 0 })).toBe(1);
-    expect(run('States.MathRandom(1, 999)', {}, { random: 0.999999 })).toBe(999);
+    expect(run('States.MathRandom(1, 999)', {}, { random: 0.999999 })).toBe(998);
     expect(run('States.MathRandom($.s, $.e)', { s: 9999, e: 99999 }, { random: 0.5 })).toBe(54999);
+    expect(run('States.MathRandom($.s, $.e)', { s: -99999, e: -9999 }, { random: 0 })).toBe(-99999);
   });
 
   it('rounds non-integer bounds (test_math_random__0 uses 12.5 and 44.51)', () => {
@@ -50,12 +57,13 @@ describe('States.MathRandom', () => {
     const a = run('States.MathRandom(0, 999, 3)', {}, { random: 0.1 });
     const b = run('States.MathRandom(0, 999, 3)', {}, { random: 0.9 });
     expect(a).toBe(b);
-    // java.util.Random(3).nextInt(1000) = 734
-    expect(a).toBe(734);
+    // java.util.Random(3).nextInt(999) is 734 too on a JDK (range 0..998)
+    expect(a).toBe(new JavaRandom(3n).nextInt(999));
   });
 
-  it('refuses an end below the start', () => {
-    expect(() => run('States.MathRandom(5, 1)')).toThrow(/must not be less than the start/);
+  it('refuses an end that is not above the start', () => {
+    expect(() => run('States.MathRandom(5, 1)')).toThrow(/must be greater than the start/);
+    expect(() => run('States.MathRandom(5, 5)')).toThrow(/States.IntrinsicFailure/);
   });
 });
 
