@@ -40,6 +40,9 @@ export interface TaskResources {
 /** Time as the engine's caller sees it: the system clock in production, a virtual one in tests. */
 export interface Clock {
   now(): number;
-  /** Resolves when `now()` has reached `epochMs`. A virtual clock jumps there at once. */
-  sleepUntil(epochMs: number): Promise<void>;
+  /**
+   * Resolves when `now()` has reached `epochMs`, or early when `signal` aborts. A virtual clock
+   * jumps there at the next turn of the event loop.
+   */
+  sleepUntil(epochMs: number, signal?: AbortSignal): Promise<void>;
 }

@@ -1,0 +1,341 @@
+import { StatesError } from '../language/errors.js';
+import type { Json } from '../language/json.js';
+import { applyResultPath } from '../language/jsonpath/index.js';
+import type { CompiledMachine, CompiledState } from './compile.js';
+import type { EngineEvent, Effect } from './effects.js';
+import { errorDetails, HistoryWriter, payloadDetails, stateEnteredDetails, stateExitedDetails } from './history.js';
+import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
+import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
+import { runChoice } from './states/choice.js';
+import { runFail } from './states/fail.js';
+import { mapChildFinished, resumeMap, runMap } from './states/map.js';
+import { parallelChildFinished, resumeParallel, runParallel } from './states/parallel.js';
+import { runPass } from './states/pass.js';
+import { runSucceed } from './states/succeed.js';
+import { runTask, taskFailed, taskStarted, taskSucceeded, taskTimedOut } from './states/task.js';
+import { resumeWait, runWait } from './states/wait.js';
+import { jsonataEnv, jsonPathScope, type Ids, type Outcome, type StepContext } from './step.js';
+import type { HistoryEvent } from './types.js';
+
+export interface AdvanceResult {
+  readonly snapshot: Snapshot;
+  readonly historyEvents: readonly HistoryEvent[];
+  readonly effects: readonly Effect[];
+}
+
+const ROOT = 'root';
+const EXECUTION_TIMEOUT_KEY = 'execution-timeout';
+
+/** The snapshot of an execution that has not started yet; `advance` it with `{ type: 'start' }`. */
+export function createSnapshot(machine: CompiledMachine, execution: ExecutionInfo): Snapshot {
+  const root: Frame = {
+    id: ROOT,
+    parentId: null,
+    scope: '',
+    index: 0,
+    prevId: 0,
+    variables: {},
+    state: machine.scopes.get('')!.startAt,
+    input: execution.input,
+    enteredEventId: 0,
+    enteredTime: '',
+    enteredPrevId: 0,
+    retryCounts: [],
+    retryCount: 0,
+    wait: null,
+    pendingEnter: false,
+  };
+  return { version: 0, status: 'RUNNING', execution, lastEventId: 0, frameSeq: 0, frames: { [ROOT]: root }, rootFrameId: ROOT };
+}
+
+/**
+ * Applies one event to an execution and runs every state that needs nothing from outside, until
+ * each frame waits for a task, a timer or its children, or the execution ends. The snapshot is
+ * consumed: it is updated in place and returned. No I/O, clock or randomness besides the arguments.
+ */
+export async function advance(
+  machine: CompiledMachine,
+  snapshot: Snapshot,
+  event: EngineEvent,
+  now: number,
+  ids: Ids,
+  maxTransitions = Infinity,
+): Promise<AdvanceResult> {
+  const ctx: StepContext = {
+    machine,
+    snapshot,
+    history: new HistoryWriter(snapshot, now),
+    effects: [],
+    now,
+    nowIso: new Date(now).toISOString(),
+    ids,
+    ready: [],
+    budget: { transitions: maxTransitions },
+  };
+  if (snapshot.status === 'RUNNING') applyEvent(ctx, event);
+  while (ctx.ready.length > 0 && snapshot.status === 'RUNNING') {
+    if (ctx.budget.transitions <= 0) {
+      ctx.effects.push({ type: 'yield' });
+      break;
+    }
+    await drive(ctx, ctx.ready.shift()!);
+  }
+  snapshot.version++;
+  return { snapshot, historyEvents: ctx.history.events, effects: ctx.effects };
+}
+
+function applyEvent(ctx: StepContext, event: EngineEvent): void {
+  const { snapshot } = ctx;
+  if (event.type === 'continue') {
+    for (const f of Object.values(snapshot.frames)) if (f.wait === null && (f.pendingEnter || f.resume !== undefined)) ctx.ready.push(f);
+    return;
+  }
+  if (event.type === 'start') {
+    const root = snapshot.frames[snapshot.rootFrameId];
+    const e = snapshot.execution;
+    ctx.history.emit(root, 'ExecutionStarted', 'executionStartedEventDetails', payloadDetails('input', e.input, { roleArn: e.roleArn }), false);
+    if (ctx.machine.timeoutSeconds !== undefined) {
+      ctx.effects.push({ type: 'startTimer', frameId: root.id, key: EXECUTION_TIMEOUT_KEY, dueAt: ctx.now + ctx.machine.timeoutSeconds * 1000 });
+    }
+    root.pendingEnter = true;
+    ctx.ready.push(root);
+    return;
+  }
+  if (event.type === 'stop') {
+    finishExecution(ctx, 'ABORTED', 'ExecutionAborted', 'executionAbortedEventDetails', errorDetails(event.error, event.cause));
+    snapshot.error = event.error;
+    snapshot.cause = event.cause;
+    return;
+  }
+  const frame = snapshot.frames[event.frameId];
+  if (frame === undefined) return; // a result for a frame that ended (stale): AWS drops it too
+  if (event.type === 'timerFired') {
+    if (event.key === EXECUTION_TIMEOUT_KEY) {
+      finishExecution(ctx, 'TIMED_OUT', 'ExecutionTimedOut', 'executionTimedOutEventDetails', errorDetails('States.Timeout', undefined));
+      snapshot.error = 'States.Timeout';
+      return;
+    }
+    const wait = frame.wait;
+    if (wait?.kind === 'timer' && wait.key === event.key) return wakeFrame(ctx, frame, { kind: 'timer', purpose: wait.purpose });
+    if (wait?.kind === 'task' && event.key === `timeout:${wait.attempt}`) {
+      ensureStarted(ctx, frame);
+      return wakeFrame(ctx, frame, { kind: 'taskTimedOut' });
+    }
+    return;
+  }
+  const wait = frame.wait;
+  if (wait?.kind !== 'task' || wait.attempt !== event.attempt) return; // stale result of an earlier attempt
+  if (event.type === 'taskStarted') return ensureStarted(ctx, frame);
+  ensureStarted(ctx, frame);
+  if (event.type === 'taskSucceeded') wakeFrame(ctx, frame, { kind: 'taskSucceeded', output: event.output });
+  else if (event.type === 'taskFailed') wakeFrame(ctx, frame, { kind: 'taskFailed', error: event.error, cause: event.cause });
+  else wakeFrame(ctx, frame, { kind: 'taskTimedOut' });
+}
+
+function ensureStarted(ctx: StepContext, frame: Frame): void {
+  const wait = frame.wait;
+  if (wait?.kind !== 'task' || wait.started) return;
+  frame.wait = { ...wait, started: true };
+  taskStarted(ctx, frame, stateOf(ctx, frame) as Extract<CompiledState, { type: 'Task' }>);
+}
+
+function wakeFrame(ctx: StepContext, frame: Frame, resume: NonNullable<Frame['resume']>): void {
+  frame.wait = null;
+  frame.resume = resume;
+  ctx.ready.push(frame);
+}
+
+function stateOf(ctx: StepContext, frame: Frame): CompiledState {
+  const state = ctx.machine.scopes.get(frame.scope)?.states.get(frame.state);
+  if (state === undefined) throw new Error(`no state ${frame.state} in scope '${frame.scope}'`);
+  return state;
+}
+
+/** Runs one frame until it waits or ends. */
+async function drive(ctx: StepContext, frame: Frame): Promise<void> {
+  const { snapshot } = ctx;
+  while (snapshot.status === 'RUNNING' && snapshot.frames[frame.id] === frame && frame.result === undefined) {
+    const state = stateOf(ctx, frame);
+    let outcome: Outcome | Promise<Outcome>;
+    try {
+      if (frame.resume !== undefined) {
+        outcome = resumeState(ctx, frame, state);
+        frame.resume = undefined;
+      } else if (frame.pendingEnter) {
+        if (ctx.budget.transitions-- <= 0) return;
+        frame.pendingEnter = false;
+        enterState(ctx, frame, state);
+        outcome = runState(ctx, frame, state);
+      } else {
+        return;
+      }
+      if (outcome instanceof Promise) outcome = await outcome;
+    } catch (e) {
+      frame.resume = undefined;
+      outcome = evaluationFailure(frame, e);
+    }
+    if (outcome.kind === 'wait') return;
+    if (outcome.kind === 'next') exitState(ctx, frame, state, outcome);
+    else await handleFailure(ctx, frame, state, outcome);
+  }
+}
+
+function enterState(ctx: StepContext, frame: Frame, state: CompiledState): void {
+  frame.enteredPrevId = frame.prevId;
+  frame.enteredTime = ctx.nowIso;
+  frame.retryCounts = [];
+  frame.retryCount = 0;
+  frame.enteredEventId = ctx.history.emit(frame, `${state.type}StateEntered`, 'stateEnteredEventDetails', stateEnteredDetails(state.name, frame.input));
+}
+
+function runState(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> {
+  switch (state.type) {
+    case 'Pass':
+      return runPass(ctx, frame, state);
+    case 'Choice':
+      return runChoice(ctx, frame, state);
+    case 'Succeed':
+      return runSucceed(ctx, frame, state);
+    case 'Fail':
+      return runFail(ctx, frame, state);
+    case 'Wait':
+      return runWait(ctx, frame, state);
+    case 'Task':
+      return runTask(ctx, frame, state);
+    case 'Parallel':
+      return runParallel(ctx, frame, state);
+    case 'Map':
+      return runMap(ctx, frame, state);
+  }
+}
+
+function resumeState(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> {
+  const resume = frame.resume!;
+  if (resume.kind === 'timer' && resume.purpose === 'retry') return runState(ctx, frame, state);
+  switch (state.type) {
+    case 'Wait':
+      return resumeWait(ctx, frame, state);
+    case 'Task':
+      if (resume.kind === 'taskSucceeded') return taskSucceeded(ctx, frame, state, resume.output);
+      if (resume.kind === 'taskFailed') return taskFailed(ctx, frame, state, resume.error, resume.cause);
+      return taskTimedOut(ctx, frame, state);
+    case 'Parallel':
+      return resumeParallel(ctx, frame, state);
+    case 'Map':
+      return resumeMap(ctx, frame, state);
+    default:
+      throw new Error(`state type ${state.type} cannot resume`);
+  }
+}
+
+/** An expression failed: AWS prefixes the cause with the state and the id of its entered event. */
+function evaluationFailure(frame: Frame, e: unknown): Outcome {
+  const prefix = `An error occurred while executing the state '${frame.state}' (entered at the event id #${frame.enteredEventId}). `;
+  if (e instanceof StatesError) {
+    const location = /specified for the field '([^']+)'/.exec(e.cause)?.[1];
+    return { kind: 'fail', error: e.error, cause: prefix + e.cause, location: e.error === 'States.QueryEvaluationError' ? (location ?? '') : undefined };
+  }
+  return { kind: 'fail', error: 'States.Runtime', cause: prefix + (e instanceof Error ? e.message : String(e)) };
+}
+
+function exitState(ctx: StepContext, frame: Frame, state: CompiledState, outcome: Extract<Outcome, { kind: 'next' }>): void {
+  if (outcome.assign !== undefined) Object.assign(frame.variables, outcome.assign);
+  ctx.history.emit(frame, `${state.type}StateExited`, 'stateExitedEventDetails', stateExitedDetails(state.name, outcome.output, outcome.assign));
+  const next = outcome.next ?? state.next;
+  if (state.type === 'Succeed' || next === undefined) {
+    endFrame(ctx, frame, { ok: true, output: outcome.output });
+    return;
+  }
+  frame.state = next;
+  frame.input = outcome.output;
+  frame.pendingEnter = true;
+}
+
+async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledState, f: Extract<Outcome, { kind: 'fail' }>): Promise<void> {
+  const error = f.error;
+  if (f.location !== undefined) {
+    ctx.history.emit(
+      frame,
+      'EvaluationFailed',
+      'evaluationFailedEventDetails',
+      errorDetails(error, f.cause, { location: f.location, state: state.name }),
+      true,
+      frame.enteredPrevId,
+    );
+  }
+  if (error !== undefined && (state.type === 'Task' || state.type === 'Parallel' || state.type === 'Map')) {
+    const i = findRetrier(state.retry, error);
+    if (i >= 0) {
+      const retrier = state.retry[i];
+      const attempts = frame.retryCounts[i] ?? 0;
+      if (attempts < retrier.maxAttempts) {
+        frame.retryCounts[i] = attempts + 1;
+        frame.retryCount++;
+        const key = `retry:${frame.enteredEventId}:${frame.retryCount}`;
+        frame.wait = { kind: 'timer', key, purpose: 'retry' };
+        ctx.effects.push({ type: 'startTimer', frameId: frame.id, key, dueAt: ctx.now + retryDelaySeconds(retrier, attempts, ctx.ids.random) * 1000 });
+        return;
+      }
+    }
+  }
+  const catcher = error === undefined ? undefined : findCatcher(state.catch, error);
+  if (catcher !== undefined) {
+    const errorOutput: { [k: string]: Json } = { Error: error! };
+    if (f.cause !== undefined) errorOutput.Cause = f.cause;
+    try {
+      let output: Json;
+      let assign: { [k: string]: Json } | undefined;
+      if (state.queryLanguage === 'JSONata') {
+        const env = jsonataEnv(ctx, frame, state, { input: frame.input, errorOutput });
+        output = catcher.output === undefined ? errorOutput : await catcher.output.evaluate(env);
+        assign = catcher.assign === undefined ? undefined : ((await (catcher.assign as { evaluate(e: unknown): Promise<Json> }).evaluate(env)) as { [k: string]: Json });
+      } else {
+        output = catcher.resultPath === undefined ? errorOutput : applyResultPath(frame.input, errorOutput, catcher.resultPath);
+        assign =
+          catcher.assign === undefined
+            ? undefined
+            : ((catcher.assign as { evaluate(s: unknown): Json }).evaluate(jsonPathScope(ctx, frame, state, errorOutput)) as { [k: string]: Json });
+      }
+      exitState(ctx, frame, state, { kind: 'next', output, assign, next: catcher.next });
+    } catch (e) {
+      const failed = evaluationFailure(frame, e);
+      endFrame(ctx, frame, { ok: false, error: (failed as { error?: string }).error, cause: (failed as { cause?: string }).cause });
+    }
+    return;
+  }
+  endFrame(ctx, frame, { ok: false, error, cause: f.cause });
+}
+
+type FrameResult = { ok: true; output: Json } | { ok: false; error?: string; cause?: string };
+
+function endFrame(ctx: StepContext, frame: Frame, result: FrameResult): void {
+  frame.result = result as Frame['result'];
+  frame.wait = { kind: 'done' };
+  const { snapshot } = ctx;
+  if (frame.parentId === null) {
+    if (result.ok) {
+      snapshot.output = result.output;
+      finishExecution(ctx, 'SUCCEEDED', 'ExecutionSucceeded', 'executionSucceededEventDetails', payloadDetails('output', result.output));
+    } else {
+      snapshot.error = result.error;
+      snapshot.cause = result.cause;
+      finishExecution(ctx, 'FAILED', 'ExecutionFailed', 'executionFailedEventDetails', errorDetails(result.error, result.cause));
+    }
+    return;
+  }
+  delete snapshot.frames[frame.id];
+  const parent = snapshot.frames[frame.parentId];
+  if (parent === undefined) return;
+  const parentState = stateOf(ctx, parent);
+  if (parentState.type === 'Map') mapChildFinished(ctx, parent, frame, parentState);
+  else parallelChildFinished(ctx, parent, frame);
+}
+
+function finishExecution(ctx: StepContext, status: Snapshot['status'], type: string, key: string, details: object): void {
+  const { snapshot } = ctx;
+  const root = snapshot.frames[snapshot.rootFrameId];
+  snapshot.status = status;
+  ctx.history.emit(root ?? null, type, key, details);
+  for (const id of Object.keys(snapshot.frames)) if (id !== snapshot.rootFrameId) delete snapshot.frames[id];
+  ctx.effects.push({ type: 'executionCompleted' });
+}

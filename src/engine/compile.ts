@@ -1,0 +1,323 @@
+import { isJsonObject, type Json, type JsonObject } from '../language/json.js';
+import {
+  compilePath,
+  compileReferencePath,
+  compileTemplate,
+  type CompiledPath,
+  type CompiledReferencePath,
+  type CompiledTemplate,
+} from '../language/jsonpath/index.js';
+import { compileChoices, type CompiledChoices } from '../language/choice/index.js';
+import { compileJsonataField, type CompiledJsonataField } from '../language/jsonata/index.js';
+
+/**
+ * A definition compiled once for execution: every path, template, Choice rule and JSONata expression
+ * is parsed here, so entering a state only evaluates. The definition must already be valid.
+ */
+export interface CompiledMachine {
+  readonly definition: JsonObject;
+  readonly timeoutSeconds?: number;
+  /** States tables by scope key: '' is the top level; branches and Map processors get their own. */
+  readonly scopes: ReadonlyMap<string, CompiledScope>;
+}
+
+export interface CompiledScope {
+  readonly key: string;
+  readonly startAt: string;
+  readonly states: ReadonlyMap<string, CompiledState>;
+}
+
+export type QueryLanguage = 'JSONPath' | 'JSONata';
+
+export interface CompiledRetrier {
+  readonly errorEquals: readonly string[];
+  readonly intervalSeconds: number;
+  readonly maxAttempts: number;
+  readonly backoffRate: number;
+  readonly maxDelaySeconds?: number;
+  readonly jitter: 'FULL' | 'NONE';
+}
+
+export interface CompiledCatcher {
+  readonly errorEquals: readonly string[];
+  readonly next: string;
+  /** JSONPath: where the error output goes (undefined = "$"). */
+  readonly resultPath?: CompiledReferencePath | null;
+  /** JSONata: Output and Assign of the catcher. */
+  readonly output?: CompiledJsonataField;
+  readonly assign?: CompiledJsonataField | CompiledTemplate;
+}
+
+/** A number given literally, by a JSONPath (`…Path`), or by a JSONata expression. */
+export type NumberSource =
+  | { readonly kind: 'literal'; readonly value: number }
+  | { readonly kind: 'path'; readonly path: CompiledPath; readonly field: string }
+  | { readonly kind: 'jsonata'; readonly expr: CompiledJsonataField; readonly field: string };
+
+export interface CompiledStateBase {
+  readonly name: string;
+  readonly scope: string;
+  readonly queryLanguage: QueryLanguage;
+  readonly next?: string;
+  readonly end: boolean;
+  /** undefined = "$"; null = {} (InputPath: null). */
+  readonly inputPath?: CompiledPath | null;
+  readonly outputPath?: CompiledPath | null;
+  readonly resultPath?: CompiledReferencePath | null;
+  readonly parameters?: CompiledTemplate;
+  readonly resultSelector?: CompiledTemplate;
+  readonly arguments?: CompiledJsonataField;
+  readonly output?: CompiledJsonataField;
+  readonly assign?: CompiledTemplate | CompiledJsonataField;
+  readonly retry: readonly CompiledRetrier[];
+  readonly catch: readonly CompiledCatcher[];
+}
+
+export interface PassState extends CompiledStateBase {
+  readonly type: 'Pass';
+  readonly result?: Json;
+}
+export interface TaskState extends CompiledStateBase {
+  readonly type: 'Task';
+  readonly resource: string;
+  readonly timeout?: NumberSource;
+  readonly heartbeat?: NumberSource;
+}
+export interface ChoiceState extends CompiledStateBase {
+  readonly type: 'Choice';
+  readonly choices?: CompiledChoices;
+  readonly conditions?: readonly { readonly condition: CompiledJsonataField; readonly next: string; readonly output?: CompiledJsonataField; readonly assign?: CompiledJsonataField }[];
+  /** JSONPath choice rules may carry their own Assign (variables). */
+  readonly ruleAssign?: ReadonlyMap<string, CompiledTemplate>;
+  readonly default?: string;
+}
+export interface WaitState extends CompiledStateBase {
+  readonly type: 'Wait';
+  readonly seconds?: NumberSource;
+  readonly timestamp?:
+    | { readonly kind: 'literal'; readonly value: string }
+    | { readonly kind: 'path'; readonly path: CompiledPath }
+    | { readonly kind: 'jsonata'; readonly expr: CompiledJsonataField };
+}
+export interface SucceedState extends CompiledStateBase {
+  readonly type: 'Succeed';
+}
+export interface FailState extends CompiledStateBase {
+  readonly type: 'Fail';
+  readonly error?: string;
+  readonly cause?: string;
+  readonly errorPath?: CompiledPath | CompiledTemplate;
+  readonly causePath?: CompiledPath | CompiledTemplate;
+  readonly errorExpr?: CompiledJsonataField;
+  readonly causeExpr?: CompiledJsonataField;
+}
+export interface ParallelState extends CompiledStateBase {
+  readonly type: 'Parallel';
+  readonly branches: readonly string[];
+}
+export interface MapState extends CompiledStateBase {
+  readonly type: 'Map';
+  readonly processor: string;
+  readonly itemsPath?: CompiledPath;
+  readonly items?: CompiledJsonataField;
+  readonly itemSelector?: CompiledTemplate | CompiledJsonataField;
+  readonly maxConcurrency?: NumberSource;
+  readonly toleratedFailureCount?: NumberSource;
+  readonly toleratedFailurePercentage?: NumberSource;
+}
+
+export type CompiledState = PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
+
+const str = (o: JsonObject, k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+const num = (o: JsonObject, k: string): number | undefined => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
+const has = (o: JsonObject, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+function optionalPath(o: JsonObject, k: string): CompiledPath | null | undefined {
+  if (!has(o, k)) return undefined;
+  const v = o[k];
+  return v === null ? null : compilePath(v as string);
+}
+
+function numberSource(o: JsonObject, field: string, language: QueryLanguage): NumberSource | undefined {
+  const v = o[field];
+  if (has(o, field)) {
+    if (typeof v === 'number') return { kind: 'literal', value: v };
+    if (language === 'JSONata' && typeof v === 'string') return { kind: 'jsonata', expr: compileJsonataField(v, field), field };
+  }
+  const p = str(o, `${field}Path`);
+  if (p !== undefined) return { kind: 'path', path: compilePath(p), field: `${field}Path` };
+  return undefined;
+}
+
+function compileRetriers(o: JsonObject): CompiledRetrier[] {
+  const list = Array.isArray(o.Retry) ? o.Retry : [];
+  return list.filter(isJsonObject).map((r) => ({
+    errorEquals: (r.ErrorEquals as string[]) ?? [],
+    intervalSeconds: num(r, 'IntervalSeconds') ?? 1,
+    maxAttempts: num(r, 'MaxAttempts') ?? 3,
+    backoffRate: num(r, 'BackoffRate') ?? 2,
+    maxDelaySeconds: num(r, 'MaxDelaySeconds'),
+    jitter: r.JitterStrategy === 'FULL' ? 'FULL' : 'NONE',
+  }));
+}
+
+function compileCatchers(o: JsonObject, language: QueryLanguage): CompiledCatcher[] {
+  const list = Array.isArray(o.Catch) ? o.Catch : [];
+  return list.filter(isJsonObject).map((c) => {
+    const base = { errorEquals: (c.ErrorEquals as string[]) ?? [], next: c.Next as string };
+    if (language === 'JSONata') {
+      return {
+        ...base,
+        output: has(c, 'Output') ? compileJsonataField(c.Output, 'Output') : undefined,
+        assign: has(c, 'Assign') ? compileJsonataField(c.Assign, 'Assign') : undefined,
+      };
+    }
+    return {
+      ...base,
+      resultPath: has(c, 'ResultPath') ? (c.ResultPath === null ? null : compileReferencePath(c.ResultPath as string)) : undefined,
+      assign: has(c, 'Assign') ? compileTemplate(c.Assign, 'Assign') : undefined,
+    };
+  });
+}
+
+export function compileMachine(definition: JsonObject): CompiledMachine {
+  const scopes = new Map<string, CompiledScope>();
+  const topLanguage: QueryLanguage = definition.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath';
+  compileScope(definition, '', topLanguage, scopes);
+  return { definition, timeoutSeconds: num(definition, 'TimeoutSeconds'), scopes };
+}
+
+function compileScope(machine: JsonObject, key: string, inherited: QueryLanguage, scopes: Map<string, CompiledScope>): void {
+  const language: QueryLanguage =
+    machine.QueryLanguage === 'JSONata' ? 'JSONata' : machine.QueryLanguage === 'JSONPath' ? 'JSONPath' : inherited;
+  const states = new Map<string, CompiledState>();
+  scopes.set(key, { key, startAt: machine.StartAt as string, states });
+  const table = machine.States as JsonObject;
+  for (const name of Object.keys(table)) {
+    states.set(name, compileState(name, table[name] as JsonObject, key, language, scopes));
+  }
+}
+
+function compileState(
+  name: string,
+  o: JsonObject,
+  scope: string,
+  machineLanguage: QueryLanguage,
+  scopes: Map<string, CompiledScope>,
+): CompiledState {
+  const language: QueryLanguage =
+    o.QueryLanguage === 'JSONata' ? 'JSONata' : o.QueryLanguage === 'JSONPath' ? 'JSONPath' : machineLanguage;
+  const jsonata = language === 'JSONata';
+  const base: CompiledStateBase = {
+    name,
+    scope,
+    queryLanguage: language,
+    next: str(o, 'Next'),
+    end: o.End === true,
+    inputPath: jsonata ? undefined : optionalPath(o, 'InputPath'),
+    outputPath: jsonata ? undefined : optionalPath(o, 'OutputPath'),
+    resultPath: jsonata || !has(o, 'ResultPath') ? undefined : o.ResultPath === null ? null : compileReferencePath(o.ResultPath as string),
+    parameters: !jsonata && has(o, 'Parameters') ? compileTemplate(o.Parameters, 'Parameters') : undefined,
+    resultSelector: !jsonata && has(o, 'ResultSelector') ? compileTemplate(o.ResultSelector, 'ResultSelector') : undefined,
+    arguments: jsonata && has(o, 'Arguments') ? compileJsonataField(o.Arguments, 'Arguments') : undefined,
+    output: jsonata && has(o, 'Output') ? compileJsonataField(o.Output, 'Output') : undefined,
+    assign: has(o, 'Assign') ? (jsonata ? compileJsonataField(o.Assign, 'Assign') : compileTemplate(o.Assign, 'Assign')) : undefined,
+    retry: compileRetriers(o),
+    catch: compileCatchers(o, language),
+  };
+  switch (o.Type) {
+    case 'Pass':
+      return { ...base, type: 'Pass', result: has(o, 'Result') ? o.Result : undefined };
+    case 'Task':
+      return {
+        ...base,
+        type: 'Task',
+        resource: o.Resource as string,
+        timeout: numberSource(o, 'TimeoutSeconds', language),
+        heartbeat: numberSource(o, 'HeartbeatSeconds', language),
+      };
+    case 'Choice': {
+      const rules = (Array.isArray(o.Choices) ? o.Choices : []).filter(isJsonObject);
+      if (jsonata) {
+        return {
+          ...base,
+          type: 'Choice',
+          default: str(o, 'Default'),
+          conditions: rules.map((r) => ({
+            condition: compileJsonataField(r.Condition, 'Condition'),
+            next: r.Next as string,
+            output: has(r, 'Output') ? compileJsonataField(r.Output, 'Output') : undefined,
+            assign: has(r, 'Assign') ? compileJsonataField(r.Assign, 'Assign') : undefined,
+          })),
+        };
+      }
+      const ruleAssign = new Map<string, CompiledTemplate>();
+      rules.forEach((r, i) => {
+        if (has(r, 'Assign')) ruleAssign.set(String(i), compileTemplate(r.Assign, 'Assign'));
+      });
+      return { ...base, type: 'Choice', default: str(o, 'Default'), choices: compileChoices(rules), ruleAssign };
+    }
+    case 'Wait': {
+      let timestamp: WaitState['timestamp'];
+      if (typeof o.Timestamp === 'string') {
+        timestamp = jsonata ? { kind: 'jsonata', expr: compileJsonataField(o.Timestamp, 'Timestamp') } : { kind: 'literal', value: o.Timestamp };
+      } else if (typeof o.TimestampPath === 'string') {
+        timestamp = { kind: 'path', path: compilePath(o.TimestampPath) };
+      }
+      return { ...base, type: 'Wait', seconds: numberSource(o, 'Seconds', language), timestamp };
+    }
+    case 'Succeed':
+      return { ...base, type: 'Succeed' };
+    case 'Fail': {
+      const pathOrIntrinsic = (k: string): CompiledPath | CompiledTemplate | undefined => {
+        const v = str(o, k);
+        if (v === undefined) return undefined;
+        return v.startsWith('States.') ? compileTemplate({ [`${k}.$`]: v }, k) : compilePath(v);
+      };
+      return {
+        ...base,
+        type: 'Fail',
+        error: jsonata ? undefined : str(o, 'Error'),
+        cause: jsonata ? undefined : str(o, 'Cause'),
+        errorPath: pathOrIntrinsic('ErrorPath'),
+        causePath: pathOrIntrinsic('CausePath'),
+        errorExpr: jsonata && has(o, 'Error') ? compileJsonataField(o.Error, 'Error') : undefined,
+        causeExpr: jsonata && has(o, 'Cause') ? compileJsonataField(o.Cause, 'Cause') : undefined,
+      };
+    }
+    case 'Parallel': {
+      const branches = (o.Branches as JsonObject[]).map((b, i) => {
+        const key = `${scope}/${name}#${i}`;
+        compileScope(b, key, language, scopes);
+        return key;
+      });
+      return { ...base, type: 'Parallel', branches };
+    }
+    case 'Map': {
+      const key = `${scope}/${name}`;
+      const processor = (isJsonObject(o.ItemProcessor) ? o.ItemProcessor : o.Iterator) as JsonObject;
+      compileScope(processor, key, language, scopes);
+      const selector = has(o, 'ItemSelector') ? o.ItemSelector : has(o, 'Parameters') ? o.Parameters : undefined;
+      return {
+        ...base,
+        // Map's legacy Parameters is the item selector, not a state-input template.
+        parameters: undefined,
+        type: 'Map',
+        processor: key,
+        itemsPath: !jsonata && typeof o.ItemsPath === 'string' ? compilePath(o.ItemsPath) : undefined,
+        items: jsonata && has(o, 'Items') ? compileJsonataField(o.Items, 'Items') : undefined,
+        itemSelector:
+          selector === undefined
+            ? undefined
+            : jsonata
+              ? compileJsonataField(selector, 'ItemSelector')
+              : compileTemplate(selector, has(o, 'ItemSelector') ? 'ItemSelector' : 'Parameters'),
+        maxConcurrency: numberSource(o, 'MaxConcurrency', language),
+        toleratedFailureCount: numberSource(o, 'ToleratedFailureCount', language),
+        toleratedFailurePercentage: numberSource(o, 'ToleratedFailurePercentage', language),
+      };
+    }
+    default:
+      throw new Error(`unknown state type ${String(o.Type)} (the definition was not validated)`);
+  }
+}

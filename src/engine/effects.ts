@@ -1,0 +1,20 @@
+import type { TaskRequest } from './types.js';
+
+/** Requests from the engine to the outside world; the caller answers with engine events. */
+export type Effect =
+  | { readonly type: 'invokeTask'; readonly frameId: string; readonly attempt: number; readonly request: TaskRequest }
+  | { readonly type: 'startTimer'; readonly frameId: string; readonly key: string; readonly dueAt: number }
+  | { readonly type: 'executionCompleted' }
+  /** The advance ran its budget of transitions; send `continue` to go on (lets a caller stop runaway loops). */
+  | { readonly type: 'yield' };
+
+/** What happened to an execution: the input of `advance`. */
+export type EngineEvent =
+  | { readonly type: 'start' }
+  | { readonly type: 'continue' }
+  | { readonly type: 'taskStarted'; readonly frameId: string; readonly attempt: number }
+  | { readonly type: 'taskSucceeded'; readonly frameId: string; readonly attempt: number; readonly output: import('../language/json.js').Json }
+  | { readonly type: 'taskFailed'; readonly frameId: string; readonly attempt: number; readonly error: string; readonly cause: string }
+  | { readonly type: 'taskTimedOut'; readonly frameId: string; readonly attempt: number }
+  | { readonly type: 'timerFired'; readonly frameId: string; readonly key: string }
+  | { readonly type: 'stop'; readonly error?: string; readonly cause?: string };

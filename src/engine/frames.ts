@@ -1,0 +1,58 @@
+import type { Json } from '../language/json.js';
+import type { Frame } from './snapshot.js';
+import type { StepContext } from './step.js';
+
+/** Starts a child frame (Parallel branch or Map iteration) that continues from its parent's source event. */
+export function spawnFrame(ctx: StepContext, parent: Frame, scope: string, index: number, input: Json, mapItem?: Frame['mapItem']): Frame {
+  const compiled = ctx.machine.scopes.get(scope);
+  if (compiled === undefined) throw new Error(`no compiled scope ${scope}`);
+  const id = `f${++ctx.snapshot.frameSeq}`;
+  const frame: Frame = {
+    id,
+    parentId: parent.id,
+    scope,
+    index,
+    prevId: parent.prevId,
+    variables: {},
+    state: compiled.startAt,
+    input,
+    enteredEventId: 0,
+    enteredTime: '',
+    enteredPrevId: 0,
+    retryCounts: [],
+    retryCount: 0,
+    wait: null,
+    pendingEnter: true,
+    mapItem,
+  };
+  ctx.snapshot.frames[id] = frame;
+  return frame;
+}
+
+/** Removes every descendant of a frame (its Map iterations / Parallel branches, recursively). */
+export function dropDescendants(ctx: StepContext, parent: Frame): Frame[] {
+  const dropped: Frame[] = [];
+  const frames = ctx.snapshot.frames;
+  let changed = true;
+  const doomed = new Set([parent.id]);
+  while (changed) {
+    changed = false;
+    for (const id of Object.keys(frames)) {
+      const f = frames[id];
+      if (f.parentId !== null && doomed.has(f.parentId) && !doomed.has(id)) {
+        doomed.add(id);
+        dropped.push(f);
+        changed = true;
+      }
+    }
+  }
+  for (const f of dropped) delete frames[f.id];
+  return dropped;
+}
+
+/** Wakes a frame with an event for its current state. */
+export function wake(ctx: StepContext, frame: Frame, resume: NonNullable<Frame['resume']>): void {
+  frame.wait = null;
+  frame.resume = resume;
+  ctx.ready.push(frame);
+}

@@ -1,0 +1,15 @@
+export { advance, createSnapshot, type AdvanceResult } from './advance.js';
+export { systemClock, virtualClock } from './clock.js';
+export { compileMachine, type CompiledMachine } from './compile.js';
+export type { Effect, EngineEvent } from './effects.js';
+export {
+  InvalidDefinitionError,
+  InvalidExecutionInputError,
+  prepareMachine,
+  runExecution,
+  type ExecutionResult,
+  type RunExecutionOptions,
+} from './run.js';
+export type { ExecutionInfo, Snapshot } from './snapshot.js';
+export type { Ids } from './step.js';
+export type * from './types.js';

@@ -1,0 +1,36 @@
+import { StatesError } from '../language/errors.js';
+import type { Json } from '../language/json.js';
+import { selectPath } from '../language/jsonpath/index.js';
+import type { CompiledState, NumberSource } from './compile.js';
+import type { Frame } from './snapshot.js';
+import { jsonataEnv, jsonPathScope, type StepContext } from './step.js';
+
+/**
+ * Reads a numeric field (TimeoutSeconds, MaxConcurrency, ToleratedFailure… and their Path / JSONata
+ * forms). `kind` decides how AWS validates a value read from the input: integers or floats.
+ */
+export function resolveNumber(
+  ctx: StepContext,
+  frame: Frame,
+  state: CompiledState,
+  source: NumberSource,
+  input: Json,
+  kind: 'integer' | 'float',
+): number | Promise<number> {
+  if (source.kind === 'literal') return source.value;
+  if (source.kind === 'path') {
+    const value = selectPath(source.path, jsonPathScope(ctx, frame, state, input));
+    if (typeof value === 'number' && (kind === 'float' || Number.isInteger(value))) return value;
+    throw new StatesError(
+      'States.Runtime',
+      `The ${source.field} field refers to value ${JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value))} which is not a valid ${kind}: ${source.path.text}`,
+    );
+  }
+  return source.expr.evaluate(jsonataEnv(ctx, frame, state, { input })).then((value) => {
+    if (typeof value === 'number' && (kind === 'float' || Number.isInteger(value))) return value;
+    throw new StatesError(
+      'States.QueryEvaluationError',
+      `The JSONata expression specified for the field '${source.field}' returned an unexpected result type. Expected '${kind}', but was '${JSON.stringify(value)}'`,
+    );
+  });
+}

@@ -1,0 +1,35 @@
+import type { CompiledCatcher, CompiledRetrier } from './compile.js';
+
+/** States.Runtime can be neither retried nor caught; States.ALL does not match DataLimitExceeded. */
+const UNCATCHABLE = 'States.Runtime';
+
+/** Does an ErrorEquals list match an error name, with AWS's wildcard rules? */
+export function errorMatches(errorEquals: readonly string[], error: string): boolean {
+  if (error === UNCATCHABLE) return false;
+  for (const name of errorEquals) {
+    if (name === error) return true;
+    if (name === 'States.ALL' && error !== 'States.DataLimitExceeded') return true;
+    // States.TaskFailed is a wildcard for every error except States.Timeout.
+    if (name === 'States.TaskFailed' && error !== 'States.Timeout' && error !== 'States.DataLimitExceeded') return true;
+  }
+  return false;
+}
+
+export function findRetrier(retriers: readonly CompiledRetrier[], error: string): number {
+  return retriers.findIndex((r) => errorMatches(r.errorEquals, error));
+}
+
+export function findCatcher(catchers: readonly CompiledCatcher[], error: string): CompiledCatcher | undefined {
+  return catchers.find((c) => errorMatches(c.errorEquals, error));
+}
+
+/**
+ * Seconds to wait before retry number `attempt` (0-based): IntervalSeconds × BackoffRate^attempt,
+ * capped by MaxDelaySeconds; with JitterStrategy FULL a uniform random fraction of that.
+ */
+export function retryDelaySeconds(r: CompiledRetrier, attempt: number, random: () => number): number {
+  let delay = r.intervalSeconds * Math.pow(r.backoffRate, attempt);
+  if (r.maxDelaySeconds !== undefined) delay = Math.min(delay, r.maxDelaySeconds);
+  if (r.jitter === 'FULL') delay = random() * delay;
+  return delay;
+}

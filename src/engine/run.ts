@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { Json, JsonObject } from '../language/json.js';
+import { validateDefinition } from '../language/validate/index.js';
+import { advance, createSnapshot } from './advance.js';
+import { systemClock } from './clock.js';
+import { compileMachine, type CompiledMachine } from './compile.js';
+import type { EngineEvent } from './effects.js';
+import type { Clock, ExecutionStatus, HistoryEvent, TaskResources } from './types.js';
+
+export interface RunExecutionOptions {
+  readonly input?: Json;
+  /** The input as text, parsed as StartExecution would (invalid JSON is refused). */
+  readonly inputText?: string;
+  readonly name?: string;
+  readonly stateMachineName?: string;
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly roleArn?: string;
+  readonly resources?: TaskResources;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly uuid?: () => string;
+  /** Aborting stops the execution (status ABORTED), even inside a runaway Choice loop. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecutionResult {
+  readonly executionArn: string;
+  readonly status: ExecutionStatus;
+  /** JSON text, as DescribeExecution returns it. */
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly events: HistoryEvent[];
+}
+
+/** A definition that fails validation: carries AWS's diagnostics. */
+export class InvalidDefinitionError extends Error {
+  readonly code = 'InvalidDefinition';
+  constructor(readonly diagnostics: readonly { code: string; path: string; message: string }[]) {
+    super(`Invalid State Machine Definition: ${diagnostics.map((d) => `'${d.code}: ${d.message} at ${d.path}'`).join(', ')}`);
+    this.name = 'InvalidDefinitionError';
+  }
+}
+
+/** Input that StartExecution would refuse. */
+export class InvalidExecutionInputError extends Error {
+  readonly code = 'InvalidExecutionInput';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidExecutionInputError';
+  }
+}
+
+const compiled = new WeakMap<object, CompiledMachine>();
+
+/** Validates and compiles a definition once per definition object. */
+export function prepareMachine(definition: unknown): CompiledMachine {
+  if (typeof definition === 'object' && definition !== null) {
+    const hit = compiled.get(definition);
+    if (hit !== undefined) return hit;
+  }
+  const parsed = typeof definition === 'string' ? (JSON.parse(definition) as unknown) : definition;
+  const problems = validateDefinition(parsed).filter((d) => d.severity === 'ERROR');
+  if (problems.length > 0) throw new InvalidDefinitionError(problems);
+  const machine = compileMachine(parsed as JsonObject);
+  if (typeof definition === 'object' && definition !== null) compiled.set(definition, machine);
+  return machine;
+}
+
+/** How many state transitions one advance may run before the runner checks for a stop request. */
+const TRANSITIONS_PER_SLICE = 10_000;
+
+/** Runs one execution in memory to its end: the engine's loop without a store. */
+export async function runExecution(definition: unknown, options: RunExecutionOptions = {}): Promise<ExecutionResult> {
+  const machine = prepareMachine(definition);
+  let input: Json = options.input ?? {};
+  if (options.inputText !== undefined) {
+    try {
+      input = JSON.parse(options.inputText) as Json;
+    } catch (e) {
+      throw new InvalidExecutionInputError(`Invalid State Machine Execution Input: '${(e as Error).message}'`);
+    }
+  }
+  const clock = options.clock ?? systemClock;
+  const uuid = options.uuid ?? randomUUID;
+  const ids = { uuid, random: options.random ?? Math.random };
+  const region = options.region ?? 'us-east-1';
+  const account = options.accountId ?? '123456789012';
+  const smName = options.stateMachineName ?? 'StateMachine';
+  const name = options.name ?? uuid();
+  const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${smName}`;
+  const executionArn = `arn:aws:states:${region}:${account}:execution:${smName}:${name}`;
+  const snapshot = createSnapshot(machine, {
+    arn: executionArn,
+    name,
+    input,
+    startTime: new Date(clock.now()).toISOString(),
+    roleArn: options.roleArn ?? `arn:aws:iam::${account}:role/StepwrightExecutionRole`,
+    stateMachineArn,
+    stateMachineName: smName,
+    redriveCount: 0,
+  });
+
+  const events: HistoryEvent[] = [];
+  const queue: EngineEvent[] = [{ type: 'start' }];
+  const timers: { dueAt: number; frameId: string; key: string }[] = [];
+  const inFlight = new Set<Promise<void>>();
+
+  const dispatchTask = (frameId: string, attempt: number, request: Parameters<TaskResources['invoke']>[0]): void => {
+    queue.push({ type: 'taskStarted', frameId, attempt });
+    const resources = options.resources;
+    const call = resources
+      ? resources.invoke(request).catch((e: unknown) => ({ ok: false as const, error: 'States.TaskFailed', cause: e instanceof Error ? e.message : String(e) }))
+      : Promise.resolve({ ok: false as const, error: 'States.Runtime', cause: `No resource is configured to serve '${request.resource}'` });
+    const p: Promise<void> = call.then((r) => {
+      inFlight.delete(p);
+      queue.push(r.ok ? { type: 'taskSucceeded', frameId, attempt, output: r.output } : { type: 'taskFailed', frameId, attempt, error: r.error, cause: r.cause });
+    });
+    inFlight.add(p);
+  };
+
+  while (snapshot.status === 'RUNNING') {
+    if (options.signal?.aborted) queue.unshift({ type: 'stop', error: 'States.Aborted', cause: 'Execution was stopped' });
+    const event = queue.shift();
+    if (event !== undefined) {
+      const r = await advance(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE);
+      events.push(...r.historyEvents);
+      for (const effect of r.effects) {
+        if (effect.type === 'invokeTask') dispatchTask(effect.frameId, effect.attempt, effect.request);
+        else if (effect.type === 'startTimer') timers.push({ dueAt: effect.dueAt, frameId: effect.frameId, key: effect.key });
+        else if (effect.type === 'yield') queue.push({ type: 'continue' });
+      }
+      continue;
+    }
+    timers.sort((a, b) => a.dueAt - b.dueAt);
+    const next = timers[0];
+    if (next === undefined && inFlight.size === 0) break; // nothing can happen any more
+    const wake = new AbortController();
+    const waits: Promise<unknown>[] = [...inFlight];
+    if (next !== undefined) waits.push(clock.sleepUntil(next.dueAt, wake.signal));
+    if (options.signal !== undefined) waits.push(new Promise((r) => options.signal!.addEventListener('abort', r, { once: true })));
+    await Promise.race(waits);
+    wake.abort();
+    if (queue.length === 0 && next !== undefined && clock.now() >= next.dueAt) {
+      timers.shift();
+      queue.push({ type: 'timerFired', frameId: next.frameId, key: next.key });
+    }
+  }
+  return {
+    executionArn,
+    status: snapshot.status,
+    output: snapshot.status === 'SUCCEEDED' ? JSON.stringify(snapshot.output) : undefined,
+    error: snapshot.error,
+    cause: snapshot.cause,
+    events,
+  };
+}

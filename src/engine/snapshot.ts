@@ -1,0 +1,98 @@
+import type { Json } from '../language/json.js';
+import type { ExecutionStatus } from './types.js';
+
+/** Facts about the execution that never change after it starts (the source of `$$.Execution` and `$$.StateMachine`). */
+export interface ExecutionInfo {
+  readonly arn: string;
+  readonly name: string;
+  readonly input: Json;
+  readonly startTime: string;
+  readonly roleArn: string;
+  readonly stateMachineArn: string;
+  readonly stateMachineName: string;
+  readonly redriveCount: number;
+}
+
+/** What a frame is waiting for; `null` while it can run. */
+export type FrameWait =
+  | { readonly kind: 'task'; readonly attempt: number; readonly started: boolean; readonly taskToken?: string }
+  | { readonly kind: 'timer'; readonly key: string; readonly purpose: 'wait' | 'retry' }
+  | { readonly kind: 'children' }
+  | { readonly kind: 'done' };
+
+export type FrameResume =
+  | { readonly kind: 'taskSucceeded'; readonly output: Json }
+  | { readonly kind: 'taskFailed'; readonly error: string; readonly cause: string }
+  | { readonly kind: 'taskTimedOut' }
+  | { readonly kind: 'timer'; readonly purpose: 'wait' | 'retry' }
+  | { readonly kind: 'childrenDone' }
+  | { readonly kind: 'childFailed'; readonly error: string; readonly cause?: string };
+
+/** Progress of a running Map or Parallel state: its child frames and collected results. */
+export interface ChildrenProgress {
+  readonly total: number;
+  /** Index of the next child to start (Map with MaxConcurrency). */
+  nextIndex: number;
+  running: number;
+  failedCount: number;
+  results: Json[];
+  /** The items a Map iterates over (after ItemsPath/Items and ItemSelector is applied per item). */
+  readonly items?: Json[];
+  readonly maxConcurrency: number;
+  readonly toleratedFailureCount: number;
+  readonly toleratedFailurePercentage: number;
+  /** Event id of the last MapIterationSucceeded (AWS points MapStateSucceeded/Exited at it). */
+  lastIterationEventId: number;
+  /** The state input, used by ResultPath once children finish. */
+  readonly stateInput: Json;
+}
+
+/**
+ * A thread of control: the top-level flow, one Parallel branch or one Map iteration. Plain JSON so a
+ * snapshot can be stored and resumed.
+ */
+export interface Frame {
+  readonly id: string;
+  readonly parentId: string | null;
+  /** Key of the compiled states table this frame walks (see compile.ts). */
+  readonly scope: string;
+  /** Branch or iteration index in the parent. */
+  readonly index: number;
+  /** AWS's "source event id": the previousEventId of the next event this frame emits. */
+  prevId: number;
+  /** Variables assigned in this frame's own scope; outer scopes are read through parentId. */
+  variables: { [name: string]: Json };
+  state: string;
+  input: Json;
+  enteredEventId: number;
+  enteredTime: string;
+  /** Attempts so far per retrier (index in Retry). */
+  retryCounts: number[];
+  /** Total retries of the current state (`$$.State.RetryCount`). */
+  retryCount: number;
+  wait: FrameWait | null;
+  /** The frame must emit the StateEntered event of `state` and run it. */
+  pendingEnter: boolean;
+  /** An event for the frame's current state to consume when the frame next runs. */
+  resume?: FrameResume;
+  /** previousEventId of the StateEntered event (AWS links EvaluationFailed to it). */
+  enteredPrevId: number;
+  children?: ChildrenProgress;
+  /** `$$.Map.Item` for iteration frames. */
+  readonly mapItem?: { readonly index: number; readonly value: Json };
+  /** Set when the frame ended: its output or its failure. */
+  result?: { readonly ok: true; readonly output: Json } | { readonly ok: false; readonly error: string; readonly cause?: string };
+}
+
+export interface Snapshot {
+  version: number;
+  status: ExecutionStatus;
+  readonly execution: ExecutionInfo;
+  lastEventId: number;
+  frameSeq: number;
+  frames: { [id: string]: Frame };
+  readonly rootFrameId: string;
+  output?: Json;
+  error?: string;
+  cause?: string;
+}

@@ -1,0 +1,48 @@
+import { StatesError } from '../../language/errors.js';
+import type { Json } from '../../language/json.js';
+import type { ChoiceState } from '../compile.js';
+import { effectiveInput, selectOutput } from '../io.js';
+import type { Frame } from '../snapshot.js';
+import { jsonataEnv, jsonPathScope, type Outcome, type StepContext } from '../step.js';
+
+const noMatch = (): Outcome => ({ kind: 'fail', error: 'States.NoChoiceMatched', cause: 'No Matches!' });
+
+export function runChoice(ctx: StepContext, frame: Frame, state: ChoiceState): Outcome | Promise<Outcome> {
+  if (state.queryLanguage === 'JSONata') return runJsonataChoice(ctx, frame, state);
+  const effective = effectiveInput(ctx, frame, state, frame.input);
+  const scope = jsonPathScope(ctx, frame, state, effective);
+  const next = state.choices?.choose(scope) ?? state.default;
+  if (next === undefined) return noMatch();
+  const assign = state.assign === undefined ? undefined : ((state.assign as { evaluate(s: unknown): Json }).evaluate(scope) as { [k: string]: Json });
+  return { kind: 'next', next, output: selectOutput(ctx, frame, state, effective), assign };
+}
+
+async function runJsonataChoice(ctx: StepContext, frame: Frame, state: ChoiceState): Promise<Outcome> {
+  const env = jsonataEnv(ctx, frame, state, { input: frame.input });
+  for (const rule of state.conditions ?? []) {
+    const verdict = await rule.condition.evaluate(env);
+    if (typeof verdict !== 'boolean') {
+      throw new StatesError(
+        'States.QueryEvaluationError',
+        `The JSONata expression specified for the field 'Condition' returned a non-boolean value: ${JSON.stringify(verdict)}`,
+      );
+    }
+    if (verdict) {
+      const output = rule.output ?? state.output;
+      const assign = rule.assign ?? state.assign;
+      return {
+        kind: 'next',
+        next: rule.next,
+        output: output === undefined ? frame.input : await output.evaluate(env),
+        assign: assign === undefined ? undefined : ((await (assign as { evaluate(e: unknown): Promise<Json> }).evaluate(env)) as { [k: string]: Json }),
+      };
+    }
+  }
+  if (state.default === undefined) return noMatch();
+  return {
+    kind: 'next',
+    next: state.default,
+    output: state.output === undefined ? frame.input : await state.output.evaluate(env),
+    assign: state.assign === undefined ? undefined : ((await (state.assign as { evaluate(e: unknown): Promise<Json> }).evaluate(env)) as { [k: string]: Json }),
+  };
+}

@@ -1,0 +1,148 @@
+import { StatesError } from '../../language/errors.js';
+import type { Json } from '../../language/json.js';
+import { selectPath } from '../../language/jsonpath/index.js';
+import type { MapState } from '../compile.js';
+import { dropDescendants, spawnFrame, wake } from '../frames.js';
+import { effectiveInput, finishState } from '../io.js';
+import { resolveNumber } from '../numbers.js';
+import type { Frame } from '../snapshot.js';
+import { jsonataEnv, jsonPathScope, type Outcome, type StepContext } from '../step.js';
+
+export function runMap(ctx: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
+  return state.queryLanguage === 'JSONata' ? startJsonata(ctx, frame, state) : startJsonPath(ctx, frame, state);
+}
+
+async function startJsonPath(ctx: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
+  const effective = effectiveInput(ctx, frame, state, frame.input);
+  const items = state.itemsPath === undefined ? effective : selectPath(state.itemsPath, jsonPathScope(ctx, frame, state, effective));
+  if (!Array.isArray(items)) {
+    throw new StatesError('States.Runtime', `Map state input must be an array but was: ${JSON.stringify(items)}`);
+  }
+  const limits = await resolveLimits(ctx, frame, state, effective);
+  const selector = state.itemSelector as { evaluate(s: unknown): Json } | undefined;
+  const inputs =
+    selector === undefined
+      ? items
+      : items.map((value, index) => selector.evaluate(jsonPathScope(ctx, frame, state, effective, { mapItem: { index, value } })));
+  return start(ctx, frame, state, inputs, limits);
+}
+
+async function startJsonata(ctx: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
+  const raw = frame.input;
+  const items = state.items === undefined ? raw : await state.items.evaluate(jsonataEnv(ctx, frame, state, { input: raw }));
+  if (!Array.isArray(items)) {
+    throw new StatesError('States.QueryEvaluationError', `Map state input must be an array but was: ${JSON.stringify(items)}`);
+  }
+  const limits = await resolveLimits(ctx, frame, state, raw);
+  const selector = state.itemSelector as { evaluate(e: unknown): Promise<Json> } | undefined;
+  const inputs: Json[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const value = items[index];
+    inputs.push(selector === undefined ? value : await selector.evaluate(jsonataEnv(ctx, frame, state, { input: raw }, { mapItem: { index, value } })));
+  }
+  return start(ctx, frame, state, inputs, limits);
+}
+
+interface Limits {
+  maxConcurrency: number;
+  toleratedFailureCount: number;
+  toleratedFailurePercentage: number;
+}
+
+async function resolveLimits(ctx: StepContext, frame: Frame, state: MapState, input: Json): Promise<Limits> {
+  const maxConcurrency = state.maxConcurrency === undefined ? 0 : await resolveNumber(ctx, frame, state, state.maxConcurrency, input, 'integer');
+  const toleratedFailureCount =
+    state.toleratedFailureCount === undefined ? 0 : await resolveNumber(ctx, frame, state, state.toleratedFailureCount, input, 'integer');
+  const toleratedFailurePercentage =
+    state.toleratedFailurePercentage === undefined ? 0 : await resolveNumber(ctx, frame, state, state.toleratedFailurePercentage, input, 'float');
+  if (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100) {
+    throw new StatesError('States.Runtime', 'ToleratedFailurePercentage must be between 0 and 100.');
+  }
+  return { maxConcurrency, toleratedFailureCount, toleratedFailurePercentage };
+}
+
+function start(ctx: StepContext, frame: Frame, state: MapState, items: Json[], limits: Limits): Outcome {
+  ctx.history.emit(frame, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
+  frame.children = {
+    total: items.length,
+    nextIndex: 0,
+    running: 0,
+    failedCount: 0,
+    results: new Array<Json>(items.length).fill(null),
+    items,
+    ...limits,
+    lastIterationEventId: 0,
+    stateInput: frame.input,
+  };
+  frame.wait = { kind: 'children' };
+  fillSlots(ctx, frame, state);
+  return { kind: 'wait' };
+}
+
+function fillSlots(ctx: StepContext, frame: Frame, state: MapState): void {
+  const p = frame.children!;
+  const limit = p.maxConcurrency > 0 ? p.maxConcurrency : Infinity;
+  while (p.running < limit && p.nextIndex < p.total) {
+    const index = p.nextIndex++;
+    p.running++;
+    const child = spawnFrame(ctx, frame, state.processor, index, p.items![index], { index, value: p.items![index] });
+    ctx.history.emit(child, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: state.name });
+    ctx.ready.push(child);
+  }
+  if (p.running === 0 && p.nextIndex >= p.total) wake(ctx, frame, { kind: 'childrenDone' });
+}
+
+function toleranceExceeded(p: NonNullable<Frame['children']>): boolean {
+  if (p.toleratedFailureCount === 0 && p.toleratedFailurePercentage === 0) return p.failedCount > 0;
+  const overCount = p.failedCount > p.toleratedFailureCount;
+  const overPercent = (p.failedCount / p.total) * 100 > p.toleratedFailurePercentage;
+  return overCount && overPercent;
+}
+
+export function mapChildFinished(ctx: StepContext, parent: Frame, child: Frame, state: MapState): void {
+  const p = parent.children!;
+  const result = child.result!;
+  const details = { index: child.index, name: state.name };
+  p.running--;
+  if (result.ok) {
+    p.lastIterationEventId = ctx.history.emit(child, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', details, false);
+    parent.prevId = Math.max(parent.prevId, child.prevId);
+    p.results[child.index] = result.output;
+    fillSlots(ctx, parent, state);
+    return;
+  }
+  ctx.history.emit(child, 'MapIterationFailed', 'mapIterationFailedEventDetails', details, false);
+  parent.prevId = Math.max(parent.prevId, child.prevId);
+  p.failedCount++;
+  if (toleranceExceeded(p)) {
+    const tolerant = p.toleratedFailureCount > 0 || p.toleratedFailurePercentage > 0;
+    dropDescendants(ctx, parent);
+    wake(
+      ctx,
+      parent,
+      tolerant
+        ? { kind: 'childFailed', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' }
+        : { kind: 'childFailed', error: result.error, cause: result.cause },
+    );
+    return;
+  }
+  const errorOutput: { [k: string]: Json } = {};
+  if (result.error !== undefined) errorOutput.Error = result.error;
+  if (result.cause !== undefined) errorOutput.Cause = result.cause;
+  p.results[child.index] = errorOutput;
+  fillSlots(ctx, parent, state);
+}
+
+export function resumeMap(ctx: StepContext, frame: Frame, state: MapState): Outcome | Promise<Outcome> {
+  const resume = frame.resume!;
+  const progress = frame.children!;
+  frame.children = undefined;
+  if (resume.kind === 'childFailed') {
+    ctx.history.emit(frame, 'MapStateFailed');
+    return { kind: 'fail', error: resume.error, cause: resume.cause };
+  }
+  // AWS links MapStateSucceeded and MapStateExited to the last MapIterationSucceeded.
+  if (progress.lastIterationEventId > 0) frame.prevId = progress.lastIterationEventId;
+  ctx.history.emit(frame, 'MapStateSucceeded', undefined, undefined, false);
+  return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results)).then((o) => ({ kind: 'next', ...o }));
+}

@@ -1,0 +1,14 @@
+import type { PassState } from '../compile.js';
+import { effectiveInput, finishState, jsonPathOutput, parametersOf } from '../io.js';
+import type { Frame } from '../snapshot.js';
+import type { Outcome, StepContext } from '../step.js';
+
+export function runPass(ctx: StepContext, frame: Frame, state: PassState): Outcome | Promise<Outcome> {
+  const raw = frame.input;
+  if (state.queryLanguage === 'JSONata') {
+    return Promise.resolve(finishState(ctx, frame, state, raw, undefined)).then((o) => ({ kind: 'next', ...o }));
+  }
+  const effective = effectiveInput(ctx, frame, state, raw);
+  const result = state.result !== undefined ? state.result : parametersOf(ctx, frame, state, effective);
+  return { kind: 'next', ...jsonPathOutput(ctx, frame, state, raw, result) };
+}

@@ -1,0 +1,105 @@
+import type { Json } from '../../language/json.js';
+import type { TaskState } from '../compile.js';
+import { payloadDetails, errorDetails } from '../history.js';
+import { argumentsOf, effectiveInput, finishState } from '../io.js';
+import { resolveNumber } from '../numbers.js';
+import type { Frame } from '../snapshot.js';
+import { jsonPathScope, type Outcome, type StepContext } from '../step.js';
+
+/** AWS's default Task timeout when none is given. */
+const DEFAULT_TIMEOUT_SECONDS = 99999999;
+/** States.DataLimitExceeded applies above 256 KiB of UTF-8. */
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/** How AWS names a resource in Task* events: `arn:aws:states:::lambda:invoke` → lambda / invoke. */
+export function describeResource(resource: string): { resourceType: string; resource: string } {
+  const m = /^arn:[^:]+:states:[^:]*:[^:]*:(.+)$/.exec(resource);
+  if (m) {
+    const parts = m[1].split(':');
+    if (parts[0] === 'aws-sdk' && parts.length >= 3) return { resourceType: `aws-sdk:${parts[1]}`, resource: parts.slice(2).join(':') };
+    return { resourceType: parts[0], resource: parts.slice(1).join(':') };
+  }
+  const lambda = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:(.+)$/.exec(resource);
+  if (lambda) return { resourceType: 'lambda', resource: resource };
+  return { resourceType: 'unknown', resource };
+}
+
+function regionOf(ctx: StepContext): string {
+  return ctx.snapshot.execution.stateMachineArn.split(':')[3] ?? 'us-east-1';
+}
+
+async function awaitAll<T>(v: T | Promise<T>): Promise<T> {
+  return v;
+}
+
+export function runTask(ctx: StepContext, frame: Frame, state: TaskState): Outcome | Promise<Outcome> {
+  const raw = frame.input;
+  const taskToken = state.resource.endsWith('.waitForTaskToken') ? ctx.ids.uuid() : undefined;
+  if (state.queryLanguage === 'JSONata') {
+    return argumentsOf(ctx, frame, state, raw).then((params) => schedule(ctx, frame, state, params, raw, taskToken));
+  }
+  const effective = effectiveInput(ctx, frame, state, raw);
+  const params =
+    state.parameters === undefined ? effective : state.parameters.evaluate(jsonPathScope(ctx, frame, state, effective, { taskToken }));
+  return schedule(ctx, frame, state, params, effective, taskToken);
+}
+
+async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parameters: Json, timeoutInput: Json, taskToken: string | undefined): Promise<Outcome> {
+  const timeoutSeconds = state.timeout === undefined ? undefined : await awaitAll(resolveNumber(ctx, frame, state, state.timeout, timeoutInput, 'integer'));
+  const heartbeatSeconds = state.heartbeat === undefined ? undefined : await awaitAll(resolveNumber(ctx, frame, state, state.heartbeat, timeoutInput, 'integer'));
+  const described = describeResource(state.resource);
+  const extra: Record<string, unknown> = { ...described, region: regionOf(ctx) };
+  if (timeoutSeconds !== undefined) extra.timeoutInSeconds = timeoutSeconds;
+  if (heartbeatSeconds !== undefined) extra.heartbeatInSeconds = heartbeatSeconds;
+  const attempt = ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', scheduledDetails(parameters, extra));
+  frame.wait = { kind: 'task', attempt, started: false, taskToken };
+  ctx.effects.push({
+    type: 'invokeTask',
+    frameId: frame.id,
+    attempt,
+    request: {
+      resource: state.resource,
+      parameters,
+      timeoutSeconds: timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      heartbeatSeconds,
+      taskToken,
+      executionArn: ctx.snapshot.execution.arn,
+      stateName: state.name,
+    },
+  });
+  ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: `timeout:${attempt}`, dueAt: ctx.now + (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000 });
+  return { kind: 'wait' };
+}
+
+/** TaskScheduled carries the payload as JSON text under `parameters`. */
+function scheduledDetails(parameters: Json, extra: Record<string, unknown>): object {
+  const d: Record<string, unknown> = { ...extra };
+  let text: string | undefined;
+  Object.defineProperty(d, 'parameters', { enumerable: true, get: () => (text ??= JSON.stringify(parameters)) });
+  return d;
+}
+
+export function taskStarted(ctx: StepContext, frame: Frame, state: TaskState): void {
+  ctx.history.emit(frame, 'TaskStarted', 'taskStartedEventDetails', describeResource(state.resource));
+}
+
+export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, result: Json): Outcome | Promise<Outcome> {
+  const described = describeResource(state.resource);
+  const text = JSON.stringify(result);
+  if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {
+    return taskFailed(ctx, frame, state, 'States.DataLimitExceeded', `The state/task '${state.name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+  }
+  ctx.history.emit(frame, 'TaskSucceeded', 'taskSucceededEventDetails', payloadDetails('output', result, described));
+  const raw = frame.input;
+  return Promise.resolve(finishState(ctx, frame, state, raw, result)).then((o) => ({ kind: 'next', ...o }));
+}
+
+export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, error: string, cause: string): Outcome {
+  ctx.history.emit(frame, 'TaskFailed', 'taskFailedEventDetails', errorDetails(error, cause, describeResource(state.resource)));
+  return { kind: 'fail', error, cause };
+}
+
+export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState): Outcome {
+  ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails('States.Timeout', undefined, describeResource(state.resource)));
+  return { kind: 'fail', error: 'States.Timeout' };
+}

@@ -1,0 +1,97 @@
+import type { Json } from '../language/json.js';
+import type { Scope } from '../language/scope.js';
+import type { JsonataEnv, StatesBinding } from '../language/jsonata/index.js';
+import type { CompiledMachine, CompiledState } from './compile.js';
+import { contextObject } from './context-object.js';
+import type { HistoryWriter } from './history.js';
+import type { Frame, Snapshot } from './snapshot.js';
+import type { Effect } from './effects.js';
+
+/** Injected sources of non-determinism: the engine never makes ids or random numbers itself. */
+export interface Ids {
+  uuid(): string;
+  random(): number;
+}
+
+/** Everything one advance works with. */
+export interface StepContext {
+  readonly machine: CompiledMachine;
+  readonly snapshot: Snapshot;
+  readonly history: HistoryWriter;
+  readonly effects: Effect[];
+  readonly now: number;
+  readonly nowIso: string;
+  readonly ids: Ids;
+  /** Frames that can run now, in order. */
+  readonly ready: Frame[];
+  /** State entries left before the advance yields. */
+  readonly budget: { transitions: number };
+}
+
+/** What running (or resuming) a state decided. */
+export type Outcome =
+  | {
+      readonly kind: 'next';
+      readonly output: Json;
+      /** Overrides the state's Next (Choice). */
+      readonly next?: string;
+      /** Variables to assign after the state (already evaluated). */
+      readonly assign?: { [name: string]: Json };
+    }
+  | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string; readonly location?: string }
+  | { readonly kind: 'wait' };
+
+export const failure = (error: string, cause?: string, location?: string): Outcome => ({ kind: 'fail', error, cause, location });
+
+export function lookupVariable(snapshot: Snapshot, frame: Frame, name: string): Json | undefined {
+  let f: Frame | undefined = frame;
+  while (f !== undefined) {
+    if (Object.prototype.hasOwnProperty.call(f.variables, name)) return f.variables[name];
+    f = f.parentId === null ? undefined : snapshot.frames[f.parentId];
+  }
+  return undefined;
+}
+
+/** All variables visible from a frame, inner scopes shadowing outer ones (for JSONata bindings). */
+export function visibleVariables(snapshot: Snapshot, frame: Frame): { [name: string]: Json } {
+  const chain: Frame[] = [];
+  for (let f: Frame | undefined = frame; f !== undefined; f = f.parentId === null ? undefined : snapshot.frames[f.parentId]) chain.push(f);
+  const out: { [name: string]: Json } = {};
+  for (let i = chain.length - 1; i >= 0; i--) Object.assign(out, chain[i].variables);
+  return out;
+}
+
+/** A JSONPath evaluation scope whose `$$` is built only when an expression reads it. */
+export function jsonPathScope(
+  ctx: StepContext,
+  frame: Frame,
+  state: CompiledState,
+  input: Json,
+  extra?: Parameters<typeof contextObject>[3],
+): Scope {
+  let context: Json | undefined;
+  return {
+    input,
+    get context(): Json {
+      return (context ??= contextObject(ctx.snapshot, frame, state.type, extra));
+    },
+    variable: (name) => lookupVariable(ctx.snapshot, frame, name),
+    random: ctx.ids.random,
+    uuid: ctx.ids.uuid,
+  };
+}
+
+export function jsonataEnv(
+  ctx: StepContext,
+  frame: Frame,
+  state: CompiledState,
+  binding: Omit<StatesBinding, 'context'>,
+  extra?: Parameters<typeof contextObject>[3],
+): JsonataEnv {
+  return {
+    states: { ...binding, context: contextObject(ctx.snapshot, frame, state.type, extra) },
+    variables: visibleVariables(ctx.snapshot, frame),
+    random: ctx.ids.random,
+    uuid: ctx.ids.uuid,
+  };
+}
