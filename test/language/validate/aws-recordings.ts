@@ -1,0 +1,81 @@
+/** Loads the recorded AWS verdicts (../shared/conformance) for the validator's tests. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StateMachineType } from '../../../src/language/validate/index.js';
+
+export const CONFORMANCE_DIR = join(import.meta.dirname, '../../../../shared/conformance');
+
+export interface ExpectedDiagnostic {
+  readonly code: string;
+  readonly location: string;
+  readonly message: string;
+}
+
+export interface ValidationRecording {
+  readonly file: string;
+  readonly id: string;
+  readonly definitionText: string;
+  readonly type: StateMachineType;
+  /** undefined: AWS accepted the definition. */
+  readonly expected: readonly ExpectedDiagnostic[] | undefined;
+  /** CreateStateMachine's InvalidDefinition message, when that is what was recorded. */
+  readonly createMessage?: string;
+}
+
+/**
+ * Placeholders the recorder left in definitions, standing for resources the test created on AWS.
+ * An activity ARN is what the activity placeholder stood for.
+ */
+export function resolvePlaceholders(text: string): string {
+  return text
+    .replaceAll("<STUB:create_activity()['activityArn']>", 'arn:aws:states:us-east-1:111111111111:activity:recorded-activity')
+    .replaceAll('<STUB:localstack.testing.config.TEST_AWS_REGION_NAME>', 'us-east-1');
+}
+
+/** "Invalid State Machine Definition: 'CODE: message at /where'" → its one diagnostic. */
+function parseCreateMessage(message: string): ExpectedDiagnostic[] | undefined {
+  const m = /^Invalid State Machine Definition: '([A-Z_]+): (.*) at (\/[^']*|null)'$/s.exec(message);
+  if (m) return [{ code: m[1], message: m[2], location: m[3] === 'null' ? '' : m[3] }];
+  return undefined;
+}
+
+export function loadValidationRecordings(): ValidationRecording[] {
+  const dir = join(CONFORMANCE_DIR, 'validation');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const raw = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+        id: string;
+        definitionText: string;
+        expected: { api: string; message?: string; response?: { result: string; diagnostics: ExpectedDiagnostic[] } };
+      };
+      // The recordings do not carry the machine type; the AWS test's name does.
+      const type: StateMachineType = /express/i.test(raw.id) ? 'EXPRESS' : 'STANDARD';
+      const { expected } = raw;
+      const base = { file, id: raw.id, definitionText: resolvePlaceholders(raw.definitionText), type };
+      if (expected.api === 'ValidateStateMachineDefinition') {
+        const response = expected.response;
+        const diags = response && response.result === 'FAIL' ? response.diagnostics : undefined;
+        return { ...base, expected: diags };
+      }
+      const message = expected.message ?? '';
+      return { ...base, expected: parseCreateMessage(message), createMessage: message };
+    });
+}
+
+export function loadCaseDefinitions(): { file: string; definitionText: string }[] {
+  const dir = join(CONFORMANCE_DIR, 'cases');
+  if (!existsSync(dir)) return [];
+  const out: { file: string; definitionText: string }[] = [];
+  for (const category of readdirSync(dir).sort()) {
+    const sub = join(dir, category);
+    for (const file of readdirSync(sub).sort()) {
+      if (!file.endsWith('.json')) continue;
+      const raw = JSON.parse(readFileSync(join(sub, file), 'utf8')) as { definition: unknown };
+      out.push({ file: `${category}/${file}`, definitionText: resolvePlaceholders(JSON.stringify(raw.definition)) });
+    }
+  }
+  return out;
+}
