@@ -21,14 +21,23 @@ export class JsonPath implements CompiledPath {
   readonly root: '$' | '$$' | 'variable';
   readonly variableName?: string;
   readonly definite: boolean;
-  private readonly selector: DocumentSelector;
+  /** The whole evaluation, bound once to the root so the hot path is one closure call. */
+  readonly evaluate: (scope: Scope) => Json | PathMiss;
 
   constructor(readonly text: string) {
     const parsed = parsePath(text);
     this.root = parsed.root;
     if (parsed.variableName !== undefined) this.variableName = parsed.variableName;
     this.definite = isDefiniteTokens(parsed.tokens);
-    this.selector = compileSelector(parsed.tokens);
+    const selector: DocumentSelector = compileSelector(parsed.tokens);
+    if (this.root === '$') this.evaluate = (scope) => selector(scope.input, scope.input);
+    else if (this.root === '$$') this.evaluate = (scope) => selector(scope.context, scope.context);
+    else {
+      this.evaluate = (scope) => {
+        const doc = this.document(scope);
+        return doc instanceof PathMiss ? doc : selector(doc, doc);
+      };
+    }
   }
 
   /** The document the path starts from, or a miss when the variable is not bound. */
@@ -37,13 +46,6 @@ export class JsonPath implements CompiledPath {
     if (this.root === '$$') return scope.context;
     const value = scope.variable(this.variableName as string);
     return value === undefined ? new PathMiss(`Variable '${this.variableName as string}' is not defined`) : value;
-  }
-
-  /** The match, or a PathMiss saying why a definite path matched nothing. */
-  evaluate(scope: Scope): Json | PathMiss {
-    const doc = this.document(scope);
-    if (doc instanceof PathMiss) return doc;
-    return this.selector(doc, doc);
   }
 
   select(scope: Scope): Json | undefined {

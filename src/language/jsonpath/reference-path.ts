@@ -1,8 +1,8 @@
 import { StatesError } from '../errors.js';
-import type { Json, JsonObject } from '../json.js';
+import type { Json } from '../json.js';
 import type { PathToken } from './ast.js';
 import { causeJson } from './cause-json.js';
-import { defineOwn } from './evaluate.js';
+import { copyObject, defineOwn } from './evaluate.js';
 import { parsePath } from './parse.js';
 import { PathSyntaxError } from './path-syntax-error.js';
 
@@ -63,7 +63,7 @@ function setAt(node: Json, steps: readonly ReferenceStep[], i: number, result: J
     if (node === null || typeof node !== 'object' || Array.isArray(node)) throw conflict(step, node);
     const has = Object.prototype.hasOwnProperty.call(node, step.name);
     const value = last ? result : setAt(has ? node[step.name] : {}, steps, i + 1, result);
-    const copy: JsonObject = { ...node };
+    const copy: JsonObject = copyObject(node);
     defineOwn(copy, step.name, value);
     return copy;
   }
