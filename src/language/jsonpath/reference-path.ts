@@ -1,5 +1,5 @@
 import { StatesError } from '../errors.js';
-import type { Json } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
 import type { PathToken } from './ast.js';
 import { causeJson } from './cause-json.js';
 import { copyObject, defineOwn } from './evaluate.js';
