@@ -32,6 +32,12 @@ describe('States.Format', () => {
     expect(run("States.Format('\\{\\} is {}, it\\'s \\\\', 'braces')")).toBe("{} is braces, it's \\");
   });
 
+  it('fails with States.IntrinsicFailure when a literal template has the wrong number of {}', () => {
+    expect(() => run("States.Format('{} and {}', 1)")).toThrow(/2 '\{\}' but 1 value/);
+    expect(() => run("States.Format('\\{}', 1)")).toThrow(/0 '\{\}' but 1 value/);
+    expect(run("States.Format('\\{}')")).toBe('{}');
+  });
+
   it('fails with States.IntrinsicFailure when a template from a path has the wrong number of {}', () => {
     expect(() => run('States.Format($.t, 1)', { t: '{} {}' })).toThrow(StatesError);
     try {
