@@ -36,3 +36,4 @@ export function compileChoices(choices: readonly JsonObject[]): CompiledChoices 
     },
   };
 }
+export { compileConditionChoices, type CompiledConditionChoices } from './condition.js';
