@@ -30,6 +30,14 @@ export function checkReferencePathField(report: Report, value: Json | undefined,
   }
 }
 
+/** ResultPath (state and catcher). */
+export function checkResultPathField(report: Report, value: Json | undefined, location: string): void {
+  if (value === null) return;
+  if (typeof value !== 'string' || !syntax.isResultPath(value)) {
+    report.schemaError(location, `The value for the field 'ResultPath' must be a valid ReferencePath`);
+  }
+}
+
 /** ErrorPath / CausePath: a reference path or an intrinsic function call. */
 export function checkPathOrIntrinsicField(report: Report, value: Json | undefined, location: string, name: string): void {
   if (typeof value === 'string' && (syntax.isIntrinsic(value) ? syntax.intrinsicError(value) === undefined : syntax.isReferencePath(value))) return;

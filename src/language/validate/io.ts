@@ -1,7 +1,7 @@
 /** Input/output processing fields shared by many state types, in both query languages. */
 import { isJsonObject } from '../json.js';
 import type { StateContext } from './context.js';
-import { checkJsonataValue, checkPathField, checkPayloadTemplate, checkReferencePathField, isJsonataText } from './expressions.js';
+import { checkJsonataValue, checkPathField, checkPayloadTemplate, checkResultPathField, isJsonataText } from './expressions.js';
 import { field } from './report.js';
 import { checkString, get, has, typeMessage } from './values.js';
 
@@ -12,7 +12,7 @@ export function checkIo(ctx: StateContext): void {
     for (const name of ['InputPath', 'OutputPath']) {
       if (has(state, name)) checkPathField(report, get(state, name), field(path, name), name, true);
     }
-    if (has(state, 'ResultPath')) checkReferencePathField(report, get(state, 'ResultPath'), field(path, 'ResultPath'), 'ResultPath', true);
+    if (has(state, 'ResultPath')) checkResultPathField(report, get(state, 'ResultPath'), field(path, 'ResultPath'));
     for (const name of ['Parameters', 'ResultSelector', 'ItemSelector', 'Assign']) {
       if (!has(state, name)) continue;
       const value = get(state, name);

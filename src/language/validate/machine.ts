@@ -121,10 +121,15 @@ function checkScope(walk: Walk, { scope, path, kind }: PendingScope): void {
   if (startOk) checkGraph(report, graph);
 }
 
+function isControlCharacter(ch: string): boolean {
+  const code = ch.codePointAt(0) ?? 0;
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+}
+
 function checkStateName(walk: Walk, name: string, at: string): void {
   if ([...name].length > MAX_STATE_NAME_LENGTH) {
     walk.report.error(CODES.invalidStateName, at, `State name cannot be longer than ${MAX_STATE_NAME_LENGTH} characters`);
-  } else if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+  } else if ([...name].some(isControlCharacter)) {
     walk.report.error(CODES.invalidStateName, at, 'State name contains invalid characters');
   }
   if (walk.names.has(name)) walk.report.error(CODES.duplicateStateName, at, `Duplicate State name: ${name}`);

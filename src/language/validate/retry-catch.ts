@@ -4,7 +4,7 @@
  */
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import type { StateContext } from './context.js';
-import { checkJsonataValue, checkPayloadTemplate, checkReferencePathField } from './expressions.js';
+import { checkJsonataValue, checkPayloadTemplate, checkResultPathField } from './expressions.js';
 import { wrongLanguageMessage } from './fields.js';
 import { field, index, type Report } from './report.js';
 import { checkArray, checkEnum, checkInteger, checkNumber, checkString, get, has, requireFields, typeMessage } from './values.js';
@@ -78,7 +78,7 @@ function checkCatcherFields(ctx: StateContext, catcher: JsonObject, at: string):
   }
   if (has(catcher, 'Comment')) checkString(report, get(catcher, 'Comment'), field(at, 'Comment'));
   if (ql === 'JSONPath') {
-    if (has(catcher, 'ResultPath')) checkReferencePathField(report, get(catcher, 'ResultPath'), field(at, 'ResultPath'), 'ResultPath', true);
+    if (has(catcher, 'ResultPath')) checkResultPathField(report, get(catcher, 'ResultPath'), field(at, 'ResultPath'));
     if (has(catcher, 'Assign')) checkPayloadTemplate(report, get(catcher, 'Assign'), field(at, 'Assign'));
   } else {
     if (has(catcher, 'Output')) checkJsonataValue(report, get(catcher, 'Output'), field(at, 'Output'));
