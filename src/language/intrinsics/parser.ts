@@ -62,7 +62,8 @@ class Parser {
     if (name === undefined) throw this.fail('expected an intrinsic function name');
     const call = this.parseCallAfterName(name, start);
     this.skipSpace();
-    if (this.pos < this.text.length) throw this.fail(`unexpected ${JSON.stringify(this.text[this.pos])} after the call`);
+    if (this.pos < this.text.length)
+      throw this.fail(`unexpected ${JSON.stringify(this.text[this.pos])} after the call`);
     return call;
   }
 

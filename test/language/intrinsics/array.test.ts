@@ -42,7 +42,9 @@ describe('States.ArrayPartition', () => {
 
 describe('States.ArrayContains', () => {
   it('finds a value (AWS guide example)', () => {
-    expect(run('States.ArrayContains($.inputArray, $.lookingFor)', { inputArray: [1, 2, 3], lookingFor: 2 })).toBe(true);
+    expect(run('States.ArrayContains($.inputArray, $.lookingFor)', { inputArray: [1, 2, 3], lookingFor: 2 })).toBe(
+      true,
+    );
     expect(run('States.ArrayContains($.inputArray, 7)', { inputArray: [1, 2, 3] })).toBe(false);
   });
 
@@ -80,7 +82,9 @@ describe('States.ArrayRange', () => {
 
 describe('States.ArrayGetItem', () => {
   it('returns the item at a zero-based index (AWS guide example, test_array_get_item__0)', () => {
-    expect(run('States.ArrayGetItem($.inputArray, $.index)', { inputArray: [1, 2, 3, 4, 5, 6, 7, 8, 9], index: 5 })).toBe(6);
+    expect(
+      run('States.ArrayGetItem($.inputArray, $.index)', { inputArray: [1, 2, 3, 4, 5, 6, 7, 8, 9], index: 5 }),
+    ).toBe(6);
   });
 
   it('refuses an index outside the array', () => {
@@ -106,8 +110,8 @@ describe('States.ArrayUnique', () => {
   });
 
   it('treats equal arrays and objects as duplicates', () => {
-    expect(run('States.ArrayUnique($.a)', { a: [{ x: 1, y: 2 }, { y: 2, x: 1 }, [1], [1], 'a', 'a', null, null] })).toEqual(
-      [{ x: 1, y: 2 }, [1], 'a', null],
-    );
+    expect(
+      run('States.ArrayUnique($.a)', { a: [{ x: 1, y: 2 }, { y: 2, x: 1 }, [1], [1], 'a', 'a', null, null] }),
+    ).toEqual([{ x: 1, y: 2 }, [1], 'a', null]);
   });
 });

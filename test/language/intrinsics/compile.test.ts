@@ -12,17 +12,25 @@ describe('compileIntrinsic', () => {
   });
 
   it('reads workflow variables and the context object (assign MAP_STATE_REFERENCE_IN_INTRINSIC_FUNCTION)', () => {
-    const out = run('States.Format($AnswerTemplate, $$.Map.Item.Value)', {}, {
-      variables: { AnswerTemplate: "It's {}!" },
-      context: { Map: { Item: { Value: 'Pikachu' } } },
-    });
+    const out = run(
+      'States.Format($AnswerTemplate, $$.Map.Item.Value)',
+      {},
+      {
+        variables: { AnswerTemplate: "It's {}!" },
+        context: { Map: { Item: { Value: 'Pikachu' } } },
+      },
+    );
     expect(out).toBe("It's Pikachu!");
   });
 
   it('evaluates nested calls inside out (assign BASE_REFERENCE_IN_ITERATOR_OUTER_SCOPE)', () => {
-    const out = run('States.MathAdd(States.MathAdd(States.MathAdd($yCurrent, $xCurrent), $zCurrent), $bias)', {}, {
-      variables: { xCurrent: 1, yCurrent: 2, zCurrent: 3, bias: 4 },
-    });
+    const out = run(
+      'States.MathAdd(States.MathAdd(States.MathAdd($yCurrent, $xCurrent), $zCurrent), $bias)',
+      {},
+      {
+        variables: { xCurrent: 1, yCurrent: 2, zCurrent: 3, bias: 4 },
+      },
+    );
     expect(out).toBe(10);
   });
 

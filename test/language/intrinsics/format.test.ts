@@ -19,7 +19,9 @@ describe('States.Format', () => {
 
   it('prints objects and arrays as Java maps and lists (test_format_2__7, test_context_json_path__0)', () => {
     const input = { o: { Arg1: 1, Arg2: [] }, sm: { Id: 'arn:x', Name: 'n' }, l: ['a', 1, null, { k: 'v' }] };
-    expect(run("States.Format('fst={} snd={}', $.o, $.sm)", input)).toBe('fst={Arg1=1, Arg2=[]} snd={Id=arn:x, Name=n}');
+    expect(run("States.Format('fst={} snd={}', $.o, $.sm)", input)).toBe(
+      'fst={Arg1=1, Arg2=[]} snd={Id=arn:x, Name=n}',
+    );
     expect(run("States.Format('{}', $.l)", input)).toBe('[a, 1, null, {k=v}]');
   });
 

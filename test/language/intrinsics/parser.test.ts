@@ -120,7 +120,7 @@ describe('parseIntrinsic', () => {
       'States.Array() extra',
       'States.Array',
       'States.Array($.a[0)',
-      "States.Array(\"double\")",
+      'States.Array("double")',
       '',
     ]) {
       expect(() => parseIntrinsic(bad), bad).toThrow(IntrinsicSyntaxError);

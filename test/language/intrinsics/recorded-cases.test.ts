@@ -50,7 +50,9 @@ function evaluateTemplate(template: Json, scope: ReturnType<typeof testScope>): 
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(template)) {
     if (key.endsWith('.$') && typeof value === 'string') {
-      const selected = isIntrinsicCall(value) ? compileIntrinsic(value).evaluate(scope) : compilePath(value).select(scope);
+      const selected = isIntrinsicCall(value)
+        ? compileIntrinsic(value).evaluate(scope)
+        : compilePath(value).select(scope);
       if (selected === undefined) throw new Error(`path ${value} matched nothing`);
       out[key.slice(0, -2)] = selected;
     } else {
@@ -70,7 +72,11 @@ function matchesRecorded(actual: Json, expected: Json): boolean {
     return new RegExp(`^${pattern}$`, 's').test(actual);
   }
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matchesRecorded(actual[i], e));
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((e, i) => matchesRecorded(actual[i], e))
+    );
   }
   if (isJsonObject(expected)) {
     if (!isJsonObject(actual) || Object.keys(actual).length !== Object.keys(expected).length) return false;

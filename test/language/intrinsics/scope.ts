@@ -3,7 +3,10 @@ import type { Json } from '../../../src/language/json.js';
 import type { Scope } from '../../../src/language/scope.js';
 
 /** A scope for tests: fixed random number and UUID so results are exact. */
-export function testScope(input: Json, options: { context?: Json; variables?: Record<string, Json>; random?: number } = {}): Scope {
+export function testScope(
+  input: Json,
+  options: { context?: Json; variables?: Record<string, Json>; random?: number } = {},
+): Scope {
   const variables = options.variables ?? {};
   return {
     input,
