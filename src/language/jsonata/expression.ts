@@ -48,6 +48,8 @@ export interface JsonataEnv {
   random: () => number;
   /** `$uuid()`. */
   uuid: () => string;
+  /** Epoch milliseconds for `$now()` / `$millis()`; without it they read the machine clock. */
+  now?: () => number;
 }
 
 export interface JsonataLimits {

@@ -16,6 +16,8 @@ import { javaRandomFirstDouble } from './java-random.js';
 export interface EvaluationServices {
   readonly random: () => number;
   readonly uuid: () => string;
+  /** Epoch milliseconds for $now() and $millis(); the library reads the clock when absent. */
+  readonly now?: () => number;
 }
 
 /** The binding under which one evaluation's services are found; no `$name` can reach it. */
@@ -140,6 +142,33 @@ function parse(this: Focus, ...args: unknown[]): unknown {
   }
 }
 
+interface JsonataFunctionValue {
+  readonly implementation: (...args: unknown[]) => unknown;
+}
+
+function clock(focus: Focus): number {
+  const now = services(focus).now;
+  return now ? now() : Date.now();
+}
+
+/**
+ * $millis() and $now([picture [, timezone]]) from the injected clock, so an evaluation replays the
+ * same: jsonata's own versions read the machine clock. $now formats through jsonata's $fromMillis.
+ */
+function millis(this: Focus, ...args: unknown[]): unknown {
+  rejectSurplus(args, 0);
+  return clock(this);
+}
+
+function now(this: Focus, ...args: unknown[]): unknown {
+  rejectSurplus(args, 2);
+  const [picture, timezone] = args;
+  if (picture !== undefined && typeof picture !== 'string') throw signatureError(1);
+  if (timezone !== undefined && typeof timezone !== 'string') throw signatureError(2);
+  const fromMillis = this.environment.lookup('fromMillis') as JsonataFunctionValue;
+  return fromMillis.implementation(clock(this), picture, timezone);
+}
+
 export const AWS_FUNCTIONS: Readonly<Record<string, (this: Focus, ...args: unknown[]) => unknown>> = {
   partition,
   range,
@@ -147,4 +176,6 @@ export const AWS_FUNCTIONS: Readonly<Record<string, (this: Focus, ...args: unkno
   random,
   uuid,
   parse,
+  millis,
+  now,
 };

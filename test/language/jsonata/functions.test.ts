@@ -145,3 +145,21 @@ describe('workflow variables and AWS functions', () => {
     expect(await compileJsonata('$uuid()').evaluate(e)).toBe(ENV.uuid());
   });
 });
+
+describe('$now and $millis', () => {
+  const at = Date.UTC(2024, 4, 6, 7, 8, 9, 10);
+  const clocked: JsonataEnv = { ...ENV, now: () => at };
+
+  it('read the injected clock', async () => {
+    expect(await compileJsonata('$millis()').evaluate(clocked)).toBe(at);
+    expect(await compileJsonata('$now()').evaluate(clocked)).toBe('2024-05-06T07:08:09.010Z');
+    expect(await compileJsonata("$now('[Y0001]-[M01]-[D01]')").evaluate(clocked)).toBe('2024-05-06');
+  });
+
+  it('fall back to the machine clock without one', async () => {
+    const before = Date.now();
+    const value = (await compileJsonata('$millis()').evaluate(ENV)) as number;
+    expect(value).toBeGreaterThanOrEqual(before);
+    expect(value).toBeLessThanOrEqual(Date.now());
+  });
+});
