@@ -232,8 +232,9 @@ function resumeState(ctx: StepContext, frame: Frame, state: CompiledState): Outc
 function evaluationFailure(frame: Frame, e: unknown): Outcome {
   const prefix = `An error occurred while executing the state '${frame.state}' (entered at the event id #${frame.enteredEventId}). `;
   if (e instanceof StatesError) {
-    const location = /specified for the field '([^']+)'/.exec(e.cause)?.[1];
-    return { kind: 'fail', error: e.error, cause: prefix + e.cause, location: e.error === 'States.QueryEvaluationError' ? (location ?? '') : undefined };
+    if (e.error !== 'States.QueryEvaluationError') return { kind: 'fail', error: e.error, cause: prefix + e.cause };
+    const location = e.location ?? /specified for the field '([^']+)'/.exec(e.cause)?.[1];
+    return { kind: 'fail', error: e.error, cause: prefix + e.cause, location, evaluation: true };
   }
   return { kind: 'fail', error: 'States.Runtime', cause: prefix + (e instanceof Error ? e.message : String(e)) };
 }
@@ -253,15 +254,12 @@ function exitState(ctx: StepContext, frame: Frame, state: CompiledState, outcome
 
 async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledState, f: Extract<Outcome, { kind: 'fail' }>): Promise<void> {
   const error = f.error;
-  if (f.location !== undefined) {
-    ctx.history.emit(
-      frame,
-      'EvaluationFailed',
-      'evaluationFailedEventDetails',
-      errorDetails(error, f.cause, { location: f.location, state: state.name }),
-      true,
-      frame.enteredPrevId,
-    );
+  if (f.evaluation === true) {
+    // AWS links EvaluationFailed to the event before the state was entered, except for Wait,
+    // whose fields are evaluated after entering.
+    const extra: Record<string, unknown> = { state: state.name };
+    if (f.location !== undefined) extra.location = f.location;
+    ctx.history.emit(frame, 'EvaluationFailed', 'evaluationFailedEventDetails', errorDetails(error, f.cause, extra), true, state.type === 'Wait' ? frame.prevId : frame.enteredPrevId);
   }
   if (error !== undefined && (state.type === 'Task' || state.type === 'Parallel' || state.type === 'Map')) {
     const i = findRetrier(state.retry, error);
@@ -278,6 +276,8 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
       }
     }
   }
+  // A Map or Parallel that fails says so, except on States.Runtime, which ends the execution at once.
+  if ((state.type === 'Parallel' || state.type === 'Map') && error !== 'States.Runtime') ctx.history.emit(frame, `${state.type}StateFailed`);
   const catcher = error === undefined ? undefined : findCatcher(state.catch, error);
   if (catcher !== undefined) {
     const errorOutput: { [k: string]: Json } = { Error: error! };

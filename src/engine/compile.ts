@@ -8,7 +8,7 @@ import {
   type CompiledTemplate,
 } from '../language/jsonpath/index.js';
 import { compileChoices, type CompiledChoices } from '../language/choice/index.js';
-import { compileJsonataField, type CompiledJsonataField } from '../language/jsonata/index.js';
+import { compileJsonataField, isJsonataExpression, jsonataExpressionText, type CompiledJsonataField } from '../language/jsonata/index.js';
 
 /**
  * A definition compiled once for execution: every path, template, Choice rule and JSONata expression
@@ -76,6 +76,8 @@ export interface CompiledStateBase {
 export interface PassState extends CompiledStateBase {
   readonly type: 'Pass';
   readonly result?: Json;
+  /** A literal Result over AWS's payload limit fails every time the state runs. */
+  readonly resultTooLarge: boolean;
 }
 export interface TaskState extends CompiledStateBase {
   readonly type: 'Task';
@@ -120,6 +122,8 @@ export interface MapState extends CompiledStateBase {
   readonly processor: string;
   readonly itemsPath?: CompiledPath;
   readonly items?: CompiledJsonataField;
+  /** The Items expression's text, for AWS's causes. */
+  readonly itemsText?: string;
   readonly itemSelector?: CompiledTemplate | CompiledJsonataField;
   readonly maxConcurrency?: NumberSource;
   readonly toleratedFailureCount?: NumberSource;
@@ -127,6 +131,9 @@ export interface MapState extends CompiledStateBase {
 }
 
 export type CompiledState = PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
+
+/** AWS's limit on state input, output and results: 256 KiB of UTF-8. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 const str = (o: JsonObject, k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
 const num = (o: JsonObject, k: string): number | undefined => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
@@ -227,7 +234,12 @@ function compileState(
   };
   switch (o.Type) {
     case 'Pass':
-      return { ...base, type: 'Pass', result: has(o, 'Result') ? o.Result : undefined };
+      return {
+        ...base,
+        type: 'Pass',
+        result: has(o, 'Result') ? o.Result : undefined,
+        resultTooLarge: has(o, 'Result') && Buffer.byteLength(JSON.stringify(o.Result), 'utf8') > MAX_PAYLOAD_BYTES,
+      };
     case 'Task':
       return {
         ...base,
@@ -306,6 +318,7 @@ function compileState(
         processor: key,
         itemsPath: !jsonata && typeof o.ItemsPath === 'string' ? compilePath(o.ItemsPath) : undefined,
         items: jsonata && has(o, 'Items') ? compileJsonataField(o.Items, 'Items') : undefined,
+        itemsText: typeof o.Items === 'string' && isJsonataExpression(o.Items) ? jsonataExpressionText(o.Items) : undefined,
         itemSelector:
           selector === undefined
             ? undefined

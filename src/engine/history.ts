@@ -25,7 +25,7 @@ export function stateEnteredDetails(name: string, input: Json): object {
 export function stateExitedDetails(name: string, output: Json, assigned?: { [name: string]: Json }): object {
   const d: Record<string, unknown> = { name, outputDetails: NOT_TRUNCATED };
   defineJsonText(d, 'output', output);
-  if (assigned !== undefined) {
+  if (assigned !== undefined && Object.keys(assigned).length > 0) {
     const vars: Record<string, unknown> = {};
     for (const k of Object.keys(assigned)) defineJsonText(vars, k, assigned[k]);
     d.assignedVariables = vars;

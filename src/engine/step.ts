@@ -38,10 +38,23 @@ export type Outcome =
       /** Variables to assign after the state (already evaluated). */
       readonly assign?: { [name: string]: Json };
     }
-  | { readonly kind: 'fail'; readonly error?: string; readonly cause?: string; readonly location?: string }
+  | {
+      readonly kind: 'fail';
+      readonly error?: string;
+      readonly cause?: string;
+      /** Set for JSONata evaluation failures, which AWS reports with an EvaluationFailed event. */
+      readonly evaluation?: boolean;
+      readonly location?: string;
+    }
   | { readonly kind: 'wait' };
 
 export const failure = (error: string, cause?: string, location?: string): Outcome => ({ kind: 'fail', error, cause, location });
+
+export const dataLimitExceeded = (stateName: string): Outcome => ({
+  kind: 'fail',
+  error: 'States.DataLimitExceeded',
+  cause: `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+});
 
 export function lookupVariable(snapshot: Snapshot, frame: Frame, name: string): Json | undefined {
   let f: Frame | undefined = frame;

@@ -16,6 +16,7 @@ export const StatesErrors = {
   ItemReaderFailed: 'States.ItemReaderFailed',
   ResultWriterFailed: 'States.ResultWriterFailed',
   QueryEvaluationError: 'States.QueryEvaluationError',
+  ReferencePathConflict: 'States.ReferencePathConflict',
 } as const;
 
 /**
@@ -27,6 +28,8 @@ export class StatesError extends Error {
   constructor(
     readonly error: string,
     override readonly cause: string,
+    /** The field AWS names in EvaluationFailed events (`Timestamp`, `Arguments/FunctionName` …), when known. */
+    readonly location?: string,
   ) {
     super(`${error}: ${cause}`);
     this.name = 'StatesError';

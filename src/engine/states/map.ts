@@ -1,6 +1,7 @@
 import { StatesError } from '../../language/errors.js';
 import type { Json } from '../../language/json.js';
 import { selectPath } from '../../language/jsonpath/index.js';
+import { queryEvaluationError, unexpectedResultTypeCause } from '../../language/jsonata/index.js';
 import type { MapState } from '../compile.js';
 import { dropDescendants, spawnFrame, wake } from '../frames.js';
 import { effectiveInput, finishState } from '../io.js';
@@ -31,7 +32,10 @@ async function startJsonata(ctx: StepContext, frame: Frame, state: MapState): Pr
   const raw = frame.input;
   const items = state.items === undefined ? raw : await state.items.evaluate(jsonataEnv(ctx, frame, state, { input: raw }));
   if (!Array.isArray(items)) {
-    throw new StatesError('States.QueryEvaluationError', `Map state input must be an array but was: ${JSON.stringify(items)}`);
+    if (state.items === undefined) {
+      throw new StatesError('States.QueryEvaluationError', `Map state input must be an array but was: ${JSON.stringify(items)}`);
+    }
+    throw queryEvaluationError(unexpectedResultTypeCause(state.itemsText ?? '', 'Items', 'array', items));
   }
   const limits = await resolveLimits(ctx, frame, state, raw);
   const selector = state.itemSelector as { evaluate(e: unknown): Promise<Json> } | undefined;
@@ -137,10 +141,7 @@ export function resumeMap(ctx: StepContext, frame: Frame, state: MapState): Outc
   const resume = frame.resume!;
   const progress = frame.children!;
   frame.children = undefined;
-  if (resume.kind === 'childFailed') {
-    ctx.history.emit(frame, 'MapStateFailed');
-    return { kind: 'fail', error: resume.error, cause: resume.cause };
-  }
+  if (resume.kind === 'childFailed') return { kind: 'fail', error: resume.error, cause: resume.cause };
   // AWS links MapStateSucceeded and MapStateExited to the last MapIterationSucceeded.
   if (progress.lastIterationEventId > 0) frame.prevId = progress.lastIterationEventId;
   ctx.history.emit(frame, 'MapStateSucceeded', undefined, undefined, false);

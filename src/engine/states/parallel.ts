@@ -47,10 +47,7 @@ export function resumeParallel(ctx: StepContext, frame: Frame, state: ParallelSt
   const resume = frame.resume!;
   const progress = frame.children!;
   frame.children = undefined;
-  if (resume.kind === 'childFailed') {
-    ctx.history.emit(frame, 'ParallelStateFailed');
-    return { kind: 'fail', error: resume.error, cause: resume.cause };
-  }
+  if (resume.kind === 'childFailed') return { kind: 'fail', error: resume.error, cause: resume.cause };
   ctx.history.emit(frame, 'ParallelStateSucceeded');
   return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results)).then((o) => ({ kind: 'next', ...o }));
 }

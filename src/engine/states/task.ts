@@ -1,5 +1,5 @@
 import type { Json } from '../../language/json.js';
-import type { TaskState } from '../compile.js';
+import { MAX_PAYLOAD_BYTES, type TaskState } from '../compile.js';
 import { payloadDetails, errorDetails } from '../history.js';
 import { argumentsOf, effectiveInput, finishState } from '../io.js';
 import { resolveNumber } from '../numbers.js';
@@ -8,8 +8,6 @@ import { jsonPathScope, type Outcome, type StepContext } from '../step.js';
 
 /** AWS's default Task timeout when none is given. */
 const DEFAULT_TIMEOUT_SECONDS = 99999999;
-/** States.DataLimitExceeded applies above 256 KiB of UTF-8. */
-const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 /** How AWS names a resource in Task* events: `arn:aws:states:::lambda:invoke` → lambda / invoke. */
 export function describeResource(resource: string): { resourceType: string; resource: string } {

@@ -14,7 +14,7 @@ async function dueAtJsonata(ctx: StepContext, frame: Frame, state: WaitState): P
   if (state.seconds !== undefined) {
     const v = state.seconds.kind === 'literal' ? state.seconds.value : state.seconds.kind === 'jsonata' ? await state.seconds.expr.evaluate(env) : undefined;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new StatesError('States.QueryEvaluationError', `The JSONata expression specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '${JSON.stringify(v)}'`);
+      throw new StatesError('States.QueryEvaluationError', `The JSONata expression specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '${JSON.stringify(v)}'`, 'Seconds');
     }
     return ctx.now + v * 1000;
   }
@@ -22,7 +22,11 @@ async function dueAtJsonata(ctx: StepContext, frame: Frame, state: WaitState): P
   const text = t === undefined ? undefined : t.kind === 'jsonata' ? await t.expr.evaluate(env) : t.kind === 'literal' ? t.value : undefined;
   const ms = typeof text === 'string' ? parseTimestamp(text) : undefined;
   if (ms === undefined) {
-    throw new StatesError('States.QueryEvaluationError', `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof text === 'string' ? text : JSON.stringify(text)}`);
+    throw new StatesError(
+      'States.QueryEvaluationError',
+      `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof text === 'string' ? text : JSON.stringify(text)}`,
+      'Timestamp',
+    );
   }
   return ms;
 }
