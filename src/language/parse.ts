@@ -45,7 +45,7 @@ export function parseDefinitionDocument(text: string, options: ParseOptions = {}
 function parseYamlText(text: string): ParsedDefinitionText | { diagnostics: Diagnostic[] } {
   try {
     // uniqueKeys (the default) rejects duplicated keys; maxAliasCount bounds alias expansion ("billion laughs").
-    const value: unknown = parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
+    const value: unknown = parseYaml(text, { maxAliasCount: 100, prettyErrors: true });
     return { value, duplicateKeys: [] };
   } catch (e) {
     if (e instanceof YAMLParseError) {
