@@ -98,6 +98,30 @@ function referencedVariables(ast: unknown): string[] {
   return [...names];
 }
 
+function usesKeepArray(ast: unknown): boolean {
+  const seen = new Set<object>();
+  const walk = (node: unknown): boolean => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return false;
+    seen.add(node);
+    if (Array.isArray(node)) return node.some(walk);
+    const record = node as Record<string, unknown>;
+    return record.keepSingletonArray === true || Object.keys(record).some((key) => walk(record[key]));
+  };
+  return walk(ast);
+}
+
+/**
+ * jsonata marks the array a `path[]` step answers with `keepSingleton`, and when that array is a
+ * value from the payload it marks the payload itself. The flag only means something on jsonata's
+ * own sequences, so it is removed from any other array as soon as the step returns: payloads stay
+ * untouched. Installed only for expressions that use `[]`, since the hook runs on every node.
+ */
+function unmarkPayloadArray(_expr: unknown, _input: unknown, _environment: unknown, result: unknown): void {
+  if (Array.isArray(result) && (result as { sequence?: unknown }).sequence !== true && Object.prototype.hasOwnProperty.call(result, 'keepSingleton')) {
+    delete (result as { keepSingleton?: unknown }).keepSingleton;
+  }
+}
+
 const UNSUPPORTED = Symbol('unsupported result');
 
 /**
@@ -197,7 +221,9 @@ export function compileJsonata(expression: string, options: CompileJsonataOption
   expr.registerFunction('eval', () => {
     throw { code: 'T1006', stack: new Error().stack };
   });
-  const variables = referencedVariables(expr.ast()).filter((name) => name !== 'states');
+  const ast = expr.ast();
+  if (usesKeepArray(ast)) expr.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, unmarkPayloadArray);
+  const variables = referencedVariables(ast).filter((name) => name !== 'states');
 
   return {
     text,

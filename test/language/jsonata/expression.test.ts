@@ -100,6 +100,18 @@ describe('compileJsonata', () => {
     expect(results).toEqual([1, 2, 3]);
   });
 
+  it('leaves payload arrays untouched, even under jsonata\'s keep-array [] operator', async () => {
+    const input = { one: [5], objs: [{ a: [1] }] };
+    const e = env({ states: { input, context: {} }, variables: { v: [7] } });
+    expect(await evaluate('$states.input.one[]', e)).toEqual([5]);
+    expect(await evaluate('$v[]', e)).toEqual([7]);
+    expect(await evaluate('$states.input.objs.a[]', e)).toEqual([1]);
+    const extraKeys = (a: unknown[]): string[] => Object.keys(a).filter((k) => !/^\d+$/.test(k));
+    expect(extraKeys(input.one)).toEqual([]);
+    expect(extraKeys(input.objs[0].a)).toEqual([]);
+    expect(extraKeys(e.variables.v as unknown[])).toEqual([]);
+  });
+
   it('does not let workflow variables named like $states replace $states', async () => {
     expect(await evaluate('$states.input.name', env({ variables: { states: 'nope' } }))).toBe('Ada');
   });
