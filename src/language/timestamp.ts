@@ -67,3 +67,20 @@ export function parseTimestamp(text: string): number | undefined {
 export function compareInstants(a: PreciseInstant, b: PreciseInstant): number {
   return a.epochMillis !== b.epochMillis ? a.epochMillis - b.epochMillis : a.nanos - b.nanos;
 }
+
+/**
+ * Wait `Timestamp` (JSONata) that does not parse, with States.QueryEvaluationError
+ * (conformance scenarios/test_wait_timestamp_jsonata_INVALID_*, NO_T).
+ */
+export function invalidTimestampFieldCause(value: string): string {
+  return `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${value}`;
+}
+
+/**
+ * Wait `TimestampPath` whose value does not parse, with States.Runtime
+ * (conformance scenarios/test_wait_timestamp_path_*, base/test_wait_timestamppath_.000000).
+ */
+export function invalidTimestampPathCause(path: string, value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${path} == ${text}`;
+}

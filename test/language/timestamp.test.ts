@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compareInstants, parsePreciseTimestamp, parseTimestamp } from '../../src/language/timestamp.js';
+import {
+  compareInstants,
+  invalidTimestampFieldCause,
+  invalidTimestampPathCause,
+  parsePreciseTimestamp,
+  parseTimestamp,
+} from '../../src/language/timestamp.js';
 
 describe('parseTimestamp', () => {
   it('reads a UTC timestamp with Z as epoch milliseconds', () => {
@@ -75,5 +81,19 @@ describe('parsePreciseTimestamp', () => {
     const a = parsePreciseTimestamp('2012-10-09T19:00:55+01:00');
     const b = parsePreciseTimestamp('2012-10-09T18:00:55Z');
     expect(a && b && compareInstants(a, b)).toBe(0);
+  });
+});
+
+describe('Wait timestamp causes', () => {
+  it('names the Timestamp field value as recorded (scenarios/test_wait_timestamp_jsonata_INVALID_DATE)', () => {
+    expect(invalidTimestampFieldCause('2016-13-05T21:29:29Z')).toBe(
+      'The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: 2016-13-05T21:29:29Z',
+    );
+  });
+
+  it('names the TimestampPath and its value as recorded (scenarios/test_wait_timestamp_path_NO_Z)', () => {
+    expect(invalidTimestampPathCause('$.TimestampValue', '2016-12-05T21:29:29')).toBe(
+      'The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.TimestampValue == 2016-12-05T21:29:29',
+    );
   });
 });
