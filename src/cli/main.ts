@@ -1,9 +1,11 @@
 import { runRun } from './commands/run.js';
+import { runValidate } from './commands/validate.js';
 
 /** Entry point of the `stepwright` command. Returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
   if (command === 'run') return runRun(argv.slice(1));
+  if (command === 'validate') return runValidate(argv.slice(1));
   if (command === 'server') {
     process.stdout.write('stepwright server: not yet (the server issue builds it)\n');
     return 0;
