@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { virtualClock } from '../../../src/engine/index.js';
+import { echo, neverAnswers, output, plainHistory, RecordingResources, run, single } from '../fixtures.js';
+
+const START = Date.UTC(2026, 0, 1);
+const LAMBDA = 'arn:aws:states:::lambda:invoke';
+
+describe('Task state', () => {
+  it('sends the evaluated Parameters, the state name and the execution ARN to the resource', async () => {
+    const clock = virtualClock(START);
+    const resources = new RecordingResources(clock, echo);
+    await run(single({ Type: 'Task', Resource: LAMBDA, Parameters: { FunctionName: 'fn', 'Payload.$': '$.p' } }), {
+      input: { p: { x: 1 } },
+      clock,
+      resources,
+      stateMachineName: 'M',
+    });
+    expect(resources.requests).toHaveLength(1);
+    expect(resources.requests[0]).toMatchObject({
+      resource: LAMBDA,
+      parameters: { FunctionName: 'fn', Payload: { x: 1 } },
+      stateName: 'S',
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:M:exec',
+    });
+    expect(resources.requests[0].taskToken).toBeUndefined();
+  });
+
+  it('sends the effective input as parameters when there are no Parameters', async () => {
+    const resources = new RecordingResources(virtualClock(), echo);
+    await run(single({ Type: 'Task', Resource: LAMBDA, InputPath: '$.in' }), { input: { in: [1, 2] }, resources });
+    expect(resources.requests[0].parameters).toEqual([1, 2]);
+  });
+
+  it('passes TimeoutSeconds to the resource', async () => {
+    const resources = new RecordingResources(virtualClock(), echo);
+    await run(single({ Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 12, Parameters: {} }), { resources });
+    expect(resources.requests[0].timeoutSeconds).toBe(12);
+  });
+
+  it('gives a .waitForTaskToken resource a task token that $$.Task.Token also reads', async () => {
+    const resources = new RecordingResources(virtualClock(), (req) => ({ ok: true, output: { token: req.taskToken ?? null } }));
+    const r = await run(
+      single({ Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'q', MessageBody: { 'TaskToken.$': '$$.Task.Token' } } }),
+      { resources },
+    );
+    const token = resources.requests[0].taskToken;
+    expect(token).toEqual(expect.any(String));
+    expect(resources.requests[0].parameters).toEqual({ QueueUrl: 'q', MessageBody: { TaskToken: token } });
+    expect(output(r)).toEqual({ token });
+  });
+
+  it('records TaskScheduled, TaskStarted and TaskSucceeded with the resource type and name', async () => {
+    const resources = new RecordingResources(virtualClock(), () => ({ ok: true, output: { Payload: 'done' } }));
+    const r = await run(single({ Type: 'Task', Resource: LAMBDA, Parameters: { FunctionName: 'fn' } }), { input: { a: 1 }, resources });
+    expect(plainHistory(r.events)).toEqual([
+      expect.objectContaining({ type: 'ExecutionStarted', id: 1, previousEventId: 0 }),
+      { type: 'TaskStateEntered', id: 2, previousEventId: 0, stateEnteredEventDetails: { name: 'S', inputDetails: { truncated: false }, input: '{"a":1}' } },
+      {
+        type: 'TaskScheduled',
+        id: 3,
+        previousEventId: 2,
+        taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"FunctionName":"fn"}' },
+      },
+      { type: 'TaskStarted', id: 4, previousEventId: 3, taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } },
+      {
+        type: 'TaskSucceeded',
+        id: 5,
+        previousEventId: 4,
+        taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', outputDetails: { truncated: false }, output: '{"Payload":"done"}' },
+      },
+      { type: 'TaskStateExited', id: 6, previousEventId: 5, stateExitedEventDetails: { name: 'S', outputDetails: { truncated: false }, output: '{"Payload":"done"}' } },
+      { type: 'ExecutionSucceeded', id: 7, previousEventId: 6, executionSucceededEventDetails: { outputDetails: { truncated: false }, output: '{"Payload":"done"}' } },
+    ]);
+  });
+
+  it('shows timeoutInSeconds in TaskScheduled when TimeoutSeconds is set', async () => {
+    const resources = new RecordingResources(virtualClock(), echo);
+    const r = await run(single({ Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 5, Parameters: {} }), { resources });
+    expect(plainHistory(r.events)[2]).toMatchObject({ type: 'TaskScheduled', taskScheduledEventDetails: { timeoutInSeconds: 5 } });
+  });
+
+  it('names a service integration resource as AWS does: sqs / sendMessage.waitForTaskToken', async () => {
+    const resources = new RecordingResources(virtualClock(), echo);
+    const r = await run(single({ Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: {} }), { resources });
+    expect(plainHistory(r.events)[3]).toEqual({
+      type: 'TaskStarted',
+      id: 4,
+      previousEventId: 3,
+      taskStartedEventDetails: { resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken' },
+    });
+  });
+
+  it('shapes the result with ResultSelector before ResultPath', async () => {
+    const resources = new RecordingResources(virtualClock(), () => ({ ok: true, output: { Payload: { v: 1, noise: true }, StatusCode: 200 } }));
+    const r = await run(single({ Type: 'Task', Resource: LAMBDA, Parameters: {}, ResultSelector: { 'value.$': '$.Payload.v', 'code.$': '$.StatusCode' }, ResultPath: '$.res' }), {
+      input: { keep: 1 },
+      resources,
+    });
+    expect(output(r)).toEqual({ keep: 1, res: { value: 1, code: 200 } });
+    // TaskSucceeded shows the raw result, before ResultSelector.
+    expect(JSON.parse(plainHistory(r.events)[4].taskSucceededEventDetails.output as string)).toEqual({ Payload: { v: 1, noise: true }, StatusCode: 200 });
+  });
+
+  it('fails the execution with the error and cause the resource reports, after a TaskFailed event', async () => {
+    const resources = new RecordingResources(virtualClock(), () => ({ ok: false, error: 'Lambda.Unknown', cause: 'boom' }));
+    const r = await run(single({ Type: 'Task', Resource: LAMBDA, Parameters: {} }), { resources });
+    expect([r.status, r.error, r.cause]).toEqual(['FAILED', 'Lambda.Unknown', 'boom']);
+    expect(plainHistory(r.events).slice(4)).toEqual([
+      { type: 'TaskFailed', id: 5, previousEventId: 4, taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Lambda.Unknown', cause: 'boom' } },
+      { type: 'ExecutionFailed', id: 6, previousEventId: 5, executionFailedEventDetails: { error: 'Lambda.Unknown', cause: 'boom' } },
+    ]);
+  });
+
+  it('turns a resource that throws into States.TaskFailed with the exception message', async () => {
+    const r = await run(single({ Type: 'Task', Resource: LAMBDA, Parameters: {} }), {
+      resources: { invoke: () => Promise.reject(new Error('connection refused')) },
+    });
+    expect([r.error, r.cause]).toEqual(['States.TaskFailed', 'connection refused']);
+  });
+
+  it('times out with States.Timeout after TimeoutSeconds when the resource never answers', async () => {
+    const clock = virtualClock(START);
+    const r = await run(single({ Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 5, Parameters: {} }), { clock, resources: { invoke: neverAnswers } });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Timeout');
+    expect(r.cause).toBeUndefined();
+    expect(clock.now()).toBe(START + 5000);
+    expect(plainHistory(r.events).slice(3)).toEqual([
+      { type: 'TaskStarted', id: 4, previousEventId: 3, taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } },
+      { type: 'TaskTimedOut', id: 5, previousEventId: 4, taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'States.Timeout' } },
+      { type: 'ExecutionFailed', id: 6, previousEventId: 5, executionFailedEventDetails: { error: 'States.Timeout' } },
+    ]);
+  });
+
+  it('reads the timeout from the input with TimeoutSecondsPath', async () => {
+    const clock = virtualClock(START);
+    const r = await run(single({ Type: 'Task', Resource: LAMBDA, TimeoutSecondsPath: '$.t', Parameters: {} }), {
+      input: { t: 8 },
+      clock,
+      resources: { invoke: neverAnswers },
+    });
+    expect(r.error).toBe('States.Timeout');
+    expect(clock.now()).toBe(START + 8000);
+  });
+
+  it('evaluates JSONata Arguments and Output with $states.input and $states.result', async () => {
+    const resources = new RecordingResources(virtualClock(), (req) => ({ ok: true, output: { got: req.parameters } }));
+    const r = await run(
+      single({
+        Type: 'Task',
+        QueryLanguage: 'JSONata',
+        Resource: LAMBDA,
+        Arguments: { FunctionName: 'fn', Payload: '{% $states.input.n + 1 %}' },
+        Output: { before: '{% $states.input.n %}', after: '{% $states.result.got.Payload %}' },
+      }),
+      { input: { n: 1 }, resources },
+    );
+    expect(resources.requests[0].parameters).toEqual({ FunctionName: 'fn', Payload: 2 });
+    expect(output(r)).toEqual({ before: 1, after: 2 });
+  });
+});
