@@ -3,7 +3,7 @@ import type { Json } from '../language/json.js';
 import { applyResultPath } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import type { EngineEvent, Effect } from './effects.js';
-import { errorDetails, HistoryWriter, payloadDetails, stateEnteredDetails, stateExitedDetails } from './history.js';
+import { errorDetails, HistoryWriter, inputDetails, outputDetails, stateEnteredDetails, stateExitedDetails, type HistoryRecord } from './history.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
 import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
 import { runChoice } from './states/choice.js';
@@ -15,15 +15,18 @@ import { runSucceed } from './states/succeed.js';
 import { runTask, taskFailed, taskStarted, taskSucceeded, taskTimedOut } from './states/task.js';
 import { resumeWait, runWait } from './states/wait.js';
 import { jsonataEnv, jsonPathScope, type Ids, type Outcome, type StepContext } from './step.js';
-import type { HistoryEvent } from './types.js';
 
 export interface AdvanceResult {
   readonly snapshot: Snapshot;
-  readonly historyEvents: readonly HistoryEvent[];
+  /** The new events, payloads still as values; `materializeEvent` gives AWS's shape. */
+  readonly historyRecords: readonly HistoryRecord[];
   readonly effects: readonly Effect[];
 }
 
 const ROOT = 'root';
+const STATE_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
+const ENTERED = Object.fromEntries(STATE_TYPES.map((t) => [t, `${t}StateEntered`])) as Record<CompiledState['type'], string>;
+const EXITED = Object.fromEntries(STATE_TYPES.map((t) => [t, `${t}StateExited`])) as Record<CompiledState['type'], string>;
 const EXECUTION_TIMEOUT_KEY = 'execution-timeout';
 
 /** The snapshot of an execution that has not started yet; `advance` it with `{ type: 'start' }`. */
@@ -38,7 +41,7 @@ export function createSnapshot(machine: CompiledMachine, execution: ExecutionInf
     state: machine.scopes.get('')!.startAt,
     input: execution.input,
     enteredEventId: 0,
-    enteredTime: '',
+    enteredTime: 0,
     enteredPrevId: 0,
     retryCounts: [],
     retryCount: 0,
@@ -67,7 +70,6 @@ export async function advance(
     history: new HistoryWriter(snapshot, now),
     effects: [],
     now,
-    nowIso: new Date(now).toISOString(),
     ids,
     ready: [],
     budget: { transitions: maxTransitions },
@@ -81,7 +83,7 @@ export async function advance(
     await drive(ctx, ctx.ready.shift()!);
   }
   snapshot.version++;
-  return { snapshot, historyEvents: ctx.history.events, effects: ctx.effects };
+  return { snapshot, historyRecords: ctx.history.records, effects: ctx.effects };
 }
 
 function applyEvent(ctx: StepContext, event: EngineEvent): void {
@@ -93,7 +95,7 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
   if (event.type === 'start') {
     const root = snapshot.frames[snapshot.rootFrameId];
     const e = snapshot.execution;
-    ctx.history.emit(root, 'ExecutionStarted', 'executionStartedEventDetails', payloadDetails('input', e.input, { roleArn: e.roleArn }), false);
+    ctx.history.emit(root, 'ExecutionStarted', 'executionStartedEventDetails', inputDetails(e.input, e.roleArn), false);
     if (ctx.machine.timeoutSeconds !== undefined) {
       ctx.effects.push({ type: 'startTimer', frameId: root.id, key: EXECUTION_TIMEOUT_KEY, dueAt: ctx.now + ctx.machine.timeoutSeconds * 1000 });
     }
@@ -182,10 +184,10 @@ async function drive(ctx: StepContext, frame: Frame): Promise<void> {
 
 function enterState(ctx: StepContext, frame: Frame, state: CompiledState): void {
   frame.enteredPrevId = frame.prevId;
-  frame.enteredTime = ctx.nowIso;
+  frame.enteredTime = ctx.now;
   frame.retryCounts = [];
   frame.retryCount = 0;
-  frame.enteredEventId = ctx.history.emit(frame, `${state.type}StateEntered`, 'stateEnteredEventDetails', stateEnteredDetails(state.name, frame.input));
+  frame.enteredEventId = ctx.history.emit(frame, ENTERED[state.type], 'stateEnteredEventDetails', stateEnteredDetails(state.name, frame.input));
 }
 
 function runState(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> {
@@ -241,7 +243,7 @@ function evaluationFailure(frame: Frame, e: unknown): Outcome {
 
 function exitState(ctx: StepContext, frame: Frame, state: CompiledState, outcome: Extract<Outcome, { kind: 'next' }>): void {
   if (outcome.assign !== undefined) Object.assign(frame.variables, outcome.assign);
-  ctx.history.emit(frame, `${state.type}StateExited`, 'stateExitedEventDetails', stateExitedDetails(state.name, outcome.output, outcome.assign));
+  ctx.history.emit(frame, EXITED[state.type], 'stateExitedEventDetails', stateExitedDetails(state.name, outcome.output, outcome.assign));
   const next = outcome.next ?? state.next;
   if (state.type === 'Succeed' || next === undefined) {
     endFrame(ctx, frame, { ok: true, output: outcome.output });
@@ -315,7 +317,7 @@ function endFrame(ctx: StepContext, frame: Frame, result: FrameResult): void {
   if (frame.parentId === null) {
     if (result.ok) {
       snapshot.output = result.output;
-      finishExecution(ctx, 'SUCCEEDED', 'ExecutionSucceeded', 'executionSucceededEventDetails', payloadDetails('output', result.output));
+      finishExecution(ctx, 'SUCCEEDED', 'ExecutionSucceeded', 'executionSucceededEventDetails', outputDetails(result.output));
     } else {
       snapshot.error = result.error;
       snapshot.cause = result.cause;
@@ -331,7 +333,7 @@ function endFrame(ctx: StepContext, frame: Frame, result: FrameResult): void {
   else parallelChildFinished(ctx, parent, frame);
 }
 
-function finishExecution(ctx: StepContext, status: Snapshot['status'], type: string, key: string, details: object): void {
+function finishExecution(ctx: StepContext, status: Snapshot['status'], type: string, key: string, details: { [k: string]: unknown }): void {
   const { snapshot } = ctx;
   const root = snapshot.frames[snapshot.rootFrameId];
   snapshot.status = status;

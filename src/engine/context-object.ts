@@ -9,7 +9,7 @@ export function contextObject(
   extra?: { readonly taskToken?: string; readonly mapItem?: { readonly index: number; readonly value: Json } },
 ): JsonObject {
   const e = snapshot.execution;
-  const state: JsonObject = { Name: frame.state, EnteredTime: frame.enteredTime };
+  const state: JsonObject = { Name: frame.state, EnteredTime: new Date(frame.enteredTime).toISOString() };
   // AWS shows RetryCount only for states that can retry.
   if (stateType === 'Task' || stateType === 'Map' || stateType === 'Parallel') state.RetryCount = frame.retryCount;
   const ctx: JsonObject = {

@@ -17,7 +17,7 @@ export function spawnFrame(ctx: StepContext, parent: Frame, scope: string, index
     state: compiled.startAt,
     input,
     enteredEventId: 0,
-    enteredTime: '',
+    enteredTime: 0,
     enteredPrevId: 0,
     retryCounts: [],
     retryCount: 0,

@@ -3,73 +3,110 @@ import type { Frame, Snapshot } from './snapshot.js';
 import type { HistoryEvent } from './types.js';
 
 /**
- * A JSON payload inside event details. AWS sends payloads as JSON text; we keep the value and
- * serialise on first read, so a run that nobody inspects never pays for JSON.stringify.
+ * A JSON payload inside event details. AWS sends payloads as JSON text; the engine keeps the value
+ * and serialises it only when the event is materialised, so a run whose history nobody reads never
+ * pays for JSON.stringify.
  */
-function defineJsonText(target: object, key: string, value: Json): void {
-  let text: string | undefined;
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    get: () => (text ??= JSON.stringify(value)),
-  });
+export class JsonPayload {
+  constructor(readonly value: Json) {}
+}
+
+type Details = { [key: string]: unknown };
+
+/** An event as the engine records it: details may hold JsonPayloads (top level or one level down). */
+export interface HistoryRecord {
+  readonly timestamp: number;
+  readonly type: string;
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly detailsKey?: string;
+  readonly details?: Details;
 }
 
 const NOT_TRUNCATED = Object.freeze({ truncated: false });
 
-export function stateEnteredDetails(name: string, input: Json): object {
-  const d = { name, inputDetails: NOT_TRUNCATED };
-  defineJsonText(d, 'input', input);
-  return d;
+export function stateEnteredDetails(name: string, input: Json): Details {
+  return { name, input: new JsonPayload(input), inputDetails: NOT_TRUNCATED };
 }
 
-export function stateExitedDetails(name: string, output: Json, assigned?: { [name: string]: Json }): object {
-  const d: Record<string, unknown> = { name, outputDetails: NOT_TRUNCATED };
-  defineJsonText(d, 'output', output);
-  if (assigned !== undefined && Object.keys(assigned).length > 0) {
-    const vars: Record<string, unknown> = {};
-    for (const k of Object.keys(assigned)) defineJsonText(vars, k, assigned[k]);
-    d.assignedVariables = vars;
-    d.assignedVariablesDetails = NOT_TRUNCATED;
+export function stateExitedDetails(name: string, output: Json, assigned?: { [name: string]: Json }): Details {
+  const d: Details = { name, output: new JsonPayload(output), outputDetails: NOT_TRUNCATED };
+  if (assigned !== undefined) {
+    const keys = Object.keys(assigned);
+    if (keys.length > 0) {
+      const vars: Details = {};
+      for (const k of keys) vars[k] = new JsonPayload(assigned[k]);
+      d.assignedVariables = vars;
+      d.assignedVariablesDetails = NOT_TRUNCATED;
+    }
   }
   return d;
 }
 
-export function payloadDetails(key: 'input' | 'output', value: Json, extra?: Record<string, unknown>): object {
-  const d: Record<string, unknown> = { ...extra, [`${key}Details`]: NOT_TRUNCATED };
-  defineJsonText(d, key, value);
+export function inputDetails(input: Json, roleArn: string): Details {
+  return { input: new JsonPayload(input), inputDetails: NOT_TRUNCATED, roleArn };
+}
+
+export function outputDetails(output: Json): Details {
+  return { output: new JsonPayload(output), outputDetails: NOT_TRUNCATED };
+}
+
+export function payloadDetails(key: 'input' | 'output' | 'parameters', value: Json, extra?: Details): Details {
+  const d: Details = { ...extra, [key]: new JsonPayload(value) };
+  if (key !== 'parameters') d[`${key}Details`] = NOT_TRUNCATED;
   return d;
 }
 
-export function errorDetails(error: string | undefined, cause: string | undefined, extra?: Record<string, unknown>): object {
-  const d: Record<string, unknown> = { ...extra };
+export function errorDetails(error: string | undefined, cause: string | undefined, extra?: Details): Details {
+  const d: Details = { ...extra };
   if (error !== undefined) d.error = error;
   if (cause !== undefined) d.cause = cause;
   return d;
 }
 
+function materializeValue(v: unknown): unknown {
+  if (v instanceof JsonPayload) return JSON.stringify(v.value);
+  return v;
+}
+
+/** The event as GetExecutionHistory shows it: payloads as JSON texts. */
+export function materializeEvent(r: HistoryRecord): HistoryEvent {
+  const event: Record<string, unknown> = { timestamp: new Date(r.timestamp), type: r.type, id: r.id, previousEventId: r.previousEventId };
+  if (r.detailsKey !== undefined && r.details !== undefined) {
+    const d: Details = {};
+    for (const k of Object.keys(r.details)) {
+      const v = r.details[k];
+      if (v !== null && typeof v === 'object' && !(v instanceof JsonPayload) && k === 'assignedVariables') {
+        const vars: Details = {};
+        for (const name of Object.keys(v)) vars[name] = materializeValue((v as Details)[name]);
+        d[k] = vars;
+      } else {
+        d[k] = materializeValue(v);
+      }
+    }
+    event[r.detailsKey] = d;
+  }
+  return event as unknown as HistoryEvent;
+}
+
 /** Collects the history events of one advance and numbers them as AWS does. */
 export class HistoryWriter {
-  readonly events: HistoryEvent[] = [];
-  private readonly timestamp: Date;
+  readonly records: HistoryRecord[] = [];
 
   constructor(
     private readonly snapshot: Snapshot,
-    now: number,
-  ) {
-    this.timestamp = new Date(now);
-  }
+    private readonly now: number,
+  ) {}
 
   /**
    * Appends an event. Its previousEventId is the frame's source event; `advance: false` leaves the
    * frame's source as it was (AWS does so for e.g. MapIterationSucceeded and ExecutionStarted).
    */
-  emit(frame: Frame | null, type: string, detailsKey?: string, details?: object, advance = true, prev?: number): number {
+  emit(frame: Frame | null, type: string, detailsKey?: string, details?: Details, advance = true, prev?: number): number {
     const id = ++this.snapshot.lastEventId;
     const previousEventId = prev ?? frame?.prevId ?? 0;
     if (frame !== null && advance) frame.prevId = id;
-    const event: Record<string, unknown> = { timestamp: this.timestamp, type, id, previousEventId };
-    if (detailsKey !== undefined) event[detailsKey] = details;
-    this.events.push(event as unknown as HistoryEvent);
+    this.records.push({ timestamp: this.now, type, id, previousEventId, detailsKey, details });
     return id;
   }
 }

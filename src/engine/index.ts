@@ -2,6 +2,7 @@ export { advance, createSnapshot, type AdvanceResult } from './advance.js';
 export { systemClock, virtualClock } from './clock.js';
 export { compileMachine, type CompiledMachine } from './compile.js';
 export type { Effect, EngineEvent } from './effects.js';
+export { materializeEvent, type HistoryRecord } from './history.js';
 export {
   InvalidDefinitionError,
   InvalidExecutionInputError,

@@ -4,7 +4,9 @@ import { validateDefinition } from '../language/validate/index.js';
 import { advance, createSnapshot } from './advance.js';
 import { systemClock } from './clock.js';
 import { compileMachine, type CompiledMachine } from './compile.js';
+import { materializeEvent, type HistoryRecord } from './history.js';
 import type { EngineEvent } from './effects.js';
+import type { Snapshot } from './snapshot.js';
 import type { Clock, ExecutionStatus, HistoryEvent, TaskResources } from './types.js';
 
 export interface RunExecutionOptions {
@@ -32,6 +34,30 @@ export interface ExecutionResult {
   readonly error?: string;
   readonly cause?: string;
   readonly events: HistoryEvent[];
+}
+
+class InMemoryResult implements ExecutionResult {
+  readonly status: ExecutionStatus;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  private materialized?: HistoryEvent[];
+
+  constructor(
+    readonly executionArn: string,
+    snapshot: Snapshot,
+    private readonly records: readonly HistoryRecord[],
+  ) {
+    this.status = snapshot.status;
+    if (snapshot.status === 'SUCCEEDED') this.output = JSON.stringify(snapshot.output);
+    if (snapshot.error !== undefined) this.error = snapshot.error;
+    if (snapshot.cause !== undefined) this.cause = snapshot.cause;
+  }
+
+  /** Materialised on first read: producing JSON texts for every payload is most of a history's cost. */
+  get events(): HistoryEvent[] {
+    return (this.materialized ??= this.records.map(materializeEvent));
+  }
 }
 
 /** A definition that fails validation: carries AWS's diagnostics. */
@@ -102,7 +128,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     redriveCount: 0,
   });
 
-  const events: HistoryEvent[] = [];
+  const records: HistoryRecord[] = [];
   const queue: EngineEvent[] = [{ type: 'start' }];
   const timers: { dueAt: number; frameId: string; key: string }[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -125,7 +151,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     const event = queue.shift();
     if (event !== undefined) {
       const r = await advance(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE);
-      events.push(...r.historyEvents);
+      for (const rec of r.historyRecords) records.push(rec);
       for (const effect of r.effects) {
         if (effect.type === 'invokeTask') dispatchTask(effect.frameId, effect.attempt, effect.request);
         else if (effect.type === 'startTimer') timers.push({ dueAt: effect.dueAt, frameId: effect.frameId, key: effect.key });
@@ -147,12 +173,5 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
       queue.push({ type: 'timerFired', frameId: next.frameId, key: next.key });
     }
   }
-  return {
-    executionArn,
-    status: snapshot.status,
-    output: snapshot.status === 'SUCCEEDED' ? JSON.stringify(snapshot.output) : undefined,
-    error: snapshot.error,
-    cause: snapshot.cause,
-    events,
-  };
+  return new InMemoryResult(executionArn, snapshot, records);
 }

@@ -65,7 +65,8 @@ export interface Frame {
   state: string;
   input: Json;
   enteredEventId: number;
-  enteredTime: string;
+  /** Epoch ms; formatted only when `$$.State.EnteredTime` is read. */
+  enteredTime: number;
   /** Attempts so far per retrier (index in Retry). */
   retryCounts: number[];
   /** Total retries of the current state (`$$.State.RetryCount`). */

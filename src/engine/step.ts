@@ -20,7 +20,6 @@ export interface StepContext {
   readonly history: HistoryWriter;
   readonly effects: Effect[];
   readonly now: number;
-  readonly nowIso: string;
   readonly ids: Ids;
   /** Frames that can run now, in order. */
   readonly ready: Frame[];
@@ -75,6 +74,31 @@ export function visibleVariables(snapshot: Snapshot, frame: Frame): { [name: str
 }
 
 /** A JSONPath evaluation scope whose `$$` is built only when an expression reads it. */
+class JsonPathScope implements Scope {
+  private contextValue: Json | undefined;
+  readonly random: () => number;
+  readonly uuid: () => string;
+
+  constructor(
+    readonly input: Json,
+    private readonly ctx: StepContext,
+    private readonly frame: Frame,
+    private readonly stateType: string,
+    private readonly extra: Parameters<typeof contextObject>[3],
+  ) {
+    this.random = ctx.ids.random;
+    this.uuid = ctx.ids.uuid;
+  }
+
+  get context(): Json {
+    return (this.contextValue ??= contextObject(this.ctx.snapshot, this.frame, this.stateType, this.extra));
+  }
+
+  variable(name: string): Json | undefined {
+    return lookupVariable(this.ctx.snapshot, this.frame, name);
+  }
+}
+
 export function jsonPathScope(
   ctx: StepContext,
   frame: Frame,
@@ -82,16 +106,7 @@ export function jsonPathScope(
   input: Json,
   extra?: Parameters<typeof contextObject>[3],
 ): Scope {
-  let context: Json | undefined;
-  return {
-    input,
-    get context(): Json {
-      return (context ??= contextObject(ctx.snapshot, frame, state.type, extra));
-    },
-    variable: (name) => lookupVariable(ctx.snapshot, frame, name),
-    random: ctx.ids.random,
-    uuid: ctx.ids.uuid,
-  };
+  return new JsonPathScope(input, ctx, frame, state.type, extra);
 }
 
 export function jsonataEnv(

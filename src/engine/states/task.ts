@@ -49,7 +49,7 @@ async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parame
   const extra: Record<string, unknown> = { ...described, region: regionOf(ctx) };
   if (timeoutSeconds !== undefined) extra.timeoutInSeconds = timeoutSeconds;
   if (heartbeatSeconds !== undefined) extra.heartbeatInSeconds = heartbeatSeconds;
-  const attempt = ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', scheduledDetails(parameters, extra));
+  const attempt = ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
   frame.wait = { kind: 'task', attempt, started: false, taskToken };
   ctx.effects.push({
     type: 'invokeTask',
@@ -67,14 +67,6 @@ async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parame
   });
   ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: `timeout:${attempt}`, dueAt: ctx.now + (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000 });
   return { kind: 'wait' };
-}
-
-/** TaskScheduled carries the payload as JSON text under `parameters`. */
-function scheduledDetails(parameters: Json, extra: Record<string, unknown>): object {
-  const d: Record<string, unknown> = { ...extra };
-  let text: string | undefined;
-  Object.defineProperty(d, 'parameters', { enumerable: true, get: () => (text ??= JSON.stringify(parameters)) });
-  return d;
 }
 
 export function taskStarted(ctx: StepContext, frame: Frame, state: TaskState): void {
