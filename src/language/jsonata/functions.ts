@@ -84,8 +84,8 @@ function range(this: Focus, ...args: unknown[]): unknown {
   if (args[2] === undefined) return undefined;
   const step = towardsZero(args[2], 3);
   if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end)) return undefined;
-  if (start === end) return start;
   const count = Math.floor((end - start) / step) + 1;
+  if (count === 1) return start;
   if (count > MAX_RANGE_LENGTH) {
     throw { code: 'D2014', value: count, stack: new Error().stack };
   }
