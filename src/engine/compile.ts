@@ -89,8 +89,9 @@ export interface ChoiceState extends CompiledStateBase {
   readonly type: 'Choice';
   readonly choices?: CompiledChoices;
   readonly conditions?: readonly { readonly condition: CompiledJsonataField; readonly next: string; readonly output?: CompiledJsonataField; readonly assign?: CompiledJsonataField }[];
-  /** JSONPath choice rules may carry their own Assign (variables). */
-  readonly ruleAssign?: ReadonlyMap<string, CompiledTemplate>;
+  /** JSONPath choice rules may carry their own Assign (variables), by rule index. */
+  readonly ruleAssign?: ReadonlyMap<number, CompiledTemplate>;
+  readonly ruleNext?: readonly string[];
   readonly default?: string;
 }
 export interface WaitState extends CompiledStateBase {
@@ -263,11 +264,11 @@ function compileState(
           })),
         };
       }
-      const ruleAssign = new Map<string, CompiledTemplate>();
+      const ruleAssign = new Map<number, CompiledTemplate>();
       rules.forEach((r, i) => {
-        if (has(r, 'Assign')) ruleAssign.set(String(i), compileTemplate(r.Assign, 'Assign'));
+        if (has(r, 'Assign')) ruleAssign.set(i, compileTemplate(r.Assign, 'Assign'));
       });
-      return { ...base, type: 'Choice', default: str(o, 'Default'), choices: compileChoices(rules), ruleAssign };
+      return { ...base, type: 'Choice', default: str(o, 'Default'), choices: compileChoices(rules), ruleAssign, ruleNext: rules.map((r) => r.Next as string) };
     }
     case 'Wait': {
       let timestamp: WaitState['timestamp'];

@@ -16,13 +16,21 @@ export interface Difference {
 /** Values a numbered placeholder (`<uuid:3>`, `<ArnPart_0idx>`) stood for; one placeholder, one value. */
 export type Bindings = Map<string, string>;
 
-/** Whole strings the recorder wrote instead of a value that changes between runs. */
+/**
+ * Whole strings the recorder wrote instead of a value that changes between runs. Besides the words
+ * README.md lists, LocalStack's tests wrote `start-time`/`entered-time` for `$$.Execution.StartTime`
+ * and `$$.State.EnteredTime` (base/test_base.py::TestSnfBase::test_query_context_object_values) and
+ * `RandomNumberGenerated` for the result of States.MathRandom (test_math_operations.py::test_math_random).
+ */
 const PLACEHOLDER_WORDS = new Set([
   'timestamp',
   'date',
   'datetime',
   'snf_role_arn',
   '111111111111',
+  'start-time',
+  'entered-time',
+  'RandomNumberGenerated',
 ]);
 
 /** The account id the recorder wrote inside ARNs; it stands for any 12-digit account id. */

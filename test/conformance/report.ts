@@ -38,13 +38,16 @@ export function categoryTable(outcomes: readonly CaseOutcome[]): string {
   return lines.join('\n');
 }
 
-/** Why cases were skipped, grouped by reason. */
+/** How many skipped cases each missing requirement holds back (a case needing two counts under both). */
 export function skipTable(outcomes: readonly CaseOutcome[]): string {
   const counts = new Map<string, number>();
-  for (const o of outcomes) if (o.status === 'skipped') counts.set(o.reason, (counts.get(o.reason) ?? 0) + 1);
+  for (const o of outcomes) {
+    if (o.status !== 'skipped') continue;
+    for (const reason of o.reason.split(', ')) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
   if (counts.size === 0) return '';
-  const lines = ['| skipped because it requires | cases |', '|---|---:|'];
-  for (const [reason, n] of [...counts].sort((a, b) => b[1] - a[1])) lines.push(`| ${reason} | ${n} |`);
+  const lines = ['| skipped: requires (built by) | cases |', '|---|---:|'];
+  for (const [reason, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) lines.push(`| ${reason} | ${n} |`);
   return lines.join('\n');
 }
 

@@ -66,15 +66,20 @@ export function seededUuid(seed: number): () => string {
   return () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rnd() * 4)]}${hex(3)}-${hex(12)}`;
 }
 
-// The recordings start in 2023-2025; any fixed instant keeps runs reproducible.
-const VIRTUAL_START_MS = Date.UTC(2024, 0, 1);
+/**
+ * The virtual clock starts at the real time the run starts, as AWS's clock did when the cases were
+ * recorded: absolute timestamps in the recordings (Wait `TimestampPath` a minute after the recording,
+ * base/test_wait.py::test_wait_timestamppath) are then in the past, not more than a year ahead
+ * (which AWS refuses as "Wait state delay is too long").
+ */
+const RUN_START_MS = Date.now();
 
 export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = DEFAULT_CASE_TIME_LIMIT_MS): Promise<CaseOutcome> {
   const plan = planCase(c);
   if (!plan.run) return { id: c.id, category: c.category, status: 'skipped', reason: plan.reason };
   const started = performance.now();
   const options: EngineOptions = {
-    clock: engine.virtualClock(VIRTUAL_START_MS),
+    clock: engine.virtualClock(RUN_START_MS),
     random: seededRandom(1),
     uuid: seededUuid(2),
     ...(c.inputText !== undefined ? { inputText: c.inputText } : { input: c.input }),

@@ -11,9 +11,12 @@ export function runChoice(ctx: StepContext, frame: Frame, state: ChoiceState): O
   if (state.queryLanguage === 'JSONata') return runJsonataChoice(ctx, frame, state);
   const effective = effectiveInput(ctx, frame, state, frame.input);
   const scope = jsonPathScope(ctx, frame, state, effective);
-  const next = state.choices?.choose(scope) ?? state.default;
+  const index = state.choices === undefined ? -1 : state.choices.chooseIndex(scope);
+  const next = index >= 0 ? state.ruleNext![index] : state.default;
   if (next === undefined) return noMatch();
-  const assign = state.assign === undefined ? undefined : ((state.assign as { evaluate(s: unknown): Json }).evaluate(scope) as { [k: string]: Json });
+  // A matched rule assigns with its own Assign; the state's Assign goes with Default.
+  const template = index >= 0 ? state.ruleAssign?.get(index) : state.assign;
+  const assign = template === undefined ? undefined : ((template as { evaluate(s: unknown): Json }).evaluate(scope) as { [k: string]: Json });
   return { kind: 'next', next, output: selectOutput(ctx, frame, state, effective), assign };
 }
 
@@ -28,8 +31,9 @@ async function runJsonataChoice(ctx: StepContext, frame: Frame, state: ChoiceSta
       );
     }
     if (verdict) {
-      const output = rule.output ?? state.output;
-      const assign = rule.assign ?? state.assign;
+      // A matched rule uses its own Output and Assign; the state's go with Default.
+      const output = rule.output;
+      const assign = rule.assign;
       return {
         kind: 'next',
         next: rule.next,
