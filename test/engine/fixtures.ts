@@ -77,3 +77,9 @@ export function single(state: Record<string, unknown>, extra: Record<string, unk
   const terminal = state.Type === 'Succeed' || state.Type === 'Fail' || state.Type === 'Choice' || 'Next' in state;
   return { StartAt: 'S', ...extra, States: { S: terminal ? state : { ...state, End: true } } };
 }
+
+/** A one-state flow (a Parallel branch or Map processor) whose only state is `name`. */
+export function flow(name: string, state: Record<string, unknown>): { StartAt: string; States: Record<string, Record<string, unknown>> } {
+  const terminal = state.Type === 'Succeed' || state.Type === 'Fail' || state.Type === 'Choice' || 'Next' in state;
+  return { StartAt: name, States: { [name]: terminal ? state : { ...state, End: true } } };
+}
