@@ -45,17 +45,20 @@ const workloads: Workload[] = fs
   .map((f) => JSON.parse(fs.readFileSync(path.join(workloadsDir, f), 'utf8')) as Workload)
   .filter((w) => args.filter === undefined || w.name.includes(args.filter));
 
-/** Runs `fn` for at least `minRuns` times and `minMs`, returning ms per run. */
+/**
+ * Runs `fn` at least `minRuns` times and for at least `minMs`, returning the median ms per run: the
+ * machine is shared (other processes, GC pauses), and the median is what one execution costs.
+ */
 async function timeRuns(fn: () => Promise<unknown> | unknown, minRuns: number, minMs = 0): Promise<number> {
-  let runs = 0;
+  const times: number[] = [];
   const t0 = performance.now();
-  let elapsed = 0;
-  while (runs < minRuns || elapsed < minMs) {
+  while (times.length < minRuns || performance.now() - t0 < minMs) {
+    const s = performance.now();
     await fn();
-    runs++;
-    elapsed = performance.now() - t0;
+    times.push(performance.now() - s);
   }
-  return elapsed / runs;
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
 }
 
 async function warmUp(fn: () => Promise<unknown> | unknown): Promise<void> {
@@ -203,7 +206,7 @@ for (const w of workloads) {
 const jsonataRows = await benchJsonata();
 
 console.log('# Stepwright benchmark\n');
-console.log('Stepwright: in-memory engine on a virtual clock, history events read (the last column: history not read). Peer: aws-local-stepfunctions (no history). Floor: plain JS, no engine (bench/floors.ts). Times are ms per execution after a warm-up.\n');
+console.log('Stepwright: in-memory engine on a virtual clock, history events read (the last column: history not read). Peer: aws-local-stepfunctions (no history). Floor: plain JS, no engine (bench/floors.ts). Times are the median ms per execution after a warm-up.\n');
 console.log('| workload | executions (at least) | Stepwright ms/exec | transitions/s | peer ms/exec | peer ÷ ours | floor ms/exec | ours ÷ floor | output ok (ours) | output ok (peer) | Stepwright ms/exec, history not read |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|');
 for (const r of rows) {
