@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { virtualClock } from '../../../src/engine/index.js';
-import { echo, neverAnswers, output, plainHistory, RecordingResources, run, single } from '../fixtures.js';
+import { detailsOf, echo, neverAnswers, output, plainHistory, RecordingResources, run, single } from '../fixtures.js';
 
 const START = Date.UTC(2026, 0, 1);
 const LAMBDA = 'arn:aws:states:::lambda:invoke';
@@ -98,7 +98,7 @@ describe('Task state', () => {
     });
     expect(output(r)).toEqual({ keep: 1, res: { value: 1, code: 200 } });
     // TaskSucceeded shows the raw result, before ResultSelector.
-    expect(JSON.parse(plainHistory(r.events)[4].taskSucceededEventDetails.output as string)).toEqual({ Payload: { v: 1, noise: true }, StatusCode: 200 });
+    expect(JSON.parse(detailsOf(r.events, 'TaskSucceeded').output as string)).toEqual({ Payload: { v: 1, noise: true }, StatusCode: 200 });
   });
 
   it('fails the execution with the error and cause the resource reports, after a TaskFailed event', async () => {
