@@ -301,7 +301,8 @@ function compileState(
     case 'Parallel': {
       const branches = (o.Branches as JsonObject[]).map((b, i) => {
         const key = `${scope}/${name}#${i}`;
-        compileScope(b, key, language, scopes);
+        // Branches take the machine's query language, not the Parallel state's (as AWS validates them).
+        compileScope(b, key, machineLanguage, scopes);
         return key;
       });
       return { ...base, type: 'Parallel', branches };
@@ -309,7 +310,7 @@ function compileState(
     case 'Map': {
       const key = `${scope}/${name}`;
       const processor = (isJsonObject(o.ItemProcessor) ? o.ItemProcessor : o.Iterator) as JsonObject;
-      compileScope(processor, key, language, scopes);
+      compileScope(processor, key, machineLanguage, scopes);
       const selector = has(o, 'ItemSelector') ? o.ItemSelector : has(o, 'Parameters') ? o.Parameters : undefined;
       return {
         ...base,

@@ -16,7 +16,7 @@ export function contextObject(
     Execution: {
       Id: e.arn,
       Input: e.input,
-      StartTime: e.startTime,
+      StartTime: new Date(e.startTime).toISOString(),
       Name: e.name,
       RoleArn: e.roleArn,
       RedriveCount: e.redriveCount,

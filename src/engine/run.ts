@@ -38,9 +38,9 @@ export interface ExecutionResult {
 
 class InMemoryResult implements ExecutionResult {
   readonly status: ExecutionStatus;
-  readonly output?: string;
   readonly error?: string;
   readonly cause?: string;
+  readonly output?: string;
   private materialized?: HistoryEvent[];
 
   constructor(
@@ -121,7 +121,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     arn: executionArn,
     name,
     input,
-    startTime: new Date(clock.now()).toISOString(),
+    startTime: clock.now(),
     roleArn: options.roleArn ?? `arn:aws:iam::${account}:role/StepwrightExecutionRole`,
     stateMachineArn,
     stateMachineName: smName,

@@ -6,7 +6,8 @@ export interface ExecutionInfo {
   readonly arn: string;
   readonly name: string;
   readonly input: Json;
-  readonly startTime: string;
+  /** Epoch ms; formatted only when `$$.Execution.StartTime` is read. */
+  readonly startTime: number;
   readonly roleArn: string;
   readonly stateMachineArn: string;
   readonly stateMachineName: string;

@@ -121,5 +121,7 @@ export function jsonataEnv(
     variables: visibleVariables(ctx.snapshot, frame),
     random: ctx.ids.random,
     uuid: ctx.ids.uuid,
+    // $now() and $millis() read the execution's clock, so a replay gives the same values.
+    now: () => ctx.now,
   };
 }
