@@ -117,3 +117,21 @@ describe('seeded uuids', () => {
     expect(a()).not.toBe(first);
   });
 });
+
+describe('the time limit', () => {
+  it('hands the engine an abort signal that fires at the limit', async () => {
+    let signal: AbortSignal | undefined;
+    const engine: Engine = {
+      virtualClock: clock,
+      runExecution: async (_d, options) => {
+        signal = options.signal;
+        await new Promise((r) => setTimeout(r, 80));
+        return { status: signal?.aborted ? 'ABORTED' : 'SUCCEEDED', events: [] };
+      },
+    };
+    const o = await runCase(passCase({ kind: 'express-sync' }), engine, 30);
+    expect(o.status).toBe('failed');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(signal?.aborted).toBe(true);
+  });
+});

@@ -21,6 +21,8 @@ export interface EngineOptions {
   clock?: Clock;
   random?: () => number;
   uuid?: () => string;
+  /** Aborting stops the execution (status ABORTED), even inside a runaway Choice loop. */
+  signal?: AbortSignal;
 }
 
 /** The shape of `runExecution` from src/engine. */
@@ -82,6 +84,9 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
     clock: engine.virtualClock(RUN_START_MS),
     random: seededRandom(1),
     uuid: seededUuid(2),
+    // The engine checks the signal between slices of transitions, so even a runaway loop stops;
+    // withTimeLimit below is the backstop for a case that never yields.
+    signal: AbortSignal.timeout(timeLimitMs),
     ...(c.inputText !== undefined ? { inputText: c.inputText } : { input: c.input }),
   };
   let result: EngineResult;
@@ -115,8 +120,8 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
 }
 
 /**
- * Rejects when `promise` has not settled within `ms`. This stops a case that waits forever; a case
- * that spins synchronously cannot be interrupted in-process (the engine yields between states).
+ * Rejects when `promise` has not settled within `ms` (a case waiting forever). Code that never
+ * yields cannot be interrupted in-process; the engine yields between slices of transitions.
  */
 export function withTimeLimit<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
