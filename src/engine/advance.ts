@@ -75,13 +75,9 @@ export async function advance(
     budget: { transitions: maxTransitions },
   };
   if (snapshot.status === 'RUNNING') applyEvent(ctx, event);
-  while (ctx.ready.length > 0 && snapshot.status === 'RUNNING') {
-    if (ctx.budget.transitions <= 0) {
-      ctx.effects.push({ type: 'yield' });
-      break;
-    }
-    await drive(ctx, ctx.ready.shift()!);
-  }
+  while (ctx.ready.length > 0 && snapshot.status === 'RUNNING' && ctx.budget.transitions > 0) await drive(ctx, ctx.ready.shift()!);
+  // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
+  if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
   snapshot.version++;
   return { snapshot, historyRecords: ctx.history.records, effects: ctx.effects };
 }
@@ -164,7 +160,8 @@ async function drive(ctx: StepContext, frame: Frame): Promise<void> {
         outcome = resumeState(ctx, frame, state);
         frame.resume = undefined;
       } else if (frame.pendingEnter) {
-        if (ctx.budget.transitions-- <= 0) return;
+        if (ctx.budget.transitions <= 0) return;
+        ctx.budget.transitions--;
         frame.pendingEnter = false;
         enterState(ctx, frame, state);
         outcome = runState(ctx, frame, state);

@@ -155,7 +155,11 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
       for (const effect of r.effects) {
         if (effect.type === 'invokeTask') dispatchTask(effect.frameId, effect.attempt, effect.request);
         else if (effect.type === 'startTimer') timers.push({ dueAt: effect.dueAt, frameId: effect.frameId, key: effect.key });
-        else if (effect.type === 'yield') queue.push({ type: 'continue' });
+        else if (effect.type === 'yield') {
+          // Let timers and I/O run between slices, so a stop request can arrive even in a busy loop.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          queue.push({ type: 'continue' });
+        }
       }
       continue;
     }

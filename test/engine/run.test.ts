@@ -63,12 +63,32 @@ describe('runExecution', () => {
     expect(r.status).toBe('SUCCEEDED');
   });
 
-  // Engine bug (reported to the lead): when advance's transition budget runs out inside drive(), the frame
-  // is dropped from the ready list without a 'yield' effect, so the runner ends with status RUNNING after
-  // 10,000 transitions; and the runner never returns to the event loop between slices, so an abort from
-  // a timer could not be seen.
-  it.todo('stops a runaway Choice loop A → A with status ABORTED within a bounded time when the signal aborts');
-  it.todo('runs an execution of more than 10,000 state transitions to its end (today it stops with status RUNNING)');
+  it('stops a runaway Choice loop A → A with status ABORTED when the signal aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const loop = {
+      StartAt: 'A',
+      States: { A: { Type: 'Choice', Choices: [{ Variable: '$.x', NumericEquals: 1, Next: 'A' }], Default: 'End' }, End: { Type: 'Succeed' } },
+    };
+    const r = await runExecution(loop, { input: { x: 1 }, clock: virtualClock(), signal: controller.signal });
+    expect(r.status).toBe('ABORTED');
+    expect(r.events.at(-1)?.type).toBe('ExecutionAborted');
+  });
+
+  it('runs an execution of more than 10,000 state transitions to its end', async () => {
+    const counter = {
+      StartAt: 'Check',
+      States: {
+        Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericLessThan: 6000, Next: 'Inc' }], Default: 'Done' },
+        Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const r = await runExecution(counter, { input: { i: 0 }, clock: virtualClock() });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(JSON.parse(r.output!)).toEqual({ i: 6000 });
+    expect(r.events.filter((e) => e.type.endsWith('StateEntered'))).toHaveLength(12_002);
+  });
 
   it('stops an execution waiting on a task that never answers', async () => {
     const controller = new AbortController();
