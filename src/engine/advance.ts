@@ -3,9 +3,10 @@ import type { Json } from '../language/json.js';
 import { applyResultPath } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import type { EngineEvent, Effect } from './effects.js';
-import { errorDetails, HistoryWriter, inputDetails, outputDetails, stateEnteredDetails, stateExitedDetails, type HistoryRecord } from './history.js';
+import { errorDetails, HistoryWriter, inputDetails, materializeEvent, outputDetails, stateEnteredDetails, stateExitedDetails, type HistoryRecord } from './history.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
 import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
+import type { HistoryEvent } from './types.js';
 import { runChoice } from './states/choice.js';
 import { runFail } from './states/fail.js';
 import { mapChildFinished, resumeMap, runMap } from './states/map.js';
@@ -18,9 +19,23 @@ import { jsonataEnv, jsonPathScope, type Ids, type Outcome, type StepContext } f
 
 export interface AdvanceResult {
   readonly snapshot: Snapshot;
-  /** The new events, payloads still as values; `materializeEvent` gives AWS's shape. */
+  /** The new events, payloads still as values (cheap to keep). */
   readonly historyRecords: readonly HistoryRecord[];
+  /** The same events in AWS's shape (payloads as JSON text), built on first read. */
+  readonly historyEvents: readonly HistoryEvent[];
   readonly effects: readonly Effect[];
+}
+
+class AdvanceOutcome implements AdvanceResult {
+  private materialized?: HistoryEvent[];
+  constructor(
+    readonly snapshot: Snapshot,
+    readonly historyRecords: readonly HistoryRecord[],
+    readonly effects: readonly Effect[],
+  ) {}
+  get historyEvents(): readonly HistoryEvent[] {
+    return (this.materialized ??= this.historyRecords.map(materializeEvent));
+  }
 }
 
 const ROOT = 'root';
@@ -79,7 +94,7 @@ export async function advance(
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
   snapshot.version++;
-  return { snapshot, historyRecords: ctx.history.records, effects: ctx.effects };
+  return new AdvanceOutcome(snapshot, ctx.history.records, ctx.effects);
 }
 
 function applyEvent(ctx: StepContext, event: EngineEvent): void {

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { advance, createSnapshot, materializeEvent, prepareMachine } from '../../src/engine/index.js';
+import type { Effect, ExecutionInfo, Ids, Snapshot } from '../../src/engine/index.js';
+import type { Json } from '../../src/language/json.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const ids: Ids = { uuid: () => 'token-1', random: () => 0.5 };
+
+function info(input: Json): ExecutionInfo {
+  return {
+    arn: 'arn:aws:states:us-east-1:123456789012:execution:M:e',
+    name: 'e',
+    input,
+    startTime: T0,
+    roleArn: 'arn:aws:iam::123456789012:role/R',
+    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:M',
+    stateMachineName: 'M',
+    redriveCount: 0,
+  };
+}
+
+/** What a store would do between events: keep the snapshot only as JSON text. */
+const roundTrip = (s: Snapshot): Snapshot => JSON.parse(JSON.stringify(s)) as Snapshot;
+
+const timerOf = (effects: readonly Effect[]) => effects.find((e): e is Extract<Effect, { type: 'startTimer' }> => e.type === 'startTimer');
+const invokeOf = (effects: readonly Effect[]) => effects.find((e): e is Extract<Effect, { type: 'invokeTask' }> => e.type === 'invokeTask');
+
+describe('advance', () => {
+  it('runs a Wait across a JSON round trip of the snapshot and finishes it when the timer fires', async () => {
+    const machine = prepareMachine({
+      StartAt: 'Before',
+      States: {
+        Before: { Type: 'Pass', Result: 'set', ResultPath: '$.before', Next: 'W' },
+        W: { Type: 'Wait', Seconds: 10, Next: 'After' },
+        After: { Type: 'Pass', Result: 'set', ResultPath: '$.after', End: true },
+      },
+    });
+    const first = await advance(machine, createSnapshot(machine, info({ a: 1 })), { type: 'start' }, T0, ids);
+    expect(first.historyRecords.map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'WaitStateEntered']);
+    expect(first.snapshot.status).toBe('RUNNING');
+    const timer = timerOf(first.effects)!;
+    expect(timer.dueAt).toBe(T0 + 10_000);
+
+    const stored = JSON.stringify(first.snapshot);
+    const second = await advance(machine, JSON.parse(stored) as Snapshot, { type: 'timerFired', frameId: timer.frameId, key: timer.key }, timer.dueAt, ids);
+    expect(second.snapshot.status).toBe('SUCCEEDED');
+    expect(second.snapshot.output).toEqual({ a: 1, before: 'set', after: 'set' });
+    expect(second.historyRecords.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
+      [5, 4, 'WaitStateExited'],
+      [6, 5, 'PassStateEntered'],
+      [7, 6, 'PassStateExited'],
+      [8, 7, 'ExecutionSucceeded'],
+    ]);
+    expect(second.historyRecords[0].timestamp).toBe(T0 + 10_000);
+    expect(second.effects).toEqual([{ type: 'executionCompleted' }]);
+  });
+
+  it('does nothing with a timer that is not the one the frame waits for', async () => {
+    const machine = prepareMachine({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 10, End: true } } });
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const timer = timerOf(first.effects)!;
+    const stray = await advance(machine, roundTrip(first.snapshot), { type: 'timerFired', frameId: timer.frameId, key: 'other' }, T0 + 1, ids);
+    expect(stray.historyRecords).toEqual([]);
+    expect(stray.snapshot.status).toBe('RUNNING');
+  });
+
+  it('asks for a task with an invokeTask effect and a timeout timer, and takes its result as an event', async () => {
+    const machine = prepareMachine({
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'x.$': '$.x' }, TimeoutSeconds: 30, End: true } },
+    });
+    const first = await advance(machine, createSnapshot(machine, info({ x: 5 })), { type: 'start' }, T0, ids);
+    const invoke = invokeOf(first.effects)!;
+    expect(invoke.request).toMatchObject({ resource: 'arn:aws:states:::lambda:invoke', parameters: { x: 5 }, timeoutSeconds: 30, stateName: 'T' });
+    expect(invoke.attempt).toBe(3); // the id of its TaskScheduled event
+    expect(timerOf(first.effects)).toEqual({ type: 'startTimer', frameId: invoke.frameId, key: `timeout:${invoke.attempt}`, dueAt: T0 + 30_000 });
+
+    const started = await advance(machine, roundTrip(first.snapshot), { type: 'taskStarted', frameId: invoke.frameId, attempt: invoke.attempt }, T0 + 1, ids);
+    expect(started.historyRecords.map((e) => e.type)).toEqual(['TaskStarted']);
+    const done = await advance(machine, roundTrip(started.snapshot), { type: 'taskSucceeded', frameId: invoke.frameId, attempt: invoke.attempt, output: 'r' }, T0 + 2, ids);
+    expect(done.historyRecords.map((e) => e.type)).toEqual(['TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    expect(done.snapshot.output).toBe('r');
+  });
+
+  it('records TaskStarted itself when a result arrives without a taskStarted event', async () => {
+    const machine = prepareMachine({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } });
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const invoke = invokeOf(first.effects)!;
+    const done = await advance(machine, first.snapshot, { type: 'taskFailed', frameId: invoke.frameId, attempt: invoke.attempt, error: 'E', cause: 'c' }, T0, ids);
+    expect(done.historyRecords.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
+      [4, 3, 'TaskStarted'],
+      [5, 4, 'TaskFailed'],
+      [6, 5, 'ExecutionFailed'],
+    ]);
+  });
+
+  it('drops a result for an earlier attempt and a result that arrives after the timeout', async () => {
+    const machine = prepareMachine({
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 1, Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1 }], End: true },
+      },
+    });
+    const s1 = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const first = invokeOf(s1.effects)!;
+    const timedOut = await advance(machine, roundTrip(s1.snapshot), { type: 'timerFired', frameId: first.frameId, key: `timeout:${first.attempt}` }, T0 + 1000, ids);
+    expect(timedOut.historyRecords.map((e) => e.type)).toEqual(['TaskStarted', 'TaskTimedOut']);
+    const late = await advance(machine, roundTrip(timedOut.snapshot), { type: 'taskSucceeded', frameId: first.frameId, attempt: first.attempt, output: 'late' }, T0 + 1500, ids);
+    expect(late.historyRecords).toEqual([]);
+
+    const retryTimer = timerOf(timedOut.effects)!;
+    expect(retryTimer.dueAt).toBe(T0 + 1000 + 1000);
+    const s2 = await advance(machine, roundTrip(late.snapshot), { type: 'timerFired', frameId: retryTimer.frameId, key: retryTimer.key }, retryTimer.dueAt, ids);
+    const second = invokeOf(s2.effects)!;
+    expect(second.attempt).not.toBe(first.attempt);
+    const stale = await advance(machine, roundTrip(s2.snapshot), { type: 'taskSucceeded', frameId: first.frameId, attempt: first.attempt, output: 'stale' }, T0 + 2100, ids);
+    expect(stale.historyRecords).toEqual([]);
+    const done = await advance(machine, roundTrip(stale.snapshot), { type: 'taskSucceeded', frameId: second.frameId, attempt: second.attempt, output: 'fresh' }, T0 + 2200, ids);
+    expect(done.snapshot.output).toBe('fresh');
+  });
+
+  it('aborts a running execution on a stop event', async () => {
+    const machine = prepareMachine({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100, End: true } } });
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const stopped = await advance(machine, roundTrip(first.snapshot), { type: 'stop', error: 'Reason', cause: 'user asked' }, T0 + 5, ids);
+    expect(stopped.snapshot.status).toBe('ABORTED');
+    expect(JSON.parse(JSON.stringify(stopped.historyRecords.map(materializeEvent).map(({ timestamp: _t, ...e }) => e)))).toEqual([
+      { type: 'ExecutionAborted', id: 3, previousEventId: 2, executionAbortedEventDetails: { error: 'Reason', cause: 'user asked' } },
+    ]);
+    const after = await advance(machine, roundTrip(stopped.snapshot), { type: 'timerFired', frameId: 'root', key: timerOf(first.effects)!.key }, T0 + 100_000, ids);
+    expect(after.historyRecords).toEqual([]);
+    expect(after.snapshot.status).toBe('ABORTED');
+  });
+
+  it('yields after maxTransitions state entries and goes on with a continue event', async () => {
+    const states: Record<string, unknown> = {};
+    for (let i = 0; i < 5; i++) states[`S${i}`] = i === 4 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${i + 1}` };
+    const machine = prepareMachine({ StartAt: 'S0', States: states });
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids, 2);
+    expect(first.historyRecords.map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'PassStateEntered', 'PassStateExited']);
+    expect(first.effects).toEqual([{ type: 'yield' }]);
+    const second = await advance(machine, roundTrip(first.snapshot), { type: 'continue' }, T0, ids);
+    expect(second.snapshot.status).toBe('SUCCEEDED');
+    expect(second.historyRecords.map((e) => e.id)).toEqual([6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('increments the snapshot version on every advance', async () => {
+    const machine = prepareMachine({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } });
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    expect(first.snapshot.version).toBe(1);
+    const timer = timerOf(first.effects)!;
+    const second = await advance(machine, roundTrip(first.snapshot), { type: 'timerFired', frameId: timer.frameId, key: timer.key }, timer.dueAt, ids);
+    expect(second.snapshot.version).toBe(2);
+  });
+
+  it('starts the execution timeout timer with the start event', async () => {
+    const machine = prepareMachine({ TimeoutSeconds: 60, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100, End: true } } });
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const timers = first.effects.filter((e) => e.type === 'startTimer');
+    expect(timers.map((t) => t.dueAt).sort()).toEqual([T0 + 60_000, T0 + 100_000]);
+  });
+});
