@@ -63,14 +63,16 @@ describe('runExecution', () => {
     expect(r.status).toBe('SUCCEEDED');
   });
 
-  it('stops a runaway Choice loop A → A with status ABORTED when the signal aborts', async () => {
+  it('stops a runaway Choice loop A → A with status ABORTED within a bounded time when the signal aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const loop = {
       StartAt: 'A',
       States: { A: { Type: 'Choice', Choices: [{ Variable: '$.x', NumericEquals: 1, Next: 'A' }], Default: 'End' }, End: { Type: 'Succeed' } },
     };
+    const began = Date.now();
     const r = await runExecution(loop, { input: { x: 1 }, clock: virtualClock(), signal: controller.signal });
+    expect(Date.now() - began).toBeLessThan(2000);
     expect(r.status).toBe('ABORTED');
     expect(r.events.at(-1)?.type).toBe('ExecutionAborted');
   });

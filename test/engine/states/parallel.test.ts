@@ -42,7 +42,7 @@ describe('Parallel state', () => {
     expect(output(r)).toEqual({ keep: true, res: { first: 'a' } });
   });
 
-  it('records ParallelStateStarted, the branch events, ParallelStateSucceeded and ParallelStateExited', async () => {
+  it('records ParallelStateStarted, the branch events, then ParallelStateSucceeded and ParallelStateExited both after the last branch event', async () => {
     const r = await run(single({ Type: 'Parallel', Branches: [branch({ Type: 'Pass', Result: 1 })] }));
     expect(skeleton(r.events)).toEqual([
       [1, 0, 'ExecutionStarted'],
@@ -51,7 +51,9 @@ describe('Parallel state', () => {
       [4, 3, 'PassStateEntered'],
       [5, 4, 'PassStateExited'],
       [6, 5, 'ParallelStateSucceeded'],
-      [7, 6, 'ParallelStateExited'],
+      // As for Map, AWS links ParallelStateExited to the last branch event, not to ParallelStateSucceeded
+      // (recorded: assign/test_base_parallel_cases BASE_SCOPE_PARALLEL, event #13 → #11).
+      [7, 5, 'ParallelStateExited'],
       [8, 7, 'ExecutionSucceeded'],
     ]);
     expect(plainHistory(r.events)[6].stateExitedEventDetails).toEqual({ name: 'S', outputDetails: { truncated: false }, output: '[1]' });
