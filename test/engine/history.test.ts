@@ -8,7 +8,7 @@ function freshSnapshot() {
     arn: 'arn:aws:states:us-east-1:123456789012:execution:M:e',
     name: 'e',
     input: {},
-    startTime: '2026-01-01T00:00:00.000Z',
+    startTime: Date.UTC(2026, 0, 1),
     roleArn: 'r',
     stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:M',
     stateMachineName: 'M',
