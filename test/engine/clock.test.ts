@@ -12,7 +12,8 @@ describe('virtualClock', () => {
     const began = Date.now();
     await clock.sleepUntil(365 * 24 * 3600 * 1000);
     expect(clock.now()).toBe(365 * 24 * 3600 * 1000);
-    expect(Date.now() - began).toBeLessThan(100);
+    // A year of virtual time costs no real waiting (bound generous for a loaded machine).
+    expect(Date.now() - began).toBeLessThan(2000);
   });
 
   it('never goes back in time', async () => {

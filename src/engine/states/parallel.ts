@@ -48,6 +48,7 @@ export function resumeParallel(ctx: StepContext, frame: Frame, state: ParallelSt
   const progress = frame.children!;
   frame.children = undefined;
   if (resume.kind === 'childFailed') return { kind: 'fail', error: resume.error, cause: resume.cause };
-  ctx.history.emit(frame, 'ParallelStateSucceeded');
+  // As with Map, AWS links ParallelStateExited to the event before ParallelStateSucceeded.
+  ctx.history.emit(frame, 'ParallelStateSucceeded', undefined, undefined, false);
   return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results)).then((o) => ({ kind: 'next', ...o }));
 }

@@ -1,4 +1,3 @@
-import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import { StatesError } from '../../../src/language/errors.js';
 import type { Json } from '../../../src/language/json.js';
@@ -109,23 +108,9 @@ describe('unexpectedResultTypeCause', () => {
 });
 
 describe('compile once, evaluate many', () => {
-  it('evaluates a small compiled expression much faster than compiling it each time', async () => {
-    const text = '$states.input.user.name & " has " & $string($count) & " items"';
-    const field = compileJsonataField(`{% ${text} %}`, 'Output');
-    const runs = 2000;
-    for (let i = 0; i < 200; i++) await field.evaluate(ENV);
-
-    let started = performance.now();
-    for (let i = 0; i < runs; i++) await field.evaluate(ENV);
-    const compiledOnce = (performance.now() - started) / runs;
-
-    started = performance.now();
-    for (let i = 0; i < runs; i++) await jsonata(text).evaluate(undefined, { states: ENV.states, count: 3 });
-    const compiledEachTime = (performance.now() - started) / runs;
-
-    expect(await field.evaluate(ENV)).toBe('Ada has 3 items');
-    // A few µs per evaluation; generous bounds so a loaded CI machine does not flake.
-    expect(compiledOnce).toBeLessThan(0.2);
-    expect(compiledOnce).toBeLessThan(compiledEachTime);
+  // How much faster than compiling per evaluation is measured by `npm run bench`, not here.
+  it('evaluates one compiled field many times with the same result', async () => {
+    const field = compileJsonataField('{% $states.input.user.name & " has " & $string($count) & " items" %}', 'Output');
+    for (let i = 0; i < 3; i++) expect(await field.evaluate(ENV)).toBe('Ada has 3 items');
   });
 });
