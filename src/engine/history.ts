@@ -64,9 +64,22 @@ export function errorDetails(error: string | undefined, cause: string | undefine
   return d;
 }
 
+/**
+ * JSON texts of payload objects already serialised. Payloads are immutable and one state's output
+ * is the next one's input, so each object is serialised once however many events carry it.
+ */
+const payloadTexts = new WeakMap<object, string>();
+
 function materializeValue(v: unknown): unknown {
-  if (v instanceof JsonPayload) return JSON.stringify(v.value);
-  return v;
+  if (!(v instanceof JsonPayload)) return v;
+  const value = v.value;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  let text = payloadTexts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    payloadTexts.set(value, text);
+  }
+  return text;
 }
 
 /** The event as GetExecutionHistory shows it: payloads as JSON texts. */

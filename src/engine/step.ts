@@ -66,6 +66,8 @@ export function lookupVariable(snapshot: Snapshot, frame: Frame, name: string): 
 
 /** All variables visible from a frame, inner scopes shadowing outer ones (for JSONata bindings). */
 export function visibleVariables(snapshot: Snapshot, frame: Frame): { [name: string]: Json } {
+  // The top-level frame's own scope is all there is: no copy needed (bindings only read it).
+  if (frame.parentId === null) return frame.variables;
   const chain: Frame[] = [];
   for (let f: Frame | undefined = frame; f !== undefined; f = f.parentId === null ? undefined : snapshot.frames[f.parentId]) chain.push(f);
   const out: { [name: string]: Json } = {};
@@ -94,6 +96,7 @@ class JsonPathScope implements Scope {
     return (this.contextValue ??= contextObject(this.ctx.snapshot, this.frame, this.stateType, this.extra));
   }
 
+
   variable(name: string): Json | undefined {
     return lookupVariable(this.ctx.snapshot, this.frame, name);
   }
@@ -109,6 +112,18 @@ export function jsonPathScope(
   return new JsonPathScope(input, ctx, frame, state.type, extra);
 }
 
+/** The context object of a frame's current state entry, built once per entry and retry. */
+const contextCache = new WeakMap<Frame, { readonly entry: number; readonly retry: number; readonly value: Json }>();
+
+function cachedContext(ctx: StepContext, frame: Frame, state: CompiledState, extra?: Parameters<typeof contextObject>[3]): Json {
+  if (extra !== undefined) return contextObject(ctx.snapshot, frame, state.type, extra);
+  const hit = contextCache.get(frame);
+  if (hit !== undefined && hit.entry === frame.enteredEventId && hit.retry === frame.retryCount) return hit.value;
+  const value = contextObject(ctx.snapshot, frame, state.type);
+  contextCache.set(frame, { entry: frame.enteredEventId, retry: frame.retryCount, value });
+  return value;
+}
+
 export function jsonataEnv(
   ctx: StepContext,
   frame: Frame,
@@ -117,7 +132,7 @@ export function jsonataEnv(
   extra?: Parameters<typeof contextObject>[3],
 ): JsonataEnv {
   return {
-    states: { ...binding, context: contextObject(ctx.snapshot, frame, state.type, extra) },
+    states: { ...binding, context: cachedContext(ctx, frame, state, extra) },
     variables: visibleVariables(ctx.snapshot, frame),
     random: ctx.ids.random,
     uuid: ctx.ids.uuid,
