@@ -189,9 +189,27 @@ async function drive(ctx: StepContext, frame: Frame): Promise<void> {
       outcome = evaluationFailure(frame, e);
     }
     if (outcome.kind === 'wait') return;
+    if (outcome.kind === 'next' && outcome.assign !== undefined) {
+      const tooLarge = assignSizeProblem(outcome.assign);
+      if (tooLarge !== undefined) outcome = evaluationFailure(frame, new StatesError('States.Runtime', tooLarge));
+    }
     if (outcome.kind === 'next') exitState(ctx, frame, state, outcome);
     else await handleFailure(ctx, frame, state, outcome);
   }
+}
+
+/** AWS limits each variable, and all the values one Assign sets, to 256 KiB of UTF-8. */
+const MAX_VARIABLE_BYTES = 256 * 1024;
+
+function assignSizeProblem(assign: { [name: string]: Json }): string | undefined {
+  let total = 0;
+  for (const name of Object.keys(assign)) {
+    const bytes = Buffer.byteLength(JSON.stringify(assign[name]), 'utf8');
+    if (bytes > MAX_VARIABLE_BYTES) return `The variable '${name}' exceeds the maximum size of ${MAX_VARIABLE_BYTES} bytes.`;
+    total += bytes;
+  }
+  if (total > MAX_VARIABLE_BYTES) return `The variables assigned by the state exceed the maximum size of ${MAX_VARIABLE_BYTES} bytes.`;
+  return undefined;
 }
 
 function enterState(ctx: StepContext, frame: Frame, state: CompiledState): void {

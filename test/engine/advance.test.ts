@@ -160,3 +160,29 @@ describe('advance', () => {
     expect(timers.map((t) => t.dueAt).sort()).toEqual([T0 + 60_000, T0 + 100_000]);
   });
 });
+
+describe('variable size limits', () => {
+  it('fails with States.Runtime when one assigned variable is over 256 KiB', async () => {
+    const machine = prepareMachine({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { 'big.$': '$.blob' }, End: true } } });
+    const r = await advance(machine, createSnapshot(machine, info({ blob: 'x'.repeat(256 * 1024) })), { type: 'start' }, T0, ids);
+    expect(r.snapshot.status).toBe('FAILED');
+    expect(r.snapshot.error).toBe('States.Runtime');
+    expect(r.snapshot.cause).toBe(
+      "An error occurred while executing the state 'A' (entered at the event id #2). The variable 'big' exceeds the maximum size of 262144 bytes.",
+    );
+  });
+
+  it('fails when the values of one Assign together are over 256 KiB, each under it', async () => {
+    const half = 'y'.repeat(140 * 1024);
+    const machine = prepareMachine({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { 'a.$': '$.h', 'b.$': '$.h' }, End: true } } });
+    const r = await advance(machine, createSnapshot(machine, info({ h: half })), { type: 'start' }, T0, ids);
+    expect(r.snapshot.error).toBe('States.Runtime');
+    expect(r.snapshot.cause).toMatch(/The variables assigned by the state exceed the maximum size of 262144 bytes\.$/);
+  });
+
+  it('assigns a variable just under the limit', async () => {
+    const machine = prepareMachine({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { 'big.$': '$.blob' }, End: true } } });
+    const r = await advance(machine, createSnapshot(machine, info({ blob: 'x'.repeat(256 * 1024 - 2) })), { type: 'start' }, T0, ids);
+    expect(r.snapshot.status).toBe('SUCCEEDED');
+  });
+});
