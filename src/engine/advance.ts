@@ -189,12 +189,13 @@ async function drive(ctx: StepContext, frame: Frame): Promise<void> {
       outcome = evaluationFailure(frame, e);
     }
     if (outcome.kind === 'wait') return;
-    if (outcome.kind === 'next' && outcome.assign !== undefined) {
-      const tooLarge = assignSizeProblem(outcome.assign);
-      if (tooLarge !== undefined) outcome = evaluationFailure(frame, new StatesError('States.Runtime', tooLarge));
+    if (outcome.kind === 'fail') {
+      await handleFailure(ctx, frame, state, outcome);
+      continue;
     }
-    if (outcome.kind === 'next') exitState(ctx, frame, state, outcome);
-    else await handleFailure(ctx, frame, state, outcome);
+    const tooLarge = outcome.assign === undefined ? undefined : assignSizeProblem(outcome.assign);
+    if (tooLarge === undefined) exitState(ctx, frame, state, outcome);
+    else await handleFailure(ctx, frame, state, evaluationFailure(frame, new StatesError('States.Runtime', tooLarge)));
   }
 }
 
@@ -261,7 +262,7 @@ function resumeState(ctx: StepContext, frame: Frame, state: CompiledState): Outc
 }
 
 /** An expression failed: AWS prefixes the cause with the state and the id of its entered event. */
-function evaluationFailure(frame: Frame, e: unknown): Outcome {
+function evaluationFailure(frame: Frame, e: unknown): Extract<Outcome, { kind: 'fail' }> {
   const prefix = `An error occurred while executing the state '${frame.state}' (entered at the event id #${frame.enteredEventId}). `;
   if (e instanceof StatesError) {
     if (e.error !== 'States.QueryEvaluationError') return { kind: 'fail', error: e.error, cause: prefix + e.cause };
