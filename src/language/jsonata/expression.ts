@@ -2,7 +2,10 @@ import jsonata from 'jsonata';
 import type { Json, JsonObject } from '../json.js';
 import { StatesError } from '../errors.js';
 import { evaluationErrorCause, queryEvaluationError, unsupportedResultCause } from './causes.js';
+import { BAIL, compileFastPath } from './fast-path.js';
 import { AWS_FUNCTIONS, SERVICES_BINDING } from './functions.js';
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** A `{% … %}` expression that does not parse. The validator turns it into a diagnostic. */
 export class JsonataSyntaxError extends Error {
@@ -224,10 +227,17 @@ export function compileJsonata(expression: string, options: CompileJsonataOption
   const ast = expr.ast();
   if (usesKeepArray(ast)) expr.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, unmarkPayloadArray);
   const variables = referencedVariables(ast).filter((name) => name !== 'states');
+  const fast = compileFastPath(ast);
 
   return {
     text,
     async evaluate(env) {
+      if (fast !== undefined) {
+        const lookup = (name: string): unknown =>
+          name === 'states' ? env.states : hasOwn.call(env.variables, name) ? env.variables[name] : undefined;
+        const quick = fast(lookup);
+        if (quick !== BAIL) return quick;
+      }
       const bindings: Record<string, unknown> = { states: env.states, [SERVICES_BINDING]: env };
       for (const name of variables) {
         if (Object.prototype.hasOwnProperty.call(env.variables, name)) bindings[name] = env.variables[name];
