@@ -6,6 +6,7 @@ export { materializeEvent, type HistoryRecord } from './history.js';
 export {
   InvalidDefinitionError,
   InvalidExecutionInputError,
+  parseExecutionInput,
   prepareMachine,
   runExecution,
   type ExecutionResult,

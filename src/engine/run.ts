@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Json, JsonObject } from '../language/json.js';
+import { scanJson } from '../language/json-scan.js';
 import { validateDefinition } from '../language/validate/index.js';
 import { advance, createSnapshot } from './advance.js';
 import { systemClock } from './clock.js';
@@ -69,13 +70,34 @@ export class InvalidDefinitionError extends Error {
   }
 }
 
-/** Input that StartExecution would refuse. */
+/** Input that StartExecution would refuse: `code` is AWS's error name. */
 export class InvalidExecutionInputError extends Error {
-  readonly code = 'InvalidExecutionInput';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: 'InvalidExecutionInput' | 'ValidationException' = 'InvalidExecutionInput',
+  ) {
     super(message);
     this.name = 'InvalidExecutionInputError';
   }
+}
+
+/** StartExecution takes at most 256 KiB of UTF-8 input. */
+const MAX_INPUT_BYTES = 262144;
+
+/** Parses execution input as StartExecution does: size, JSON syntax (line and column) and nesting depth. */
+export function parseExecutionInput(text: string): Json {
+  if (Buffer.byteLength(text, 'utf8') > MAX_INPUT_BYTES) {
+    throw new InvalidExecutionInputError(
+      `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
+      'ValidationException',
+    );
+  }
+  // Scan first: it reports the place of a syntax error and refuses nesting deeper than AWS's parser takes.
+  const scan = scanJson(text);
+  if (scan.error !== undefined) {
+    throw new InvalidExecutionInputError(`Invalid State Machine Execution Input: '${scan.error.message}' at line ${scan.error.line}, column ${scan.error.column}`);
+  }
+  return JSON.parse(text) as Json;
 }
 
 const compiled = new WeakMap<object, CompiledMachine>();
@@ -100,14 +122,7 @@ const TRANSITIONS_PER_SLICE = 10_000;
 /** Runs one execution in memory to its end: the engine's loop without a store. */
 export async function runExecution(definition: unknown, options: RunExecutionOptions = {}): Promise<ExecutionResult> {
   const machine = prepareMachine(definition);
-  let input: Json = options.input ?? {};
-  if (options.inputText !== undefined) {
-    try {
-      input = JSON.parse(options.inputText) as Json;
-    } catch (e) {
-      throw new InvalidExecutionInputError(`Invalid State Machine Execution Input: '${(e as Error).message}'`);
-    }
-  }
+  const input = options.inputText !== undefined ? parseExecutionInput(options.inputText) : (options.input ?? {});
   const clock = options.clock ?? systemClock;
   const uuid = options.uuid ?? randomUUID;
   const ids = { uuid, random: options.random ?? Math.random };

@@ -119,3 +119,22 @@ describe('runExecution', () => {
     expect(Date.now() - began).toBeLessThan(1000);
   });
 });
+
+describe('execution input as StartExecution checks it', () => {
+  const machine = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+
+  it('refuses input over 256 KiB with a ValidationException', async () => {
+    const big = JSON.stringify({ s: 'x'.repeat(262144) });
+    await expect(runExecution(machine, { inputText: big })).rejects.toMatchObject({ code: 'ValidationException' });
+  });
+
+  it('names the line and column of a syntax error', async () => {
+    await expect(runExecution(machine, { inputText: '{\n  "a": }' })).rejects.toThrow(/at line 2, column 8$/);
+  });
+
+  it('refuses nesting deeper than 1000 levels and takes 1000', async () => {
+    await expect(runExecution(machine, { inputText: '['.repeat(1001) + ']'.repeat(1001) })).rejects.toThrow(/nesting depth \(1001\)/);
+    const r = await runExecution(machine, { inputText: '['.repeat(1000) + ']'.repeat(1000), clock: virtualClock() });
+    expect(r.status).toBe('SUCCEEDED');
+  });
+});
