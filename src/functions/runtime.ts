@@ -1,0 +1,242 @@
+/**
+ * The function registry and its worker pools: register functions, invoke them as Lambda does
+ * (RequestResponse), answer every failure with Lambda's error body.
+ */
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type FunctionConfig } from './config.js';
+import {
+  exitBody,
+  InvalidRequestContentException,
+  MAX_REQUEST_PAYLOAD_BYTES,
+  MAX_RESPONSE_PAYLOAD_BYTES,
+  outOfMemoryBody,
+  RequestTooLargeException,
+  ResourceNotFoundException,
+  responseTooLargeBody,
+  timeoutBody,
+  TooManyRequestsException,
+  type LambdaErrorBody,
+} from './errors.js';
+import { formatInvocationLog } from './logs.js';
+import { FunctionPool } from './pool.js';
+import type { WorkerSpec } from './worker.js';
+
+export type InvokeResult =
+  | {
+      readonly ok: true;
+      /** The JSON text the handler returned. */
+      readonly payload: string;
+      readonly requestId: string;
+      /** The invocation's log with Lambda's START / END / REPORT lines. */
+      readonly logs: string;
+      readonly durationMs: number;
+      readonly maxMemoryUsedMB?: number;
+    }
+  | {
+      readonly ok: false;
+      /** Lambda's error body as JSON text, e.g. {"errorMessage","errorType","stackTrace"}. */
+      readonly payload: string;
+      readonly errorType: string;
+      readonly errorMessage: string;
+      readonly requestId: string;
+      readonly logs: string;
+      readonly durationMs: number;
+      readonly maxMemoryUsedMB?: number;
+    };
+
+export interface FunctionRuntimeOptions {
+  /** Idle workers are killed after this long (default 5 minutes). */
+  readonly idleMs?: number;
+  /** At most this many worker processes per function (default 8); more invocations wait. */
+  readonly maxWorkersPerFunction?: number;
+  /** AWS_REGION of the functions and the region of their ARNs (default us-east-1). */
+  readonly region?: string;
+  /** The account id in function ARNs (default 000000000000). */
+  readonly accountId?: string;
+  /**
+   * Shows each function's code folder under this path in Python stack traces (Lambda shows
+   * /var/task), for output that must match Lambda's word for word.
+   */
+  readonly taskRootAlias?: string;
+}
+
+export interface InvokeOptions {
+  readonly requestId?: string;
+}
+
+interface Entry {
+  readonly config: FunctionConfig;
+  readonly pool: FunctionPool;
+  inFlight: number;
+}
+
+const RUNTIMES_DIR = fileURLToPath(new URL('./runtimes/', import.meta.url));
+
+export class FunctionRuntime {
+  private readonly entries = new Map<string, Entry>();
+  private readonly retiring = new Set<FunctionPool>();
+  private readonly idleMs: number;
+  private readonly maxWorkers: number;
+  readonly region: string;
+  readonly accountId: string;
+  private readonly taskRootAlias: string | undefined;
+  private closed = false;
+
+  constructor(options: FunctionRuntimeOptions = {}) {
+    this.idleMs = options.idleMs ?? 300_000;
+    this.maxWorkers = Math.max(1, options.maxWorkersPerFunction ?? 8);
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '000000000000';
+    this.taskRootAlias = options.taskRootAlias;
+  }
+
+  functionArn(name: string): string {
+    return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
+  }
+
+  /** Adds a function, or replaces the one of the same name (its workers finish and are replaced). */
+  register(config: FunctionConfig): void {
+    const previous = this.entries.get(config.name);
+    if (previous !== undefined) this.retire(previous.pool);
+    const frozen: FunctionConfig = Object.freeze({ ...config, environment: config.environment ? Object.freeze({ ...config.environment }) : undefined });
+    const pool = new FunctionPool(() => this.workerSpec(frozen), { maxWorkers: this.maxWorkers, idleMs: this.idleMs });
+    this.entries.set(config.name, { config: frozen, pool, inFlight: 0 });
+  }
+
+  async unregister(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (entry === undefined) return;
+    this.entries.delete(name);
+    await entry.pool.close();
+  }
+
+  get(name: string): FunctionConfig | undefined {
+    return this.entries.get(name)?.config;
+  }
+
+  list(): FunctionConfig[] {
+    return [...this.entries.values()].map((e) => e.config);
+  }
+
+  /** Worker processes alive for a function (for tests and the console). */
+  workerCount(name: string): number {
+    return this.entries.get(name)?.pool.size ?? 0;
+  }
+
+  private retire(pool: FunctionPool): void {
+    pool.retire();
+    for (const p of this.retiring) if (p.size === 0) this.retiring.delete(p);
+    this.retiring.add(pool);
+  }
+
+  private workerSpec(config: FunctionConfig): WorkerSpec {
+    const memoryMB = config.memoryMB ?? DEFAULT_MEMORY_MB;
+    const now = new Date();
+    const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
+    const env: Record<string, string> = {
+      ...(config.environment ?? {}),
+      // Lambda's reserved variables win over the function's own.
+      AWS_LAMBDA_FUNCTION_NAME: config.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${crypto.randomBytes(16).toString('hex')}`,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      _HANDLER: config.handler,
+      LAMBDA_TASK_ROOT: config.codeDir,
+      LAMBDA_RUNTIME_DIR: RUNTIMES_DIR,
+      TZ: ':UTC',
+      LANG: 'en_US.UTF-8',
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      STEPWRIGHT_INVOKED_FUNCTION_ARN: this.functionArn(config.name),
+    };
+    if (this.taskRootAlias !== undefined) env.STEPWRIGHT_TASK_ROOT_ALIAS = this.taskRootAlias;
+    return { family: runtimeFamily(config.runtime), codeDir: config.codeDir, env, memoryMB };
+  }
+
+  /**
+   * Invokes a function synchronously (RequestResponse). Resolves with the handler's payload or
+   * Lambda's error body; rejects only with a Lambda service error: ResourceNotFoundException (no
+   * such function), RequestTooLargeException (payload over 6 MB), InvalidRequestContentException
+   * (payload not JSON), TooManyRequestsException (reserved concurrency reached).
+   */
+  async invoke(name: string, payloadText: string, options: InvokeOptions = {}): Promise<InvokeResult> {
+    const entry = this.entries.get(name);
+    if (entry === undefined || this.closed) throw new ResourceNotFoundException(`Function not found: ${this.functionArn(name)}`);
+    const text = payloadText === '' ? '{}' : payloadText;
+    if (text.length > MAX_REQUEST_PAYLOAD_BYTES / 3 && Buffer.byteLength(text, 'utf8') > MAX_REQUEST_PAYLOAD_BYTES) throw new RequestTooLargeException();
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      throw new InvalidRequestContentException(`Could not parse request body into json: Could not parse payload into json: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const { config, pool } = entry;
+    if (config.reservedConcurrency !== undefined && entry.inFlight >= config.reservedConcurrency) {
+      throw new TooManyRequestsException('ReservedFunctionConcurrentInvocationLimitExceeded');
+    }
+    const requestId = options.requestId ?? crypto.randomUUID();
+    const memoryMB = config.memoryMB ?? DEFAULT_MEMORY_MB;
+    const timeoutSeconds = config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    entry.inFlight++;
+    const worker = await pool.acquire();
+    try {
+      const init = await worker.ready;
+      const started = performance.now();
+      const initDurationMs = worker.fresh ? init.initMs : undefined;
+      worker.fresh = false;
+      const finish = (ok: boolean, payload: string, body: string, maxRssKB: number | undefined, status?: string): InvokeResult => {
+        const durationMs = performance.now() - started;
+        const maxMemoryUsedMB = maxRssKB !== undefined && maxRssKB > 0 ? Math.ceil(maxRssKB / 1024) : undefined;
+        const logs = formatInvocationLog({ requestId, version: '$LATEST', body, durationMs, memoryMB, maxMemoryUsedMB, initDurationMs, status });
+        if (ok) return { ok: true, payload, requestId, logs, durationMs, maxMemoryUsedMB };
+        const parsed = JSON.parse(payload) as LambdaErrorBody;
+        return { ok: false, payload, errorType: parsed.errorType, errorMessage: parsed.errorMessage, requestId, logs, durationMs, maxMemoryUsedMB };
+      };
+      const failure = (body: LambdaErrorBody, logs: string, maxRssKB?: number, status?: string): InvokeResult => finish(false, JSON.stringify(body), logs, maxRssKB, status);
+      if (!init.ok) {
+        // Lambda reports an init failure on the invocation that needed the environment.
+        const body = 'body' in init ? withRequestId(init.body, requestId) : init.exit.outOfMemory ? outOfMemoryBody(requestId) : exitBody(requestId, init.exit.code, init.exit.signal);
+        return failure(body, init.logs, undefined, 'error');
+      }
+      const outcome = await worker.invoke(requestId, text, timeoutSeconds * 1000);
+      switch (outcome.kind) {
+        case 'result':
+          if (outcome.ok) {
+            if (outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES / 3 && Buffer.byteLength(outcome.payload, 'utf8') > MAX_RESPONSE_PAYLOAD_BYTES) {
+              return failure(responseTooLargeBody(), outcome.logs, outcome.maxRssKB);
+            }
+            return finish(true, outcome.payload, outcome.logs, outcome.maxRssKB);
+          }
+          return failure(outcome.body, outcome.logs, outcome.maxRssKB);
+        case 'timeout': {
+          const line = `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds\n`;
+          return failure(timeoutBody(requestId, timeoutSeconds), outcome.logs + line, undefined, 'timeout');
+        }
+        case 'exit': {
+          const body = outcome.exit.outOfMemory ? outOfMemoryBody(requestId) : exitBody(requestId, outcome.exit.code, outcome.exit.signal);
+          return failure(body, outcome.logs + `RequestId: ${requestId} Error: ${body.errorMessage.replace(/^RequestId: \S+ Error: /, '')}\n${body.errorType}\n`, undefined, 'error');
+        }
+      }
+    } finally {
+      entry.inFlight--;
+      pool.release(worker);
+    }
+  }
+
+  /** Kills every worker of every function. The runtime refuses invocations afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pools = [...[...this.entries.values()].map((e) => e.pool), ...this.retiring];
+    this.retiring.clear();
+    await Promise.all(pools.map((p) => p.close()));
+  }
+}
+
+/** Init errors are written before a request exists; Lambda's Python body then names the invocation. */
+function withRequestId(body: LambdaErrorBody, requestId: string): LambdaErrorBody {
+  return 'requestId' in body ? { ...body, requestId } : body;
+}
