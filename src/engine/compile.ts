@@ -121,6 +121,10 @@ export interface ParallelState extends CompiledStateBase {
 export interface MapState extends CompiledStateBase {
   readonly type: 'Map';
   readonly processor: string;
+  /** ProcessorConfig.Mode DISTRIBUTED: iterations are child executions, reported as one Map Run. */
+  readonly distributed: boolean;
+  /** Names the Map Run (`Label`, else the state's name). */
+  readonly label: string;
   readonly itemsPath?: CompiledPath;
   readonly items?: CompiledJsonataField;
   /** The Items expression's text, for AWS's causes. */
@@ -318,6 +322,8 @@ function compileState(
         parameters: undefined,
         type: 'Map',
         processor: key,
+        distributed: isJsonObject(processor.ProcessorConfig) && processor.ProcessorConfig.Mode === 'DISTRIBUTED',
+        label: str(o, 'Label') ?? name,
         itemsPath: !jsonata && typeof o.ItemsPath === 'string' ? compilePath(o.ItemsPath) : undefined,
         items: jsonata && has(o, 'Items') ? compileJsonataField(o.Items, 'Items') : undefined,
         itemsText: typeof o.Items === 'string' && isJsonataExpression(o.Items) ? jsonataExpressionText(o.Items) : undefined,

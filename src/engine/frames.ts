@@ -3,7 +3,15 @@ import type { Frame } from './snapshot.js';
 import type { StepContext } from './step.js';
 
 /** Starts a child frame (Parallel branch or Map iteration) that continues from its parent's source event. */
-export function spawnFrame(ctx: StepContext, parent: Frame, scope: string, index: number, input: Json, mapItem?: Frame['mapItem']): Frame {
+export function spawnFrame(
+  ctx: StepContext,
+  parent: Frame,
+  scope: string,
+  index: number,
+  input: Json,
+  mapItem?: Frame['mapItem'],
+  silent = parent.silent === true,
+): Frame {
   const compiled = ctx.machine.scopes.get(scope);
   if (compiled === undefined) throw new Error(`no compiled scope ${scope}`);
   const id = `f${++ctx.snapshot.frameSeq}`;
@@ -25,6 +33,7 @@ export function spawnFrame(ctx: StepContext, parent: Frame, scope: string, index
     pendingEnter: true,
     mapItem,
   };
+  if (silent) (frame as { silent?: boolean }).silent = true;
   ctx.snapshot.frames[id] = frame;
   return frame;
 }

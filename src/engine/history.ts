@@ -116,6 +116,7 @@ export class HistoryWriter {
    * frame's source as it was (AWS does so for e.g. MapIterationSucceeded and ExecutionStarted).
    */
   emit(frame: Frame | null, type: string, detailsKey?: string, details?: Details, advance = true, prev?: number): number {
+    if (frame?.silent === true) return 0;
     const id = ++this.snapshot.lastEventId;
     const previousEventId = prev ?? frame?.prevId ?? 0;
     if (frame !== null && advance) frame.prevId = id;

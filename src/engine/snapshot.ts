@@ -80,6 +80,11 @@ export interface Frame {
   /** previousEventId of the StateEntered event (AWS links EvaluationFailed to it). */
   enteredPrevId: number;
   children?: ChildrenProgress;
+  /**
+   * Set on the iterations of a distributed Map and their descendants: they run as child executions
+   * on AWS, so their events are not part of this execution's history.
+   */
+  readonly silent?: boolean;
   /** `$$.Map.Item` for iteration frames. */
   readonly mapItem?: { readonly index: number; readonly value: Json };
   /** Set when the frame ended: its output or its failure. */

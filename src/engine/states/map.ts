@@ -67,6 +67,11 @@ async function resolveLimits(ctx: StepContext, frame: Frame, state: MapState, in
 
 function start(ctx: StepContext, frame: Frame, state: MapState, items: Json[], limits: Limits): Outcome {
   ctx.history.emit(frame, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
+  if (state.distributed) {
+    const e = ctx.snapshot.execution;
+    const mapRunArn = `${e.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/${state.label}:${ctx.ids.uuid()}`;
+    ctx.history.emit(frame, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn });
+  }
   frame.children = {
     total: items.length,
     nextIndex: 0,
@@ -89,7 +94,7 @@ function fillSlots(ctx: StepContext, frame: Frame, state: MapState): void {
   while (p.running < limit && p.nextIndex < p.total) {
     const index = p.nextIndex++;
     p.running++;
-    const child = spawnFrame(ctx, frame, state.processor, index, p.items![index], { index, value: p.items![index] });
+    const child = spawnFrame(ctx, frame, state.processor, index, p.items![index], { index, value: p.items![index] }, frame.silent === true || state.distributed);
     ctx.history.emit(child, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: state.name });
     ctx.ready.push(child);
   }
@@ -141,9 +146,14 @@ export function resumeMap(ctx: StepContext, frame: Frame, state: MapState): Outc
   const resume = frame.resume!;
   const progress = frame.children!;
   frame.children = undefined;
-  if (resume.kind === 'childFailed') return { kind: 'fail', error: resume.error, cause: resume.cause };
-  // AWS links MapStateSucceeded and MapStateExited to the last MapIterationSucceeded.
-  if (progress.lastIterationEventId > 0) frame.prevId = progress.lastIterationEventId;
+  if (resume.kind === 'childFailed') {
+    if (state.distributed) ctx.history.emit(frame, 'MapRunFailed', 'mapRunFailedEventDetails', { error: resume.error, cause: resume.cause });
+    return { kind: 'fail', error: resume.error, cause: resume.cause };
+  }
+  if (state.distributed) ctx.history.emit(frame, 'MapRunSucceeded');
+  // AWS links MapStateSucceeded and MapStateExited to the last MapIterationSucceeded (inline) or
+  // to MapRunSucceeded (distributed).
+  else if (progress.lastIterationEventId > 0) frame.prevId = progress.lastIterationEventId;
   ctx.history.emit(frame, 'MapStateSucceeded', undefined, undefined, false);
   return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results)).then((o) => ({ kind: 'next', ...o }));
 }
