@@ -1,0 +1,3 @@
+export { Scheduler, type SchedulerOptions } from './worker.js';
+export { GroupCommitter, DEFAULT_GROUP_COMMIT, NO_GROUP_COMMIT, type GroupCommitOptions } from './group-commit.js';
+export type { DispatchedTaskRequest } from './dispatch.js';

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import { advance, materializeEvent, prepareMachine, systemClock } from '../engine/index.js';
+import type { Clock, CompiledMachine, EngineEvent, HistoryRecord, Ids, Snapshot, TaskResources, TaskResult } from '../engine/index.js';
+import type { ExecutionRecord, OutboxRecord, Store, StoredHistoryEvent, TimerRecord, WriteOp, WriteResult } from '../store/index.js';
+import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-commit.js';
+import { dispatchTask } from './dispatch.js';
+
+export interface SchedulerOptions {
+  readonly store: Store;
+  readonly resources?: TaskResources;
+  readonly clock?: Clock;
+  readonly ids?: Ids;
+  readonly groupCommit?: GroupCommitOptions;
+  /** State entries per advance before the scheduler commits and lets other executions run. */
+  readonly transitionsPerSlice?: number;
+  /** Executions advanced at once. */
+  readonly concurrency?: number;
+  /** How often the store is asked for work nobody announced (a safety net; timers are armed directly). */
+  readonly pollMs?: number;
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+interface Cached {
+  snapshot: Snapshot;
+  version: number;
+  machineArn: string;
+  revision: number;
+}
+
+/** A pass's pending event: from the inbox (id) or a due timer. */
+type Work = { readonly event: EngineEvent; readonly inboxId?: number; readonly timer?: TimerRecord };
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+const SNAPSHOT_CACHE_LIMIT = 50_000;
+const RETRY_AFTER_FAILURE_MS = 1000;
+
+/** A task's timeout timer, as the engine names it (src/engine/states/task.ts). */
+const taskTimeoutKey = (attempt: number): string => `timeout:${attempt}`;
+
+function toStored(r: HistoryRecord): StoredHistoryEvent {
+  if (r.detailsKey === undefined) return { id: r.id, previousEventId: r.previousEventId, timestamp: r.timestamp, type: r.type };
+  const details = (materializeEvent(r) as unknown as Record<string, { [k: string]: unknown }>)[r.detailsKey];
+  return { id: r.id, previousEventId: r.previousEventId, timestamp: r.timestamp, type: r.type, detailsKey: r.detailsKey, details };
+}
+
+/**
+ * The worker loop of design.md section 3: finds executions with inbox events or due timers,
+ * advances them, commits each advance (snapshot + history + consumed inbox + timers + outbox) in one
+ * group-committed transaction with a version check, then dispatches the effects; task results come
+ * back as inbox events.
+ */
+export class Scheduler {
+  readonly committer: GroupCommitter;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly ids: Ids;
+  private readonly slice: number;
+  private readonly concurrency: number;
+  private readonly onError: (error: unknown, context: string) => void;
+  private readonly cache = new Map<string, Cached>();
+  private readonly machines = new Map<string, Promise<CompiledMachine>>();
+  private readonly ready = new Set<string>();
+  private readonly running = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly inFlight = new Set<string>();
+  private readonly waiters = new Map<string, ((e: ExecutionRecord) => void)[]>();
+  private readonly passes = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private poller: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.ids ?? { uuid: randomUUID, random: Math.random };
+    this.slice = options.transitionsPerSlice ?? 10_000;
+    this.concurrency = options.concurrency ?? 2048;
+    this.onError = options.onError ?? ((e, where) => console.error(`stepwright scheduler (${where}):`, e));
+    this.committer = new GroupCommitter(this.store, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
+  }
+
+  /** Recovery, then work: re-dispatches unacknowledged effects and advances whatever is pending or due. */
+  async start(): Promise<void> {
+    for (const o of await this.store.pendingOutbox(Number.MAX_SAFE_INTEGER)) this.dispatch(o);
+    await this.pollWork();
+    const pollMs = this.options.pollMs ?? 1000;
+    this.poller = setInterval(() => void this.pollWork().catch((e: unknown) => this.onError(e, 'poll')), pollMs);
+    this.poller.unref();
+  }
+
+  /** Writes through the group committer. */
+  submit(op: WriteOp): Promise<WriteResult> {
+    return this.committer.submit(op);
+  }
+
+  /** Keeps a snapshot just committed by the caller, so the first advance need not read it back. */
+  remember(arn: string, snapshot: Snapshot, machineArn: string, revision: number): void {
+    if (this.cache.size >= SNAPSHOT_CACHE_LIMIT) this.cache.clear();
+    this.cache.set(arn, { snapshot, version: snapshot.version, machineArn, revision });
+  }
+
+  /** The execution has something to do (an inbox event was committed, a timer fell due). */
+  wake(arn: string): void {
+    if (this.closed) return;
+    if (this.running.has(arn)) {
+      this.dirty.add(arn);
+      return;
+    }
+    this.ready.add(arn);
+    this.pump();
+  }
+
+  /** Resolves with the execution once it is no longer RUNNING. */
+  async awaitCompletion(arn: string): Promise<ExecutionRecord> {
+    const done = new Promise<ExecutionRecord>((resolve) => {
+      const list = this.waiters.get(arn) ?? [];
+      list.push(resolve);
+      this.waiters.set(arn, list);
+    });
+    const now = await this.store.getExecution(arn);
+    if (now !== undefined && TERMINAL.has(now.status)) this.notifyDone(now);
+    return done;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.poller !== undefined) clearInterval(this.poller);
+    this.ready.clear();
+    while (this.passes.size > 0) await Promise.allSettled([...this.passes]);
+    await this.committer.drain();
+  }
+
+  private notifyDone(e: ExecutionRecord): void {
+    const list = this.waiters.get(e.arn);
+    if (list === undefined) return;
+    this.waiters.delete(e.arn);
+    for (const resolve of list) resolve(e);
+  }
+
+  private pump(): void {
+    for (const arn of this.ready) {
+      if (this.running.size >= this.concurrency) return;
+      this.ready.delete(arn);
+      this.running.add(arn);
+      const p: Promise<void> = this.pass(arn)
+        .catch((e: unknown) => {
+          this.cache.delete(arn);
+          this.onError(e, `advancing ${arn}`);
+          if (!this.closed) setTimeout(() => this.wake(arn), RETRY_AFTER_FAILURE_MS).unref();
+        })
+        .finally(() => {
+          this.passes.delete(p);
+          this.running.delete(arn);
+          if (this.dirty.delete(arn)) this.ready.add(arn);
+          if (!this.closed) this.pump();
+        });
+      this.passes.add(p);
+    }
+  }
+
+  private async pollWork(): Promise<void> {
+    const now = this.clock.now();
+    for (const arn of await this.store.findWork(now, 10_000)) this.wake(arn);
+    const next = await this.store.nextTimerDue();
+    if (next !== undefined) this.armTimer(Math.max(next, now + 10));
+  }
+
+  private armTimer(at: number): void {
+    if (this.closed || at >= this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    // setTimeout takes at most 2^31-1 ms; a far timer re-arms from the poll.
+    const delay = Math.min(Math.max(0, at - this.clock.now()), 2 ** 31 - 1);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      void this.pollWork().catch((e: unknown) => this.onError(e, 'timers'));
+    }, delay);
+  }
+
+  /** The compiled definition of one machine revision (compiled once, kept). */
+  machineFor(arn: string, revision: number): Promise<CompiledMachine> {
+    const key = `${arn}#${revision}`;
+    let m = this.machines.get(key);
+    if (m === undefined) {
+      m = this.store.getStateMachineRevision(arn, revision).then((r) => {
+        if (r === undefined) throw new Error(`revision ${revision} of ${arn} is missing from the store`);
+        return prepareMachine(JSON.parse(r.definition) as unknown);
+      });
+      m.catch(() => this.machines.delete(key));
+      this.machines.set(key, m);
+    }
+    return m;
+  }
+
+  private async load(arn: string): Promise<Cached | undefined> {
+    const hit = this.cache.get(arn);
+    if (hit !== undefined) return hit;
+    const [row, snap] = await Promise.all([this.store.getExecution(arn), this.store.loadSnapshot(arn)]);
+    if (row === undefined || snap === undefined) return undefined;
+    const c: Cached = { snapshot: snap.snapshot, version: snap.version, machineArn: row.stateMachineArn, revision: row.revision };
+    if (row.status === 'RUNNING') this.remember(arn, c.snapshot, c.machineArn, c.revision);
+    return c;
+  }
+
+  /** Applies everything pending for one execution and commits it in one operation. */
+  private async pass(arn: string): Promise<void> {
+    const cached = await this.load(arn);
+    if (cached === undefined || cached.snapshot.status !== 'RUNNING') return;
+    const now = this.clock.now();
+    const [inbox, timers] = await Promise.all([this.store.pendingInbox(arn), this.store.dueTimers(arn, now)]);
+    if (inbox.length === 0 && timers.length === 0) return;
+    // A stop request goes first: AWS stops the execution whatever else is pending.
+    const work: Work[] = [];
+    for (const i of inbox) if (i.event.type === 'stop') work.push({ event: i.event, inboxId: i.id });
+    for (const i of inbox) if (i.event.type !== 'stop') work.push({ event: i.event, inboxId: i.id });
+    for (const t of timers) work.push({ event: { type: 'timerFired', frameId: t.frameId, key: t.key }, timer: t });
+
+    const machine = await this.machineFor(cached.machineArn, cached.revision);
+    const snapshot = cached.snapshot;
+    const expectedVersion = cached.version;
+    const history: StoredHistoryEvent[] = [];
+    const consumedInbox: number[] = [];
+    const firedTimers: { frameId: string; key: string }[] = [];
+    const cancelledTimers: { frameId: string; key: string }[] = [];
+    const newTimers: TimerRecord[] = [];
+    const outbox: OutboxRecord[] = [];
+    const followUps: EngineEvent[] = [];
+
+    const step = async (event: EngineEvent): Promise<boolean> => {
+      const r = await advance(machine, snapshot, event, now, this.ids, this.slice);
+      for (const rec of r.historyRecords) history.push(toStored(rec));
+      let yielded = false;
+      const started: EngineEvent[] = [];
+      for (const effect of r.effects) {
+        if (effect.type === 'invokeTask') {
+          outbox.push({ executionArn: arn, idempotencyKey: `${arn}:${effect.attempt}`, frameId: effect.frameId, attempt: effect.attempt, request: effect.request });
+          // The dispatch follows this commit at once, so TaskStarted is recorded with TaskScheduled
+          // (as in the in-memory loop of run.ts), saving an extra advance and commit per task.
+          started.push({ type: 'taskStarted', frameId: effect.frameId, attempt: effect.attempt });
+        } else if (effect.type === 'startTimer') newTimers.push({ frameId: effect.frameId, key: effect.key, dueAt: effect.dueAt });
+        else if (effect.type === 'yield') yielded = true;
+      }
+      for (const s of started) await advance(machine, snapshot, s, now, this.ids, this.slice).then((r2) => r2.historyRecords.forEach((rec) => history.push(toStored(rec))));
+      return yielded;
+    };
+
+    let yielded = false;
+    for (const w of work) {
+      if (w.inboxId !== undefined) consumedInbox.push(w.inboxId);
+      if (w.timer !== undefined) firedTimers.push({ frameId: w.timer.frameId, key: w.timer.key });
+      if (snapshot.status !== 'RUNNING') continue; // consumed, but nothing happens to a finished execution
+      const e = w.event;
+      if (e.type === 'taskSucceeded' || e.type === 'taskFailed' || e.type === 'taskTimedOut') cancelledTimers.push({ frameId: e.frameId, key: taskTimeoutKey(e.attempt) });
+      if (await step(e)) {
+        yielded = true;
+        break;
+      }
+    }
+    if (yielded && snapshot.status === 'RUNNING') followUps.push({ type: 'continue' });
+
+    const done = snapshot.status !== 'RUNNING';
+    let result: WriteResult;
+    try {
+      result = await this.committer.submit({
+        kind: 'applyAdvance',
+        executionArn: arn,
+        expectedVersion,
+        snapshot,
+        history,
+        consumedInbox,
+        firedTimers,
+        cancelledTimers,
+        newTimers,
+        outbox,
+        followUps,
+        stopDate: done ? now : undefined,
+      });
+    } catch (e) {
+      this.cache.delete(arn);
+      throw e;
+    }
+    if (result.kind === 'conflict') {
+      this.cache.delete(arn);
+      this.dirty.add(arn);
+      return;
+    }
+    cached.version = snapshot.version;
+    if (done) {
+      this.cache.delete(arn);
+      const record = await this.store.getExecution(arn);
+      if (record !== undefined) this.notifyDone(record);
+      return;
+    }
+    if (yielded) this.dirty.add(arn);
+    for (const t of newTimers) {
+      if (t.dueAt <= this.clock.now()) this.dirty.add(arn);
+      else this.armTimer(t.dueAt);
+    }
+    for (const o of outbox) this.dispatch(o);
+  }
+
+  /** Runs an outbox effect (at least once: a crash before its result is committed dispatches it again). */
+  private dispatch(o: OutboxRecord): void {
+    if (this.inFlight.has(o.idempotencyKey) || this.closed) return;
+    this.inFlight.add(o.idempotencyKey);
+    void dispatchTask(this.options.resources, o)
+      .then((r: TaskResult) => this.settle(o, r))
+      .catch((e: unknown) => this.onError(e, `delivering the result of ${o.idempotencyKey}`))
+      .finally(() => this.inFlight.delete(o.idempotencyKey));
+  }
+
+  private async settle(o: OutboxRecord, r: TaskResult): Promise<void> {
+    if (this.closed) return;
+    if (o.request.taskToken !== undefined && r.ok) {
+      // A callback task: the message went out; the result comes with SendTaskSuccess/Failure.
+      await this.committer.submit({ kind: 'acknowledgeEffect', idempotencyKey: o.idempotencyKey });
+      return;
+    }
+    const event: EngineEvent = r.ok
+      ? { type: 'taskSucceeded', frameId: o.frameId, attempt: o.attempt, output: r.output }
+      : { type: 'taskFailed', frameId: o.frameId, attempt: o.attempt, error: r.error, cause: r.cause };
+    const res = await this.committer.submit({ kind: 'deliverTaskResult', idempotencyKey: o.idempotencyKey, event });
+    if (res.kind === 'delivered') this.wake(res.executionArn);
+  }
+}

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { createSnapshot, prepareMachine, runExecution, systemClock } from './engine/index.js';
+import type { Clock, ExecutionStatus, HistoryEvent, Ids, TaskResources } from './engine/index.js';
+import type { Json } from './language/json.js';
+import { Scheduler, type GroupCommitOptions, NO_GROUP_COMMIT } from './scheduler/index.js';
+import { SqliteStore, type ExecutionRecord, type MachineType, type Store, type Synchronous } from './store/index.js';
+
+export interface StepwrightOptions {
+  /** Where the embedded store lives (default `./.stepwright`). */
+  readonly dataDir?: string;
+  /** Use this store instead of opening `dataDir` (e.g. PostgreSQL). */
+  readonly store?: Store;
+  readonly resources?: TaskResources;
+  readonly clock?: Clock;
+  readonly ids?: Ids;
+  /** SQLite durability (default FULL: an acknowledged write survives a power cut). */
+  readonly synchronous?: Synchronous;
+  /** Group commit bounds; `false` commits every write on its own (for comparison only). */
+  readonly groupCommit?: GroupCommitOptions | false;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+/** An API error with AWS's error name (`ExecutionDoesNotExist`, …) as `code`. */
+export class StepwrightApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export interface DescribeExecutionOutput {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly startDate: Date;
+  readonly stopDate?: Date;
+  readonly input: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface SyncExecutionOutput extends Omit<DescribeExecutionOutput, 'status'> {
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+}
+
+export interface Stepwright {
+  createStateMachine(input: { name: string; definition: string | object; roleArn?: string; type?: MachineType }): Promise<{ stateMachineArn: string; creationDate: Date }>;
+  updateStateMachine(input: { stateMachineArn: string; definition?: string | object; roleArn?: string; publish?: boolean }): Promise<{ updateDate: Date }>;
+  describeStateMachine(stateMachineArn: string): Promise<{ stateMachineArn: string; name: string; type: MachineType; definition: string; roleArn: string; creationDate: Date }>;
+  /** Resolves once the execution is durably stored (for Standard machines). */
+  startExecution(input: { stateMachineArn: string; name?: string; input?: string }): Promise<{ executionArn: string; startDate: Date }>;
+  /** Runs an Express machine in memory and answers with its result, as StartSyncExecution. */
+  startSyncExecution(input: { stateMachineArn: string; name?: string; input?: string }): Promise<SyncExecutionOutput>;
+  describeExecution(executionArn: string): Promise<DescribeExecutionOutput>;
+  /** Resolves when the execution is no longer RUNNING. */
+  awaitExecution(executionArn: string): Promise<DescribeExecutionOutput>;
+  getExecutionHistory(input: { executionArn: string; reverseOrder?: boolean; maxResults?: number; nextToken?: string }): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
+  stopExecution(input: { executionArn: string; error?: string; cause?: string }): Promise<{ stopDate: Date }>;
+  sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
+  sendTaskFailure(input: { taskToken: string; error?: string; cause?: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** AWS refuses names with whitespace, brackets, wildcards, special and control characters. */
+const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+const isValidName = (name: string): boolean =>
+  name.length >= 1 && name.length <= 80 && !NAME_FORBIDDEN.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
+
+function describe(e: ExecutionRecord): DescribeExecutionOutput {
+  const d: { -readonly [K in keyof DescribeExecutionOutput]: DescribeExecutionOutput[K] } = {
+    executionArn: e.arn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: new Date(e.startDate),
+    input: e.input,
+  };
+  if (e.stopDate !== undefined) d.stopDate = new Date(e.stopDate);
+  if (e.output !== undefined) d.output = e.output;
+  if (e.error !== undefined) d.error = e.error;
+  if (e.cause !== undefined) d.cause = e.cause;
+  return d;
+}
+
+function definitionText(definition: string | object): string {
+  return typeof definition === 'string' ? definition : JSON.stringify(definition);
+}
+
+/** Durable Stepwright in one process: the store, the scheduler and the operations the server exposes. */
+export async function createStepwright(options: StepwrightOptions = {}): Promise<Stepwright> {
+  const store = options.store ?? new SqliteStore(path.resolve(options.dataDir ?? '.stepwright'), { synchronous: options.synchronous });
+  const clock = options.clock ?? systemClock;
+  const region = options.region ?? 'us-east-1';
+  const account = options.accountId ?? '123456789012';
+  const scheduler = new Scheduler({
+    store,
+    resources: options.resources,
+    clock,
+    ids: options.ids,
+    groupCommit: options.groupCommit === false ? NO_GROUP_COMMIT : options.groupCommit,
+    onError: options.onError,
+  });
+  try {
+    await scheduler.start();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+
+  const machineOf = async (arn: string) => {
+    const m = await store.getStateMachine(arn);
+    if (m === undefined) throw new StepwrightApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return m;
+  };
+  const executionOf = async (arn: string) => {
+    const e = await store.getExecution(arn);
+    if (e === undefined) throw new StepwrightApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  };
+  const parseInput = (text: string): Json => {
+    try {
+      return JSON.parse(text) as Json;
+    } catch (e) {
+      throw new StepwrightApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(e as Error).message}'`);
+    }
+  };
+  const checkName = (name: string): void => {
+    if (!isValidName(name)) throw new StepwrightApiError('InvalidName', `Invalid Name: '${name}'`);
+  };
+
+  const api: Stepwright = {
+    async createStateMachine(input) {
+      checkName(input.name);
+      const definition = definitionText(input.definition);
+      prepareMachine(JSON.parse(definition) as unknown); // throws InvalidDefinitionError with AWS's diagnostics
+      const arn = `arn:aws:states:${region}:${account}:stateMachine:${input.name}`;
+      const existing = await store.getStateMachine(arn);
+      if (existing !== undefined) {
+        // AWS: creating the same machine again is idempotent; a different one is a conflict.
+        if (existing.definition === definition && existing.type === (input.type ?? 'STANDARD')) return { stateMachineArn: arn, creationDate: new Date(existing.createdAt) };
+        throw new StepwrightApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+      }
+      const now = clock.now();
+      await store.createStateMachine({
+        arn,
+        name: input.name,
+        type: input.type ?? 'STANDARD',
+        definition,
+        roleArn: input.roleArn ?? `arn:aws:iam::${account}:role/StepwrightExecutionRole`,
+        createdAt: now,
+      });
+      return { stateMachineArn: arn, creationDate: new Date(now) };
+    },
+
+    async updateStateMachine(input) {
+      await machineOf(input.stateMachineArn);
+      const definition = input.definition === undefined ? undefined : definitionText(input.definition);
+      if (definition !== undefined) prepareMachine(JSON.parse(definition) as unknown);
+      const now = clock.now();
+      await store.updateStateMachine(input.stateMachineArn, { definition, roleArn: input.roleArn, publish: input.publish }, now);
+      return { updateDate: new Date(now) };
+    },
+
+    async describeStateMachine(arn) {
+      const m = await machineOf(arn);
+      return { stateMachineArn: m.arn, name: m.name, type: m.type, definition: m.definition, roleArn: m.roleArn, creationDate: new Date(m.createdAt) };
+    },
+
+    async startExecution(input) {
+      const m = await machineOf(input.stateMachineArn);
+      const name = input.name ?? randomUUID();
+      checkName(name);
+      const inputText = input.input ?? '{}';
+      const value = parseInput(inputText);
+      if (m.type === 'EXPRESS') {
+        // Express executions keep no history in the store (as on AWS): they run in memory.
+        const executionArn = `arn:aws:states:${region}:${account}:express:${m.name}:${name}:${randomUUID()}`;
+        const startDate = new Date(clock.now());
+        void runExecution(JSON.parse(m.definition) as unknown, { input: value, name, stateMachineName: m.name, region, accountId: account, roleArn: m.roleArn, resources: options.resources, clock }).catch(
+          (e: unknown) => options.onError?.(e, `express execution ${executionArn}`),
+        );
+        return { executionArn, startDate };
+      }
+      const executionArn = `arn:aws:states:${region}:${account}:execution:${m.name}:${name}`;
+      const machine = await scheduler.machineFor(m.arn, m.revision);
+      const startDate = clock.now();
+      const snapshot = createSnapshot(machine, {
+        arn: executionArn,
+        name,
+        input: value,
+        startTime: startDate,
+        roleArn: m.roleArn,
+        stateMachineArn: m.arn,
+        stateMachineName: m.name,
+        redriveCount: 0,
+      });
+      const record: ExecutionRecord = { arn: executionArn, stateMachineArn: m.arn, revision: m.revision, name, status: 'RUNNING', input: inputText, startDate };
+      const r = await scheduler.submit({ kind: 'createExecution', execution: record, snapshot });
+      if (r.kind === 'exists') {
+        // AWS: the same name and input while it runs is the same request; anything else is a conflict.
+        if (r.execution.status === 'RUNNING' && r.execution.input === inputText) return { executionArn: r.execution.arn, startDate: new Date(r.execution.startDate) };
+        throw new StepwrightApiError('ExecutionAlreadyExists', `Execution Already Exists: '${r.execution.arn}'`);
+      }
+      scheduler.remember(executionArn, snapshot, m.arn, m.revision);
+      scheduler.wake(executionArn);
+      return { executionArn, startDate: new Date(startDate) };
+    },
+
+    async startSyncExecution(input) {
+      const m = await machineOf(input.stateMachineArn);
+      if (m.type !== 'EXPRESS') throw new StepwrightApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+      const name = input.name ?? randomUUID();
+      checkName(name);
+      const inputText = input.input ?? '{}';
+      parseInput(inputText);
+      const startDate = new Date(clock.now());
+      const executionArn = `arn:aws:states:${region}:${account}:express:${m.name}:${name}:${randomUUID()}`;
+      const r = await runExecution(JSON.parse(m.definition) as unknown, { inputText, name, stateMachineName: m.name, region, accountId: account, roleArn: m.roleArn, resources: options.resources, clock });
+      const out: { -readonly [K in keyof SyncExecutionOutput]: SyncExecutionOutput[K] } = {
+        executionArn,
+        stateMachineArn: m.arn,
+        name,
+        status: r.status as SyncExecutionOutput['status'],
+        startDate,
+        stopDate: new Date(clock.now()),
+        input: inputText,
+      };
+      if (r.output !== undefined) out.output = r.output;
+      if (r.error !== undefined) out.error = r.error;
+      if (r.cause !== undefined) out.cause = r.cause;
+      return out;
+    },
+
+    async describeExecution(arn) {
+      return describe(await executionOf(arn));
+    },
+
+    async awaitExecution(arn) {
+      await executionOf(arn);
+      return describe(await scheduler.awaitCompletion(arn));
+    },
+
+    async getExecutionHistory(input) {
+      await executionOf(input.executionArn);
+      let afterEventId: number | undefined;
+      if (input.nextToken !== undefined) {
+        afterEventId = Number(Buffer.from(input.nextToken, 'base64url').toString('utf8'));
+        if (!Number.isInteger(afterEventId)) throw new StepwrightApiError('InvalidToken', `Invalid Token: '${input.nextToken}'`);
+      }
+      // AWS: maxResults 0 means the default page size, 100 (at most 1000).
+      const maxResults = input.maxResults === undefined || input.maxResults === 0 ? 100 : Math.min(input.maxResults, 1000);
+      const page = await store.getHistory(input.executionArn, { reverseOrder: input.reverseOrder, maxResults, afterEventId });
+      return page.nextEventId === undefined ? { events: page.events } : { events: page.events, nextToken: Buffer.from(String(page.nextEventId)).toString('base64url') };
+    },
+
+    async stopExecution(input) {
+      const e = await executionOf(input.executionArn);
+      if (e.status !== 'RUNNING') return { stopDate: new Date(e.stopDate ?? clock.now()) };
+      const done = scheduler.awaitCompletion(input.executionArn);
+      const r = await scheduler.submit({ kind: 'appendInbox', executionArn: input.executionArn, event: { type: 'stop', error: input.error, cause: input.cause } });
+      if (r.kind === 'delivered') scheduler.wake(input.executionArn);
+      const stopped = await done;
+      return { stopDate: new Date(stopped.stopDate ?? clock.now()) };
+    },
+
+    async sendTaskSuccess(input) {
+      let output: Json;
+      try {
+        output = JSON.parse(input.output) as Json;
+      } catch (e) {
+        throw new StepwrightApiError('InvalidOutput', `Invalid Output: '${(e as Error).message}'`);
+      }
+      await completeToken(input.taskToken, { ok: true, output });
+    },
+
+    async sendTaskFailure(input) {
+      await completeToken(input.taskToken, { ok: false, error: input.error ?? '', cause: input.cause ?? '' });
+    },
+
+    async close() {
+      await scheduler.close();
+      await store.close();
+    },
+  };
+
+  async function completeToken(token: string, result: { ok: true; output: Json } | { ok: false; error: string; cause: string }): Promise<void> {
+    const r = await scheduler.submit({ kind: 'completeTaskToken', token, result });
+    if (r.kind === 'delivered') {
+      scheduler.wake(r.executionArn);
+      return;
+    }
+    throw new StepwrightApiError('TaskDoesNotExist', 'Task Does Not Exist');
+  }
+
+  return api;
+}
+

@@ -1,0 +1,3 @@
+export * from './store.js';
+export { SqliteStore } from './sqlite/sqlite-store.js';
+export type { OpenOptions, Synchronous } from './sqlite/open.js';

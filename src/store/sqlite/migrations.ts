@@ -1,0 +1,92 @@
+/**
+ * Schema migrations, applied in order at open; `PRAGMA user_version` records the last one applied.
+ * Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the execution model of design.md section 3.
+  `
+  create table state_machines (
+    arn text primary key,
+    name text not null unique,
+    type text not null,
+    role_arn text not null,
+    revision integer not null,
+    created_at integer not null,
+    updated_at integer not null
+  );
+  create table state_machine_revisions (
+    machine_arn text not null,
+    revision integer not null,
+    definition text not null,
+    role_arn text not null,
+    created_at integer not null,
+    version integer,
+    description text,
+    primary key (machine_arn, revision)
+  ) without rowid;
+  create table executions (
+    id integer primary key,
+    arn text not null unique,
+    machine_arn text not null,
+    revision integer not null,
+    name text not null,
+    status text not null,
+    input text not null,
+    output text,
+    error text,
+    cause text,
+    start_date integer not null,
+    stop_date integer,
+    version integer not null,
+    snapshot text not null,
+    unique (machine_arn, name)
+  );
+  create index executions_by_status on executions (machine_arn, status);
+  create table inbox (
+    id integer primary key autoincrement,
+    execution_id integer not null,
+    event text not null
+  );
+  create index inbox_by_execution on inbox (execution_id, id);
+  create table history (
+    execution_id integer not null,
+    event_id integer not null,
+    event text not null,
+    primary key (execution_id, event_id)
+  ) without rowid;
+  create table outbox (
+    idempotency_key text primary key,
+    execution_id integer not null,
+    frame_id text not null,
+    attempt integer not null,
+    request text not null
+  );
+  create index outbox_by_execution on outbox (execution_id);
+  create table timers (
+    execution_id integer not null,
+    frame_id text not null,
+    key text not null,
+    due_at integer not null,
+    primary key (execution_id, frame_id, key)
+  ) without rowid;
+  create index timers_by_due on timers (due_at);
+  create table task_tokens (
+    token text primary key,
+    execution_id integer not null,
+    idempotency_key text not null,
+    frame_id text not null,
+    attempt integer not null
+  );
+  create index task_tokens_by_execution on task_tokens (execution_id);
+  create table activities (
+    arn text primary key,
+    name text not null unique,
+    created_at integer not null
+  );
+  create table leases (
+    name text primary key,
+    owner text not null,
+    expires_at integer not null
+  );
+  `,
+];

@@ -1,0 +1,497 @@
+import type Database from 'better-sqlite3';
+import type { EngineEvent, ExecutionStatus, HistoryEvent, Snapshot } from '../../engine/index.js';
+import type {
+  ActivityRecord,
+  ExecutionRecord,
+  HistoryPage,
+  InboxEvent,
+  NewStateMachine,
+  OutboxRecord,
+  StateMachineRecord,
+  StateMachineRevision,
+  StateMachineUpdate,
+  Store,
+  StoredHistoryEvent,
+  TimerRecord,
+  WriteOp,
+  WriteResult,
+} from '../store.js';
+import { StoreError } from '../store.js';
+import { ioError, openDataDir, type OpenOptions } from './open.js';
+
+interface ExecutionRow {
+  id: number;
+  arn: string;
+  machine_arn: string;
+  revision: number;
+  name: string;
+  status: ExecutionStatus;
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  start_date: number;
+  stop_date: number | null;
+}
+
+interface MachineRow {
+  arn: string;
+  name: string;
+  type: 'STANDARD' | 'EXPRESS';
+  role_arn: string;
+  revision: number;
+  created_at: number;
+  updated_at: number;
+  definition: string;
+}
+
+interface RevisionRow {
+  machine_arn: string;
+  revision: number;
+  definition: string;
+  role_arn: string;
+  created_at: number;
+  version: number | null;
+  description: string | null;
+}
+
+const EXECUTION_COLUMNS = 'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date';
+
+function toExecution(r: ExecutionRow): ExecutionRecord {
+  const e: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = {
+    arn: r.arn,
+    stateMachineArn: r.machine_arn,
+    revision: r.revision,
+    name: r.name,
+    status: r.status,
+    input: r.input,
+    startDate: r.start_date,
+  };
+  if (r.output !== null) e.output = r.output;
+  if (r.error !== null) e.error = r.error;
+  if (r.cause !== null) e.cause = r.cause;
+  if (r.stop_date !== null) e.stopDate = r.stop_date;
+  return e;
+}
+
+function toMachine(r: MachineRow): StateMachineRecord {
+  return { arn: r.arn, name: r.name, type: r.type, roleArn: r.role_arn, revision: r.revision, createdAt: r.created_at, updatedAt: r.updated_at, definition: r.definition };
+}
+
+function toRevision(r: RevisionRow): StateMachineRevision {
+  const v: { -readonly [K in keyof StateMachineRevision]: StateMachineRevision[K] } = {
+    stateMachineArn: r.machine_arn,
+    revision: r.revision,
+    definition: r.definition,
+    roleArn: r.role_arn,
+    createdAt: r.created_at,
+  };
+  if (r.version !== null) v.version = r.version;
+  if (r.description !== null) v.description = r.description;
+  return v;
+}
+
+function toHistoryEvent(text: string): HistoryEvent {
+  const s = JSON.parse(text) as StoredHistoryEvent;
+  const e: Record<string, unknown> = { timestamp: new Date(s.timestamp), type: s.type, id: s.id, previousEventId: s.previousEventId };
+  if (s.detailsKey !== undefined && s.details !== undefined) e[s.detailsKey] = s.details;
+  return e as unknown as HistoryEvent;
+}
+
+/** Bound on the arn → row id cache (ids never change; the bound only caps memory). */
+const ID_CACHE_LIMIT = 100_000;
+
+/** The embedded store: one process owns the data dir; better-sqlite3, WAL, prepared statements. */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly releaseLock: () => void;
+  private readonly dbPath: string;
+  private readonly ids = new Map<string, number>();
+  private closed = false;
+  private readonly s;
+
+  constructor(dataDir: string, options: OpenOptions = {}) {
+    const opened = openDataDir(dataDir, options);
+    this.db = opened.db;
+    this.releaseLock = opened.releaseLock;
+    this.dbPath = opened.dbPath;
+    const db = this.db;
+    this.s = {
+      insertMachine: db.prepare('insert into state_machines (arn, name, type, role_arn, revision, created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?)'),
+      insertRevision: db.prepare(
+        'insert into state_machine_revisions (machine_arn, revision, definition, role_arn, created_at, version, description) values (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getMachine: db.prepare(
+        'select m.*, r.definition from state_machines m join state_machine_revisions r on r.machine_arn = m.arn and r.revision = m.revision where m.arn = ?',
+      ),
+      listMachines: db.prepare(
+        'select m.*, r.definition from state_machines m join state_machine_revisions r on r.machine_arn = m.arn and r.revision = m.revision order by m.created_at, m.name',
+      ),
+      setMachineRevision: db.prepare('update state_machines set revision = ?, role_arn = ?, updated_at = ? where arn = ?'),
+      getRevision: db.prepare('select * from state_machine_revisions where machine_arn = ? and revision = ?'),
+      maxVersion: db.prepare('select max(version) as v from state_machine_revisions where machine_arn = ?'),
+      listVersions: db.prepare('select * from state_machine_revisions where machine_arn = ? and version is not null order by version desc'),
+      deleteMachine: db.prepare('delete from state_machines where arn = ?'),
+      deleteRevisions: db.prepare('delete from state_machine_revisions where machine_arn = ?'),
+
+      executionId: db.prepare('select id from executions where arn = ?'),
+      getExecution: db.prepare(`select ${EXECUTION_COLUMNS} from executions where arn = ?`),
+      executionByName: db.prepare(`select ${EXECUTION_COLUMNS} from executions where machine_arn = ? and name = ?`),
+      executionState: db.prepare('select id, status, version from executions where arn = ?'),
+      statusById: db.prepare('select arn, status from executions where id = ?'),
+      loadSnapshot: db.prepare('select snapshot, version from executions where arn = ?'),
+      insertExecution: db.prepare(
+        'insert into executions (arn, machine_arn, revision, name, status, input, start_date, version, snapshot) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateExecution: db.prepare('update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, version = ?, snapshot = ? where id = ?'),
+      listExecutionsAll: db.prepare(`select ${EXECUTION_COLUMNS} from executions order by id desc limit ?`),
+      listExecutionsByMachine: db.prepare(`select ${EXECUTION_COLUMNS} from executions where machine_arn = ? order by id desc limit ?`),
+      listExecutionsByStatus: db.prepare(`select ${EXECUTION_COLUMNS} from executions where status = ? order by id desc limit ?`),
+      listExecutionsByBoth: db.prepare(`select ${EXECUTION_COLUMNS} from executions where machine_arn = ? and status = ? order by id desc limit ?`),
+
+      insertInbox: db.prepare('insert into inbox (execution_id, event) values (?, ?)'),
+      pendingInbox: db.prepare('select id, event from inbox where execution_id = ? order by id'),
+      deleteInbox: db.prepare('delete from inbox where id = ? and execution_id = ?'),
+      deleteInboxOf: db.prepare('delete from inbox where execution_id = ?'),
+
+      insertHistory: db.prepare('insert into history (execution_id, event_id, event) values (?, ?, ?)'),
+      historyForward: db.prepare('select event from history where execution_id = ? and event_id > ? order by event_id limit ?'),
+      historyReverse: db.prepare('select event from history where execution_id = ? and event_id < ? order by event_id desc limit ?'),
+
+      insertTimer: db.prepare('insert or replace into timers (execution_id, frame_id, key, due_at) values (?, ?, ?, ?)'),
+      deleteTimer: db.prepare('delete from timers where execution_id = ? and frame_id = ? and key = ?'),
+      deleteTimersOf: db.prepare('delete from timers where execution_id = ?'),
+      dueTimers: db.prepare('select frame_id, key, due_at from timers where execution_id = ? and due_at <= ? order by due_at'),
+      nextTimer: db.prepare('select min(due_at) as t from timers'),
+
+      insertOutbox: db.prepare('insert or ignore into outbox (idempotency_key, execution_id, frame_id, attempt, request) values (?, ?, ?, ?, ?)'),
+      getOutbox: db.prepare('select execution_id from outbox where idempotency_key = ?'),
+      deleteOutbox: db.prepare('delete from outbox where idempotency_key = ?'),
+      deleteOutboxOf: db.prepare('delete from outbox where execution_id = ?'),
+      pendingOutbox: db.prepare(
+        'select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request from outbox o join executions e on e.id = o.execution_id order by o.rowid limit ?',
+      ),
+
+      insertToken: db.prepare('insert or ignore into task_tokens (token, execution_id, idempotency_key, frame_id, attempt) values (?, ?, ?, ?, ?)'),
+      getToken: db.prepare('select execution_id, idempotency_key, frame_id, attempt from task_tokens where token = ?'),
+      deleteToken: db.prepare('delete from task_tokens where token = ?'),
+      deleteTokensOf: db.prepare('delete from task_tokens where execution_id = ?'),
+
+      findWork: db.prepare(
+        'select arn from executions where id in (select execution_id from inbox union select execution_id from timers where due_at <= ?) limit ?',
+      ),
+
+      insertActivity: db.prepare('insert into activities (arn, name, created_at) values (?, ?, ?)'),
+      getActivity: db.prepare('select arn, name, created_at from activities where arn = ?'),
+      listActivities: db.prepare('select arn, name, created_at from activities order by created_at, name'),
+      deleteActivity: db.prepare('delete from activities where arn = ?'),
+
+      acquireLease: db.prepare(
+        'insert into leases (name, owner, expires_at) values (?, ?, ?) on conflict (name) do update set owner = excluded.owner, expires_at = excluded.expires_at where leases.owner = excluded.owner or leases.expires_at <= ?',
+      ),
+      releaseLease: db.prepare('delete from leases where name = ? and owner = ?'),
+    };
+  }
+
+  private run<T>(fn: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreError('The store is closed', 'IO'));
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(e instanceof StoreError ? e : ioError(e, this.dbPath));
+    }
+  }
+
+  private idOf(arn: string): number | undefined {
+    const hit = this.ids.get(arn);
+    if (hit !== undefined) return hit;
+    const row = this.s.executionId.get(arn) as { id: number } | undefined;
+    if (row === undefined) return undefined;
+    if (this.ids.size >= ID_CACHE_LIMIT) this.ids.clear();
+    this.ids.set(arn, row.id);
+    return row.id;
+  }
+
+  // State machines
+
+  createStateMachine(m: NewStateMachine): Promise<StateMachineRecord> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        this.s.insertMachine.run(m.arn, m.name, m.type, m.roleArn, m.createdAt, m.createdAt);
+        this.s.insertRevision.run(m.arn, 1, m.definition, m.roleArn, m.createdAt, null, null);
+        return { ...m, revision: 1, updatedAt: m.createdAt };
+      })(),
+    );
+  }
+
+  getStateMachine(arn: string): Promise<StateMachineRecord | undefined> {
+    return this.run(() => {
+      const r = this.s.getMachine.get(arn) as MachineRow | undefined;
+      return r && toMachine(r);
+    });
+  }
+
+  listStateMachines(): Promise<StateMachineRecord[]> {
+    return this.run(() => (this.s.listMachines.all() as MachineRow[]).map(toMachine));
+  }
+
+  updateStateMachine(arn: string, update: StateMachineUpdate, now: number): Promise<StateMachineRecord> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const m = this.s.getMachine.get(arn) as MachineRow | undefined;
+        if (m === undefined) throw new Error(`State machine does not exist: ${arn}`);
+        const definition = update.definition ?? m.definition;
+        const roleArn = update.roleArn ?? m.role_arn;
+        const changed = definition !== m.definition || roleArn !== m.role_arn;
+        let revision = m.revision;
+        if (changed) {
+          revision = m.revision + 1;
+          this.s.insertRevision.run(arn, revision, definition, roleArn, now, null, null);
+          this.s.setMachineRevision.run(revision, roleArn, now, arn);
+        }
+        if (update.publish === true) {
+          const cur = this.s.getRevision.get(arn, revision) as RevisionRow;
+          if (cur.version === null) {
+            const max = (this.s.maxVersion.get(arn) as { v: number | null }).v ?? 0;
+            this.db.prepare('update state_machine_revisions set version = ?, description = ? where machine_arn = ? and revision = ?').run(max + 1, update.versionDescription ?? null, arn, revision);
+          }
+        }
+        return toMachine(this.s.getMachine.get(arn) as MachineRow);
+      })(),
+    );
+  }
+
+  getStateMachineRevision(arn: string, revision: number): Promise<StateMachineRevision | undefined> {
+    return this.run(() => {
+      const r = this.s.getRevision.get(arn, revision) as RevisionRow | undefined;
+      return r && toRevision(r);
+    });
+  }
+
+  listStateMachineVersions(arn: string): Promise<StateMachineRevision[]> {
+    return this.run(() => (this.s.listVersions.all(arn) as RevisionRow[]).map(toRevision));
+  }
+
+  deleteStateMachine(arn: string): Promise<boolean> {
+    // Revisions stay while executions may still run them; AWS lets running executions finish.
+    return this.run(() => this.s.deleteMachine.run(arn).changes > 0);
+  }
+
+  // Executions
+
+  getExecution(arn: string): Promise<ExecutionRecord | undefined> {
+    return this.run(() => {
+      const r = this.s.getExecution.get(arn) as ExecutionRow | undefined;
+      return r && toExecution(r);
+    });
+  }
+
+  loadSnapshot(arn: string): Promise<{ snapshot: Snapshot; version: number } | undefined> {
+    return this.run(() => {
+      const r = this.s.loadSnapshot.get(arn) as { snapshot: string; version: number } | undefined;
+      return r && { snapshot: JSON.parse(r.snapshot) as Snapshot, version: r.version };
+    });
+  }
+
+  listExecutions(query: { stateMachineArn?: string; status?: ExecutionStatus; limit?: number }): Promise<ExecutionRecord[]> {
+    return this.run(() => {
+      const limit = query.limit ?? 1000;
+      let rows: ExecutionRow[];
+      if (query.stateMachineArn !== undefined && query.status !== undefined) rows = this.s.listExecutionsByBoth.all(query.stateMachineArn, query.status, limit) as ExecutionRow[];
+      else if (query.stateMachineArn !== undefined) rows = this.s.listExecutionsByMachine.all(query.stateMachineArn, limit) as ExecutionRow[];
+      else if (query.status !== undefined) rows = this.s.listExecutionsByStatus.all(query.status, limit) as ExecutionRow[];
+      else rows = this.s.listExecutionsAll.all(limit) as ExecutionRow[];
+      return rows.map(toExecution);
+    });
+  }
+
+  // Work
+
+  pendingInbox(executionArn: string): Promise<InboxEvent[]> {
+    return this.run(() => {
+      const id = this.idOf(executionArn);
+      if (id === undefined) return [];
+      return (this.s.pendingInbox.all(id) as { id: number; event: string }[]).map((r) => ({ id: r.id, event: JSON.parse(r.event) as EngineEvent }));
+    });
+  }
+
+  dueTimers(executionArn: string, now: number): Promise<TimerRecord[]> {
+    return this.run(() => {
+      const id = this.idOf(executionArn);
+      if (id === undefined) return [];
+      return (this.s.dueTimers.all(id, now) as { frame_id: string; key: string; due_at: number }[]).map((r) => ({ frameId: r.frame_id, key: r.key, dueAt: r.due_at }));
+    });
+  }
+
+  findWork(now: number, limit: number): Promise<string[]> {
+    return this.run(() => (this.s.findWork.all(now, limit) as { arn: string }[]).map((r) => r.arn));
+  }
+
+  nextTimerDue(): Promise<number | undefined> {
+    return this.run(() => (this.s.nextTimer.get() as { t: number | null }).t ?? undefined);
+  }
+
+  pendingOutbox(limit: number): Promise<OutboxRecord[]> {
+    return this.run(() =>
+      (this.s.pendingOutbox.all(limit) as { arn: string; idempotency_key: string; frame_id: string; attempt: number; request: string }[]).map((r) => ({
+        executionArn: r.arn,
+        idempotencyKey: r.idempotency_key,
+        frameId: r.frame_id,
+        attempt: r.attempt,
+        request: JSON.parse(r.request) as OutboxRecord['request'],
+      })),
+    );
+  }
+
+  getHistory(executionArn: string, page: HistoryPage = {}): Promise<{ events: HistoryEvent[]; nextEventId?: number }> {
+    return this.run(() => {
+      const id = this.idOf(executionArn);
+      if (id === undefined) return { events: [] };
+      const max = page.maxResults ?? 1000;
+      const rows = (
+        page.reverseOrder === true
+          ? this.s.historyReverse.all(id, page.afterEventId ?? Number.MAX_SAFE_INTEGER, max + 1)
+          : this.s.historyForward.all(id, page.afterEventId ?? 0, max + 1)
+      ) as { event: string }[];
+      const events = rows.slice(0, max).map((r) => toHistoryEvent(r.event));
+      return rows.length > max ? { events, nextEventId: events[events.length - 1].id } : { events };
+    });
+  }
+
+  // Writes
+
+  commit(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+    return this.run(() => this.db.transaction(() => ops.map((op) => this.apply(op)))());
+  }
+
+  private apply(op: WriteOp): WriteResult {
+    const s = this.s;
+    switch (op.kind) {
+      case 'createExecution': {
+        const e = op.execution;
+        const existing = s.executionByName.get(e.stateMachineArn, e.name) as ExecutionRow | undefined;
+        if (existing !== undefined) return { kind: 'exists', execution: toExecution(existing) };
+        const id = Number(s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate, op.snapshot.version, JSON.stringify(op.snapshot)).lastInsertRowid);
+        s.insertInbox.run(id, '{"type":"start"}');
+        return { kind: 'created', execution: e };
+      }
+      case 'applyAdvance': {
+        const row = s.executionState.get(op.executionArn) as { id: number; status: string; version: number } | undefined;
+        if (row === undefined || row.version !== op.expectedVersion) return { kind: 'conflict' };
+        const id = row.id;
+        const snap = op.snapshot;
+        const done = snap.status !== 'RUNNING';
+        s.updateExecution.run(
+          snap.status,
+          snap.status === 'SUCCEEDED' ? JSON.stringify(snap.output ?? null) : null,
+          snap.error ?? null,
+          snap.cause ?? null,
+          done ? (op.stopDate ?? null) : null,
+          snap.version,
+          JSON.stringify(snap),
+          id,
+        );
+        for (const h of op.history) s.insertHistory.run(id, h.id, JSON.stringify(h));
+        if (done) {
+          // Nothing can happen to a finished execution: its pending work goes.
+          s.deleteInboxOf.run(id);
+          s.deleteTimersOf.run(id);
+          s.deleteOutboxOf.run(id);
+          s.deleteTokensOf.run(id);
+          return { kind: 'applied' };
+        }
+        for (const i of op.consumedInbox) s.deleteInbox.run(i, id);
+        for (const t of op.firedTimers) s.deleteTimer.run(id, t.frameId, t.key);
+        for (const t of op.cancelledTimers) s.deleteTimer.run(id, t.frameId, t.key);
+        for (const t of op.newTimers) s.insertTimer.run(id, t.frameId, t.key, t.dueAt);
+        for (const o of op.outbox) {
+          s.insertOutbox.run(o.idempotencyKey, id, o.frameId, o.attempt, JSON.stringify(o.request));
+          if (o.request.taskToken !== undefined) s.insertToken.run(o.request.taskToken, id, o.idempotencyKey, o.frameId, o.attempt);
+        }
+        for (const f of op.followUps) s.insertInbox.run(id, JSON.stringify(f));
+        return { kind: 'applied' };
+      }
+      case 'deliverTaskResult': {
+        const o = s.getOutbox.get(op.idempotencyKey) as { execution_id: number } | undefined;
+        if (o === undefined) return { kind: 'dropped', reason: 'stale' };
+        const e = s.statusById.get(o.execution_id) as { arn: string; status: string };
+        s.deleteOutbox.run(op.idempotencyKey);
+        if (e.status !== 'RUNNING') return { kind: 'dropped', reason: 'notRunning' };
+        s.insertInbox.run(o.execution_id, JSON.stringify(op.event));
+        return { kind: 'delivered', executionArn: e.arn };
+      }
+      case 'acknowledgeEffect':
+        s.deleteOutbox.run(op.idempotencyKey);
+        return { kind: 'applied' };
+      case 'completeTaskToken': {
+        const t = s.getToken.get(op.token) as { execution_id: number; idempotency_key: string; frame_id: string; attempt: number } | undefined;
+        if (t === undefined) return { kind: 'dropped', reason: 'unknownToken' };
+        const e = s.statusById.get(t.execution_id) as { arn: string; status: string };
+        s.deleteToken.run(op.token);
+        s.deleteOutbox.run(t.idempotency_key);
+        if (e.status !== 'RUNNING') return { kind: 'dropped', reason: 'notRunning' };
+        const r = op.result;
+        const event: EngineEvent = r.ok
+          ? { type: 'taskSucceeded', frameId: t.frame_id, attempt: t.attempt, output: r.output }
+          : { type: 'taskFailed', frameId: t.frame_id, attempt: t.attempt, error: r.error, cause: r.cause };
+        s.insertInbox.run(t.execution_id, JSON.stringify(event));
+        return { kind: 'delivered', executionArn: e.arn };
+      }
+      case 'appendInbox': {
+        const row = s.executionState.get(op.executionArn) as { id: number; status: string } | undefined;
+        if (row === undefined || row.status !== 'RUNNING') return { kind: 'dropped', reason: 'notRunning' };
+        s.insertInbox.run(row.id, JSON.stringify(op.event));
+        return { kind: 'delivered', executionArn: op.executionArn };
+      }
+    }
+  }
+
+  // Activities
+
+  createActivity(name: string, arn: string, now: number): Promise<ActivityRecord> {
+    return this.run(() => {
+      const existing = this.s.getActivity.get(arn) as { arn: string; name: string; created_at: number } | undefined;
+      if (existing !== undefined) return { arn: existing.arn, name: existing.name, createdAt: existing.created_at };
+      this.s.insertActivity.run(arn, name, now);
+      return { arn, name, createdAt: now };
+    });
+  }
+
+  getActivity(arn: string): Promise<ActivityRecord | undefined> {
+    return this.run(() => {
+      const r = this.s.getActivity.get(arn) as { arn: string; name: string; created_at: number } | undefined;
+      return r && { arn: r.arn, name: r.name, createdAt: r.created_at };
+    });
+  }
+
+  listActivities(): Promise<ActivityRecord[]> {
+    return this.run(() => (this.s.listActivities.all() as { arn: string; name: string; created_at: number }[]).map((r) => ({ arn: r.arn, name: r.name, createdAt: r.created_at })));
+  }
+
+  deleteActivity(arn: string): Promise<boolean> {
+    return this.run(() => this.s.deleteActivity.run(arn).changes > 0);
+  }
+
+  // Leases
+
+  acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.run(() => this.s.acquireLease.run(name, owner, now + ttlMs, now).changes > 0);
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return this.run(() => {
+      this.s.releaseLease.run(name, owner);
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    try {
+      this.db.close();
+    } finally {
+      this.releaseLock();
+    }
+    return Promise.resolve();
+  }
+}

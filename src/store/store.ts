@@ -1,0 +1,224 @@
+import type { EngineEvent, ExecutionStatus, HistoryEvent, Snapshot } from '../engine/index.js';
+
+/**
+ * What the scheduler and the API need from durable storage. Implementations: `sqlite/` (the
+ * embedded default) and, later, `postgres/`. Every implementation must pass test/store/contract.ts.
+ *
+ * Writes that belong to the execution model (starting executions, applying an advance, delivering
+ * results) are data, not callbacks: the scheduler hands a batch of them to `commit`, which applies
+ * them in ONE transaction (group commit), so one fsync covers many executions.
+ */
+export interface Store {
+  // State machines
+  createStateMachine(machine: NewStateMachine): Promise<StateMachineRecord>;
+  getStateMachine(arn: string): Promise<StateMachineRecord | undefined>;
+  listStateMachines(): Promise<StateMachineRecord[]>;
+  /** A new revision of the definition and/or role; `publish` also makes it a numbered version. */
+  updateStateMachine(arn: string, update: StateMachineUpdate, now: number): Promise<StateMachineRecord>;
+  /** The definition an execution runs: revision `revision` of machine `arn`. */
+  getStateMachineRevision(arn: string, revision: number): Promise<StateMachineRevision | undefined>;
+  listStateMachineVersions(arn: string): Promise<StateMachineRevision[]>;
+  deleteStateMachine(arn: string): Promise<boolean>;
+
+  // Executions
+  getExecution(arn: string): Promise<ExecutionRecord | undefined>;
+  /** The snapshot with its version (the optimistic-concurrency token for `applyAdvance`). */
+  loadSnapshot(arn: string): Promise<{ snapshot: Snapshot; version: number } | undefined>;
+  listExecutions(query: { stateMachineArn?: string; status?: ExecutionStatus; limit?: number }): Promise<ExecutionRecord[]>;
+
+  // Work
+  /** Inbox events not yet applied, oldest first. */
+  pendingInbox(executionArn: string): Promise<InboxEvent[]>;
+  /** Timers of one execution due at `now` or before, earliest first. */
+  dueTimers(executionArn: string, now: number): Promise<TimerRecord[]>;
+  /** Executions with pending inbox events or timers due at `now`: what a worker should advance. */
+  findWork(now: number, limit: number): Promise<string[]>;
+  /** The earliest due date of any timer, to sleep until then. */
+  nextTimerDue(): Promise<number | undefined>;
+  /** Effects committed and not yet acknowledged: dispatch them (again) after a restart. */
+  pendingOutbox(limit: number): Promise<OutboxRecord[]>;
+
+  // History
+  getHistory(executionArn: string, page?: HistoryPage): Promise<{ events: HistoryEvent[]; nextEventId?: number }>;
+
+  /** Applies the operations in one transaction, in order; a thrown error rolls all of them back. */
+  commit(ops: readonly WriteOp[]): Promise<WriteResult[]>;
+
+  // Activities (CRUD; the activity integration will use them)
+  createActivity(name: string, arn: string, now: number): Promise<ActivityRecord>;
+  getActivity(arn: string): Promise<ActivityRecord | undefined>;
+  listActivities(): Promise<ActivityRecord[]>;
+  deleteActivity(arn: string): Promise<boolean>;
+
+  // Leases: a named claim with an owner and an expiry (workers sharing a PostgreSQL database).
+  acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export type MachineType = 'STANDARD' | 'EXPRESS';
+
+export interface NewStateMachine {
+  readonly arn: string;
+  readonly name: string;
+  readonly type: MachineType;
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly createdAt: number;
+}
+
+export interface StateMachineRecord extends NewStateMachine {
+  /** The revision new executions run. */
+  readonly revision: number;
+  readonly updatedAt: number;
+}
+
+export interface StateMachineUpdate {
+  readonly definition?: string;
+  readonly roleArn?: string;
+  readonly publish?: boolean;
+  readonly versionDescription?: string;
+}
+
+export interface StateMachineRevision {
+  readonly stateMachineArn: string;
+  readonly revision: number;
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly createdAt: number;
+  /** Set when the revision was published as a version (1, 2, …). */
+  readonly version?: number;
+  readonly description?: string;
+}
+
+export interface ExecutionRecord {
+  readonly arn: string;
+  readonly stateMachineArn: string;
+  readonly revision: number;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  /** JSON text, as StartExecution received it. */
+  readonly input: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate: number;
+  readonly stopDate?: number;
+}
+
+export interface InboxEvent {
+  readonly id: number;
+  readonly event: EngineEvent;
+}
+
+export interface TimerRecord {
+  readonly frameId: string;
+  readonly key: string;
+  readonly dueAt: number;
+}
+
+/** An effect to perform outside: today a Task invocation. */
+export interface OutboxRecord {
+  readonly executionArn: string;
+  /** Execution ARN + TaskScheduled event id: the same for every dispatch of one attempt. */
+  readonly idempotencyKey: string;
+  readonly frameId: string;
+  readonly attempt: number;
+  readonly request: import('../engine/index.js').TaskRequest;
+}
+
+export interface HistoryPage {
+  readonly reverseOrder?: boolean;
+  readonly maxResults?: number;
+  /** Continue after this event id (exclusive; before it in reverse order). */
+  readonly afterEventId?: number;
+}
+
+export interface ActivityRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** A history event as stored: AWS's shape with the timestamp as epoch ms. */
+export interface StoredHistoryEvent {
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly timestamp: number;
+  readonly type: string;
+  readonly detailsKey?: string;
+  readonly details?: { readonly [key: string]: unknown };
+}
+
+export type WriteOp =
+  | {
+      /** Inserts the execution (running, snapshot version 0) with a `start` inbox event. */
+      readonly kind: 'createExecution';
+      readonly execution: ExecutionRecord;
+      readonly snapshot: Snapshot;
+    }
+  | {
+      /** The result of advancing one execution: everything lands or nothing does. */
+      readonly kind: 'applyAdvance';
+      readonly executionArn: string;
+      /** The version the advance started from; a different stored version refuses the write. */
+      readonly expectedVersion: number;
+      readonly snapshot: Snapshot;
+      readonly history: readonly StoredHistoryEvent[];
+      readonly consumedInbox: readonly number[];
+      readonly firedTimers: readonly { readonly frameId: string; readonly key: string }[];
+      readonly newTimers: readonly TimerRecord[];
+      readonly cancelledTimers: readonly { readonly frameId: string; readonly key: string }[];
+      readonly outbox: readonly OutboxRecord[];
+      /** Events to apply in a later advance (e.g. `continue` after a yield). */
+      readonly followUps: readonly EngineEvent[];
+      readonly stopDate?: number;
+    }
+  | {
+      /** A task's result: appended to the inbox only while its outbox entry still exists (else stale). */
+      readonly kind: 'deliverTaskResult';
+      readonly idempotencyKey: string;
+      readonly event: EngineEvent;
+    }
+  | {
+      /** The effect was handed over and its result will come another way (e.g. a task token). */
+      readonly kind: 'acknowledgeEffect';
+      readonly idempotencyKey: string;
+    }
+  | {
+      /** SendTaskSuccess/Failure: the result for the task waiting on `token`. */
+      readonly kind: 'completeTaskToken';
+      readonly token: string;
+      readonly result: { readonly ok: true; readonly output: import('../language/json.js').Json } | { readonly ok: false; readonly error: string; readonly cause: string };
+    }
+  | {
+      /** An event for a running execution (e.g. `stop`). */
+      readonly kind: 'appendInbox';
+      readonly executionArn: string;
+      readonly event: EngineEvent;
+    };
+
+export type WriteResult =
+  | { readonly kind: 'created'; readonly execution: ExecutionRecord }
+  /** An execution with that name exists already (StartExecution decides idempotent or conflict). */
+  | { readonly kind: 'exists'; readonly execution: ExecutionRecord }
+  | { readonly kind: 'applied' }
+  /** The stored version moved on: the advance was not written. */
+  | { readonly kind: 'conflict' }
+  /** Appended to the inbox of this execution. */
+  | { readonly kind: 'delivered'; readonly executionArn: string }
+  /** Dropped: stale result, unknown token, or execution no longer running. */
+  | { readonly kind: 'dropped'; readonly reason: 'stale' | 'unknownToken' | 'notRunning' };
+
+/** An I/O failure of the store with a message a user can act on. */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'Corrupt' | 'Foreign' | 'TooNew' | 'Locked' | 'ReadOnly' | 'DiskFull' | 'IO',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
