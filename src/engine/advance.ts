@@ -134,11 +134,23 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
       ensureStarted(ctx, frame);
       return wakeFrame(ctx, frame, { kind: 'taskTimedOut' });
     }
+    if (wait?.kind === 'task' && wait.heartbeatKey !== undefined && event.key === wait.heartbeatKey) {
+      ensureStarted(ctx, frame);
+      return wakeFrame(ctx, frame, { kind: 'taskTimedOut', error: 'States.HeartbeatTimeout' });
+    }
     return;
   }
   const wait = frame.wait;
   if (wait?.kind !== 'task' || wait.attempt !== event.attempt) return; // stale result of an earlier attempt
   if (event.type === 'taskStarted') return ensureStarted(ctx, frame);
+  if (event.type === 'taskHeartbeat') {
+    if (wait.heartbeatSeconds === undefined) return;
+    // A heartbeat re-arms the timer under a new key, so the earlier one fires stale.
+    const heartbeatKey = `heartbeat:${wait.attempt}:${ctx.now}`;
+    frame.wait = { ...wait, heartbeatKey };
+    ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: heartbeatKey, dueAt: ctx.now + wait.heartbeatSeconds * 1000 });
+    return;
+  }
   ensureStarted(ctx, frame);
   if (event.type === 'taskSucceeded') wakeFrame(ctx, frame, { kind: 'taskSucceeded', output: event.output });
   else if (event.type === 'taskFailed') wakeFrame(ctx, frame, { kind: 'taskFailed', error: event.error, cause: event.cause });
@@ -251,7 +263,7 @@ function resumeState(ctx: StepContext, frame: Frame, state: CompiledState): Outc
     case 'Task':
       if (resume.kind === 'taskSucceeded') return taskSucceeded(ctx, frame, state, resume.output);
       if (resume.kind === 'taskFailed') return taskFailed(ctx, frame, state, resume.error, resume.cause);
-      return taskTimedOut(ctx, frame, state);
+      return taskTimedOut(ctx, frame, state, resume.kind === 'taskTimedOut' ? resume.error : undefined);
     case 'Parallel':
       return resumeParallel(ctx, frame, state);
     case 'Map':

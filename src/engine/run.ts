@@ -50,7 +50,12 @@ class InMemoryResult implements ExecutionResult {
     private readonly records: readonly HistoryRecord[],
   ) {
     this.status = snapshot.status;
-    if (snapshot.status === 'SUCCEEDED') this.output = JSON.stringify(snapshot.output);
+    if (snapshot.status === 'SUCCEEDED') {
+      // An own, enumerable property (spreads and JSON see it) serialised on first read.
+      let text: string | undefined;
+      const output = snapshot.output;
+      Object.defineProperty(this, 'output', { enumerable: true, get: () => (text ??= JSON.stringify(output)) });
+    }
     if (snapshot.error !== undefined) this.error = snapshot.error;
     if (snapshot.cause !== undefined) this.cause = snapshot.cause;
   }

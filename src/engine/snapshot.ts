@@ -16,7 +16,15 @@ export interface ExecutionInfo {
 
 /** What a frame is waiting for; `null` while it can run. */
 export type FrameWait =
-  | { readonly kind: 'task'; readonly attempt: number; readonly started: boolean; readonly taskToken?: string }
+  | {
+      readonly kind: 'task';
+      readonly attempt: number;
+      readonly started: boolean;
+      readonly taskToken?: string;
+      /** The heartbeat timer armed now (HeartbeatSeconds); each heartbeat re-arms it under a new key. */
+      readonly heartbeatKey?: string;
+      readonly heartbeatSeconds?: number;
+    }
   | { readonly kind: 'timer'; readonly key: string; readonly purpose: 'wait' | 'retry' }
   | { readonly kind: 'children' }
   | { readonly kind: 'done' };
@@ -24,7 +32,7 @@ export type FrameWait =
 export type FrameResume =
   | { readonly kind: 'taskSucceeded'; readonly output: Json }
   | { readonly kind: 'taskFailed'; readonly error: string; readonly cause: string }
-  | { readonly kind: 'taskTimedOut' }
+  | { readonly kind: 'taskTimedOut'; readonly error?: 'States.HeartbeatTimeout' }
   | { readonly kind: 'timer'; readonly purpose: 'wait' | 'retry' }
   | { readonly kind: 'childrenDone' }
   | { readonly kind: 'childFailed'; readonly error: string; readonly cause?: string };

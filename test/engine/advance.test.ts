@@ -186,3 +186,32 @@ describe('variable size limits', () => {
     expect(r.snapshot.status).toBe('SUCCEEDED');
   });
 });
+
+describe('HeartbeatSeconds', () => {
+  const machine = prepareMachine({
+    StartAt: 'Work',
+    States: { Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 60, HeartbeatSeconds: 5, End: true } },
+  });
+
+  it('fails the task with States.HeartbeatTimeout when no heartbeat arrives in time, and a heartbeat re-arms the clock', async () => {
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const invoke = invokeOf(first.effects)!;
+    const timers = first.effects.filter((e): e is Extract<Effect, { type: 'startTimer' }> => e.type === 'startTimer');
+    const heartbeat = timers.find((t) => t.key.startsWith('heartbeat:'))!;
+    expect(heartbeat.dueAt).toBe(T0 + 5_000);
+    expect(invoke.request.heartbeatSeconds).toBe(5);
+
+    const beat = await advance(machine, roundTrip(first.snapshot), { type: 'taskHeartbeat', frameId: invoke.frameId, attempt: invoke.attempt }, T0 + 3_000, ids);
+    const rearmed = timerOf(beat.effects)!;
+    expect(rearmed.dueAt).toBe(T0 + 8_000);
+
+    const stale = await advance(machine, roundTrip(beat.snapshot), { type: 'timerFired', frameId: heartbeat.frameId, key: heartbeat.key }, T0 + 5_000, ids);
+    expect(stale.snapshot.status).toBe('RUNNING');
+    expect(stale.historyEvents).toEqual([]);
+
+    const due = await advance(machine, roundTrip(stale.snapshot), { type: 'timerFired', frameId: rearmed.frameId, key: rearmed.key }, T0 + 8_000, ids);
+    expect(due.historyEvents.map((e) => e.type)).toEqual(['TaskStarted', 'TaskTimedOut', 'ExecutionFailed']);
+    expect(due.historyEvents[1].taskTimedOutEventDetails).toEqual({ error: 'States.HeartbeatTimeout', resourceType: 'lambda', resource: 'invoke' });
+    expect([due.snapshot.status, due.snapshot.error]).toEqual(['FAILED', 'States.HeartbeatTimeout']);
+  });
+});

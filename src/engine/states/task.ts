@@ -50,7 +50,8 @@ async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parame
   if (timeoutSeconds !== undefined) extra.timeoutInSeconds = timeoutSeconds;
   if (heartbeatSeconds !== undefined) extra.heartbeatInSeconds = heartbeatSeconds;
   const attempt = ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
-  frame.wait = { kind: 'task', attempt, started: false, taskToken };
+  const heartbeatKey = heartbeatSeconds === undefined ? undefined : `heartbeat:${attempt}:0`;
+  frame.wait = { kind: 'task', attempt, started: false, taskToken, heartbeatKey, heartbeatSeconds };
   ctx.effects.push({
     type: 'invokeTask',
     frameId: frame.id,
@@ -66,6 +67,7 @@ async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parame
     },
   });
   ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: `timeout:${attempt}`, dueAt: ctx.now + (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000 });
+  if (heartbeatKey !== undefined) ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: heartbeatKey, dueAt: ctx.now + heartbeatSeconds! * 1000 });
   return { kind: 'wait' };
 }
 
@@ -89,7 +91,8 @@ export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, err
   return { kind: 'fail', error, cause };
 }
 
-export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState): Outcome {
-  ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails('States.Timeout', undefined, describeResource(state.resource)));
-  return { kind: 'fail', error: 'States.Timeout' };
+/** TimeoutSeconds or HeartbeatSeconds ran out: AWS reports both as TaskTimedOut, with different errors. */
+export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState, error: 'States.Timeout' | 'States.HeartbeatTimeout' = 'States.Timeout'): Outcome {
+  ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails(error, undefined, describeResource(state.resource)));
+  return { kind: 'fail', error };
 }
