@@ -1,3 +1,4 @@
+import { runFunctions } from './commands/functions.js';
 import { runRun } from './commands/run.js';
 import { runValidate } from './commands/validate.js';
 
@@ -6,6 +7,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
   if (command === 'run') return runRun(argv.slice(1));
   if (command === 'validate') return runValidate(argv.slice(1));
+  if (command === 'functions') return runFunctions(argv.slice(1));
   if (command === 'server') {
     process.stdout.write('stepwright server: not yet (the server issue builds it)\n');
     return 0;

@@ -1,0 +1,158 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Command } from 'commander';
+import { createLambdaHandler } from '../../api/lambda/index.js';
+import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
+
+export interface CliIO {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const stdio: CliIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+export interface FunctionsServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir?: string;
+  /** A project's functions folder (`<name>/` per function, optional function.json): served read-only. */
+  readonly functionsDir?: string;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly warn?: (message: string) => void;
+}
+
+export interface FunctionsServer {
+  readonly url: string;
+  readonly port: number;
+  readonly runtime: FunctionRuntime;
+  /** Stops accepting requests, waits for Event invocations, then stops every worker. */
+  readonly close: () => Promise<void>;
+}
+
+/** A `node:http` server with the Lambda API and `GET /health`, as `stepwright functions serve` runs it. */
+export async function startFunctionsServer(options: FunctionsServerOptions = {}): Promise<FunctionsServer> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const runtime = new FunctionRuntime({ region, accountId });
+  if (options.functionsDir !== undefined) {
+    for (const config of loadFunctionsDir(path.resolve(options.functionsDir))) runtime.register(config);
+  }
+  const handler = createLambdaHandler({ runtime, dataDir: options.dataDir ?? './.stepwright', region, accountId, warn: options.warn });
+  try {
+    await handler.ready;
+  } catch (e) {
+    await runtime.close();
+    throw e;
+  }
+  const server: Server = createServer((req, res) => {
+    if (req.method === 'GET' && (req.url === '/health' || req.url?.startsWith('/health?'))) {
+      const body = JSON.stringify({ status: 'ok', functions: runtime.list().length });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(body);
+      return;
+    }
+    handler(req, res).then(
+      (handled) => {
+        if (handled) return;
+        const body = JSON.stringify({ message: `No route for ${req.method ?? 'GET'} ${req.url ?? '/'}` });
+        res.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+        res.end(body);
+      },
+      () => res.destroy(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 9001, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    runtime,
+    close: () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await handler.close();
+        await runtime.close();
+        server.closeAllConnections();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}
+
+export interface FunctionsCommandOptions {
+  readonly io?: CliIO;
+  /** Stops the server (tests); otherwise SIGINT or SIGTERM does. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `stepwright functions serve [--port 9001] [--host 127.0.0.1] [--data-dir ./.stepwright] [--functions-dir DIR]`:
+ * serves the Lambda API until SIGINT/SIGTERM. Exit code 0 after a clean stop, 1 if it cannot start, 2 on bad usage.
+ */
+export async function runFunctions(argv: readonly string[], options: FunctionsCommandOptions = {}): Promise<number> {
+  const io = options.io ?? stdio;
+  const [sub, ...rest] = argv;
+  if (sub !== 'serve') {
+    io.err('usage: stepwright functions serve [--port 9001] [--host 127.0.0.1] [--data-dir ./.stepwright] [--functions-dir DIR]\n');
+    return sub === undefined ? 0 : 2;
+  }
+  const program = new Command('stepwright functions serve')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '9001')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data-dir <dir>', 'where functions created through the API are kept', './.stepwright')
+    .option('--functions-dir <dir>', "a project's functions folder to serve as well")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  try {
+    program.parse(rest as string[], { from: 'user' });
+  } catch {
+    return 2;
+  }
+  const opts = program.opts<{ port: string; host: string; dataDir: string; functionsDir?: string }>();
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`invalid --port '${opts.port}'\n`);
+    return 2;
+  }
+  let server: FunctionsServer;
+  try {
+    server = await startFunctionsServer({
+      port,
+      host: opts.host,
+      dataDir: opts.dataDir,
+      functionsDir: opts.functionsDir,
+      warn: (m) => io.err(`${m}\n`),
+    });
+  } catch (e) {
+    io.err(`stepwright functions serve: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  io.out(`Lambda API listening on ${server.url} (${server.runtime.list().length} functions)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      options.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop);
+  });
+  await server.close();
+  io.out('Lambda API stopped\n');
+  return 0;
+}
