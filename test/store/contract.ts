@@ -1,0 +1,358 @@
+// The behaviour every Store implementation must have. Each implementation's test calls
+// `describeStoreContract` with a factory for a fresh, empty store.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSnapshot, prepareMachine } from '../../src/engine/index.js';
+import type { Snapshot } from '../../src/engine/index.js';
+import type { ExecutionRecord, OutboxRecord, Store, StoredHistoryEvent, WriteOp } from '../../src/store/index.js';
+
+export interface StoreFixture {
+  readonly store: Store;
+  /** Closes the store and removes what it wrote. */
+  readonly dispose: () => Promise<void>;
+}
+
+const MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:m';
+const DEFINITION = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
+const T0 = Date.UTC(2026, 0, 1);
+
+function newExecution(name: string, input = '{}'): { record: ExecutionRecord; snapshot: Snapshot } {
+  const arn = `arn:aws:states:us-east-1:123456789012:execution:m:${name}`;
+  const snapshot = createSnapshot(prepareMachine(JSON.parse(DEFINITION) as unknown), {
+    arn,
+    name,
+    input: JSON.parse(input) as never,
+    startTime: T0,
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    stateMachineArn: MACHINE_ARN,
+    stateMachineName: 'm',
+    redriveCount: 0,
+  });
+  return { record: { arn, stateMachineArn: MACHINE_ARN, revision: 1, name, status: 'RUNNING', input, startDate: T0 }, snapshot };
+}
+
+function events(from: number, to: number): StoredHistoryEvent[] {
+  const out: StoredHistoryEvent[] = [];
+  for (let id = from; id <= to; id++) out.push({ id, previousEventId: id - 1, timestamp: T0 + id, type: 'PassStateEntered', detailsKey: 'stateEnteredEventDetails', details: { name: 'A', input: '{}' } });
+  return out;
+}
+
+function advanceOp(arn: string, snapshot: Snapshot, expectedVersion: number, extra: Partial<Extract<WriteOp, { kind: 'applyAdvance' }>> = {}): WriteOp {
+  return {
+    kind: 'applyAdvance',
+    executionArn: arn,
+    expectedVersion,
+    snapshot,
+    history: [],
+    consumedInbox: [],
+    firedTimers: [],
+    cancelledTimers: [],
+    newTimers: [],
+    outbox: [],
+    followUps: [],
+    ...extra,
+  };
+}
+
+function outboxRecord(arn: string, attempt: number, taskToken?: string): OutboxRecord {
+  return {
+    executionArn: arn,
+    idempotencyKey: `${arn}:${attempt}`,
+    frameId: 'root',
+    attempt,
+    request: { resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', parameters: { n: attempt }, executionArn: arn, stateName: 'T', taskToken },
+  };
+}
+
+export function describeStoreContract(name: string, factory: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${name}`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+
+    beforeEach(async () => {
+      fixture = await factory();
+      store = fixture.store;
+      await store.createStateMachine({ arn: MACHINE_ARN, name: 'm', type: 'STANDARD', definition: DEFINITION, roleArn: 'arn:aws:iam::123456789012:role/r', createdAt: T0 });
+    });
+    afterEach(async () => {
+      await fixture.dispose();
+    });
+
+    async function start(name: string, input = '{}'): Promise<{ record: ExecutionRecord; snapshot: Snapshot }> {
+      const e = newExecution(name, input);
+      const [r] = await store.commit([{ kind: 'createExecution', execution: e.record, snapshot: e.snapshot }]);
+      expect(r.kind).toBe('created');
+      return e;
+    }
+
+    describe('state machines', () => {
+      it('keeps a created machine with its definition as revision 1', async () => {
+        const m = await store.getStateMachine(MACHINE_ARN);
+        expect(m).toMatchObject({ name: 'm', type: 'STANDARD', definition: DEFINITION, revision: 1, createdAt: T0 });
+        expect((await store.listStateMachines()).map((x) => x.arn)).toEqual([MACHINE_ARN]);
+        expect(await store.getStateMachine(`${MACHINE_ARN}x`)).toBeUndefined();
+      });
+
+      it('refuses a second machine with the same name', async () => {
+        await expect(
+          store.createStateMachine({ arn: MACHINE_ARN, name: 'm', type: 'STANDARD', definition: DEFINITION, roleArn: 'r', createdAt: T0 }),
+        ).rejects.toThrow();
+      });
+
+      it('makes a new revision when the definition changes and keeps the old one for running executions', async () => {
+        const other = JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Succeed' } } });
+        const m = await store.updateStateMachine(MACHINE_ARN, { definition: other }, T0 + 5);
+        expect(m.revision).toBe(2);
+        expect(m.definition).toBe(other);
+        expect((await store.getStateMachineRevision(MACHINE_ARN, 1))?.definition).toBe(DEFINITION);
+        expect((await store.getStateMachineRevision(MACHINE_ARN, 2))?.definition).toBe(other);
+      });
+
+      it('numbers published versions 1, 2, … and lists the newest first', async () => {
+        await store.updateStateMachine(MACHINE_ARN, { publish: true }, T0 + 1);
+        await store.updateStateMachine(MACHINE_ARN, { definition: JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Succeed' } } }), publish: true }, T0 + 2);
+        const versions = await store.listStateMachineVersions(MACHINE_ARN);
+        expect(versions.map((v) => [v.version, v.revision])).toEqual([
+          [2, 2],
+          [1, 1],
+        ]);
+      });
+
+      it('deletes a machine', async () => {
+        expect(await store.deleteStateMachine(MACHINE_ARN)).toBe(true);
+        expect(await store.getStateMachine(MACHINE_ARN)).toBeUndefined();
+        expect(await store.deleteStateMachine(MACHINE_ARN)).toBe(false);
+      });
+    });
+
+    describe('executions', () => {
+      it('stores a new execution as RUNNING with its snapshot and a start event in its inbox', async () => {
+        const { record } = await start('e1', '{"a":1}');
+        expect(await store.getExecution(record.arn)).toEqual(record);
+        const loaded = await store.loadSnapshot(record.arn);
+        expect(loaded?.version).toBe(0);
+        expect(loaded?.snapshot.execution.input).toEqual({ a: 1 });
+        expect((await store.pendingInbox(record.arn)).map((i) => i.event)).toEqual([{ type: 'start' }]);
+      });
+
+      it('answers an existing execution instead of creating a second one with the same name', async () => {
+        const { record } = await start('e1', '{"a":1}');
+        const again = newExecution('e1', '{"a":2}');
+        const [r] = await store.commit([{ kind: 'createExecution', execution: again.record, snapshot: again.snapshot }]);
+        expect(r).toEqual({ kind: 'exists', execution: record });
+        expect(await store.pendingInbox(record.arn)).toHaveLength(1);
+      });
+
+      it('sees an execution created earlier in the same batch', async () => {
+        const a = newExecution('same');
+        const rs = await store.commit([
+          { kind: 'createExecution', execution: a.record, snapshot: a.snapshot },
+          { kind: 'createExecution', execution: a.record, snapshot: a.snapshot },
+        ]);
+        expect(rs.map((r) => r.kind)).toEqual(['created', 'exists']);
+      });
+
+      it('lists executions newest first, by machine and status', async () => {
+        await start('e1');
+        await start('e2');
+        expect((await store.listExecutions({})).map((e) => e.name)).toEqual(['e2', 'e1']);
+        expect((await store.listExecutions({ stateMachineArn: MACHINE_ARN, status: 'RUNNING', limit: 1 })).map((e) => e.name)).toEqual(['e2']);
+        expect(await store.listExecutions({ status: 'SUCCEEDED' })).toEqual([]);
+      });
+
+      it('returns nothing for unknown executions', async () => {
+        expect(await store.getExecution('nope')).toBeUndefined();
+        expect(await store.loadSnapshot('nope')).toBeUndefined();
+        expect(await store.pendingInbox('nope')).toEqual([]);
+        expect((await store.getHistory('nope')).events).toEqual([]);
+      });
+    });
+
+    describe('applying an advance', () => {
+      it('writes snapshot, history, timers and outbox and consumes the inbox in one step', async () => {
+        const { record, snapshot } = await start('e1');
+        const [inbox] = await store.pendingInbox(record.arn);
+        snapshot.version = 1;
+        snapshot.lastEventId = 3;
+        const [r] = await store.commit([
+          advanceOp(record.arn, snapshot, 0, {
+            history: events(1, 3),
+            consumedInbox: [inbox.id],
+            newTimers: [{ frameId: 'root', key: 'wait', dueAt: T0 + 1000 }],
+            outbox: [outboxRecord(record.arn, 2)],
+          }),
+        ]);
+        expect(r.kind).toBe('applied');
+        expect((await store.loadSnapshot(record.arn))?.version).toBe(1);
+        expect((await store.loadSnapshot(record.arn))?.snapshot.lastEventId).toBe(3);
+        expect(await store.pendingInbox(record.arn)).toEqual([]);
+        expect((await store.getHistory(record.arn)).events.map((e) => e.id)).toEqual([1, 2, 3]);
+        expect(await store.dueTimers(record.arn, T0 + 999)).toEqual([]);
+        expect(await store.dueTimers(record.arn, T0 + 1000)).toEqual([{ frameId: 'root', key: 'wait', dueAt: T0 + 1000 }]);
+        expect(await store.pendingOutbox(10)).toEqual([outboxRecord(record.arn, 2)]);
+      });
+
+      it('refuses an advance from a version that is no longer stored, writing nothing', async () => {
+        const { record, snapshot } = await start('e1');
+        snapshot.version = 1;
+        await store.commit([advanceOp(record.arn, snapshot, 0, { history: events(1, 1) })]);
+        const [r] = await store.commit([advanceOp(record.arn, { ...snapshot, version: 2 }, 0, { history: events(2, 2), newTimers: [{ frameId: 'root', key: 'k', dueAt: T0 }] })]);
+        expect(r).toEqual({ kind: 'conflict' });
+        expect((await store.loadSnapshot(record.arn))?.version).toBe(1);
+        expect((await store.getHistory(record.arn)).events.map((e) => e.id)).toEqual([1]);
+        expect(await store.dueTimers(record.arn, T0 + 10)).toEqual([]);
+      });
+
+      it('records the end of an execution and drops its pending work', async () => {
+        const { record, snapshot } = await start('e1');
+        snapshot.version = 1;
+        await store.commit([advanceOp(record.arn, snapshot, 0, { newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 }], outbox: [outboxRecord(record.arn, 2, 'tok')] })]);
+        const done: Snapshot = { ...snapshot, version: 2, status: 'SUCCEEDED', output: { ok: true } };
+        await store.commit([advanceOp(record.arn, done, 1, { history: events(1, 2), stopDate: T0 + 50 })]);
+        expect(await store.getExecution(record.arn)).toEqual({ ...record, status: 'SUCCEEDED', output: '{"ok":true}', stopDate: T0 + 50 });
+        expect(await store.findWork(T0 + 10_000, 10)).toEqual([]);
+        expect(await store.pendingOutbox(10)).toEqual([]);
+        expect(await store.nextTimerDue()).toBeUndefined();
+        const [r] = await store.commit([{ kind: 'completeTaskToken', token: 'tok', result: { ok: true, output: 1 } }]);
+        expect(r.kind).toBe('dropped');
+      });
+
+      it('keeps error and cause of a failed execution', async () => {
+        const { record, snapshot } = await start('e1');
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1, status: 'FAILED', error: 'E', cause: 'C' }, 0, { stopDate: T0 + 1 })]);
+        expect(await store.getExecution(record.arn)).toMatchObject({ status: 'FAILED', error: 'E', cause: 'C', stopDate: T0 + 1 });
+        expect((await store.getExecution(record.arn))?.output).toBeUndefined();
+      });
+
+      it('queues follow-up events in the inbox', async () => {
+        const { record, snapshot } = await start('e1');
+        const [inbox] = await store.pendingInbox(record.arn);
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { consumedInbox: [inbox.id], followUps: [{ type: 'continue' }] })]);
+        expect((await store.pendingInbox(record.arn)).map((i) => i.event)).toEqual([{ type: 'continue' }]);
+      });
+
+      it('rolls back the whole batch when one operation fails', async () => {
+        const { record, snapshot } = await start('e1');
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { history: events(1, 2) })]);
+        const other = newExecution('e2');
+        await expect(
+          store.commit([
+            { kind: 'createExecution', execution: other.record, snapshot: other.snapshot },
+            // event 2 exists already: history is append-only, so this must fail
+            advanceOp(record.arn, { ...snapshot, version: 2 }, 1, { history: events(2, 3) }),
+          ]),
+        ).rejects.toThrow();
+        expect(await store.getExecution(other.record.arn)).toBeUndefined();
+        expect((await store.loadSnapshot(record.arn))?.version).toBe(1);
+      });
+    });
+
+    describe('history', () => {
+      it('pages forward and backward with a continuation id', async () => {
+        const { record, snapshot } = await start('e1');
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { history: events(1, 5) })]);
+        const p1 = await store.getHistory(record.arn, { maxResults: 2 });
+        expect(p1.events.map((e) => e.id)).toEqual([1, 2]);
+        expect(p1.nextEventId).toBe(2);
+        const p3 = await store.getHistory(record.arn, { maxResults: 2, afterEventId: 4 });
+        expect(p3.events.map((e) => e.id)).toEqual([5]);
+        expect(p3.nextEventId).toBeUndefined();
+        const r1 = await store.getHistory(record.arn, { maxResults: 3, reverseOrder: true });
+        expect(r1.events.map((e) => e.id)).toEqual([5, 4, 3]);
+        const r2 = await store.getHistory(record.arn, { maxResults: 3, reverseOrder: true, afterEventId: r1.nextEventId });
+        expect(r2.events.map((e) => e.id)).toEqual([2, 1]);
+      });
+
+      it('returns events in AWS shape with a Date timestamp and their details', async () => {
+        const { record, snapshot } = await start('e1');
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { history: events(1, 1) })]);
+        const [e] = (await store.getHistory(record.arn)).events;
+        expect(e).toEqual({ id: 1, previousEventId: 0, timestamp: new Date(T0 + 1), type: 'PassStateEntered', stateEnteredEventDetails: { name: 'A', input: '{}' } });
+      });
+    });
+
+    describe('work, results and tokens', () => {
+      it('finds executions with inbox events or due timers, and when the next timer falls due', async () => {
+        const a = await start('a');
+        const b = await start('b');
+        const [ia] = await store.pendingInbox(a.record.arn);
+        const [ib] = await store.pendingInbox(b.record.arn);
+        await store.commit([
+          advanceOp(a.record.arn, { ...a.snapshot, version: 1 }, 0, { consumedInbox: [ia.id], newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 + 100 }] }),
+          advanceOp(b.record.arn, { ...b.snapshot, version: 1 }, 0, { consumedInbox: [ib.id], newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 + 200 }] }),
+        ]);
+        expect(await store.findWork(T0, 10)).toEqual([]);
+        expect(await store.nextTimerDue()).toBe(T0 + 100);
+        expect(await store.findWork(T0 + 150, 10)).toEqual([a.record.arn]);
+        expect((await store.findWork(T0 + 250, 10)).sort()).toEqual([a.record.arn, b.record.arn].sort());
+        await store.commit([advanceOp(a.record.arn, { ...a.snapshot, version: 2 }, 1, { firedTimers: [{ frameId: 'root', key: 'w' }] })]);
+        expect(await store.findWork(T0 + 250, 10)).toEqual([b.record.arn]);
+      });
+
+      it('delivers a task result once and drops a second delivery as stale', async () => {
+        const { record, snapshot } = await start('e1');
+        const [i] = await store.pendingInbox(record.arn);
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { consumedInbox: [i.id], outbox: [outboxRecord(record.arn, 2)] })]);
+        const event = { type: 'taskSucceeded' as const, frameId: 'root', attempt: 2, output: 7 };
+        const rs = await store.commit([
+          { kind: 'deliverTaskResult', idempotencyKey: `${record.arn}:2`, event },
+          { kind: 'deliverTaskResult', idempotencyKey: `${record.arn}:2`, event },
+        ]);
+        expect(rs).toEqual([
+          { kind: 'delivered', executionArn: record.arn },
+          { kind: 'dropped', reason: 'stale' },
+        ]);
+        expect((await store.pendingInbox(record.arn)).map((x) => x.event)).toEqual([event]);
+        expect(await store.pendingOutbox(10)).toEqual([]);
+      });
+
+      it('acknowledges a dispatched effect so that it is not dispatched again', async () => {
+        const { record, snapshot } = await start('e1');
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { outbox: [outboxRecord(record.arn, 2, 'tok')] })]);
+        await store.commit([{ kind: 'acknowledgeEffect', idempotencyKey: `${record.arn}:2` }]);
+        expect(await store.pendingOutbox(10)).toEqual([]);
+      });
+
+      it('turns a task token result into an inbox event for the waiting attempt, once', async () => {
+        const { record, snapshot } = await start('e1');
+        const [i] = await store.pendingInbox(record.arn);
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { consumedInbox: [i.id], outbox: [outboxRecord(record.arn, 4, 'tok-1')] })]);
+        const [ok] = await store.commit([{ kind: 'completeTaskToken', token: 'tok-1', result: { ok: false, error: 'E', cause: 'C' } }]);
+        expect(ok).toEqual({ kind: 'delivered', executionArn: record.arn });
+        expect((await store.pendingInbox(record.arn)).map((x) => x.event)).toEqual([{ type: 'taskFailed', frameId: 'root', attempt: 4, error: 'E', cause: 'C' }]);
+        const [again] = await store.commit([{ kind: 'completeTaskToken', token: 'tok-1', result: { ok: true, output: 1 } }]);
+        expect(again).toEqual({ kind: 'dropped', reason: 'unknownToken' });
+      });
+
+      it('appends events only to running executions', async () => {
+        const { record, snapshot } = await start('e1');
+        const [r1] = await store.commit([{ kind: 'appendInbox', executionArn: record.arn, event: { type: 'stop' } }]);
+        expect(r1.kind).toBe('delivered');
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1, status: 'ABORTED' }, 0, { stopDate: T0 })]);
+        const [r2] = await store.commit([{ kind: 'appendInbox', executionArn: record.arn, event: { type: 'stop' } }]);
+        expect(r2).toEqual({ kind: 'dropped', reason: 'notRunning' });
+        const [r3] = await store.commit([{ kind: 'appendInbox', executionArn: 'nope', event: { type: 'stop' } }]);
+        expect(r3.kind).toBe('dropped');
+      });
+    });
+
+    describe('activities and leases', () => {
+      it('creates, lists and deletes activities; creating again answers the existing one', async () => {
+        const a = await store.createActivity('act', 'arn:aws:states:us-east-1:123456789012:activity:act', T0);
+        expect(await store.createActivity('act', a.arn, T0 + 5)).toEqual(a);
+        expect(await store.getActivity(a.arn)).toEqual(a);
+        expect(await store.listActivities()).toEqual([a]);
+        expect(await store.deleteActivity(a.arn)).toBe(true);
+        expect(await store.getActivity(a.arn)).toBeUndefined();
+      });
+
+      it('grants a lease to one owner until it expires or is released', async () => {
+        expect(await store.acquireLease('worker', 'a', T0, 1000)).toBe(true);
+        expect(await store.acquireLease('worker', 'b', T0 + 500, 1000)).toBe(false);
+        expect(await store.acquireLease('worker', 'a', T0 + 500, 1000)).toBe(true);
+        expect(await store.acquireLease('worker', 'b', T0 + 1600, 1000)).toBe(true);
+        await store.releaseLease('worker', 'b');
+        expect(await store.acquireLease('worker', 'a', T0 + 1700, 1000)).toBe(true);
+      });
+    });
+  });
+}

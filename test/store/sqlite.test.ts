@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore, StoreError } from '../../src/store/index.js';
+import { describeStoreContract } from './contract.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-store-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describeStoreContract('sqlite', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-contract-'));
+  // synchronous=OFF only to keep the contract suite quick; durability is the crash test's job.
+  const store = new SqliteStore(dir, { synchronous: 'OFF' });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+function openError(dir: string): StoreError {
+  try {
+    new SqliteStore(dir);
+  } catch (e) {
+    expect(e).toBeInstanceOf(StoreError);
+    return e as StoreError;
+  }
+  throw new Error('the store opened');
+}
+
+describe('SQLite data dir', () => {
+  it('creates the data dir and keeps what was written across a reopen', async () => {
+    const dir = path.join(tempDir(), 'nested', 'data');
+    const a = new SqliteStore(dir);
+    await a.createStateMachine({ arn: 'arn:m', name: 'm', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
+    await a.close();
+    const b = new SqliteStore(dir);
+    expect((await b.getStateMachine('arn:m'))?.name).toBe('m');
+    await b.close();
+  });
+
+  it('uses WAL and synchronous=FULL by default', () => {
+    const dir = tempDir();
+    const s = new SqliteStore(dir);
+    // The lock is per process, so a second connection from here is only for reading pragmas.
+    void s.close();
+    const db = new Database(path.join(dir, 'stepwright.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it('refuses a second store on the same data dir and says why', async () => {
+    const dir = tempDir();
+    const a = new SqliteStore(dir);
+    const e = openError(dir);
+    expect(e.code).toBe('Locked');
+    expect(e.message).toContain('in use by another Stepwright process');
+    expect(e.message).toContain(`pid ${process.pid}`);
+    await a.close();
+    const b = new SqliteStore(dir);
+    await b.close();
+  });
+
+  it('refuses a data dir that another process holds, and takes it over once that process is killed', async () => {
+    const dir = tempDir();
+    const holder = `
+      const { SqliteStore } = await import(${JSON.stringify(path.resolve('src/store/index.ts'))});
+      new SqliteStore(${JSON.stringify(dir)});
+      process.stdout.write('ready\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', holder], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+        child.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+      });
+      expect(openError(dir).message).toContain(`pid ${child.pid}`);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    const s = new SqliteStore(dir);
+    await s.close();
+  });
+
+  it('refuses a file that is not a database', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'stepwright.db'), 'this is not sqlite '.repeat(100));
+    const e = openError(dir);
+    expect(e.code).toBe('Corrupt');
+    expect(e.message).toContain('not a valid Stepwright database');
+  });
+
+  it('refuses an SQLite database that some other program made', () => {
+    const dir = tempDir();
+    const db = new Database(path.join(dir, 'stepwright.db'));
+    db.exec('create table customers (id integer)');
+    db.close();
+    const e = openError(dir);
+    expect(e.code).toBe('Foreign');
+    expect(e.message).toContain('did not create');
+  });
+
+  it('refuses a database from a newer Stepwright', async () => {
+    const dir = tempDir();
+    await new SqliteStore(dir).close();
+    const db = new Database(path.join(dir, 'stepwright.db'));
+    db.pragma('user_version = 999');
+    db.close();
+    expect(openError(dir).code).toBe('TooNew');
+  });
+
+  it('refuses a data dir that cannot be created', () => {
+    const file = path.join(tempDir(), 'plain-file');
+    fs.writeFileSync(file, 'x');
+    const e = openError(path.join(file, 'data'));
+    expect(e.message).toContain(path.join(file, 'data'));
+    expect(e.message).toContain('not a directory');
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a read-only data dir', () => {
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o500);
+    try {
+      expect(openError(dir).code).toBe('ReadOnly');
+    } finally {
+      fs.chmodSync(dir, 0o700);
+    }
+  });
+
+  it('reports a full disk as such and keeps nothing of the failed transaction', async () => {
+    const dir = tempDir();
+    const s = new SqliteStore(dir);
+    await s.createStateMachine({ arn: 'arn:m', name: 'm', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
+    // Simulate a full disk: cap the database at its current page count.
+    const db = (s as unknown as { db: Database.Database }).db;
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages}`);
+    const big = 'x'.repeat(200_000);
+    const err = await s.createStateMachine({ arn: 'arn:big', name: 'big', type: 'STANDARD', definition: big, roleArn: 'r', createdAt: 2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe('DiskFull');
+    expect(await s.getStateMachine('arn:big')).toBeUndefined();
+    await s.close();
+  });
+});
+
