@@ -1,6 +1,9 @@
 import type { CompiledCatcher, CompiledRetrier } from './compile.js';
 
-/** States.Runtime can be neither retried nor caught; States.ALL does not match DataLimitExceeded. */
+/**
+ * States.Runtime can be neither retried nor caught. States.ALL matches every other error, including
+ * States.DataLimitExceeded (recorded: error_handling/test_service_task_lambada_catch_state_all_data_limit_exceeded…).
+ */
 const UNCATCHABLE = 'States.Runtime';
 
 /** Does an ErrorEquals list match an error name, with AWS's wildcard rules? */
@@ -8,7 +11,7 @@ export function errorMatches(errorEquals: readonly string[], error: string): boo
   if (error === UNCATCHABLE) return false;
   for (const name of errorEquals) {
     if (name === error) return true;
-    if (name === 'States.ALL' && error !== 'States.DataLimitExceeded') return true;
+    if (name === 'States.ALL') return true;
     // States.TaskFailed is a wildcard for every error except States.Timeout.
     if (name === 'States.TaskFailed' && error !== 'States.Timeout' && error !== 'States.DataLimitExceeded') return true;
   }

@@ -49,7 +49,9 @@ async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parame
   const extra: Record<string, unknown> = { ...described, region: regionOf(ctx) };
   if (timeoutSeconds !== undefined) extra.timeoutInSeconds = timeoutSeconds;
   if (heartbeatSeconds !== undefined) extra.heartbeatInSeconds = heartbeatSeconds;
-  const attempt = ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
+  const attempt = isLambdaFunctionArn(state.resource)
+    ? ctx.history.emit(frame, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', lambdaScheduledDetails(state.resource, parameters, timeoutSeconds))
+    : ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
   const heartbeatKey = heartbeatSeconds === undefined ? undefined : `heartbeat:${attempt}:0`;
   frame.wait = { kind: 'task', attempt, started: false, taskToken, heartbeatKey, heartbeatSeconds };
   ctx.effects.push({
@@ -71,28 +73,47 @@ async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parame
   return { kind: 'wait' };
 }
 
+/** A Lambda function ARN as a Task's resource: AWS reports it with LambdaFunction* events. */
+export function isLambdaFunctionArn(resource: string): boolean {
+  return /^arn:[^:]+:lambda:[^:]*:[^:]*:function:/.test(resource);
+}
+
+function lambdaScheduledDetails(resource: string, input: Json, timeoutSeconds: number | undefined): { [k: string]: unknown } {
+  const d = payloadDetails('input', input, { resource });
+  if (timeoutSeconds !== undefined) d.timeoutInSeconds = timeoutSeconds;
+  return d;
+}
+
+/** The name AWS gives a task in DataLimitExceeded causes: a Lambda ARN as written, else the service. */
+function taskLabel(state: TaskState): string {
+  return isLambdaFunctionArn(state.resource) ? state.resource : describeResource(state.resource).resourceType;
+}
+
 export function taskStarted(ctx: StepContext, frame: Frame, state: TaskState): void {
-  ctx.history.emit(frame, 'TaskStarted', 'taskStartedEventDetails', describeResource(state.resource));
+  if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionStarted');
+  else ctx.history.emit(frame, 'TaskStarted', 'taskStartedEventDetails', describeResource(state.resource));
 }
 
 export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, result: Json): Outcome | Promise<Outcome> {
-  const described = describeResource(state.resource);
   const text = JSON.stringify(result);
   if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {
-    return taskFailed(ctx, frame, state, 'States.DataLimitExceeded', `The state/task '${state.name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+    return taskFailed(ctx, frame, state, 'States.DataLimitExceeded', `The state/task '${taskLabel(state)}' returned a result with a size exceeding the maximum number of bytes service limit.`);
   }
-  ctx.history.emit(frame, 'TaskSucceeded', 'taskSucceededEventDetails', payloadDetails('output', result, described));
+  if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', payloadDetails('output', result));
+  else ctx.history.emit(frame, 'TaskSucceeded', 'taskSucceededEventDetails', payloadDetails('output', result, describeResource(state.resource)));
   const raw = frame.input;
   return Promise.resolve(finishState(ctx, frame, state, raw, result)).then((o) => ({ kind: 'next', ...o }));
 }
 
 export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, error: string, cause: string): Outcome {
-  ctx.history.emit(frame, 'TaskFailed', 'taskFailedEventDetails', errorDetails(error, cause, describeResource(state.resource)));
+  if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', errorDetails(error, cause));
+  else ctx.history.emit(frame, 'TaskFailed', 'taskFailedEventDetails', errorDetails(error, cause, describeResource(state.resource)));
   return { kind: 'fail', error, cause };
 }
 
-/** TimeoutSeconds or HeartbeatSeconds ran out: AWS reports both as TaskTimedOut, with different errors. */
+/** TimeoutSeconds or HeartbeatSeconds ran out: AWS reports both as timed out, with different errors. */
 export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState, error: 'States.Timeout' | 'States.HeartbeatTimeout' = 'States.Timeout'): Outcome {
-  ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails(error, undefined, describeResource(state.resource)));
+  if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', errorDetails(error, undefined));
+  else ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails(error, undefined, describeResource(state.resource)));
   return { kind: 'fail', error };
 }
