@@ -4,6 +4,7 @@ import { applyResultPath } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import type { EngineEvent, Effect } from './effects.js';
 import { errorDetails, HistoryWriter, inputDetails, materializeEvent, outputDetails, stateEnteredDetails, stateExitedDetails, type HistoryRecord } from './history.js';
+import { newFrame } from './frames.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
 import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
 import type { HistoryEvent } from './types.js';
@@ -46,23 +47,7 @@ const EXECUTION_TIMEOUT_KEY = 'execution-timeout';
 
 /** The snapshot of an execution that has not started yet; `advance` it with `{ type: 'start' }`. */
 export function createSnapshot(machine: CompiledMachine, execution: ExecutionInfo): Snapshot {
-  const root: Frame = {
-    id: ROOT,
-    parentId: null,
-    scope: '',
-    index: 0,
-    prevId: 0,
-    variables: {},
-    state: machine.scopes.get('')!.startAt,
-    input: execution.input,
-    enteredEventId: 0,
-    enteredTime: 0,
-    enteredPrevId: 0,
-    retryCounts: [],
-    retryCount: 0,
-    wait: null,
-    pendingEnter: false,
-  };
+  const root = newFrame({ id: ROOT, parentId: null, scope: '', index: 0, prevId: 0, input: execution.input, pendingEnter: false, startAt: machine.scopes.get('')!.startAt });
   return { version: 0, status: 'RUNNING', execution, lastEventId: 0, frameSeq: 0, frames: { [ROOT]: root }, rootFrameId: ROOT };
 }
 

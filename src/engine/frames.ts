@@ -2,6 +2,29 @@ import type { Json } from '../language/json.js';
 import type { Frame } from './snapshot.js';
 import type { StepContext } from './step.js';
 
+/** A frame about to run `startAt` of `scope` with `input`; nothing has happened in it yet. */
+export function newFrame(
+  fields: Pick<Frame, 'id' | 'parentId' | 'scope' | 'index' | 'prevId' | 'input' | 'pendingEnter'> & { readonly startAt: string },
+): Frame {
+  return {
+    id: fields.id,
+    parentId: fields.parentId,
+    scope: fields.scope,
+    index: fields.index,
+    prevId: fields.prevId,
+    variables: {},
+    state: fields.startAt,
+    input: fields.input,
+    enteredEventId: 0,
+    enteredTime: 0,
+    enteredPrevId: 0,
+    retryCounts: [],
+    retryCount: 0,
+    wait: null,
+    pendingEnter: fields.pendingEnter,
+  };
+}
+
 /** Starts a child frame (Parallel branch or Map iteration) that continues from its parent's source event. */
 export function spawnFrame(
   ctx: StepContext,
@@ -15,24 +38,8 @@ export function spawnFrame(
   const compiled = ctx.machine.scopes.get(scope);
   if (compiled === undefined) throw new Error(`no compiled scope ${scope}`);
   const id = `f${++ctx.snapshot.frameSeq}`;
-  const frame: Frame = {
-    id,
-    parentId: parent.id,
-    scope,
-    index,
-    prevId: parent.prevId,
-    variables: {},
-    state: compiled.startAt,
-    input,
-    enteredEventId: 0,
-    enteredTime: 0,
-    enteredPrevId: 0,
-    retryCounts: [],
-    retryCount: 0,
-    wait: null,
-    pendingEnter: true,
-    mapItem,
-  };
+  const frame = newFrame({ id, parentId: parent.id, scope, index, prevId: parent.prevId, input, pendingEnter: true, startAt: compiled.startAt });
+  if (mapItem !== undefined) (frame as { mapItem?: Frame['mapItem'] }).mapItem = mapItem;
   if (silent) (frame as { silent?: boolean }).silent = true;
   ctx.snapshot.frames[id] = frame;
   return frame;
