@@ -71,6 +71,26 @@ const INIT_LIMIT_MS = 10_000;
 /** How often the memory watchdog samples a busy Node worker's resident set. */
 const MEMORY_SAMPLE_MS = 50;
 
+/** Every live worker process, killed when this process exits so that none is left orphaned. */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of liveChildren) {
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
 function isChildMessage(m: unknown): m is ChildMessage {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
 }
@@ -116,6 +136,7 @@ export class Worker {
       this.child.stdout?.on('data', (d: Buffer) => this.onPythonData(d));
       this.child.stdin?.on('error', () => undefined);
     }
+    track(this.child);
     this.child.stderr?.on('data', (d: Buffer) => {
       const text = d.toString('utf8');
       // V8 prints this before aborting when the heap is over --max-old-space-size.
@@ -265,7 +286,7 @@ export class Worker {
     if (pid === undefined || process.platform !== 'linux') return undefined;
     const limitKB = this.spec.memoryMB * 1024;
     const t = setInterval(() => {
-      let rssKB = 0;
+      let rssKB: number;
       try {
         const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
         rssKB = m ? Number(m[1]) : 0;

@@ -50,8 +50,8 @@ describe('skipping', () => {
     expect(planCase(toCase(minimal(), 'x.json')!)).toEqual({ run: true });
   });
 
-  it('skips a case requiring lambda and names the functions issue', () => {
-    expect(planCase(toCase(minimal({ requires: ['lambda'] }), 'x.json')!)).toEqual({ run: false, reason: 'lambda (functions issue #6)' });
+  it('skips a case requiring callbacks and names the server issue', () => {
+    expect(planCase(toCase(minimal({ requires: ['callback'] }), 'x.json')!)).toEqual({ run: false, reason: 'callback (server issue #8)' });
   });
 
   it('names every missing requirement, including aws-sdk services', () => {

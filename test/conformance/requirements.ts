@@ -10,7 +10,7 @@ export interface Requirement {
 }
 
 export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
-  lambda: { ready: false, builtBy: 'functions issue #6' },
+  lambda: { ready: true, builtBy: 'functions issue #6' },
   callback: { ready: false, builtBy: 'server issue #8' },
   activity: { ready: false, builtBy: 'server issue #8' },
   'nested-execution': { ready: false, builtBy: 'server issue #8' },

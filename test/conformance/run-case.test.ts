@@ -71,14 +71,14 @@ describe('running a case', () => {
     expect(o).toMatchObject({ status: 'failed', crash: 'Error: time limit of 50 ms exceeded' });
   });
 
-  it('skips a case requiring lambda without running it', async () => {
+  it('skips a case requiring callbacks without running it', async () => {
     let ran = false;
     const engine = engineReturning(async () => {
       ran = true;
       return { status: 'SUCCEEDED', events: [] };
     });
-    const o = await runCase(passCase({ requires: ['lambda'] }), engine);
-    expect(o).toEqual({ id: 'base/pass#1', category: 'base', status: 'skipped', reason: 'lambda (functions issue #6)' });
+    const o = await runCase(passCase({ requires: ['callback'] }), engine);
+    expect(o).toEqual({ id: 'base/pass#1', category: 'base', status: 'skipped', reason: 'callback (server issue #8)' });
     expect(ran).toBe(false);
   });
 

@@ -3,9 +3,10 @@
  * The engine is passed in (not imported) so the runner can be tested without it.
  */
 import type { Json } from '../../src/language/json.js';
-import type { Clock, HistoryEvent } from '../../src/engine/types.js';
+import type { Clock, HistoryEvent, TaskResources } from '../../src/engine/types.js';
 import { compareResult, type Difference, type RecordedEvent } from './compare.js';
 import { planCase, type ConformanceCase } from './cases.js';
+import { caseFunctions, clockAwaitingInvocations, conformanceResources, registerCaseFunctions } from './functions/index.js';
 
 export interface EngineResult {
   readonly status: string;
@@ -23,6 +24,8 @@ export interface EngineOptions {
   uuid?: () => string;
   /** Aborting stops the execution (status ABORTED), even inside a runaway Choice loop. */
   signal?: AbortSignal;
+  /** Serves Task states (Lambda functions from test/conformance/functions). */
+  resources?: TaskResources;
 }
 
 /** The shape of `runExecution` from src/engine. */
@@ -80,8 +83,14 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
   const plan = planCase(c);
   if (!plan.run) return { id: c.id, category: c.category, status: 'skipped', reason: plan.reason };
   const started = performance.now();
+  // Cases that call Lambda get our functions from test/conformance/functions, one shared runtime.
+  const lambda = c.requires.includes('lambda');
+  if (lambda) registerCaseFunctions(caseFunctions(c.file));
+  const resources = lambda ? conformanceResources() : undefined;
+  const clock = engine.virtualClock(RUN_START_MS);
   const options: EngineOptions = {
-    clock: engine.virtualClock(RUN_START_MS),
+    clock: resources !== undefined ? clockAwaitingInvocations(clock, resources) : clock,
+    ...(resources !== undefined ? { resources } : {}),
     random: seededRandom(1),
     uuid: seededUuid(2),
     // The engine checks the signal between slices of transitions, so even a runaway loop stops;

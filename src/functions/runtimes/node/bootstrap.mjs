@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import util from 'node:util';
+import { Buffer } from 'node:buffer';
 
 const MAX_RESPONSE_BYTES = 6_291_556;
 const MAX_LOG_CHARS = 1_048_576;
@@ -252,7 +253,7 @@ async function invoke(message) {
   let event;
   try {
     event = JSON.parse(message.payload);
-  } catch (e) {
+  } catch {
     event = message.payload;
   }
   const outcome = await runHandler(handler, event, message.requestId, message.deadlineMs);
