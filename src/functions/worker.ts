@@ -132,7 +132,8 @@ export class Worker {
         if (isChildMessage(m)) this.onMessage(m, '');
       });
     } else {
-      this.child = spawn('python3', ['-u', PYTHON_BOOTSTRAP], { cwd: spec.codeDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      // -B: no __pycache__ written into the function's code folder.
+      this.child = spawn('python3', ['-u', '-B', PYTHON_BOOTSTRAP], { cwd: spec.codeDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
       this.child.stdout?.on('data', (d: Buffer) => this.onPythonData(d));
       this.child.stdin?.on('error', () => undefined);
     }
