@@ -28,6 +28,8 @@ export class StepwrightApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The resource the error is about, when there is one (e.g. the machine that already exists). */
+    readonly resourceArn?: string,
   ) {
     super(message);
     this.name = code;
@@ -146,7 +148,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       if (existing !== undefined) {
         // AWS: creating the same machine again is idempotent; a different one is a conflict.
         if (existing.definition === definition && existing.type === (input.type ?? 'STANDARD')) return { stateMachineArn: arn, creationDate: new Date(existing.createdAt) };
-        throw new StepwrightApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+        throw new StepwrightApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`, arn);
       }
       const now = clock.now();
       await store.createStateMachine({
@@ -207,7 +209,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       if (r.kind === 'exists') {
         // AWS: the same name and input while it runs is the same request; anything else is a conflict.
         if (r.execution.status === 'RUNNING' && r.execution.input === inputText) return { executionArn: r.execution.arn, startDate: new Date(r.execution.startDate) };
-        throw new StepwrightApiError('ExecutionAlreadyExists', `Execution Already Exists: '${r.execution.arn}'`);
+        throw new StepwrightApiError('ExecutionAlreadyExists', `Execution Already Exists: '${r.execution.arn}'`, r.execution.arn);
       }
       scheduler.remember(executionArn, snapshot, m.arn, m.revision);
       scheduler.wake(executionArn);

@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Command } from 'commander';
 import { parseDefinitionText } from '../../language/parse.js';
 import type { Json } from '../../language/json.js';
 import { InvalidDefinitionError, InvalidExecutionInputError, runExecution } from '../../engine/index.js';
-import type { TaskResources } from '../../engine/index.js';
+import type { HistoryEvent, TaskResources } from '../../engine/index.js';
+import { StoreError } from '../../store/index.js';
+import { createStepwright, StepwrightApiError } from '../../stepwright.js';
 
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -29,6 +32,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('-i, --input <json>', 'execution input as JSON text, or @file to read it from a file', '{}')
     .option('--history', 'print the execution history events as JSON')
     .option('-n, --name <name>', 'execution name')
+    .option('--data-dir <dir>', 'run durably, stored in this data dir (SQLite), surviving restarts')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   try {
@@ -37,7 +41,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     return 2;
   }
   const file = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string }>();
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string }>();
   let definitionText: string;
   let inputText: string;
   try {
@@ -53,7 +57,10 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     return 1;
   }
   try {
-    const result = await runExecution(parsed.value, { inputText, name: opts.name, resources: options.resources });
+    const result =
+      opts.dataDir === undefined
+        ? await runExecution(parsed.value, { inputText, name: opts.name, resources: options.resources })
+        : await runDurably(opts.dataDir, file, parsed.value, inputText, opts.name, options.resources);
     if (opts.history) io.out(`${JSON.stringify(result.events, null, 2)}\n`);
     if (result.status === 'SUCCEEDED') {
       io.out(`${JSON.stringify(JSON.parse(result.output ?? 'null') as Json, null, 2)}\n`);
@@ -66,10 +73,57 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       for (const d of e.diagnostics) io.err(`${file}:${d.path}: ${d.code} ${d.message}\n`);
       return 1;
     }
+    if (e instanceof StoreError) {
+      io.err(`${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof StepwrightApiError) {
+      io.err(`${e.code}: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof InvalidExecutionInputError) {
       io.err(`${e.code}: ${e.message}\n`);
       return 1;
     }
     throw e;
+  }
+}
+
+/**
+ * `run --data-dir`: the machine is stored under the definition file's name (updated when the file
+ * changed) and the execution is durable: stopping the process and running the same command with
+ * the same --name again picks the execution up where it was.
+ */
+async function runDurably(
+  dataDir: string,
+  file: string,
+  definition: unknown,
+  inputText: string,
+  name: string | undefined,
+  resources: TaskResources | undefined,
+): Promise<{ status: string; output?: string; error?: string; cause?: string; events: HistoryEvent[] }> {
+  const sw = await createStepwright({ dataDir, resources });
+  try {
+    const machineName = path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine';
+    let stateMachineArn: string;
+    try {
+      ({ stateMachineArn } = await sw.createStateMachine({ name: machineName, definition: definition as object }));
+    } catch (e) {
+      if (!(e instanceof StepwrightApiError && e.code === 'StateMachineAlreadyExists' && e.resourceArn !== undefined)) throw e;
+      stateMachineArn = e.resourceArn;
+      await sw.updateStateMachine({ stateMachineArn, definition: definition as object });
+    }
+    const { executionArn } = await sw.startExecution({ stateMachineArn, input: inputText, name });
+    const d = await sw.awaitExecution(executionArn);
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sw.getExecutionHistory({ executionArn, nextToken, maxResults: 1000 });
+      events.push(...page.events);
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    return { status: d.status, output: d.output, error: d.error, cause: d.cause, events };
+  } finally {
+    await sw.close();
   }
 }
