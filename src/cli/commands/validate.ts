@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import type { Diagnostic } from '../../language/definition.js';
-import { validateDefinition, type StateMachineType } from '../../language/validate/index.js';
+import { validateDefinition, validateResponse, type StateMachineType } from '../../language/validate/index.js';
 
 export interface ValidateIO {
   readonly out: (text: string) => void;
@@ -9,31 +8,6 @@ export interface ValidateIO {
 }
 
 const stdio: ValidateIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-
-/** AWS's ValidateStateMachineDefinition returns at most 100 diagnostics (its maxResults default and maximum). */
-const MAX_RESULTS = 100;
-
-/** The response shape of AWS's ValidateStateMachineDefinition. */
-export interface ValidateResponse {
-  readonly result: 'OK' | 'FAIL';
-  readonly diagnostics: readonly { severity: string; code: string; message: string; location?: string }[];
-  readonly truncated: boolean;
-}
-
-export function validateResponse(diagnostics: readonly Diagnostic[], maxResults = MAX_RESULTS): ValidateResponse {
-  const limit = maxResults <= 0 || maxResults > MAX_RESULTS ? MAX_RESULTS : maxResults;
-  return {
-    result: diagnostics.some((d) => d.severity === 'ERROR') ? 'FAIL' : 'OK',
-    diagnostics: diagnostics.slice(0, limit).map((d) => ({
-      severity: d.severity,
-      code: d.code,
-      message: d.message,
-      // AWS omits the location where it has none (MISSING_END_STATE, INVALID_JSON_DESCRIPTION).
-      ...(d.path === '' ? {} : { location: d.path }),
-    })),
-    truncated: diagnostics.length > limit,
-  };
-}
 
 /**
  * `stepwright validate FILE… [--format text|json] [--type STANDARD|EXPRESS]`: validates definitions

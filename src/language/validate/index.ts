@@ -11,6 +11,7 @@ import { CODES } from './report.js';
 
 export type { ValidateOptions, StateMachineType } from './context.js';
 export { CODES } from './report.js';
+export { validateResponse, type ValidateResponse } from './response.js';
 
 export interface ValidateInputOptions extends ValidateOptions, ParseOptions {}
 
