@@ -36,6 +36,11 @@ const RESERVED_ENVIRONMENT_KEYS = new Set([
   'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
 ]);
 
+/** botocore's FunctionName pattern for CreateFunction (no dots, unlike the read operations). */
+const CREATE_NAME_PATTERN =
+  /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
+const CREATE_NAME_PATTERN_TEXT =
+  '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
 const ROLE_PATTERN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const ROLE_PATTERN_TEXT = 'arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
 const ENV_KEY_PATTERN = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
@@ -96,6 +101,9 @@ export function validateCreate(body: Body): CreateInput | LambdaApiError {
   if (functionName === undefined || functionName === null) problems.push(notNull('functionName'));
   else if (typeof functionName !== 'string') return typeError('FunctionName');
   else if (functionName.length > 140) problems.push(`Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 140`);
+  else if (!CREATE_NAME_PATTERN.test(functionName)) {
+    problems.push(`Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${CREATE_NAME_PATTERN_TEXT}`);
+  }
   if (body.Role === undefined || body.Role === null) problems.push(notNull('role'));
   const shared = checkConfiguration(body, problems);
   if (typeof shared !== 'object' || shared instanceof Error) return shared;
