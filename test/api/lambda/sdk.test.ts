@@ -12,7 +12,7 @@ import {
   paginateListFunctions,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  type FunctionConfiguration,
+  type CreateFunctionCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip, nodeZip, pythonZip, ROLE, startLambdaApi, tempDir, type LambdaApiUnderTest } from './lambda-server.js';
@@ -38,7 +38,7 @@ export const handler = async (event, context) => {
   return { echo: event, name: context.functionName, greeting: process.env.GREETING ?? null };
 };`;
 
-async function create(name: string, zip: Buffer, extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {}): Promise<FunctionConfiguration> {
+async function create(name: string, zip: Buffer, extra: Partial<ConstructorParameters<typeof CreateFunctionCommand>[0]> = {}): Promise<CreateFunctionCommandOutput> {
   return lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip }, ...extra }));
 }
 
