@@ -27,6 +27,8 @@ export class FunctionStore {
   /** Reads every persisted function; unreadable entries are skipped and reported, never fatal. */
   async load(onProblem: (message: string) => void): Promise<FunctionRecord[]> {
     await mkdir(this.root, { recursive: true });
+    // Extractions interrupted by a crash never became current; nothing refers to them.
+    await rm(path.join(this.root, '.staging'), { recursive: true, force: true });
     const names = await readdir(this.root);
     for (const name of names.sort()) {
       if (name.startsWith('.')) continue;

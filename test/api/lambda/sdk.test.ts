@@ -205,6 +205,14 @@ describe('Invoke with @aws-sdk/client-lambda', () => {
     expect(Array.isArray(json?.trace)).toBe(true);
   });
 
+  it('reports a timeout as a function error and the next invocation still works', async () => {
+    await create('sleepy', nodeZip('export const handler = async (e) => { if (e.hang) await new Promise(() => setInterval(() => {}, 1000)); return "awake"; };'), { Timeout: 1 });
+    const { out, json } = await invokeJson('sleepy', { hang: true });
+    expect(out.FunctionError).toBe('Unhandled');
+    expect(json).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/) });
+    expect((await invokeJson('sleepy', {})).json).toBe('awake');
+  });
+
   it('answers an Event invocation with 202 at once and runs it in the background', async () => {
     const marker = path.join(tempDir('stepwright-event-'), 'ran');
     const { out, text } = await invokeJson('echo', { touch: marker }, { InvocationType: 'Event' });
