@@ -273,6 +273,8 @@ async function invoke(message) {
     }
   } else {
     reply = { ok: false, body: errorBody(outcome.error) };
+    // Lambda's Node runtime logs the failure with the error body.
+    appendLog(`${new Date().toISOString()}\t${message.requestId}\tERROR\tInvoke Error \t${JSON.stringify(reply.body)}\n`);
   }
   const logs = initLogs + takeLogs();
   initLogs = '';

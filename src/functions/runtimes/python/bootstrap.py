@@ -201,6 +201,8 @@ def invoke(handler, request_id, deadline_ms, payload):
             "requestId": request_id,
             "stackTrace": stack_trace(e.__traceback__, 1),
         }
+        # Lambda's Python runtime logs the error with its traceback.
+        capture.write("[ERROR] %s: %s\nTraceback (most recent call last):\n%s" % (body["errorType"], body["errorMessage"], "".join(body["stackTrace"])))
         return False, body, b""
     if isinstance(result, (bytes, bytearray)):
         data = bytes(result)
