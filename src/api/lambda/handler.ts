@@ -16,6 +16,7 @@ import {
   updateFunctionConfiguration,
 } from './function-operations.js';
 import { sendError } from './http-exchange.js';
+import { deleteFunctionConcurrency, getFunctionConcurrency, putFunctionConcurrency } from './concurrency-operations.js';
 import { invoke } from './invoke.js';
 
 export interface LambdaHandlerOptions {
@@ -37,24 +38,29 @@ export type LambdaHandler = ((req: IncomingMessage, res: ServerResponse) => Prom
   readonly close: () => Promise<void>;
 };
 
-const PREFIX = '/2015-03-31/functions';
+/** Lambda's paths: `/<api version>/functions[/<name>[/<suffix>]]`. */
+const LAMBDA_PATH = /^\/(2015-03-31|2017-10-31|2019-09-30)\/functions(?:\/([^/]+)(\/.*)?)?\/?$/;
 
 type Route = (ctx: ApiContext, op: OperationRequest, name: string) => Promise<void>;
 
-/** The Lambda API operations by method and the path after `/2015-03-31/functions/{name}`. */
+/** The Lambda API operations by method, API version and the path after `/functions/{name}`. */
 const FUNCTION_ROUTES: Readonly<Record<string, Route>> = {
-  'GET ': getFunction,
-  'DELETE ': deleteFunction,
-  'GET /configuration': getFunctionConfiguration,
-  'PUT /configuration': updateFunctionConfiguration,
-  'PUT /code': updateFunctionCode,
-  'POST /invocations': invoke,
-  'GET /code.zip': getCodeArchive,
+  'GET 2015-03-31': getFunction,
+  'DELETE 2015-03-31': deleteFunction,
+  'GET 2015-03-31/configuration': getFunctionConfiguration,
+  'PUT 2015-03-31/configuration': updateFunctionConfiguration,
+  'PUT 2015-03-31/code': updateFunctionCode,
+  'POST 2015-03-31/invocations': invoke,
+  'GET 2015-03-31/code.zip': getCodeArchive,
+  'PUT 2017-10-31/concurrency': putFunctionConcurrency,
+  'DELETE 2017-10-31/concurrency': deleteFunctionConcurrency,
+  'GET 2019-09-30/concurrency': getFunctionConcurrency,
 };
 
 /**
  * The Lambda API (restJson1, as `@aws-sdk/client-lambda`, the AWS CLI and boto3 speak it) for
- * paths under `/2015-03-31/functions`. Functions created here persist under `dataDir` and are
+ * paths under `/2015-03-31/functions` (plus the function concurrency operations under
+ * `/2017-10-31/` and `/2019-09-30/`). Functions created here persist under `dataDir` and are
  * registered again in `runtime` when the handler starts.
  */
 export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandler {
@@ -99,22 +105,20 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    if (path !== PREFIX && path !== `${PREFIX}/` && !path.startsWith(`${PREFIX}/`)) return false;
+    const match = LAMBDA_PATH.exec(path);
+    if (match === null) return false;
+    const [, version, encodedName, suffix] = match;
     const op: OperationRequest = { req, res, requestId: randomUUID(), query: url.searchParams };
     const method = req.method ?? 'GET';
     try {
       await ready;
-      if (path === PREFIX || path === `${PREFIX}/`) {
-        if (method === 'POST') await createFunction(ctx, op);
-        else if (method === 'GET') await listFunctions(ctx, op);
+      if (encodedName === undefined) {
+        if (version === '2015-03-31' && method === 'POST') await createFunction(ctx, op);
+        else if (version === '2015-03-31' && method === 'GET') await listFunctions(ctx, op);
         else throw unknownOperation(method, path);
         return true;
       }
-      const rest = path.slice(PREFIX.length + 1);
-      const slash = rest.indexOf('/');
-      const encodedName = slash < 0 ? rest : rest.slice(0, slash);
-      const suffix = slash < 0 ? '' : rest.slice(slash);
-      const route = FUNCTION_ROUTES[`${method} ${suffix}`];
+      const route = FUNCTION_ROUTES[`${method} ${version}${suffix ?? ''}`];
       if (route === undefined) throw unknownOperation(method, path);
       let name: string;
       try {

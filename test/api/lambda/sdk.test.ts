@@ -4,6 +4,9 @@ import path from 'node:path';
 import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
+  GetFunctionConcurrencyCommand,
+  PutFunctionConcurrencyCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
@@ -334,6 +337,28 @@ describe('reading, updating, listing and deleting with @aws-sdk/client-lambda', 
     await expect(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'ghost', Timeout: 5 }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
       message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:ghost',
+    });
+  });
+
+  it('PutFunctionConcurrency 0 throttles invocations with TooManyRequestsException until DeleteFunctionConcurrency', async () => {
+    const put = await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'tagged', ReservedConcurrentExecutions: 0 }));
+    expect(put.ReservedConcurrentExecutions).toBe(0);
+    expect((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'tagged' }))).ReservedConcurrentExecutions).toBe(0);
+    expect((await lambda.send(new GetFunctionCommand({ FunctionName: 'tagged' }))).Concurrency).toEqual({ ReservedConcurrentExecutions: 0 });
+    await expect(invokeJson('tagged', {})).rejects.toMatchObject({
+      name: 'TooManyRequestsException',
+      Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+      $metadata: { httpStatusCode: 429 },
+    });
+    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'tagged' }));
+    expect((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'tagged' }))).ReservedConcurrentExecutions).toBeUndefined();
+    expect((await invokeJson('tagged', {})).json).toBe('version two');
+  });
+
+  it('PutFunctionConcurrency keeps 100 of the account concurrency unreserved', async () => {
+    await expect(lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'tagged', ReservedConcurrentExecutions: 901 }))).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+      message: "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
     });
   });
 
