@@ -69,6 +69,9 @@ export interface Stepwright {
   sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
   sendTaskFailure(input: { taskToken: string; error?: string; cause?: string }): Promise<void>;
   close(): Promise<void>;
+  /** The store and scheduler underneath, for the server's operations (listing, tags, heartbeats …). */
+  readonly store: Store;
+  readonly scheduler: Scheduler;
 }
 
 /** AWS refuses names with whitespace, brackets, wildcards, special and control characters. */
@@ -139,6 +142,9 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
   };
 
   const api: Stepwright = {
+    store,
+    scheduler,
+
     async createStateMachine(input) {
       checkName(input.name);
       const definition = definitionText(input.definition);

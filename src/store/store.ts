@@ -50,6 +50,20 @@ export interface Store {
   listActivities(): Promise<ActivityRecord[]>;
   deleteActivity(arn: string): Promise<boolean>;
 
+  // Task tokens (SendTaskHeartbeat finds the attempt a token belongs to)
+  getTaskToken(token: string): Promise<TaskTokenRecord | undefined>;
+
+  // Tags (TagResource / UntagResource / ListTagsForResource)
+  tagResource(resourceArn: string, tags: readonly { readonly key: string; readonly value: string }[]): Promise<void>;
+  untagResource(resourceArn: string, keys: readonly string[]): Promise<void>;
+  listTags(resourceArn: string): Promise<{ key: string; value: string }[]>;
+
+  // State machine aliases
+  putAlias(alias: AliasRecord): Promise<void>;
+  getAlias(arn: string): Promise<AliasRecord | undefined>;
+  listAliases(stateMachineArn: string): Promise<AliasRecord[]>;
+  deleteAlias(arn: string): Promise<boolean>;
+
   // Leases: a named claim with an owner and an expiry (workers sharing a PostgreSQL database).
   acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
@@ -139,6 +153,23 @@ export interface ActivityRecord {
   readonly arn: string;
   readonly name: string;
   readonly createdAt: number;
+}
+
+export interface TaskTokenRecord {
+  readonly executionArn: string;
+  readonly frameId: string;
+  readonly attempt: number;
+}
+
+export interface AliasRecord {
+  readonly arn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly description?: string;
+  /** Versions (their ARNs) and the percentage of executions each one gets. */
+  readonly routingConfiguration: readonly { readonly stateMachineVersionArn: string; readonly weight: number }[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
 }
 
 /** A history event as stored: AWS's shape with the timestamp as epoch ms. */

@@ -89,4 +89,23 @@ export const MIGRATIONS: readonly string[] = [
     expires_at integer not null
   );
   `,
+  // 2: tags and state machine aliases of the Step Functions API.
+  `
+  create table tags (
+    resource_arn text not null,
+    key text not null,
+    value text not null,
+    primary key (resource_arn, key)
+  ) without rowid;
+  create table aliases (
+    arn text primary key,
+    machine_arn text not null,
+    name text not null,
+    description text,
+    routing text not null,
+    created_at integer not null,
+    updated_at integer not null
+  );
+  create index aliases_by_machine on aliases (machine_arn);
+  `,
 ];

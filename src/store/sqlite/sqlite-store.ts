@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { EngineEvent, ExecutionStatus, HistoryEvent, Snapshot } from '../../engine/index.js';
 import type {
   ActivityRecord,
+  AliasRecord,
   ExecutionRecord,
   HistoryPage,
   InboxEvent,
@@ -12,6 +13,7 @@ import type {
   StateMachineUpdate,
   Store,
   StoredHistoryEvent,
+  TaskTokenRecord,
   TimerRecord,
   WriteOp,
   WriteResult,
@@ -96,6 +98,29 @@ function toHistoryEvent(text: string): HistoryEvent {
   const e: Record<string, unknown> = { timestamp: new Date(s.timestamp), type: s.type, id: s.id, previousEventId: s.previousEventId };
   if (s.detailsKey !== undefined && s.details !== undefined) e[s.detailsKey] = s.details;
   return e as unknown as HistoryEvent;
+}
+
+interface AliasRow {
+  arn: string;
+  machine_arn: string;
+  name: string;
+  description: string | null;
+  routing: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function toAlias(r: AliasRow): AliasRecord {
+  const a: { -readonly [K in keyof AliasRecord]: AliasRecord[K] } = {
+    arn: r.arn,
+    stateMachineArn: r.machine_arn,
+    name: r.name,
+    routingConfiguration: JSON.parse(r.routing) as AliasRecord['routingConfiguration'],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+  if (r.description !== null) a.description = r.description;
+  return a;
 }
 
 /** Bound on the arn → row id cache (ids never change; the bound only caps memory). */
@@ -470,6 +495,66 @@ export class SqliteStore implements Store {
 
   deleteActivity(arn: string): Promise<boolean> {
     return this.run(() => this.s.deleteActivity.run(arn).changes > 0);
+  }
+
+  // Task tokens
+
+  getTaskToken(token: string): Promise<TaskTokenRecord | undefined> {
+    return this.run(() => {
+      const t = this.s.getToken.get(token) as { execution_id: number; frame_id: string; attempt: number } | undefined;
+      if (t === undefined) return undefined;
+      const e = this.s.statusById.get(t.execution_id) as { arn: string };
+      return { executionArn: e.arn, frameId: t.frame_id, attempt: t.attempt };
+    });
+  }
+
+  // Tags
+
+  tagResource(resourceArn: string, tags: readonly { readonly key: string; readonly value: string }[]): Promise<void> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const put = this.db.prepare('insert or replace into tags (resource_arn, key, value) values (?, ?, ?)');
+        for (const t of tags) put.run(resourceArn, t.key, t.value);
+      })(),
+    );
+  }
+
+  untagResource(resourceArn: string, keys: readonly string[]): Promise<void> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const del = this.db.prepare('delete from tags where resource_arn = ? and key = ?');
+        for (const k of keys) del.run(resourceArn, k);
+      })(),
+    );
+  }
+
+  listTags(resourceArn: string): Promise<{ key: string; value: string }[]> {
+    return this.run(() => this.db.prepare('select key, value from tags where resource_arn = ? order by key').all(resourceArn) as { key: string; value: string }[]);
+  }
+
+  // Aliases
+
+  putAlias(a: AliasRecord): Promise<void> {
+    return this.run(() => {
+      this.db
+        .prepare('insert or replace into aliases (arn, machine_arn, name, description, routing, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)')
+        .run(a.arn, a.stateMachineArn, a.name, a.description ?? null, JSON.stringify(a.routingConfiguration), a.createdAt, a.updatedAt);
+    });
+  }
+
+  getAlias(arn: string): Promise<AliasRecord | undefined> {
+    return this.run(() => {
+      const r = this.db.prepare('select * from aliases where arn = ?').get(arn) as AliasRow | undefined;
+      return r && toAlias(r);
+    });
+  }
+
+  listAliases(stateMachineArn: string): Promise<AliasRecord[]> {
+    return this.run(() => (this.db.prepare('select * from aliases where machine_arn = ? order by created_at, name').all(stateMachineArn) as AliasRow[]).map(toAlias));
+  }
+
+  deleteAlias(arn: string): Promise<boolean> {
+    return this.run(() => this.db.prepare('delete from aliases where arn = ?').run(arn).changes > 0);
   }
 
   // Leases
