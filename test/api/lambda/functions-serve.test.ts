@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
@@ -79,6 +80,25 @@ describe('stepwright functions serve', () => {
       expect(await server.stop()).toBe(0);
     }
   });
+
+  it('runs as `stepwright functions serve` and stops cleanly on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', "import('./src/cli/main.ts').then((m) => m.main(['functions', 'serve', '--port', '0', '--data-dir', process.argv[1]])).then((code) => { process.exitCode = code; })", tempDir('stepwright-serve-')],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 15_000;
+    while (!/listening on (\S+)/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const url = /listening on (\S+)/.exec(out)?.[1];
+    expect(url).toBeDefined();
+    expect(await (await fetch(`${url}/2015-03-31/functions`)).json()).toEqual({ Functions: [] });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('Lambda API stopped');
+  }, 20_000);
 
   it('prints usage for an unknown subcommand', async () => {
     let err = '';
