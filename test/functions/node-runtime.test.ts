@@ -294,3 +294,17 @@ describe('pools and limits', () => {
     await expect(runtime.invoke(fn, '{}')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
+
+describe('callbackWaitsForEmptyEventLoop', () => {
+  it('answers a callback only when the handler\'s timers have run, as Lambda does by default', async () => {
+    const fn = nodeFunction({ 'index.js': 'let done = false; exports.handler = (e, c, cb) => { if (e.check) return cb(null, done); setTimeout(() => { done = true; }, 50); cb(null, "early"); };' });
+    expect(ok(await runtime.invoke(fn, '{}'))).toBe('early');
+    expect(ok(await runtime.invoke(fn, '{"check":true}'))).toBe(true);
+  });
+
+  it('answers at once when the handler sets callbackWaitsForEmptyEventLoop to false', async () => {
+    const fn = nodeFunction({ 'index.js': 'let done = false; exports.handler = (e, c, cb) => { if (e.check) return cb(null, done); c.callbackWaitsForEmptyEventLoop = false; setTimeout(() => { done = true; }, 1000); cb(null, "early"); };' });
+    expect(ok(await runtime.invoke(fn, '{}'))).toBe('early');
+    expect(ok(await runtime.invoke(fn, '{"check":true}'))).toBe(false);
+  });
+});

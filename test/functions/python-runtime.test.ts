@@ -164,3 +164,11 @@ describe('broken Python handlers', () => {
     expect(r.errorMessage).toBe('Unable to marshal response: Object of type set is not JSON serializable');
   });
 });
+
+describe('Python logging', () => {
+  it('formats the logging module\'s records with level, time and request id as Lambda does', async () => {
+    const fn = pythonFunction('import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\ndef lambda_handler(event, context):\n    logger.info("stored %s", event["id"])\n    return 1\n');
+    const r = await runtime.invoke(fn, '{"id":4}', { requestId: 'py-logging' });
+    expect(r.logs).toMatch(/\n\[INFO\]\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\tpy-logging\tstored 4\n/);
+  });
+});

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import util from 'node:util';
 import { Buffer } from 'node:buffer';
+import { setTimeout } from 'node:timers';
 
 const MAX_RESPONSE_BYTES = 6_291_556;
 const MAX_LOG_CHARS = 1_048_576;
@@ -205,7 +206,21 @@ function makeContext(requestId, deadlineMs, settle) {
   return ctx;
 }
 
+/** Whether anything beyond what was active before the invocation (timers, sockets, requests) is left. */
+function hasPendingWork(baseline) {
+  const counts = new Map();
+  for (const t of process.getActiveResourcesInfo()) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const t of baseline) counts.set(t, (counts.get(t) ?? 0) - 1);
+  for (const n of counts.values()) if (n > 0) return true;
+  return false;
+}
+
+async function drainEventLoop(baseline) {
+  while (hasPendingWork(baseline)) await new Promise((r) => setTimeout(r, 1));
+}
+
 function runHandler(handler, event, requestId, deadlineMs) {
+  const baseline = process.getActiveResourcesInfo();
   return new Promise((resolve) => {
     let settled = false;
     const settle = (err, result) => {
@@ -213,8 +228,17 @@ function runHandler(handler, event, requestId, deadlineMs) {
       settled = true;
       resolve(err !== undefined && err !== null ? { ok: false, error: err } : { ok: true, result });
     };
-    const context = makeContext(requestId, deadlineMs, settle);
-    const callback = (err, result) => settle(err, result);
+    // A callback (or context.done/succeed/fail) answers only once the event loop is empty unless
+    // the handler sets context.callbackWaitsForEmptyEventLoop = false, as on Lambda.
+    let called = false;
+    const viaCallback = (err, result) => {
+      if (called || settled) return;
+      called = true;
+      if (context.callbackWaitsForEmptyEventLoop) void drainEventLoop(baseline).then(() => settle(err, result));
+      else settle(err, result);
+    };
+    const context = makeContext(requestId, deadlineMs, viaCallback);
+    const callback = viaCallback;
     let returned;
     try {
       returned = handler(event, context, callback);

@@ -121,6 +121,29 @@ def stack_trace(tb, skip):
     return [alias_path(line) for line in traceback.format_list(frames)]
 
 
+current_request_id = None
+
+
+def setup_logging():
+    # Lambda's Python runtime gives the root logger a handler that writes
+    # "[LEVEL]\t<time>\t<request id>\t<message>" at level WARNING.
+    import logging
+
+    class RequestIdFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = current_request_id or ""
+            return True
+
+    handler = logging.StreamHandler(capture)
+    handler.setFormatter(logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"))
+    handler.formatter.converter = time.gmtime
+    handler.terminator = ""
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+
+
 class LambdaContext:
     def __init__(self, request_id, deadline_ms):
         self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
@@ -227,7 +250,9 @@ def invoke(handler, request_id, deadline_ms, payload):
 
 
 def main():
+    global current_request_id
     set_memory_limit()
+    setup_logging()
     handler, error = load_handler()
     if error is not None:
         send({"type": "init-error", "body": error, "logs": capture.take()})
@@ -246,6 +271,7 @@ def main():
         except EOFError:
             return
         request_id = header["requestId"]
+        current_request_id = request_id
         ok, body, data = invoke(handler, request_id, header["deadlineMs"], payload)
         logs = init_logs + capture.take()
         init_logs = ""
