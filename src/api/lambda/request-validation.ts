@@ -1,5 +1,5 @@
 import { FUNCTION_RUNTIMES, isFunctionRuntimeName, type FunctionRuntimeName } from '../../functions/index.js';
-import { invalidParameter, invalidRequestContent, validationError, type LambdaApiError } from './errors.js';
+import { invalidParameter, invalidRequestContent, LambdaApiError, validationError } from './errors.js';
 
 /**
  * Request validation in AWS's two layers: the model layer (types, lengths, patterns, ranges)
@@ -106,7 +106,7 @@ export function validateCreate(body: Body): CreateInput | LambdaApiError {
   }
   if (body.Role === undefined || body.Role === null) problems.push(notNull('role'));
   const shared = checkConfiguration(body, problems);
-  if (typeof shared !== 'object' || shared instanceof Error) return shared;
+  if (shared instanceof LambdaApiError) return shared;
   const code = body.Code;
   if (code === undefined || code === null) problems.push(notNull('code'));
   const architectures = checkArchitectures(body.Architectures, problems);
