@@ -53,6 +53,11 @@ export interface Store {
   // Task tokens (SendTaskHeartbeat finds the attempt a token belongs to)
   getTaskToken(token: string): Promise<TaskTokenRecord | undefined>;
 
+  /** An unacknowledged effect by its idempotency key (activity heartbeats find their attempt). */
+  getOutboxEntry(idempotencyKey: string): Promise<OutboxRecord | undefined>;
+  /** Forgets the revisions of a deleted machine, so a machine of the same name can be created again. */
+  deleteStateMachineRevisions(arn: string): Promise<void>;
+
   // Tags (TagResource / UntagResource / ListTagsForResource)
   tagResource(resourceArn: string, tags: readonly { readonly key: string; readonly value: string }[]): Promise<void>;
   untagResource(resourceArn: string, keys: readonly string[]): Promise<void>;

@@ -508,6 +508,21 @@ export class SqliteStore implements Store {
     });
   }
 
+  getOutboxEntry(idempotencyKey: string): Promise<OutboxRecord | undefined> {
+    return this.run(() => {
+      const r = this.db
+        .prepare('select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request from outbox o join executions e on e.id = o.execution_id where o.idempotency_key = ?')
+        .get(idempotencyKey) as { arn: string; idempotency_key: string; frame_id: string; attempt: number; request: string } | undefined;
+      return r && { executionArn: r.arn, idempotencyKey: r.idempotency_key, frameId: r.frame_id, attempt: r.attempt, request: JSON.parse(r.request) as OutboxRecord['request'] };
+    });
+  }
+
+  deleteStateMachineRevisions(arn: string): Promise<void> {
+    return this.run(() => {
+      this.s.deleteRevisions.run(arn);
+    });
+  }
+
   // Tags
 
   tagResource(resourceArn: string, tags: readonly { readonly key: string; readonly value: string }[]): Promise<void> {
