@@ -32,7 +32,10 @@ const nodeDir = write('node/index.mjs', 'export const handler = async (event) =>
 const pythonDir = write('python/lambda_function.py', 'def lambda_handler(event, context):\n    return event\n');
 const nodeEcho = path.join(write('floor/echo.mjs', "process.on('message', (m) => process.send(m));\n"), 'echo.mjs');
 const pythonEcho = path.join(
-  write('floor/echo.py', 'import sys\nfor line in sys.stdin.buffer:\n    sys.stdout.buffer.write(line)\n    sys.stdout.buffer.flush()\n'),
+  write(
+    'floor/echo.py',
+    'import sys\nfor line in sys.stdin.buffer:\n    sys.stdout.buffer.write(line)\n    sys.stdout.buffer.flush()\n',
+  ),
   'echo.py',
 );
 
@@ -126,7 +129,11 @@ async function coldStarts(runtime: FunctionRuntime, kind: 'node' | 'python'): Pr
     await runtime.unregister(name);
   }
   times.sort((a, b) => a - b);
-  return { what: `cold start ${kind} (spawn + load + first invoke)`, p50: percentile(times, 50), p99: percentile(times, 99) };
+  return {
+    what: `cold start ${kind} (spawn + load + first invoke)`,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+  };
 }
 
 async function coldFloor(kind: 'node' | 'python'): Promise<Row> {
@@ -144,30 +151,52 @@ async function coldFloor(kind: 'node' | 'python'): Promise<Row> {
 
 const runtime = new FunctionRuntime({ maxWorkersPerFunction: POOL });
 runtime.register({ name: 'node-echo', runtime: 'nodejs20.x', handler: 'index.handler', codeDir: nodeDir });
-runtime.register({ name: 'python-echo', runtime: 'python3.12', handler: 'lambda_function.lambda_handler', codeDir: pythonDir });
+runtime.register({
+  name: 'python-echo',
+  runtime: 'python3.12',
+  handler: 'lambda_function.lambda_handler',
+  codeDir: pythonDir,
+});
 
 const rows: Row[] = [];
 const nf = nodeFloor();
 const pf = pythonFloor();
 rows.push(await measure('floor: bare node child_process IPC round trip', INVOKES, nf.roundTrip));
-rows.push(await measure('warm invoke node (FunctionRuntime.invoke)', INVOKES, () => runtime.invoke('node-echo', PAYLOAD)));
+rows.push(
+  await measure('warm invoke node (FunctionRuntime.invoke)', INVOKES, () => runtime.invoke('node-echo', PAYLOAD)),
+);
 rows.push(await measure('floor: bare python3 pipe round trip', INVOKES, pf.roundTrip));
-rows.push(await measure('warm invoke python (FunctionRuntime.invoke)', INVOKES, () => runtime.invoke('python-echo', PAYLOAD)));
+rows.push(
+  await measure('warm invoke python (FunctionRuntime.invoke)', INVOKES, () => runtime.invoke('python-echo', PAYLOAD)),
+);
 nf.close();
 pf.close();
 rows.push(await coldFloor('node'));
 rows.push(await coldStarts(runtime, 'node'));
 rows.push(await coldFloor('python'));
 rows.push(await coldStarts(runtime, 'python'));
-rows.push(await throughput(`throughput node, pool of ${POOL}`, INVOKES * 2, POOL * 2, () => runtime.invoke('node-echo', PAYLOAD)));
-rows.push(await throughput(`throughput python, pool of ${POOL}`, INVOKES * 2, POOL * 2, () => runtime.invoke('python-echo', PAYLOAD)));
+rows.push(
+  await throughput(`throughput node, pool of ${POOL}`, INVOKES * 2, POOL * 2, () =>
+    runtime.invoke('node-echo', PAYLOAD),
+  ),
+);
+rows.push(
+  await throughput(`throughput python, pool of ${POOL}`, INVOKES * 2, POOL * 2, () =>
+    runtime.invoke('python-echo', PAYLOAD),
+  ),
+);
 rows.push(await throughput('throughput node, pool of 1', INVOKES, 1, () => runtime.invoke('node-echo', PAYLOAD)));
 await runtime.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
 const ms = (v: number): string => (Number.isNaN(v) ? '' : v.toFixed(3));
-console.log(`# Function runtime (${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} threads, node ${process.version})\n`);
+console.log(
+  `# Function runtime (${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} threads, node ${process.version})\n`,
+);
 console.log('| measurement | p50 ms | p99 ms | invocations/s |');
 console.log('|---|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.what} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.perSecond !== undefined ? Math.round(r.perSecond).toLocaleString('en-US') : ''} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.what} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.perSecond !== undefined ? Math.round(r.perSecond).toLocaleString('en-US') : ''} |`,
+  );
 console.log(`\n${INVOKES} warm invokes per row, ${COLDS} cold starts, payload ${PAYLOAD.length} bytes.`);

@@ -1,12 +1,6 @@
 /** A function: a folder of code plus the configuration Lambda keeps for it. */
 export type FunctionRuntimeName =
-  | 'nodejs20.x'
-  | 'nodejs22.x'
-  | 'python3.9'
-  | 'python3.10'
-  | 'python3.11'
-  | 'python3.12'
-  | 'python3.13';
+  'nodejs20.x' | 'nodejs22.x' | 'python3.9' | 'python3.10' | 'python3.11' | 'python3.12' | 'python3.13';
 
 export const FUNCTION_RUNTIMES: readonly FunctionRuntimeName[] = [
   'nodejs20.x',

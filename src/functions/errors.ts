@@ -17,7 +17,10 @@ export const MAX_RESPONSE_PAYLOAD_BYTES = 6_291_556;
 
 /** Lambda writes the timeout as seconds with two decimals: `Task timed out after 3.00 seconds`. */
 export function timeoutBody(requestId: string, timeoutSeconds: number): LambdaErrorBody {
-  return { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds` };
+  return {
+    errorType: 'Sandbox.Timedout',
+    errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
+  };
 }
 
 /** How Lambda describes the runtime process's end: `exit status 1`, `signal: killed`. */
@@ -42,12 +45,18 @@ function signalWord(signal: NodeJS.Signals): string {
 }
 
 export function exitBody(requestId: string, code: number | null, signal: NodeJS.Signals | null): LambdaErrorBody {
-  return { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${exitDescription(code, signal)}` };
+  return {
+    errorType: 'Runtime.ExitError',
+    errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${exitDescription(code, signal)}`,
+  };
 }
 
 /** Lambda kills a runtime over its memory size and reports it as `signal: killed`. */
 export function outOfMemoryBody(requestId: string): LambdaErrorBody {
-  return { errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` };
+  return {
+    errorType: 'Runtime.OutOfMemory',
+    errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
+  };
 }
 
 export function responseTooLargeBody(): LambdaErrorBody {
@@ -85,7 +94,12 @@ export class TooManyRequestsException extends LambdaServiceError {
 
 export class RequestTooLargeException extends LambdaServiceError {
   constructor() {
-    super('RequestTooLargeException', `Request must be smaller than ${MAX_REQUEST_PAYLOAD_BYTES} bytes for the InvokeFunction operation`, 413, { Type: 'User' });
+    super(
+      'RequestTooLargeException',
+      `Request must be smaller than ${MAX_REQUEST_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+      413,
+      { Type: 'User' },
+    );
   }
 }
 

@@ -1,5 +1,11 @@
 /** The Lambda-compatible function runtime: what other folders may use. */
-export { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, FUNCTION_NAME_PATTERN, FUNCTION_RUNTIMES, isFunctionRuntimeName } from './config.js';
+export {
+  DEFAULT_MEMORY_MB,
+  DEFAULT_TIMEOUT_SECONDS,
+  FUNCTION_NAME_PATTERN,
+  FUNCTION_RUNTIMES,
+  isFunctionRuntimeName,
+} from './config.js';
 export type { FunctionConfig, FunctionRuntimeName } from './config.js';
 export {
   InvalidRequestContentException,
@@ -12,5 +18,5 @@ export {
 } from './errors.js';
 export type { LambdaErrorBody } from './errors.js';
 export { FunctionRuntime } from './runtime.js';
-export type { FunctionRuntimeOptions, InvokeOptions, InvokeResult } from './runtime.js';
+export type { FunctionRuntimeOptions, InvocationLog, InvokeOptions, InvokeResult } from './runtime.js';
 export { FunctionConfigError, loadFunctionDir, loadFunctionsDir } from './load.js';

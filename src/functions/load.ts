@@ -6,7 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FUNCTION_NAME_PATTERN, isFunctionRuntimeName, type FunctionConfig, type FunctionRuntimeName } from './config.js';
+import {
+  FUNCTION_NAME_PATTERN,
+  isFunctionRuntimeName,
+  type FunctionConfig,
+  type FunctionRuntimeName,
+} from './config.js';
 
 const NODE_INDEX = ['index.js', 'index.mjs', 'index.cjs', 'index.ts', 'index.mts'];
 
@@ -30,7 +35,8 @@ export function loadFunctionDir(codeDir: string, name = path.basename(codeDir)):
   let raw: Record<string, unknown> = {};
   if (fs.existsSync(configFile)) {
     const parsed: unknown = JSON.parse(fs.readFileSync(configFile, 'utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FunctionConfigError(`${configFile}: expected a JSON object`);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new FunctionConfigError(`${configFile}: expected a JSON object`);
     raw = parsed as Record<string, unknown>;
   }
   const fnName = typeof raw.name === 'string' ? raw.name : name;
@@ -38,10 +44,20 @@ export function loadFunctionDir(codeDir: string, name = path.basename(codeDir)):
   const detected = detect(abs);
   const runtime = raw.runtime ?? detected?.runtime;
   if (!isFunctionRuntimeName(runtime)) {
-    throw new FunctionConfigError(`${abs}: ${raw.runtime === undefined ? 'cannot tell the runtime (add function.json with "runtime")' : `unsupported runtime '${String(raw.runtime)}'`}`);
+    throw new FunctionConfigError(
+      `${abs}: ${raw.runtime === undefined ? 'cannot tell the runtime (add function.json with "runtime")' : `unsupported runtime '${String(raw.runtime)}'`}`,
+    );
   }
-  const handler = typeof raw.handler === 'string' ? raw.handler : runtime.startsWith('nodejs') ? 'index.handler' : 'lambda_function.lambda_handler';
-  const environment = stringRecord(raw.environment ?? (isObject(raw.Environment) ? raw.Environment.Variables : undefined), `${configFile} environment`);
+  const handler =
+    typeof raw.handler === 'string'
+      ? raw.handler
+      : runtime.startsWith('nodejs')
+        ? 'index.handler'
+        : 'lambda_function.lambda_handler';
+  const environment = stringRecord(
+    raw.environment ?? (isObject(raw.Environment) ? raw.Environment.Variables : undefined),
+    `${configFile} environment`,
+  );
   const timeoutSeconds = numberOf(raw.timeoutSeconds ?? raw.timeout ?? raw.Timeout);
   const memoryMB = numberOf(raw.memoryMB ?? raw.memorySize ?? raw.MemorySize);
   const reservedConcurrency = numberOf(raw.reservedConcurrency);

@@ -119,5 +119,4 @@ export class FunctionPool {
     this.workers.clear();
     await Promise.all(all.map((w) => w.stop()));
   }
-
 }

@@ -20,7 +20,7 @@ import {
 } from './errors.js';
 import { formatInvocationLog } from './logs.js';
 import { FunctionPool } from './pool.js';
-import type { WorkerSpec } from './worker.js';
+import type { Worker, WorkerSpec } from './worker.js';
 
 export type InvokeResult =
   | {
@@ -46,6 +46,8 @@ export type InvokeResult =
     };
 
 export interface FunctionRuntimeOptions {
+  /** How many invocation logs are kept per function, newest first out last (default 100). */
+  readonly logsPerFunction?: number;
   /** Idle workers are killed after this long (default 5 minutes). */
   readonly idleMs?: number;
   /** At most this many worker processes per function (default 8); more invocations wait. */
@@ -71,6 +73,16 @@ interface Entry {
   inFlight: number;
 }
 
+/** One invocation's log, kept for the console and the API (`FunctionRuntime.logsOf`). */
+export interface InvocationLog {
+  readonly functionName: string;
+  readonly requestId: string;
+  /** Epoch milliseconds when the invocation ended. */
+  readonly endedAt: number;
+  readonly ok: boolean;
+  readonly logs: string;
+}
+
 const RUNTIMES_DIR = fileURLToPath(new URL('./runtimes/', import.meta.url));
 
 export class FunctionRuntime {
@@ -82,6 +94,8 @@ export class FunctionRuntime {
   readonly accountId: string;
   private readonly taskRootAlias: string | undefined;
   private closed = false;
+  private readonly logs = new Map<string, InvocationLog[]>();
+  private readonly logsPerFunction: number;
 
   constructor(options: FunctionRuntimeOptions = {}) {
     this.idleMs = options.idleMs ?? 300_000;
@@ -89,6 +103,28 @@ export class FunctionRuntime {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.taskRootAlias = options.taskRootAlias;
+    this.logsPerFunction = Math.max(0, options.logsPerFunction ?? 100);
+  }
+
+  /** The kept invocation logs of a function, oldest first; or the one of `requestId`. */
+  logsOf(name: string, requestId?: string): InvocationLog[] {
+    const all = this.logs.get(name) ?? [];
+    return requestId === undefined ? [...all] : all.filter((l) => l.requestId === requestId);
+  }
+
+  private keepLog(result: InvokeResult, name: string): InvokeResult {
+    if (this.logsPerFunction === 0) return result;
+    let list = this.logs.get(name);
+    if (list === undefined) this.logs.set(name, (list = []));
+    list.push({
+      functionName: name,
+      requestId: result.requestId,
+      endedAt: Date.now(),
+      ok: result.ok,
+      logs: result.logs,
+    });
+    if (list.length > this.logsPerFunction) list.splice(0, list.length - this.logsPerFunction);
+    return result;
   }
 
   functionArn(name: string): string {
@@ -99,7 +135,10 @@ export class FunctionRuntime {
   register(config: FunctionConfig): void {
     const previous = this.entries.get(config.name);
     if (previous !== undefined) this.retire(previous.pool);
-    const frozen: FunctionConfig = Object.freeze({ ...config, environment: config.environment ? Object.freeze({ ...config.environment }) : undefined });
+    const frozen: FunctionConfig = Object.freeze({
+      ...config,
+      environment: config.environment ? Object.freeze({ ...config.environment }) : undefined,
+    });
     const pool = new FunctionPool(() => this.workerSpec(frozen), { maxWorkers: this.maxWorkers, idleMs: this.idleMs });
     this.entries.set(config.name, { config: frozen, pool, inFlight: 0 });
   }
@@ -108,6 +147,7 @@ export class FunctionRuntime {
     const entry = this.entries.get(name);
     if (entry === undefined) return;
     this.entries.delete(name);
+    this.logs.delete(name);
     await entry.pool.close();
   }
 
@@ -166,13 +206,17 @@ export class FunctionRuntime {
    */
   async invoke(name: string, payloadText: string, options: InvokeOptions = {}): Promise<InvokeResult> {
     const entry = this.entries.get(name);
-    if (entry === undefined || this.closed) throw new ResourceNotFoundException(`Function not found: ${this.functionArn(name)}`);
+    if (entry === undefined || this.closed)
+      throw new ResourceNotFoundException(`Function not found: ${this.functionArn(name)}`);
     const text = payloadText === '' ? '{}' : payloadText;
-    if (text.length > MAX_REQUEST_PAYLOAD_BYTES / 3 && Buffer.byteLength(text, 'utf8') > MAX_REQUEST_PAYLOAD_BYTES) throw new RequestTooLargeException();
+    if (text.length > MAX_REQUEST_PAYLOAD_BYTES / 3 && Buffer.byteLength(text, 'utf8') > MAX_REQUEST_PAYLOAD_BYTES)
+      throw new RequestTooLargeException();
     try {
       JSON.parse(text);
     } catch (e) {
-      throw new InvalidRequestContentException(`Could not parse request body into json: Could not parse payload into json: ${e instanceof Error ? e.message : String(e)}`);
+      throw new InvalidRequestContentException(
+        `Could not parse request body into json: Could not parse payload into json: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     const { config, pool } = entry;
     if (config.reservedConcurrency !== undefined && entry.inFlight >= config.reservedConcurrency) {
@@ -184,46 +228,97 @@ export class FunctionRuntime {
     entry.inFlight++;
     const worker = await pool.acquire();
     try {
-      const init = await worker.ready;
-      const started = performance.now();
-      const initDurationMs = worker.fresh ? init.initMs : undefined;
-      worker.fresh = false;
-      const finish = (ok: boolean, payload: string, body: string, maxRssKB: number | undefined, status?: string): InvokeResult => {
-        const durationMs = performance.now() - started;
-        const maxMemoryUsedMB = maxRssKB !== undefined && maxRssKB > 0 ? Math.ceil(maxRssKB / 1024) : undefined;
-        const logs = formatInvocationLog({ requestId, version: '$LATEST', body, durationMs, memoryMB, maxMemoryUsedMB, initDurationMs, status });
-        if (ok) return { ok: true, payload, requestId, logs, durationMs, maxMemoryUsedMB };
-        const parsed = JSON.parse(payload) as LambdaErrorBody;
-        return { ok: false, payload, errorType: parsed.errorType, errorMessage: parsed.errorMessage, requestId, logs, durationMs, maxMemoryUsedMB };
-      };
-      const failure = (body: LambdaErrorBody, logs: string, maxRssKB?: number, status?: string): InvokeResult => finish(false, JSON.stringify(body), logs, maxRssKB, status);
-      if (!init.ok) {
-        // Lambda reports an init failure on the invocation that needed the environment.
-        const body = 'body' in init ? withRequestId(init.body, requestId) : init.exit.outOfMemory ? outOfMemoryBody(requestId) : exitBody(requestId, init.exit.code, init.exit.signal);
-        return failure(body, init.logs, undefined, 'error');
-      }
-      const outcome = await worker.invoke(requestId, text, timeoutSeconds * 1000);
-      switch (outcome.kind) {
-        case 'result':
-          if (outcome.ok) {
-            if (outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES / 3 && Buffer.byteLength(outcome.payload, 'utf8') > MAX_RESPONSE_PAYLOAD_BYTES) {
-              return failure(responseTooLargeBody(), outcome.logs, outcome.maxRssKB);
-            }
-            return finish(true, outcome.payload, outcome.logs, outcome.maxRssKB);
-          }
-          return failure(outcome.body, outcome.logs, outcome.maxRssKB);
-        case 'timeout': {
-          const line = `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds\n`;
-          return failure(timeoutBody(requestId, timeoutSeconds), outcome.logs + line, undefined, 'timeout');
-        }
-        case 'exit': {
-          const body = outcome.exit.outOfMemory ? outOfMemoryBody(requestId) : exitBody(requestId, outcome.exit.code, outcome.exit.signal);
-          return failure(body, outcome.logs + `RequestId: ${requestId} Error: ${body.errorMessage.replace(/^RequestId: \S+ Error: /, '')}\n${body.errorType}\n`, undefined, 'error');
-        }
-      }
+      return this.keepLog(await this.run(worker, requestId, text, memoryMB, timeoutSeconds), name);
     } finally {
       entry.inFlight--;
       pool.release(worker);
+    }
+  }
+
+  private async run(
+    worker: Worker,
+    requestId: string,
+    text: string,
+    memoryMB: number,
+    timeoutSeconds: number,
+  ): Promise<InvokeResult> {
+    const init = await worker.ready;
+    const started = performance.now();
+    const initDurationMs = worker.fresh ? init.initMs : undefined;
+    worker.fresh = false;
+    const finish = (
+      ok: boolean,
+      payload: string,
+      body: string,
+      maxRssKB: number | undefined,
+      status?: string,
+    ): InvokeResult => {
+      const durationMs = performance.now() - started;
+      const maxMemoryUsedMB = maxRssKB !== undefined && maxRssKB > 0 ? Math.ceil(maxRssKB / 1024) : undefined;
+      const logs = formatInvocationLog({
+        requestId,
+        version: '$LATEST',
+        body,
+        durationMs,
+        memoryMB,
+        maxMemoryUsedMB,
+        initDurationMs,
+        status,
+      });
+      if (ok) return { ok: true, payload, requestId, logs, durationMs, maxMemoryUsedMB };
+      const parsed = JSON.parse(payload) as LambdaErrorBody;
+      return {
+        ok: false,
+        payload,
+        errorType: parsed.errorType,
+        errorMessage: parsed.errorMessage,
+        requestId,
+        logs,
+        durationMs,
+        maxMemoryUsedMB,
+      };
+    };
+    const failure = (body: LambdaErrorBody, logs: string, maxRssKB?: number, status?: string): InvokeResult =>
+      finish(false, JSON.stringify(body), logs, maxRssKB, status);
+    if (!init.ok) {
+      // Lambda reports an init failure on the invocation that needed the environment.
+      const body =
+        'body' in init
+          ? withRequestId(init.body, requestId)
+          : init.exit.outOfMemory
+            ? outOfMemoryBody(requestId)
+            : exitBody(requestId, init.exit.code, init.exit.signal);
+      return failure(body, init.logs, undefined, 'error');
+    }
+    const outcome = await worker.invoke(requestId, text, timeoutSeconds * 1000);
+    switch (outcome.kind) {
+      case 'result':
+        if (outcome.ok) {
+          if (
+            outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES / 3 &&
+            Buffer.byteLength(outcome.payload, 'utf8') > MAX_RESPONSE_PAYLOAD_BYTES
+          ) {
+            return failure(responseTooLargeBody(), outcome.logs, outcome.maxRssKB);
+          }
+          return finish(true, outcome.payload, outcome.logs, outcome.maxRssKB);
+        }
+        return failure(outcome.body, outcome.logs, outcome.maxRssKB);
+      case 'timeout': {
+        const line = `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds\n`;
+        return failure(timeoutBody(requestId, timeoutSeconds), outcome.logs + line, undefined, 'timeout');
+      }
+      case 'exit': {
+        const body = outcome.exit.outOfMemory
+          ? outOfMemoryBody(requestId)
+          : exitBody(requestId, outcome.exit.code, outcome.exit.signal);
+        return failure(
+          body,
+          outcome.logs +
+            `RequestId: ${requestId} Error: ${body.errorMessage.replace(/^RequestId: \S+ Error: /, '')}\n${body.errorType}\n`,
+          undefined,
+          'error',
+        );
+      }
     }
   }
 

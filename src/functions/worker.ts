@@ -32,8 +32,20 @@ export interface ExitInfo {
 }
 
 export type WorkerOutcome =
-  | { readonly kind: 'result'; readonly ok: true; readonly payload: string; readonly logs: string; readonly maxRssKB: number }
-  | { readonly kind: 'result'; readonly ok: false; readonly body: LambdaErrorBody; readonly logs: string; readonly maxRssKB: number }
+  | {
+      readonly kind: 'result';
+      readonly ok: true;
+      readonly payload: string;
+      readonly logs: string;
+      readonly maxRssKB: number;
+    }
+  | {
+      readonly kind: 'result';
+      readonly ok: false;
+      readonly body: LambdaErrorBody;
+      readonly logs: string;
+      readonly maxRssKB: number;
+    }
   | { readonly kind: 'timeout'; readonly logs: string }
   | { readonly kind: 'exit'; readonly exit: ExitInfo; readonly logs: string };
 
@@ -55,7 +67,10 @@ type ChildMessage =
 
 /** Finds a bootstrap beside this module (src) or, when running from dist/, in the source tree. */
 function bootstrapPath(relative: string): string {
-  const candidates = [new URL(`./runtimes/${relative}`, import.meta.url), new URL(`../../src/functions/runtimes/${relative}`, import.meta.url)];
+  const candidates = [
+    new URL(`./runtimes/${relative}`, import.meta.url),
+    new URL(`../../src/functions/runtimes/${relative}`, import.meta.url),
+  ];
   for (const c of candidates) {
     const p = fileURLToPath(c);
     if (fs.existsSync(p)) return p;
@@ -108,7 +123,13 @@ export class Worker {
   private readonly child: ChildProcess;
   private readonly stray = new LogBuffer();
   private pending:
-    | { requestId: string; resolve: (o: WorkerOutcome) => void; timer: NodeJS.Timeout; watchdog?: NodeJS.Timeout; outOfMemory: boolean }
+    | {
+        requestId: string;
+        resolve: (o: WorkerOutcome) => void;
+        timer: NodeJS.Timeout;
+        watchdog?: NodeJS.Timeout;
+        outOfMemory: boolean;
+      }
     | undefined;
   private resolveInit: ((o: InitOutcome) => void) | undefined;
   private readonly startedAt = performance.now();
@@ -121,19 +142,27 @@ export class Worker {
   constructor(private readonly spec: WorkerSpec) {
     const env = { ...spec.env };
     if (spec.family === 'node') {
-      this.child = spawn(process.execPath, [`--max-old-space-size=${spec.memoryMB}`, '--enable-source-maps', NODE_BOOTSTRAP], {
-        cwd: spec.codeDir,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        serialization: 'json',
-      });
+      this.child = spawn(
+        process.execPath,
+        [`--max-old-space-size=${spec.memoryMB}`, '--enable-source-maps', NODE_BOOTSTRAP],
+        {
+          cwd: spec.codeDir,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          serialization: 'json',
+        },
+      );
       this.child.stdout?.on('data', (d: Buffer) => this.stray.append(d.toString('utf8')));
       this.child.on('message', (m: unknown) => {
         if (isChildMessage(m)) this.onMessage(m, '');
       });
     } else {
       // -B: no __pycache__ written into the function's code folder.
-      this.child = spawn('python3', ['-u', '-B', PYTHON_BOOTSTRAP], { cwd: spec.codeDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      this.child = spawn('python3', ['-u', '-B', PYTHON_BOOTSTRAP], {
+        cwd: spec.codeDir,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       this.child.stdout?.on('data', (d: Buffer) => this.onPythonData(d));
       this.child.stdin?.on('error', () => undefined);
     }
@@ -141,7 +170,8 @@ export class Worker {
     this.child.stderr?.on('data', (d: Buffer) => {
       const text = d.toString('utf8');
       // V8 prints this before aborting when the heap is over --max-old-space-size.
-      if (text.includes('JavaScript heap out of memory') || text.includes('Reached heap limit')) this.oomReported = true;
+      if (text.includes('JavaScript heap out of memory') || text.includes('Reached heap limit'))
+        this.oomReported = true;
       this.stray.append(text);
     });
     this.ready = new Promise<InitOutcome>((resolve) => {
@@ -149,7 +179,15 @@ export class Worker {
     });
     const initTimer = setTimeout(() => {
       if (this.resolveInit === undefined) return;
-      this.finishInit({ ok: false, body: { errorType: 'Runtime.InitError', errorMessage: `Init timed out after ${(INIT_LIMIT_MS / 1000).toFixed(2)} seconds` }, logs: this.stray.take(), initMs: INIT_LIMIT_MS });
+      this.finishInit({
+        ok: false,
+        body: {
+          errorType: 'Runtime.InitError',
+          errorMessage: `Init timed out after ${(INIT_LIMIT_MS / 1000).toFixed(2)} seconds`,
+        },
+        logs: this.stray.take(),
+        initMs: INIT_LIMIT_MS,
+      });
       this.kill();
     }, INIT_LIMIT_MS);
     initTimer.unref();
@@ -166,7 +204,8 @@ export class Worker {
       this.dead = true;
       const outOfMemory = this.oomReported || (this.pending?.outOfMemory ?? false);
       const exit: ExitInfo = { ...info, outOfMemory };
-      if (this.resolveInit !== undefined) this.finishInit({ ok: false, exit, logs: this.stray.take(), initMs: performance.now() - this.startedAt });
+      if (this.resolveInit !== undefined)
+        this.finishInit({ ok: false, exit, logs: this.stray.take(), initMs: performance.now() - this.startedAt });
       const p = this.pending;
       if (p !== undefined) {
         this.pending = undefined;
@@ -193,7 +232,12 @@ export class Worker {
       this.finishInit({ ok: true, initMs: performance.now() - this.startedAt });
       this.setIdle(true);
     } else if (m.type === 'init-error') {
-      this.finishInit({ ok: false, body: m.body, logs: (m.logs ?? '') + this.stray.take(), initMs: performance.now() - this.startedAt });
+      this.finishInit({
+        ok: false,
+        body: m.body,
+        logs: (m.logs ?? '') + this.stray.take(),
+        initMs: performance.now() - this.startedAt,
+      });
       this.kill();
     } else if (m.type === 'crash' || m.type === 'oom') {
       // The process is about to exit; keep its last logs for the exit outcome.
@@ -210,8 +254,22 @@ export class Worker {
       this.setIdle(true);
       const logs = (m.logs ?? '') + this.stray.take();
       const maxRssKB = m.maxRssKB ?? 0;
-      if (m.ok) p.resolve({ kind: 'result', ok: true, payload: this.spec.family === 'node' ? (m.payload ?? 'null') : payloadBytes, logs, maxRssKB });
-      else p.resolve({ kind: 'result', ok: false, body: m.body ?? { errorType: 'Runtime.Unknown', errorMessage: 'Unknown error' }, logs, maxRssKB });
+      if (m.ok)
+        p.resolve({
+          kind: 'result',
+          ok: true,
+          payload: this.spec.family === 'node' ? (m.payload ?? 'null') : payloadBytes,
+          logs,
+          maxRssKB,
+        });
+      else
+        p.resolve({
+          kind: 'result',
+          ok: false,
+          body: m.body ?? { errorType: 'Runtime.Unknown', errorMessage: 'Unknown error' },
+          logs,
+          maxRssKB,
+        });
     }
   }
 
@@ -242,7 +300,13 @@ export class Worker {
 
   /** Idle workers do not keep the parent's event loop alive. */
   private setIdle(idle: boolean): void {
-    const handles: unknown[] = [this.child, this.child.stdout, this.child.stderr, this.child.stdin, (this.child as { channel?: unknown }).channel];
+    const handles: unknown[] = [
+      this.child,
+      this.child.stdout,
+      this.child.stderr,
+      this.child.stdin,
+      (this.child as { channel?: unknown }).channel,
+    ];
     for (const h of handles) {
       const r = h as { ref?: () => void; unref?: () => void } | null | undefined;
       if (idle) r?.unref?.();
@@ -252,7 +316,12 @@ export class Worker {
 
   /** Runs one invocation. Call only after `ready` resolved ok and while not busy. */
   invoke(requestId: string, payloadText: string, timeoutMs: number): Promise<WorkerOutcome> {
-    if (this.dead) return Promise.resolve({ kind: 'exit', exit: { code: null, signal: 'SIGKILL', outOfMemory: false }, logs: this.stray.take() });
+    if (this.dead)
+      return Promise.resolve({
+        kind: 'exit',
+        exit: { code: null, signal: 'SIGKILL', outOfMemory: false },
+        logs: this.stray.take(),
+      });
     this.busy = true;
     this.setIdle(false);
     const deadlineMs = Date.now() + timeoutMs;

@@ -43,16 +43,25 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
   const accountId = opts.accountId ?? runtime.accountId;
   const arnOf = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 
-  async function call(name: string, qualifier: string | undefined, payloadText: string): Promise<InvokeResult | TaskResult> {
+  async function call(
+    name: string,
+    qualifier: string | undefined,
+    payloadText: string,
+  ): Promise<InvokeResult | TaskResult> {
     if (qualifier !== undefined && qualifier !== '$LATEST') {
-      return serviceFailure(new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arnOf(name)}:${qualifier}`, 404));
+      return serviceFailure(
+        new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arnOf(name)}:${qualifier}`, 404),
+      );
     }
     try {
       return await runtime.invoke(name, payloadText);
     } catch (e) {
       if (e instanceof LambdaServiceError) {
         // Step Functions names the unqualified function with $LATEST in its message.
-        const error = e.code === 'ResourceNotFoundException' ? new LambdaServiceError(e.code, `Function not found: ${arnOf(name)}:$LATEST`, e.statusCode) : e;
+        const error =
+          e.code === 'ResourceNotFoundException'
+            ? new LambdaServiceError(e.code, `Function not found: ${arnOf(name)}:$LATEST`, e.statusCode)
+            : e;
         return serviceFailure(error);
       }
       throw e;
@@ -69,8 +78,17 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
 
   async function invokeOptimized(request: TaskRequest): Promise<TaskResult> {
     const params = request.parameters;
-    if (params === null || typeof params !== 'object' || Array.isArray(params) || typeof params.FunctionName !== 'string') {
-      return { ok: false, error: 'States.Runtime', cause: "The field 'FunctionName' is required for the resource 'arn:aws:states:::lambda:invoke'." };
+    if (
+      params === null ||
+      typeof params !== 'object' ||
+      Array.isArray(params) ||
+      typeof params.FunctionName !== 'string'
+    ) {
+      return {
+        ok: false,
+        error: 'States.Runtime',
+        cause: "The field 'FunctionName' is required for the resource 'arn:aws:states:::lambda:invoke'.",
+      };
     }
     const ref = parseFunctionName(params.FunctionName);
     if (ref === undefined) {
@@ -87,11 +105,16 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
     const invocationType = typeof params.InvocationType === 'string' ? params.InvocationType : 'RequestResponse';
     if (invocationType === 'Event' || invocationType === 'DryRun') {
       if (runtime.get(ref.name) === undefined) {
-        return serviceFailure(new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arnOf(ref.name)}:$LATEST`, 404));
+        return serviceFailure(
+          new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arnOf(ref.name)}:$LATEST`, 404),
+        );
       }
       // Event: Lambda queues the invocation and answers 202 at once; a failure is not the state's.
       if (invocationType === 'Event') void runtime.invoke(ref.name, payloadText).catch(() => undefined);
-      return { ok: true, output: invokeResponse(crypto.randomUUID(), '', invocationType === 'Event' ? 202 : 204, undefined) };
+      return {
+        ok: true,
+        output: invokeResponse(crypto.randomUUID(), '', invocationType === 'Event' ? 202 : 204, undefined),
+      };
     }
     const r = await call(ref.name, qualifier, payloadText);
     if (!('requestId' in r)) return r;
@@ -105,7 +128,11 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
       const legacy = LEGACY_ARN.exec(request.resource);
       if (legacy) return invokeLegacy(request, legacy);
       if (OPTIMIZED.test(request.resource)) return invokeOptimized(request);
-      return Promise.resolve({ ok: false, error: 'States.Runtime', cause: `The resource '${request.resource}' is not a Lambda resource.` });
+      return Promise.resolve({
+        ok: false,
+        error: 'States.Runtime',
+        cause: `The resource '${request.resource}' is not a Lambda resource.`,
+      });
     },
   };
 }
@@ -148,12 +175,19 @@ function tailLog(logs: string): string {
 }
 
 function traceId(): string {
-  const seconds = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const seconds = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return `Root=1-${seconds}-${crypto.randomBytes(12).toString('hex')};Parent=${crypto.randomBytes(8).toString('hex')};Sampled=0;Lineage=1:${crypto.randomBytes(4).toString('hex')}:0`;
 }
 
 /** The Invoke response as Step Functions' Java SDK client reports it (context_object/test_result_selector). */
-function invokeResponse(requestId: string, payloadText: string, statusCode: number, logResult: string | undefined): JsonObject {
+function invokeResponse(
+  requestId: string,
+  payloadText: string,
+  statusCode: number,
+  logResult: string | undefined,
+): JsonObject {
   const date = new Date().toUTCString();
   const length = String(Buffer.byteLength(payloadText, 'utf8'));
   const trace = traceId();

@@ -9,7 +9,15 @@ describe('loadFunctionsDir', () => {
     const dir = functionDir({
       'save-order/lambda_function.py': 'def lambda_handler(e, c):\n    return e\n',
       'notify/index.mjs': 'export const handler = async () => 1;',
-      'configured/function.json': JSON.stringify({ runtime: 'python3.11', handler: 'app.main', environment: { TABLE: 'orders' }, timeoutSeconds: 10, memoryMB: 256, reservedConcurrency: 2, description: 'd' }),
+      'configured/function.json': JSON.stringify({
+        runtime: 'python3.11',
+        handler: 'app.main',
+        environment: { TABLE: 'orders' },
+        timeoutSeconds: 10,
+        memoryMB: 256,
+        reservedConcurrency: 2,
+        description: 'd',
+      }),
       'configured/app.py': 'def main(e, c):\n    return 1\n',
       '.hidden/index.js': '',
     });
@@ -19,7 +27,14 @@ describe('loadFunctionsDir', () => {
       ['notify', 'nodejs20.x', 'index.handler'],
       ['save-order', 'python3.12', 'lambda_function.lambda_handler'],
     ]);
-    expect(configs[0]).toMatchObject({ environment: { TABLE: 'orders' }, timeoutSeconds: 10, memoryMB: 256, reservedConcurrency: 2, description: 'd', codeDir: `${dir}/configured` });
+    expect(configs[0]).toMatchObject({
+      environment: { TABLE: 'orders' },
+      timeoutSeconds: 10,
+      memoryMB: 256,
+      reservedConcurrency: 2,
+      description: 'd',
+      codeDir: `${dir}/configured`,
+    });
   });
 
   it('answers no functions for a missing folder', () => {
@@ -27,7 +42,9 @@ describe('loadFunctionsDir', () => {
   });
 
   it('refuses an unsupported runtime and a folder whose runtime cannot be told', () => {
-    expect(() => loadFunctionsDir(functionDir({ 'f/function.json': '{"runtime":"java21"}' }))).toThrow(FunctionConfigError);
+    expect(() => loadFunctionsDir(functionDir({ 'f/function.json': '{"runtime":"java21"}' }))).toThrow(
+      FunctionConfigError,
+    );
     expect(() => loadFunctionsDir(functionDir({ 'g/readme.txt': '' }))).toThrow(/cannot tell the runtime/);
   });
 });

@@ -9,7 +9,11 @@ afterAll(async () => {
 });
 
 let counter = 0;
-function pythonFunction(source: string, config: Partial<FunctionConfig> = {}, extra: Record<string, string> = {}): string {
+function pythonFunction(
+  source: string,
+  config: Partial<FunctionConfig> = {},
+  extra: Record<string, string> = {},
+): string {
   const name = `py-fn-${++counter}`;
   runtime.register({
     name,
@@ -33,12 +37,14 @@ function failed(r: InvokeResult): Extract<InvokeResult, { ok: false }> {
 }
 
 describe('Python handlers', () => {
-  it('returns the handler\'s result as JSON', async () => {
-    const fn = pythonFunction('def lambda_handler(event, context):\n    return {"statusCode": 200, "body": event["order"]}\n');
+  it("returns the handler's result as JSON", async () => {
+    const fn = pythonFunction(
+      'def lambda_handler(event, context):\n    return {"statusCode": 200, "body": event["order"]}\n',
+    );
     expect(ok(await runtime.invoke(fn, '{"order":"A-1"}'))).toEqual({ statusCode: 200, body: 'A-1' });
   });
 
-  it('gives the handler Lambda\'s context object and environment', async () => {
+  it("gives the handler Lambda's context object and environment", async () => {
     const fn = pythonFunction(
       [
         'import os',
@@ -71,22 +77,36 @@ describe('Python handlers', () => {
   });
 
   it('imports sibling modules of the code folder and a handler in a package folder', async () => {
-    const fn = pythonFunction('', { handler: 'app/main.handle' }, { 'app/__init__.py': '', 'app/main.py': 'from app import util\ndef handle(e, c):\n    return util.twice(e["n"])\n', 'app/util.py': 'def twice(n):\n    return 2 * n\n' });
+    const fn = pythonFunction(
+      '',
+      { handler: 'app/main.handle' },
+      {
+        'app/__init__.py': '',
+        'app/main.py': 'from app import util\ndef handle(e, c):\n    return util.twice(e["n"])\n',
+        'app/util.py': 'def twice(n):\n    return 2 * n\n',
+      },
+    );
     expect(ok(await runtime.invoke(fn, '{"n":5}'))).toBe(10);
   });
 
   it('returns bytes as the raw payload and Decimals as numbers', async () => {
     const bytesFn = pythonFunction('def lambda_handler(event, context):\n    return b\'"raw"\'\n');
     expect(ok(await runtime.invoke(bytesFn, '{}'))).toBe('raw');
-    const decFn = pythonFunction('from decimal import Decimal\ndef lambda_handler(event, context):\n    return {"a": Decimal("1.5"), "b": Decimal("2")}\n');
+    const decFn = pythonFunction(
+      'from decimal import Decimal\ndef lambda_handler(event, context):\n    return {"a": Decimal("1.5"), "b": Decimal("2")}\n',
+    );
     expect(ok(await runtime.invoke(decFn, '{}'))).toEqual({ a: 1.5, b: 2 });
   });
 
   it('captures print output between START and END', async () => {
-    const fn = pythonFunction('print("init")\ndef lambda_handler(event, context):\n    print("saving", event["id"])\n    return None\n');
+    const fn = pythonFunction(
+      'print("init")\ndef lambda_handler(event, context):\n    print("saving", event["id"])\n    return None\n',
+    );
     const r = await runtime.invoke(fn, '{"id":9}', { requestId: 'py-log' });
     expect(r.ok && r.payload).toBe('null');
-    expect(r.logs).toMatch(/^START RequestId: py-log Version: \$LATEST\ninit\nsaving 9\nEND RequestId: py-log\nREPORT RequestId: py-log\t/);
+    expect(r.logs).toMatch(
+      /^START RequestId: py-log Version: \$LATEST\ninit\nsaving 9\nEND RequestId: py-log\nREPORT RequestId: py-log\t/,
+    );
   });
 });
 
@@ -97,13 +117,22 @@ describe('broken Python handlers', () => {
     const body = JSON.parse(r.payload) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['errorMessage', 'errorType', 'requestId', 'stackTrace']);
     expect(body).toMatchObject({ errorMessage: 'bad order', errorType: 'ValueError', requestId: 'py-err' });
-    expect(body.stackTrace).toEqual([expect.stringMatching(/^ {2}File ".*lambda_function\.py", line 2, in lambda_handler\n {4}raise ValueError\("bad order"\)\n$/)]);
+    expect(body.stackTrace).toEqual([
+      expect.stringMatching(
+        /^ {2}File ".*lambda_function\.py", line 2, in lambda_handler\n {4}raise ValueError\("bad order"\)\n$/,
+      ),
+    ]);
   });
 
   it('shows the code folder as /var/task in stack traces when asked', async () => {
     const aliased = new FunctionRuntime({ taskRootAlias: '/var/task' });
     try {
-      aliased.register({ name: 'a', runtime: 'python3.12', handler: 'handler.handler', codeDir: functionDir({ 'handler.py': 'def handler(e, c):\n    raise Exception("x")\n' }) });
+      aliased.register({
+        name: 'a',
+        runtime: 'python3.12',
+        handler: 'handler.handler',
+        codeDir: functionDir({ 'handler.py': 'def handler(e, c):\n    raise Exception("x")\n' }),
+      });
       const body = JSON.parse(failed(await aliased.invoke('a', '{}')).payload) as { stackTrace: string[] };
       expect(body.stackTrace[0]).toBe('  File "/var/task/handler.py", line 2, in handler\n    raise Exception("x")\n');
     } finally {
@@ -133,14 +162,20 @@ describe('broken Python handlers', () => {
   });
 
   it('kills a handler past its timeout, then serves the next invocation', async () => {
-    const fn = pythonFunction('import time\ndef lambda_handler(event, context):\n    if event.get("sleep"):\n        time.sleep(30)\n    return "ok"\n', { timeoutSeconds: 0.3 });
+    const fn = pythonFunction(
+      'import time\ndef lambda_handler(event, context):\n    if event.get("sleep"):\n        time.sleep(30)\n    return "ok"\n',
+      { timeoutSeconds: 0.3 },
+    );
     const r = failed(await runtime.invoke(fn, '{"sleep":true}', { requestId: 'py-slow' }));
     expect(r.errorMessage).toBe('RequestId: py-slow Error: Task timed out after 0.30 seconds');
     expect(ok(await runtime.invoke(fn, '{}'))).toBe('ok');
   });
 
   it('reports memory over the limit as Runtime.OutOfMemory', async () => {
-    const fn = pythonFunction('def lambda_handler(event, context):\n    if not event.get("grow"):\n        return "ok"\n    keep = []\n    while True:\n        keep.append(bytearray(10 * 1024 * 1024))\n', { memoryMB: 64 });
+    const fn = pythonFunction(
+      'def lambda_handler(event, context):\n    if not event.get("grow"):\n        return "ok"\n    keep = []\n    while True:\n        keep.append(bytearray(10 * 1024 * 1024))\n',
+      { memoryMB: 64 },
+    );
     const r = failed(await runtime.invoke(fn, '{"grow":true}', { requestId: 'py-mem' }));
     expect(r.errorType).toBe('Runtime.OutOfMemory');
     expect(ok(await runtime.invoke(fn, '{}'))).toBe('ok');
@@ -166,8 +201,10 @@ describe('broken Python handlers', () => {
 });
 
 describe('Python logging', () => {
-  it('formats the logging module\'s records with level, time and request id as Lambda does', async () => {
-    const fn = pythonFunction('import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\ndef lambda_handler(event, context):\n    logger.info("stored %s", event["id"])\n    return 1\n');
+  it("formats the logging module's records with level, time and request id as Lambda does", async () => {
+    const fn = pythonFunction(
+      'import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\ndef lambda_handler(event, context):\n    logger.info("stored %s", event["id"])\n    return 1\n',
+    );
     const r = await runtime.invoke(fn, '{"id":4}', { requestId: 'py-logging' });
     expect(r.logs).toMatch(/\n\[INFO\]\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\tpy-logging\tstored 4\n/);
   });

@@ -9,9 +9,27 @@ const runtime = new FunctionRuntime({ region: 'us-east-1', accountId: '111111111
 const resources = createLambdaResources(runtime);
 
 beforeAll(() => {
-  runtime.register({ name: 'echo', runtime: 'nodejs20.x', handler: 'index.handler', codeDir: functionDir({ 'index.mjs': 'export const handler = async (e) => { console.log("echo"); return e; };' }) });
-  runtime.register({ name: 'fails', runtime: 'python3.12', handler: 'handler.handler', codeDir: functionDir({ 'handler.py': 'def handler(event, context):\n    raise Exception("Some exception was raised.")\n' }) });
-  runtime.register({ name: 'limited', runtime: 'nodejs20.x', handler: 'index.handler', reservedConcurrency: 0, codeDir: functionDir({ 'index.mjs': 'export const handler = async () => 1;' }) });
+  runtime.register({
+    name: 'echo',
+    runtime: 'nodejs20.x',
+    handler: 'index.handler',
+    codeDir: functionDir({ 'index.mjs': 'export const handler = async (e) => { console.log("echo"); return e; };' }),
+  });
+  runtime.register({
+    name: 'fails',
+    runtime: 'python3.12',
+    handler: 'handler.handler',
+    codeDir: functionDir({
+      'handler.py': 'def handler(event, context):\n    raise Exception("Some exception was raised.")\n',
+    }),
+  });
+  runtime.register({
+    name: 'limited',
+    runtime: 'nodejs20.x',
+    handler: 'index.handler',
+    reservedConcurrency: 0,
+    codeDir: functionDir({ 'index.mjs': 'export const handler = async () => 1;' }),
+  });
 });
 afterAll(async () => {
   await runtime.close();
@@ -19,7 +37,12 @@ afterAll(async () => {
 });
 
 function task(resource: string, parameters: Json): TaskRequest {
-  return { resource, parameters, executionArn: 'arn:aws:states:us-east-1:111111111111:execution:m:e', stateName: 'Call' };
+  return {
+    resource,
+    parameters,
+    executionArn: 'arn:aws:states:us-east-1:111111111111:execution:m:e',
+    stateName: 'Call',
+  };
 }
 
 function output(r: TaskResult): Json {
@@ -42,41 +65,76 @@ describe('arn:aws:lambda:…:function:NAME (the legacy resource)', () => {
     expect(cause).toMatchObject({
       errorMessage: 'Some exception was raised.',
       errorType: 'Exception',
-      stackTrace: ['  File "/var/task/handler.py", line 2, in handler\n    raise Exception("Some exception was raised.")\n'],
+      stackTrace: [
+        '  File "/var/task/handler.py", line 2, in handler\n    raise Exception("Some exception was raised.")\n',
+      ],
     });
   });
 
   it('accepts the $LATEST qualifier and refuses others as not found', async () => {
-    expect(output(await resources.invoke(task('arn:aws:lambda:us-east-1:111111111111:function:echo:$LATEST', 1)))).toBe(1);
-    expect(await resources.invoke(task('arn:aws:lambda:us-east-1:111111111111:function:echo:prod', 1))).toMatchObject({ ok: false, error: 'Lambda.ResourceNotFoundException' });
+    expect(output(await resources.invoke(task('arn:aws:lambda:us-east-1:111111111111:function:echo:$LATEST', 1)))).toBe(
+      1,
+    );
+    expect(await resources.invoke(task('arn:aws:lambda:us-east-1:111111111111:function:echo:prod', 1))).toMatchObject({
+      ok: false,
+      error: 'Lambda.ResourceNotFoundException',
+    });
   });
 });
 
 describe('arn:aws:states:::lambda:invoke (the optimized integration)', () => {
-  it('answers Invoke\'s response as the SDK reports it to Step Functions', async () => {
-    const r = output(await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', Payload: { x: 1 } }))) as Record<string, Json>;
-    expect(Object.keys(r)).toEqual(['ExecutedVersion', 'Payload', 'SdkHttpMetadata', 'SdkResponseMetadata', 'StatusCode']);
+  it("answers Invoke's response as the SDK reports it to Step Functions", async () => {
+    const r = output(
+      await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', Payload: { x: 1 } })),
+    ) as Record<string, Json>;
+    expect(Object.keys(r)).toEqual([
+      'ExecutedVersion',
+      'Payload',
+      'SdkHttpMetadata',
+      'SdkResponseMetadata',
+      'StatusCode',
+    ]);
     expect(r.ExecutedVersion).toBe('$LATEST');
     expect(r.Payload).toEqual({ x: 1 });
     expect(r.StatusCode).toBe(200);
     const meta = r.SdkHttpMetadata as Record<string, Record<string, Json>>;
     const requestId = (r.SdkResponseMetadata as Record<string, Json>).RequestId;
     expect(meta.HttpStatusCode).toBe(200);
-    expect(meta.HttpHeaders).toMatchObject({ 'Content-Length': '7', 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST', 'x-amzn-RequestId': requestId });
-    expect(meta.AllHttpHeaders).toMatchObject({ 'Content-Length': ['7'], 'x-amzn-RequestId': [requestId], Connection: ['keep-alive'] });
+    expect(meta.HttpHeaders).toMatchObject({
+      'Content-Length': '7',
+      'Content-Type': 'application/json',
+      'X-Amz-Executed-Version': '$LATEST',
+      'x-amzn-RequestId': requestId,
+    });
+    expect(meta.AllHttpHeaders).toMatchObject({
+      'Content-Length': ['7'],
+      'x-amzn-RequestId': [requestId],
+      Connection: ['keep-alive'],
+    });
   });
 
   it('takes a function name, NAME:$LATEST, a partial ARN or a full ARN', async () => {
-    for (const FunctionName of ['echo', 'echo:$LATEST', '111111111111:function:echo', 'arn:aws:lambda:us-east-1:111111111111:function:echo']) {
-      const r = output(await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName, Payload: { v: 'x' } }))) as Record<string, Json>;
+    for (const FunctionName of [
+      'echo',
+      'echo:$LATEST',
+      '111111111111:function:echo',
+      'arn:aws:lambda:us-east-1:111111111111:function:echo',
+    ]) {
+      const r = output(
+        await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName, Payload: { v: 'x' } })),
+      ) as Record<string, Json>;
       expect(r.Payload).toEqual({ v: 'x' });
     }
   });
 
   it('sends a string Payload as the JSON text it holds and no Payload as {}', async () => {
-    const asText = output(await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', Payload: '[1,2]' }))) as Record<string, Json>;
+    const asText = output(
+      await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', Payload: '[1,2]' })),
+    ) as Record<string, Json>;
     expect(asText.Payload).toEqual([1, 2]);
-    const none = output(await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo' }))) as Record<string, Json>;
+    const none = output(
+      await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo' })),
+    ) as Record<string, Json>;
     expect(none.Payload).toEqual({});
   });
 
@@ -86,20 +144,28 @@ describe('arn:aws:states:::lambda:invoke (the optimized integration)', () => {
   });
 
   it('adds LogResult (the log tail, base64) for LogType Tail', async () => {
-    const r = output(await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', Payload: {}, LogType: 'Tail' }))) as Record<string, Json>;
+    const r = output(
+      await resources.invoke(
+        task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', Payload: {}, LogType: 'Tail' }),
+      ),
+    ) as Record<string, Json>;
     const log = Buffer.from(String(r.LogResult), 'base64').toString('utf8');
     expect(log).toMatch(/^START RequestId: /);
     expect(log).toContain('\tINFO\techo\n');
   });
 
   it('answers 202 at once for InvocationType Event', async () => {
-    const r = output(await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', InvocationType: 'Event' }))) as Record<string, Json>;
+    const r = output(
+      await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'echo', InvocationType: 'Event' })),
+    ) as Record<string, Json>;
     expect(r.StatusCode).toBe(202);
     expect(r.Payload).toBe('');
   });
 
-  it('reports a missing function as Lambda.ResourceNotFoundException with the SDK\'s message', async () => {
-    const r = await resources.invoke(task('arn:aws:states:::lambda:invoke', { FunctionName: 'no_such_fn', Payload: null }));
+  it("reports a missing function as Lambda.ResourceNotFoundException with the SDK's message", async () => {
+    const r = await resources.invoke(
+      task('arn:aws:states:::lambda:invoke', { FunctionName: 'no_such_fn', Payload: null }),
+    );
     expect(r).toMatchObject({ ok: false, error: 'Lambda.ResourceNotFoundException' });
     if (r.ok) return;
     expect(r.cause).toMatch(
@@ -130,11 +196,17 @@ describe('resource names', () => {
     expect(parseFunctionName('f')).toEqual({ name: 'f' });
     expect(parseFunctionName('f:v1')).toEqual({ name: 'f', qualifier: 'v1' });
     expect(parseFunctionName('123456789012:function:f')).toEqual({ name: 'f' });
-    expect(parseFunctionName('arn:aws:lambda:eu-west-1:123456789012:function:f:$LATEST')).toEqual({ name: 'f', qualifier: '$LATEST' });
+    expect(parseFunctionName('arn:aws:lambda:eu-west-1:123456789012:function:f:$LATEST')).toEqual({
+      name: 'f',
+      qualifier: '$LATEST',
+    });
     expect(parseFunctionName('not a name')).toBeUndefined();
   });
 
   it('refuses a resource it does not serve', async () => {
-    expect(await resources.invoke(task('arn:aws:states:::sqs:sendMessage', {}))).toMatchObject({ ok: false, error: 'States.Runtime' });
+    expect(await resources.invoke(task('arn:aws:states:::sqs:sendMessage', {}))).toMatchObject({
+      ok: false,
+      error: 'States.Runtime',
+    });
   });
 });

@@ -38,7 +38,12 @@ let shared: FunctionRuntime | undefined;
 
 /** The one runtime of a conformance run; Python stack traces show /var/task as on Lambda. */
 export function conformanceRuntime(): FunctionRuntime {
-  shared ??= new FunctionRuntime({ region: 'us-east-1', accountId: '111111111111', taskRootAlias: '/var/task', idleMs: 60_000 });
+  shared ??= new FunctionRuntime({
+    region: 'us-east-1',
+    accountId: '111111111111',
+    taskRootAlias: '/var/task',
+    idleMs: 60_000,
+  });
   return shared;
 }
 
@@ -99,7 +104,9 @@ export class TrackedResources implements TaskResources {
 }
 
 export function conformanceResources(): TrackedResources {
-  return new TrackedResources(createLambdaResources(conformanceRuntime(), { region: 'us-east-1', accountId: '111111111111' }));
+  return new TrackedResources(
+    createLambdaResources(conformanceRuntime(), { region: 'us-east-1', accountId: '111111111111' }),
+  );
 }
 
 /**

@@ -39,7 +39,9 @@ function takeLogs() {
   return text;
 }
 function captureWrite(chunk, encoding, cb) {
-  appendLog(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'));
+  appendLog(
+    typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'),
+  );
   const done = typeof encoding === 'function' ? encoding : cb;
   if (typeof done === 'function') done();
   return true;
@@ -63,7 +65,10 @@ console.trace = consoleMethod('TRACE');
 
 // ---- error shapes as Lambda's Node runtime writes them ----------------------------------------
 function isErrorLike(e) {
-  return e instanceof Error || (e !== null && typeof e === 'object' && typeof e.name === 'string' && typeof e.message === 'string');
+  return (
+    e instanceof Error ||
+    (e !== null && typeof e === 'object' && typeof e.name === 'string' && typeof e.message === 'string')
+  );
 }
 function errorBody(e, forcedType) {
   if (isErrorLike(e)) {
@@ -139,7 +144,8 @@ async function loadModule(moduleName) {
     throw e;
   }
   if (file.endsWith('.ts') || file.endsWith('.mts') || file.endsWith('.cts')) return loadTypeScript(file);
-  if (file.endsWith('.mjs') || (file.endsWith('.js') && isModuleType(path.dirname(file)))) return import(pathToFileURL(file).href);
+  if (file.endsWith('.mjs') || (file.endsWith('.js') && isModuleType(path.dirname(file))))
+    return import(pathToFileURL(file).href);
   return createRequire(file)(file);
 }
 
@@ -288,17 +294,33 @@ async function invoke(message) {
       text = JSON.stringify(outcome.result);
       if (text === undefined) text = 'null';
     } catch (e) {
-      reply = { ok: false, body: { errorType: 'Runtime.MarshalError', errorMessage: `Unable to stringify response body: ${e.message}`, trace: [] } };
+      reply = {
+        ok: false,
+        body: {
+          errorType: 'Runtime.MarshalError',
+          errorMessage: `Unable to stringify response body: ${e.message}`,
+          trace: [],
+        },
+      };
     }
     if (reply === undefined) {
-      reply = Buffer.byteLength(text, 'utf8') > MAX_RESPONSE_BYTES
-        ? { ok: false, body: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).` } }
-        : { ok: true, payload: text };
+      reply =
+        Buffer.byteLength(text, 'utf8') > MAX_RESPONSE_BYTES
+          ? {
+              ok: false,
+              body: {
+                errorType: 'Function.ResponseSizeTooLarge',
+                errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+              },
+            }
+          : { ok: true, payload: text };
     }
   } else {
     reply = { ok: false, body: errorBody(outcome.error) };
     // Lambda's Node runtime logs the failure with the error body.
-    appendLog(`${new Date().toISOString()}\t${message.requestId}\tERROR\tInvoke Error \t${JSON.stringify(reply.body)}\n`);
+    appendLog(
+      `${new Date().toISOString()}\t${message.requestId}\tERROR\tInvoke Error \t${JSON.stringify(reply.body)}\n`,
+    );
   }
   const logs = initLogs + takeLogs();
   initLogs = '';
@@ -309,12 +331,16 @@ async function invoke(message) {
 // Errors that escape the handler (a timer callback throwing) end the process, as on Lambda, where
 // the runtime reports them and exits; the parent then reports Runtime.ExitError.
 process.on('uncaughtException', (e) => {
-  appendLog(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\tERROR\tUncaught Exception \t${JSON.stringify(errorBody(e))}\n`);
+  appendLog(
+    `${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\tERROR\tUncaught Exception \t${JSON.stringify(errorBody(e))}\n`,
+  );
   send({ type: 'crash', logs: initLogs + takeLogs() });
   process.exit(129);
 });
 process.on('unhandledRejection', (e) => {
-  appendLog(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\tERROR\tUnhandled Promise Rejection \t${JSON.stringify(errorBody(e))}\n`);
+  appendLog(
+    `${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\tERROR\tUnhandled Promise Rejection \t${JSON.stringify(errorBody(e))}\n`,
+  );
   send({ type: 'crash', logs: initLogs + takeLogs() });
   process.exit(128);
 });
