@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runExecution, systemClock } from '../../src/engine/index.js';
 import type { TaskRequest, TaskResult } from '../../src/engine/types.js';
 import { FunctionRuntime } from '../../src/functions/index.js';
 import { createLambdaResources, isLambdaResource, parseFunctionName } from '../../src/integrations/lambda.js';
@@ -208,5 +209,46 @@ describe('resource names', () => {
       ok: false,
       error: 'States.Runtime',
     });
+  });
+});
+
+describe('Task states through the engine', () => {
+  it('retries and catches a function error by its errorType, with the body as Cause', async () => {
+    runtime.register({
+      name: 'flaky',
+      runtime: 'nodejs20.x',
+      handler: 'index.handler',
+      codeDir: functionDir({
+        'index.mjs':
+          'let n = 0; class OrderError extends Error { name = "OrderError"; } export const handler = async (e) => { n++; if (n < 3) throw new OrderError(`try ${n}`); return { saved: e.id, tries: n }; };',
+      }),
+    });
+    const definition = {
+      StartAt: 'Save',
+      States: {
+        Save: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'flaky', 'Payload.$': '$' },
+          ResultSelector: { 'result.$': '$.Payload' },
+          Retry: [{ ErrorEquals: ['OrderError'], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ['OrderError'], ResultPath: '$.error', Next: 'Again' }],
+          End: true,
+        },
+        Again: {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:111111111111:function:flaky',
+          Parameters: { 'id.$': '$.id' },
+          End: true,
+        },
+      },
+    };
+    const r = await runExecution(definition, { input: { id: 'A-1' }, resources, clock: systemClock });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(JSON.parse(r.output ?? 'null')).toEqual({ saved: 'A-1', tries: 3 });
+    const failures = r.events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails);
+    expect(failures.map((d) => d?.error)).toEqual(['OrderError', 'OrderError']);
+    expect(JSON.parse(String(failures[1]?.cause))).toMatchObject({ errorType: 'OrderError', errorMessage: 'try 2' });
+    expect(r.events.some((e) => e.type === 'LambdaFunctionSucceeded')).toBe(true);
   });
 });
