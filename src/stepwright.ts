@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { createSnapshot, prepareMachine, runExecution, systemClock } from './engine/index.js';
+import { prepareMachine, runExecution, systemClock } from './engine/index.js';
 import type { Clock, ExecutionStatus, HistoryEvent, Ids, TaskResources } from './engine/index.js';
 import type { Json } from './language/json.js';
 import { Scheduler, type GroupCommitOptions, NO_GROUP_COMMIT } from './scheduler/index.js';
-import { SqliteStore, type ExecutionRecord, type MachineType, type Store, type Synchronous } from './store/index.js';
+import { SqliteStore, type ExecutionRecord, type MachineType, type StateMachineRecord, type Store, type Synchronous } from './store/index.js';
 
 export interface StepwrightOptions {
   /** Where the embedded store lives (default `./.stepwright`). */
@@ -95,6 +95,19 @@ function describe(e: ExecutionRecord): DescribeExecutionOutput {
   return d;
 }
 
+/**
+ * A default execution name: a UUID as AWS makes, but time-ordered (version 7) rather than random,
+ * so that new executions land at the end of the store's index instead of on a random page each.
+ */
+function timeOrderedName(now: number): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now, 0, 6);
+  b[6] = 0x70 | (b[6] & 0x0f);
+  b[8] = 0x80 | (b[8] & 0x3f);
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 function definitionText(definition: string | object): string {
   return typeof definition === 'string' ? definition : JSON.stringify(definition);
 }
@@ -120,9 +133,16 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     throw e;
   }
 
-  const machineOf = async (arn: string) => {
+  // Machines are read on every start: keep them a moment (another server may update a shared store).
+  const machines = new Map<string, { record: StateMachineRecord; until: number }>();
+  const MACHINE_CACHE_MS = 1000;
+  const machineOf = async (arn: string): Promise<StateMachineRecord> => {
+    const hit = machines.get(arn);
+    const now = Date.now();
+    if (hit !== undefined && hit.until > now) return hit.record;
     const m = await store.getStateMachine(arn);
     if (m === undefined) throw new StepwrightApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    machines.set(arn, { record: m, until: now + MACHINE_CACHE_MS });
     return m;
   };
   const executionOf = async (arn: string) => {
@@ -174,6 +194,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       if (definition !== undefined) prepareMachine(JSON.parse(definition) as unknown);
       const now = clock.now();
       await store.updateStateMachine(input.stateMachineArn, { definition, roleArn: input.roleArn, publish: input.publish }, now);
+      machines.delete(input.stateMachineArn);
       return { updateDate: new Date(now) };
     },
 
@@ -184,7 +205,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
 
     async startExecution(input) {
       const m = await machineOf(input.stateMachineArn);
-      const name = input.name ?? randomUUID();
+      const name = input.name ?? timeOrderedName(clock.now());
       checkName(name);
       const inputText = input.input ?? '{}';
       const value = parseInput(inputText);
@@ -198,26 +219,16 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
         return { executionArn, startDate };
       }
       const executionArn = `arn:aws:states:${region}:${account}:execution:${m.name}:${name}`;
-      const machine = await scheduler.machineFor(m.arn, m.revision);
       const startDate = clock.now();
-      const snapshot = createSnapshot(machine, {
-        arn: executionArn,
-        name,
-        input: value,
-        startTime: startDate,
-        roleArn: m.roleArn,
-        stateMachineArn: m.arn,
-        stateMachineName: m.name,
-        redriveCount: 0,
-      });
       const record: ExecutionRecord = { arn: executionArn, stateMachineArn: m.arn, revision: m.revision, name, status: 'RUNNING', input: inputText, startDate };
-      const r = await scheduler.submit({ kind: 'createExecution', execution: record, snapshot });
+      const snapshot = await scheduler.startSnapshot(record);
+      const r = await scheduler.submit({ kind: 'createExecution', execution: record });
       if (r.kind === 'exists') {
         // AWS: the same name and input while it runs is the same request; anything else is a conflict.
         if (r.execution.status === 'RUNNING' && r.execution.input === inputText) return { executionArn: r.execution.arn, startDate: new Date(r.execution.startDate) };
         throw new StepwrightApiError('ExecutionAlreadyExists', `Execution Already Exists: '${r.execution.arn}'`, r.execution.arn);
       }
-      scheduler.remember(executionArn, snapshot, m.arn, m.revision);
+      scheduler.remember(record, snapshot);
       scheduler.wake(executionArn);
       return { executionArn, startDate: new Date(startDate) };
     },
@@ -252,8 +263,9 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     },
 
     async awaitExecution(arn) {
-      await executionOf(arn);
-      return describe(await scheduler.awaitCompletion(arn));
+      const e = await scheduler.awaitCompletion(arn);
+      if (e === undefined) throw new StepwrightApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+      return describe(e);
     },
 
     async getExecutionHistory(input) {
@@ -276,7 +288,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       const r = await scheduler.submit({ kind: 'appendInbox', executionArn: input.executionArn, event: { type: 'stop', error: input.error, cause: input.cause } });
       if (r.kind === 'delivered') scheduler.wake(input.executionArn);
       const stopped = await done;
-      return { stopDate: new Date(stopped.stopDate ?? clock.now()) };
+      return { stopDate: new Date(stopped?.stopDate ?? clock.now()) };
     },
 
     async sendTaskSuccess(input) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { advance, materializeEvent, prepareMachine, systemClock } from '../engine/index.js';
+import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock } from '../engine/index.js';
+import type { Json } from '../language/json.js';
 import type { Clock, CompiledMachine, EngineEvent, HistoryRecord, Ids, Snapshot, TaskResources, TaskResult } from '../engine/index.js';
 import type { ExecutionRecord, OutboxRecord, Store, StoredHistoryEvent, TimerRecord, WriteOp, WriteResult } from '../store/index.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-commit.js';
@@ -23,8 +24,10 @@ export interface SchedulerOptions {
 interface Cached {
   snapshot: Snapshot;
   version: number;
-  machineArn: string;
-  revision: number;
+  /** The execution as stored while it runs (its final record is built from it and the snapshot). */
+  readonly record: ExecutionRecord;
+  /** False while the execution surely has no timers (started here, none scheduled yet): saves a read. */
+  mayHaveTimers: boolean;
 }
 
 /** A pass's pending event: from the inbox (id) or a due timer. */
@@ -58,12 +61,12 @@ export class Scheduler {
   private readonly concurrency: number;
   private readonly onError: (error: unknown, context: string) => void;
   private readonly cache = new Map<string, Cached>();
-  private readonly machines = new Map<string, Promise<CompiledMachine>>();
+  private readonly machines = new Map<string, Promise<{ machine: CompiledMachine; roleArn: string }>>();
   private readonly ready = new Set<string>();
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly inFlight = new Set<string>();
-  private readonly waiters = new Map<string, ((e: ExecutionRecord) => void)[]>();
+  private readonly waiters = new Map<string, Set<(e: ExecutionRecord) => void>>();
   private readonly passes = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -94,10 +97,14 @@ export class Scheduler {
     return this.committer.submit(op);
   }
 
-  /** Keeps a snapshot just committed by the caller, so the first advance need not read it back. */
-  remember(arn: string, snapshot: Snapshot, machineArn: string, revision: number): void {
+  /** Keeps an execution just created by the caller, so its first advance need not read it back. */
+  remember(record: ExecutionRecord, snapshot: Snapshot): void {
+    this.keep({ snapshot, version: snapshot.version, record, mayHaveTimers: false });
+  }
+
+  private keep(c: Cached): void {
     if (this.cache.size >= SNAPSHOT_CACHE_LIMIT) this.cache.clear();
-    this.cache.set(arn, { snapshot, version: snapshot.version, machineArn, revision });
+    this.cache.set(c.record.arn, c);
   }
 
   /** The execution has something to do (an inbox event was committed, a timer fell due). */
@@ -111,16 +118,24 @@ export class Scheduler {
     this.pump();
   }
 
-  /** Resolves with the execution once it is no longer RUNNING. */
-  async awaitCompletion(arn: string): Promise<ExecutionRecord> {
-    const done = new Promise<ExecutionRecord>((resolve) => {
-      const list = this.waiters.get(arn) ?? [];
-      list.push(resolve);
-      this.waiters.set(arn, list);
-    });
-    const now = await this.store.getExecution(arn);
-    if (now !== undefined && TERMINAL.has(now.status)) this.notifyDone(now);
-    return done;
+  /** Resolves with the execution once it is no longer RUNNING (undefined when there is no such execution). */
+  async awaitCompletion(arn: string): Promise<ExecutionRecord | undefined> {
+    let listener: (e: ExecutionRecord) => void = () => undefined;
+    const done = new Promise<ExecutionRecord>((resolve) => (listener = resolve));
+    let set = this.waiters.get(arn);
+    if (set === undefined) this.waiters.set(arn, (set = new Set()));
+    set.add(listener);
+    try {
+      // An execution in the cache is running here: its end will be announced, no need to look.
+      if (!this.cache.has(arn)) {
+        const now = await this.store.getExecution(arn);
+        if (now === undefined || TERMINAL.has(now.status)) return now;
+      }
+      return await done;
+    } finally {
+      set.delete(listener);
+      if (set.size === 0 && this.waiters.get(arn) === set) this.waiters.delete(arn);
+    }
   }
 
   async close(): Promise<void> {
@@ -133,10 +148,8 @@ export class Scheduler {
   }
 
   private notifyDone(e: ExecutionRecord): void {
-    const list = this.waiters.get(e.arn);
-    if (list === undefined) return;
-    this.waiters.delete(e.arn);
-    for (const resolve of list) resolve(e);
+    const set = this.waiters.get(e.arn);
+    if (set !== undefined) for (const listener of [...set]) listener(e);
   }
 
   private pump(): void {
@@ -181,13 +194,17 @@ export class Scheduler {
   }
 
   /** The compiled definition of one machine revision (compiled once, kept). */
-  machineFor(arn: string, revision: number): Promise<CompiledMachine> {
+  async machineFor(arn: string, revision: number): Promise<CompiledMachine> {
+    return (await this.revisionFor(arn, revision)).machine;
+  }
+
+  private revisionFor(arn: string, revision: number): Promise<{ machine: CompiledMachine; roleArn: string }> {
     const key = `${arn}#${revision}`;
     let m = this.machines.get(key);
     if (m === undefined) {
       m = this.store.getStateMachineRevision(arn, revision).then((r) => {
         if (r === undefined) throw new Error(`revision ${revision} of ${arn} is missing from the store`);
-        return prepareMachine(JSON.parse(r.definition) as unknown);
+        return { machine: prepareMachine(JSON.parse(r.definition) as unknown), roleArn: r.roleArn };
       });
       m.catch(() => this.machines.delete(key));
       this.machines.set(key, m);
@@ -195,13 +212,33 @@ export class Scheduler {
     return m;
   }
 
+  /**
+   * The snapshot an execution starts from. It follows from the stored row, so the store keeps none
+   * until the first advance; startExecution and recovery build the same one.
+   */
+  async startSnapshot(record: ExecutionRecord): Promise<Snapshot> {
+    const { machine, roleArn } = await this.revisionFor(record.stateMachineArn, record.revision);
+    return createSnapshot(machine, {
+      arn: record.arn,
+      name: record.name,
+      input: JSON.parse(record.input) as Json,
+      startTime: record.startDate,
+      roleArn,
+      stateMachineArn: record.stateMachineArn,
+      stateMachineName: record.stateMachineArn.slice(record.stateMachineArn.lastIndexOf(':') + 1),
+      redriveCount: 0,
+    });
+  }
+
   private async load(arn: string): Promise<Cached | undefined> {
     const hit = this.cache.get(arn);
     if (hit !== undefined) return hit;
     const [row, snap] = await Promise.all([this.store.getExecution(arn), this.store.loadSnapshot(arn)]);
     if (row === undefined || snap === undefined) return undefined;
-    const c: Cached = { snapshot: snap.snapshot, version: snap.version, machineArn: row.stateMachineArn, revision: row.revision };
-    if (row.status === 'RUNNING') this.remember(arn, c.snapshot, c.machineArn, c.revision);
+    if (row.status !== 'RUNNING') return undefined;
+    const snapshot = snap.snapshot ?? (await this.startSnapshot(row));
+    const c: Cached = { snapshot, version: snap.version, record: row, mayHaveTimers: snap.snapshot !== null };
+    this.keep(c);
     return c;
   }
 
@@ -210,7 +247,7 @@ export class Scheduler {
     const cached = await this.load(arn);
     if (cached === undefined || cached.snapshot.status !== 'RUNNING') return;
     const now = this.clock.now();
-    const [inbox, timers] = await Promise.all([this.store.pendingInbox(arn), this.store.dueTimers(arn, now)]);
+    const [inbox, timers] = await Promise.all([this.store.pendingInbox(arn), cached.mayHaveTimers ? this.store.dueTimers(arn, now) : []]);
     if (inbox.length === 0 && timers.length === 0) return;
     // A stop request goes first: AWS stops the execution whatever else is pending.
     const work: Work[] = [];
@@ -218,7 +255,7 @@ export class Scheduler {
     for (const i of inbox) if (i.event.type !== 'stop') work.push({ event: i.event, inboxId: i.id });
     for (const t of timers) work.push({ event: { type: 'timerFired', frameId: t.frameId, key: t.key }, timer: t });
 
-    const machine = await this.machineFor(cached.machineArn, cached.revision);
+    const machine = await this.machineFor(cached.record.stateMachineArn, cached.record.revision);
     const snapshot = cached.snapshot;
     const expectedVersion = cached.version;
     const history: StoredHistoryEvent[] = [];
@@ -290,11 +327,15 @@ export class Scheduler {
     cached.version = snapshot.version;
     if (done) {
       this.cache.delete(arn);
-      const record = await this.store.getExecution(arn);
-      if (record !== undefined) this.notifyDone(record);
+      const final: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = { ...cached.record, status: snapshot.status, stopDate: now };
+      if (snapshot.status === 'SUCCEEDED') final.output = JSON.stringify(snapshot.output ?? null);
+      if (snapshot.error !== undefined) final.error = snapshot.error;
+      if (snapshot.cause !== undefined) final.cause = snapshot.cause;
+      this.notifyDone(final);
       return;
     }
     if (yielded) this.dirty.add(arn);
+    if (newTimers.length > 0) cached.mayHaveTimers = true;
     for (const t of newTimers) {
       if (t.dueAt <= this.clock.now()) this.dirty.add(arn);
       else this.armTimer(t.dueAt);

@@ -22,8 +22,13 @@ export interface Store {
 
   // Executions
   getExecution(arn: string): Promise<ExecutionRecord | undefined>;
-  /** The snapshot with its version (the optimistic-concurrency token for `applyAdvance`). */
-  loadSnapshot(arn: string): Promise<{ snapshot: Snapshot; version: number } | undefined>;
+  /**
+   * The snapshot with its version (the optimistic-concurrency token for `applyAdvance`). `null`
+   * before the first advance (the start snapshot follows from the execution and its machine) and
+   * after success (nothing can resume a succeeded execution): not storing those halves the bytes
+   * each execution writes.
+   */
+  loadSnapshot(arn: string): Promise<{ snapshot: Snapshot | null; version: number } | undefined>;
   listExecutions(query: { stateMachineArn?: string; status?: ExecutionStatus; limit?: number }): Promise<ExecutionRecord[]>;
 
   // Work
@@ -189,10 +194,9 @@ export interface StoredHistoryEvent {
 
 export type WriteOp =
   | {
-      /** Inserts the execution (running, snapshot version 0) with a `start` inbox event. */
+      /** Inserts the execution (running, version 0, no snapshot yet) with a `start` inbox event. */
       readonly kind: 'createExecution';
       readonly execution: ExecutionRecord;
-      readonly snapshot: Snapshot;
     }
   | {
       /** The result of advancing one execution: everything lands or nothing does. */

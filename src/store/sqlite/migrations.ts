@@ -24,6 +24,8 @@ export const MIGRATIONS: readonly string[] = [
     description text,
     primary key (machine_arn, revision)
   ) without rowid;
+  -- The execution ARN is made of the machine's name and the execution's: its uniqueness is the
+  -- name's uniqueness per machine, so no second unique index (each costs a random page write per start).
   create table executions (
     id integer primary key,
     arn text not null unique,
@@ -38,8 +40,9 @@ export const MIGRATIONS: readonly string[] = [
     start_date integer not null,
     stop_date integer,
     version integer not null,
-    snapshot text not null,
-    unique (machine_arn, name)
+    last_event_id integer not null default 0,
+    -- null before the first advance (the start snapshot follows from the row) and after success
+    snapshot text
   );
   create index executions_by_status on executions (machine_arn, status);
   create table inbox (
@@ -48,11 +51,14 @@ export const MIGRATIONS: readonly string[] = [
     event text not null
   );
   create index inbox_by_execution on inbox (execution_id, id);
+  -- One row per committed advance: the events it made, as a JSON array. An advance makes several
+  -- events; one row for all of them is most of group commit's gain in rows written.
   create table history (
     execution_id integer not null,
-    event_id integer not null,
-    event text not null,
-    primary key (execution_id, event_id)
+    first_event_id integer not null,
+    last_event_id integer not null,
+    events text not null,
+    primary key (execution_id, first_event_id)
   ) without rowid;
   create table outbox (
     idempotency_key text primary key,

@@ -93,8 +93,7 @@ function toRevision(r: RevisionRow): StateMachineRevision {
   return v;
 }
 
-function toHistoryEvent(text: string): HistoryEvent {
-  const s = JSON.parse(text) as StoredHistoryEvent;
+function toHistoryEvent(s: StoredHistoryEvent): HistoryEvent {
   const e: Record<string, unknown> = { timestamp: new Date(s.timestamp), type: s.type, id: s.id, previousEventId: s.previousEventId };
   if (s.detailsKey !== undefined && s.details !== undefined) e[s.detailsKey] = s.details;
   return e as unknown as HistoryEvent;
@@ -161,14 +160,16 @@ export class SqliteStore implements Store {
 
       executionId: db.prepare('select id from executions where arn = ?'),
       getExecution: db.prepare(`select ${EXECUTION_COLUMNS} from executions where arn = ?`),
-      executionByName: db.prepare(`select ${EXECUTION_COLUMNS} from executions where machine_arn = ? and name = ?`),
-      executionState: db.prepare('select id, status, version from executions where arn = ?'),
+      executionState: db.prepare('select id, status, version, last_event_id from executions where arn = ?'),
       statusById: db.prepare('select arn, status from executions where id = ?'),
       loadSnapshot: db.prepare('select snapshot, version from executions where arn = ?'),
+      // ARNs (machine name + execution name) are unique: a second start with the same name inserts nothing.
       insertExecution: db.prepare(
-        'insert into executions (arn, machine_arn, revision, name, status, input, start_date, version, snapshot) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'insert into executions (arn, machine_arn, revision, name, status, input, start_date, version) values (?, ?, ?, ?, ?, ?, ?, 0) on conflict do nothing',
       ),
-      updateExecution: db.prepare('update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, version = ?, snapshot = ? where id = ?'),
+      updateExecution: db.prepare(
+        'update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, version = ?, last_event_id = ?, snapshot = ? where id = ? and version = ? and last_event_id = ?',
+      ),
       listExecutionsAll: db.prepare(`select ${EXECUTION_COLUMNS} from executions order by id desc limit ?`),
       listExecutionsByMachine: db.prepare(`select ${EXECUTION_COLUMNS} from executions where machine_arn = ? order by id desc limit ?`),
       listExecutionsByStatus: db.prepare(`select ${EXECUTION_COLUMNS} from executions where status = ? order by id desc limit ?`),
@@ -179,9 +180,9 @@ export class SqliteStore implements Store {
       deleteInbox: db.prepare('delete from inbox where id = ? and execution_id = ?'),
       deleteInboxOf: db.prepare('delete from inbox where execution_id = ?'),
 
-      insertHistory: db.prepare('insert into history (execution_id, event_id, event) values (?, ?, ?)'),
-      historyForward: db.prepare('select event from history where execution_id = ? and event_id > ? order by event_id limit ?'),
-      historyReverse: db.prepare('select event from history where execution_id = ? and event_id < ? order by event_id desc limit ?'),
+      insertHistory: db.prepare('insert into history (execution_id, first_event_id, last_event_id, events) values (?, ?, ?, ?)'),
+      historyForward: db.prepare('select events from history where execution_id = ? and last_event_id > ? order by first_event_id'),
+      historyReverse: db.prepare('select events from history where execution_id = ? and first_event_id < ? order by first_event_id desc'),
 
       insertTimer: db.prepare('insert or replace into timers (execution_id, frame_id, key, due_at) values (?, ?, ?, ?)'),
       deleteTimer: db.prepare('delete from timers where execution_id = ? and frame_id = ? and key = ?'),
@@ -311,10 +312,10 @@ export class SqliteStore implements Store {
     });
   }
 
-  loadSnapshot(arn: string): Promise<{ snapshot: Snapshot; version: number } | undefined> {
+  loadSnapshot(arn: string): Promise<{ snapshot: Snapshot | null; version: number } | undefined> {
     return this.run(() => {
-      const r = this.s.loadSnapshot.get(arn) as { snapshot: string; version: number } | undefined;
-      return r && { snapshot: JSON.parse(r.snapshot) as Snapshot, version: r.version };
+      const r = this.s.loadSnapshot.get(arn) as { snapshot: string | null; version: number } | undefined;
+      return r && { snapshot: r.snapshot === null ? null : (JSON.parse(r.snapshot) as Snapshot), version: r.version };
     });
   }
 
@@ -373,13 +374,22 @@ export class SqliteStore implements Store {
       const id = this.idOf(executionArn);
       if (id === undefined) return { events: [] };
       const max = page.maxResults ?? 1000;
-      const rows = (
-        page.reverseOrder === true
-          ? this.s.historyReverse.all(id, page.afterEventId ?? Number.MAX_SAFE_INTEGER, max + 1)
-          : this.s.historyForward.all(id, page.afterEventId ?? 0, max + 1)
-      ) as { event: string }[];
-      const events = rows.slice(0, max).map((r) => toHistoryEvent(r.event));
-      return rows.length > max ? { events, nextEventId: events[events.length - 1].id } : { events };
+      const reverse = page.reverseOrder === true;
+      const bound = page.afterEventId ?? (reverse ? Number.MAX_SAFE_INTEGER : 0);
+      const rows = (reverse ? this.s.historyReverse : this.s.historyForward).iterate(id, bound) as IterableIterator<{ events: string }>;
+      const picked: StoredHistoryEvent[] = [];
+      // One more than asked for tells whether a next page exists.
+      for (const row of rows) {
+        const batch = JSON.parse(row.events) as StoredHistoryEvent[];
+        if (reverse) batch.reverse();
+        for (const e of batch) if (reverse ? e.id < bound : e.id > bound) picked.push(e);
+        if (picked.length > max) {
+          rows.return?.();
+          break;
+        }
+      }
+      const events = picked.slice(0, max).map(toHistoryEvent);
+      return picked.length > max ? { events, nextEventId: events[events.length - 1].id } : { events };
     });
   }
 
@@ -394,35 +404,51 @@ export class SqliteStore implements Store {
     switch (op.kind) {
       case 'createExecution': {
         const e = op.execution;
-        const existing = s.executionByName.get(e.stateMachineArn, e.name) as ExecutionRow | undefined;
-        if (existing !== undefined) return { kind: 'exists', execution: toExecution(existing) };
-        const id = Number(s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate, op.snapshot.version, JSON.stringify(op.snapshot)).lastInsertRowid);
+        const inserted = s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate);
+        if (inserted.changes === 0) {
+          const existing = s.getExecution.get(e.arn) as ExecutionRow;
+          return { kind: 'exists', execution: toExecution(existing) };
+        }
+        const id = Number(inserted.lastInsertRowid);
         s.insertInbox.run(id, '{"type":"start"}');
         return { kind: 'created', execution: e };
       }
       case 'applyAdvance': {
-        const row = s.executionState.get(op.executionArn) as { id: number; status: string; version: number } | undefined;
-        if (row === undefined || row.version !== op.expectedVersion) return { kind: 'conflict' };
-        const id = row.id;
+        const id = this.idOf(op.executionArn);
+        if (id === undefined) return { kind: 'conflict' };
         const snap = op.snapshot;
         const done = snap.status !== 'RUNNING';
-        s.updateExecution.run(
+        const first = op.history.length > 0 ? op.history[0].id : snap.lastEventId + 1;
+        const last = op.history.length > 0 ? op.history[op.history.length - 1].id : snap.lastEventId;
+        const updated = s.updateExecution.run(
           snap.status,
           snap.status === 'SUCCEEDED' ? JSON.stringify(snap.output ?? null) : null,
           snap.error ?? null,
           snap.cause ?? null,
           done ? (op.stopDate ?? null) : null,
           snap.version,
-          JSON.stringify(snap),
+          last,
+          snap.status === 'SUCCEEDED' ? null : JSON.stringify(snap),
           id,
+          op.expectedVersion,
+          first - 1,
         );
-        for (const h of op.history) s.insertHistory.run(id, h.id, JSON.stringify(h));
+        if (updated.changes === 0) {
+          const row = s.executionState.get(op.executionArn) as { version: number; last_event_id: number };
+          if (row.version !== op.expectedVersion) return { kind: 'conflict' };
+          // History is append-only and gapless: events that do not follow the stored ones are a bug.
+          throw new Error(`history of ${op.executionArn} continues at event ${row.last_event_id + 1}, not ${first}`);
+        }
+        if (op.history.length > 0) s.insertHistory.run(id, first, last, JSON.stringify(op.history));
         if (done) {
-          // Nothing can happen to a finished execution: its pending work goes.
+          // Nothing can happen to a finished execution: its pending work goes. Its first advance
+          // (from version 0) cannot have left timers, effects or tokens behind.
           s.deleteInboxOf.run(id);
-          s.deleteTimersOf.run(id);
-          s.deleteOutboxOf.run(id);
-          s.deleteTokensOf.run(id);
+          if (op.expectedVersion > 0) {
+            s.deleteTimersOf.run(id);
+            s.deleteOutboxOf.run(id);
+            s.deleteTokensOf.run(id);
+          }
           return { kind: 'applied' };
         }
         for (const i of op.consumedInbox) s.deleteInbox.run(i, id);
