@@ -59,7 +59,7 @@ export function createSnapshot(machine: CompiledMachine, execution: ExecutionInf
 export async function advance(
   machine: CompiledMachine,
   snapshot: Snapshot,
-  event: EngineEvent,
+  event: EngineEvent | readonly EngineEvent[],
   now: number,
   ids: Ids,
   maxTransitions = Infinity,
@@ -74,8 +74,9 @@ export async function advance(
     ready: [],
     budget: { transitions: maxTransitions },
   };
-  if (snapshot.status === 'RUNNING') applyEvent(ctx, event);
-  while (ctx.ready.length > 0 && snapshot.status === 'RUNNING' && ctx.budget.transitions > 0) await drive(ctx, ctx.ready.shift()!);
+  for (const e of Array.isArray(event) ? event : [event as EngineEvent]) if (snapshot.status === 'RUNNING') applyEvent(ctx, e);
+  const settled = await settleSimultaneous(ctx);
+  while (ctx.ready.length > 0 && snapshot.status === 'RUNNING' && ctx.budget.transitions > 0) await drive(ctx, ctx.ready.shift()!, settled);
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
   snapshot.version++;
@@ -161,31 +162,61 @@ function stateOf(ctx: StepContext, frame: Frame): CompiledState {
   return state;
 }
 
+/**
+ * Events that happen at the same instant to several frames (e.g. the timeouts of Map iterations
+ * that started together) are each taken up before any of their consequences: AWS records every
+ * TaskTimedOut before the MapIterationFailed and the aborts that follow.
+ */
+async function settleSimultaneous(ctx: StepContext): Promise<Map<Frame, Outcome>> {
+  const settled = new Map<Frame, Outcome>();
+  const resumed = ctx.ready.filter((f) => f.resume !== undefined);
+  if (resumed.length < 2) return settled;
+  for (const frame of resumed) {
+    const outcome = await step(ctx, frame, stateOf(ctx, frame));
+    if (outcome !== undefined) settled.set(frame, outcome);
+  }
+  return settled;
+}
+
+/**
+ * Runs the frame's next step: resumes its state with an event, or enters its next state. Stays
+ * synchronous unless the state itself is (JSONata, Map): the hot path makes no promise.
+ */
+function step(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> | undefined {
+  let outcome: Outcome | Promise<Outcome>;
+  const failed = (e: unknown): Outcome => {
+    frame.resume = undefined;
+    return evaluationFailure(frame, e);
+  };
+  try {
+    if (frame.resume !== undefined) {
+      outcome = resumeState(ctx, frame, state);
+      frame.resume = undefined;
+    } else if (frame.pendingEnter) {
+      if (ctx.budget.transitions <= 0) return undefined;
+      ctx.budget.transitions--;
+      frame.pendingEnter = false;
+      enterState(ctx, frame, state);
+      outcome = runState(ctx, frame, state);
+    } else {
+      return undefined;
+    }
+    return outcome instanceof Promise ? outcome.catch(failed) : outcome;
+  } catch (e) {
+    return failed(e);
+  }
+}
+
 /** Runs one frame until it waits or ends. */
-async function drive(ctx: StepContext, frame: Frame): Promise<void> {
+async function drive(ctx: StepContext, frame: Frame, settled: Map<Frame, Outcome>): Promise<void> {
   const { snapshot } = ctx;
   while (snapshot.status === 'RUNNING' && snapshot.frames[frame.id] === frame && frame.result === undefined) {
     const state = stateOf(ctx, frame);
-    let outcome: Outcome | Promise<Outcome>;
-    try {
-      if (frame.resume !== undefined) {
-        outcome = resumeState(ctx, frame, state);
-        frame.resume = undefined;
-      } else if (frame.pendingEnter) {
-        if (ctx.budget.transitions <= 0) return;
-        ctx.budget.transitions--;
-        frame.pendingEnter = false;
-        enterState(ctx, frame, state);
-        outcome = runState(ctx, frame, state);
-      } else {
-        return;
-      }
-      if (outcome instanceof Promise) outcome = await outcome;
-    } catch (e) {
-      frame.resume = undefined;
-      outcome = evaluationFailure(frame, e);
-    }
-    if (outcome.kind === 'wait') return;
+    const early = settled.get(frame);
+    if (early !== undefined) settled.delete(frame);
+    let outcome = early ?? step(ctx, frame, state);
+    if (outcome instanceof Promise) outcome = await outcome;
+    if (outcome === undefined || outcome.kind === 'wait') return;
     if (outcome.kind === 'fail') {
       await handleFailure(ctx, frame, state, outcome);
       continue;

@@ -66,6 +66,35 @@ export function dropDescendants(ctx: StepContext, parent: Frame): Frame[] {
   return dropped;
 }
 
+/** The type of the state a frame is in (Pass, Task …). */
+export function stateTypeOf(ctx: StepContext, frame: Frame): string | undefined {
+  return ctx.machine.scopes.get(frame.scope)?.states.get(frame.state)?.type;
+}
+
+/**
+ * A branch or iteration failed: the parent's other children stop. AWS records a `<Type>StateAborted`
+ * for each child's current state (and `MapIterationAborted` for Map iterations), then a
+ * TaskStateAborted for the failing child's own Task when a task failed it (recorded: not for a Fail
+ * state or a Pass whose expression failed), all linked to the failing child's last event, in child
+ * order; then the children and their descendants are dropped.
+ */
+export function abortSiblings(ctx: StepContext, parent: Frame, failing: Frame, mapName?: string): void {
+  const siblings = Object.values(ctx.snapshot.frames)
+    .filter((f) => f.parentId === parent.id && f.id !== failing.id)
+    .sort((a, b) => a.index - b.index);
+  for (const f of siblings) {
+    const type = stateTypeOf(ctx, f);
+    if (f.enteredEventId > 0 && f.result === undefined && type !== undefined) {
+      ctx.history.emit(f, `${type}StateAborted`, undefined, undefined, false, failing.prevId);
+    }
+    if (mapName !== undefined) {
+      ctx.history.emit(f, 'MapIterationAborted', 'mapIterationAbortedEventDetails', { index: f.index, name: mapName }, false, failing.prevId);
+    }
+  }
+  if (stateTypeOf(ctx, failing) === 'Task') ctx.history.emit(failing, 'TaskStateAborted', undefined, undefined, false, failing.prevId);
+  dropDescendants(ctx, parent);
+}
+
 /** Wakes a frame with an event for its current state. */
 export function wake(ctx: StepContext, frame: Frame, resume: NonNullable<Frame['resume']>): void {
   frame.wait = null;

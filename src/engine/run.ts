@@ -149,7 +149,8 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
   });
 
   const records: HistoryRecord[] = [];
-  const queue: EngineEvent[] = [{ type: 'start' }];
+  // Each entry is applied by one advance; timers due at the same instant travel together.
+  const queue: (EngineEvent | EngineEvent[])[] = [{ type: 'start' }];
   const timers: { dueAt: number; frameId: string; key: string }[] = [];
   const inFlight = new Set<Promise<void>>();
 
@@ -193,8 +194,9 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     await Promise.race(waits);
     wake.abort();
     if (queue.length === 0 && next !== undefined && clock.now() >= next.dueAt) {
-      timers.shift();
-      queue.push({ type: 'timerFired', frameId: next.frameId, key: next.key });
+      const due = timers.filter((t) => t.dueAt === next.dueAt);
+      timers.splice(0, due.length);
+      queue.push(due.map((t): EngineEvent => ({ type: 'timerFired', frameId: t.frameId, key: t.key })));
     }
   }
   return new InMemoryResult(executionArn, snapshot, records);

@@ -3,7 +3,7 @@ import type { Json } from '../../language/json.js';
 import { selectPath } from '../../language/jsonpath/index.js';
 import { queryEvaluationError, unexpectedResultTypeCause } from '../../language/jsonata/index.js';
 import type { MapState } from '../compile.js';
-import { dropDescendants, spawnFrame, wake } from '../frames.js';
+import { abortSiblings, spawnFrame, wake } from '../frames.js';
 import { effectiveInput, finishState } from '../io.js';
 import { resolveNumber } from '../numbers.js';
 import type { Frame } from '../snapshot.js';
@@ -125,7 +125,7 @@ export function mapChildFinished(ctx: StepContext, parent: Frame, child: Frame, 
   p.failedCount++;
   if (toleranceExceeded(p)) {
     const tolerant = p.toleratedFailureCount > 0 || p.toleratedFailurePercentage > 0;
-    dropDescendants(ctx, parent);
+    abortSiblings(ctx, parent, child, state.name);
     wake(
       ctx,
       parent,

@@ -1,6 +1,6 @@
 import type { Json } from '../../language/json.js';
 import type { ParallelState } from '../compile.js';
-import { dropDescendants, spawnFrame, wake } from '../frames.js';
+import { abortSiblings, spawnFrame, wake } from '../frames.js';
 import { argumentsOf, effectiveInput, finishState, parametersOf } from '../io.js';
 import type { Frame } from '../snapshot.js';
 import type { Outcome, StepContext } from '../step.js';
@@ -35,7 +35,7 @@ export function parallelChildFinished(ctx: StepContext, parent: Frame, child: Fr
   parent.prevId = Math.max(parent.prevId, child.prevId);
   const result = child.result!;
   if (!result.ok) {
-    dropDescendants(ctx, parent);
+    abortSiblings(ctx, parent, child);
     wake(ctx, parent, { kind: 'childFailed', error: result.error, cause: result.cause });
     return;
   }

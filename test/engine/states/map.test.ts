@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { virtualClock } from '../../../src/engine/index.js';
-import { flow, output, plainHistory, RecordingResources, run, single, skeleton } from '../fixtures.js';
+import { flow, neverAnswers, output, plainHistory, RecordingResources, run, single, skeleton } from '../fixtures.js';
 
 let processors = 0;
 /** A one-state processor with a fresh state name (names are unique across a machine). */
@@ -175,6 +175,40 @@ describe('Map state', () => {
     expect(output(r)).toEqual([
       { i: 0, v: 10 },
       { i: 1, v: 20 },
+    ]);
+  });
+});
+
+describe('Map iterations that fail together', () => {
+  it('records every simultaneous timeout, then the failed iteration and the aborts of the others, as AWS does', async () => {
+    const clock = virtualClock();
+    const resources = new RecordingResources(clock, neverAnswers);
+    const r = await run(
+      single({
+        Type: 'Map',
+        ItemProcessor: {
+          StartAt: 'Work',
+          States: { Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 5, End: true } },
+        },
+      }),
+      { input: [1, 2, 3], clock, resources },
+    );
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Timeout');
+    // The shape of AWS's recording timeouts/test_service_lambda_map_timeout: the aborts and
+    // MapStateFailed all link to the first TaskTimedOut.
+    expect(skeleton(r.events).slice(-11)).toEqual([
+      [16, 13, 'TaskTimedOut'],
+      [17, 14, 'TaskTimedOut'],
+      [18, 15, 'TaskTimedOut'],
+      [19, 16, 'MapIterationFailed'],
+      [20, 16, 'TaskStateAborted'],
+      [21, 16, 'MapIterationAborted'],
+      [22, 16, 'TaskStateAborted'],
+      [23, 16, 'MapIterationAborted'],
+      [24, 16, 'TaskStateAborted'],
+      [25, 16, 'MapStateFailed'],
+      [26, 25, 'ExecutionFailed'],
     ]);
   });
 });
