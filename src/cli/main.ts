@@ -1,5 +1,6 @@
 import { runFunctions } from './commands/functions.js';
 import { runRun } from './commands/run.js';
+import { runServer } from './commands/server.js';
 import { runValidate } from './commands/validate.js';
 
 /** Entry point of the `stepwright` command. Returns the process exit code. */
@@ -8,10 +9,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'run') return runRun(argv.slice(1));
   if (command === 'validate') return runValidate(argv.slice(1));
   if (command === 'functions') return runFunctions(argv.slice(1));
-  if (command === 'server') {
-    process.stdout.write('stepwright server: not yet (the server issue builds it)\n');
-    return 0;
-  }
+  if (command === 'server') return runServer(argv.slice(1));
   process.stderr.write(`usage: stepwright <validate|run|server> ...\n`);
   return command === undefined ? 0 : 2;
 }

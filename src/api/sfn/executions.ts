@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { parseExecutionInput } from '../../engine/index.js';
+import type { ExecutionRecord, StateMachineRecord, StateMachineRevision } from '../../store/index.js';
+import { parseArn, parseMachineArn, type MachineRef } from './arns.js';
+import { awsErrors, str, type SfnBackend } from './backend.js';
+import { SfnApiError } from './errors.js';
+import { isValidName } from './names.js';
+import type { Operation } from './operations.js';
+import { page } from './paging.js';
+import { machineOf, revisionOf } from './state-machines.js';
+import { defined, epochSeconds } from './wire.js';
+
+export const executionMissing = (arn: string): SfnApiError => new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+
+export async function executionOf(b: SfnBackend, arn: string): Promise<ExecutionRecord> {
+  parseArn(arn, ['execution', 'express']);
+  const e = await b.stepwright.store.getExecution(arn);
+  if (e === undefined) throw executionMissing(arn);
+  return e;
+}
+
+/** The machine and revision an execution starts on: an alias picks one of its versions by weight. */
+async function target(b: SfnBackend, arn: string): Promise<{ machine: StateMachineRecord; revision: StateMachineRevision; ref: MachineRef }> {
+  const ref = parseMachineArn(arn);
+  if (ref.alias === undefined) return { ...(await revisionOf(b, ref, arn)), ref };
+  const alias = await b.stepwright.store.getAlias(arn);
+  if (alias === undefined) throw new SfnApiError('ResourceNotFound', `Resource not found: '${arn}'`);
+  let roll = Math.random() * 100;
+  const route = alias.routingConfiguration.find((r) => (roll -= r.weight) < 0) ?? alias.routingConfiguration[0];
+  const versionRef = parseMachineArn(route.stateMachineVersionArn);
+  return { ...(await revisionOf(b, versionRef, route.stateMachineVersionArn)), ref };
+}
+
+function describeOutput(e: ExecutionRecord): Record<string, unknown> {
+  const failed = e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED';
+  return defined({
+    executionArn: e.arn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: epochSeconds(e.startDate),
+    stopDate: e.stopDate === undefined ? undefined : epochSeconds(e.stopDate),
+    input: e.input,
+    inputDetails: { included: true },
+    output: e.output,
+    outputDetails: e.output === undefined ? undefined : { included: true },
+    error: e.error,
+    cause: e.cause,
+    redriveCount: 0,
+    // AWS: a failed, timed-out or aborted Standard execution can be redriven; a running or succeeded one cannot.
+    redriveStatus: failed ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+    redriveStatusReason: e.status === 'RUNNING' ? 'Execution is RUNNING and cannot be redriven' : e.status === 'SUCCEEDED' ? 'Execution is SUCCEEDED and cannot be redriven' : undefined,
+  });
+}
+
+export function executionOperations(b: SfnBackend): Record<string, Operation> {
+  const sw = b.stepwright;
+  const checkName = (name: string | undefined): string | undefined => {
+    if (name !== undefined && !isValidName(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
+    return name;
+  };
+
+  return awsErrors({
+    async StartExecution(input) {
+      const arn = input.stateMachineArn as string;
+      const name = checkName(str(input.name));
+      const inputText = str(input.input) ?? '{}';
+      parseExecutionInput(inputText);
+      const { machine, revision, ref } = await target(b, arn);
+      if (machine.type === 'EXPRESS' || (ref.version === undefined && ref.alias === undefined)) {
+        const r = await sw.startExecution({ stateMachineArn: machine.arn, name, input: inputText });
+        return { executionArn: r.executionArn, startDate: epochSeconds(r.startDate) };
+      }
+      // A version or alias: the execution runs the published revision, not the machine's latest.
+      const execName = name ?? randomUUID();
+      const executionArn = `arn:aws:states:${b.region}:${b.accountId}:execution:${machine.name}:${execName}`;
+      const startDate = b.now();
+      const record: ExecutionRecord = { arn: executionArn, stateMachineArn: machine.arn, revision: revision.revision, name: execName, status: 'RUNNING', input: inputText, startDate };
+      const r = await sw.scheduler.submit({ kind: 'createExecution', execution: record });
+      if (r.kind === 'exists') {
+        if (r.execution.status === 'RUNNING' && r.execution.input === inputText) return { executionArn: r.execution.arn, startDate: epochSeconds(r.execution.startDate) };
+        throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${r.execution.arn}'`);
+      }
+      // The scheduler reads the new execution back from the store (its cache API is its own business).
+      sw.scheduler.wake(executionArn);
+      return { executionArn, startDate: epochSeconds(startDate) };
+    },
+
+    async StartSyncExecution(input) {
+      const arn = input.stateMachineArn as string;
+      const name = checkName(str(input.name));
+      const inputText = str(input.input) ?? '{}';
+      parseExecutionInput(inputText);
+      const { machine } = await target(b, arn);
+      if (machine.type !== 'EXPRESS') throw new SfnApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+      const started = Date.now();
+      const r = await sw.startSyncExecution({ stateMachineArn: machine.arn, name, input: inputText });
+      return defined({
+        executionArn: r.executionArn,
+        stateMachineArn: r.stateMachineArn,
+        name: r.name,
+        startDate: epochSeconds(r.startDate),
+        stopDate: r.stopDate === undefined ? undefined : epochSeconds(r.stopDate),
+        status: r.status,
+        error: r.error,
+        cause: r.cause,
+        input: r.input,
+        inputDetails: { included: true },
+        output: r.output,
+        outputDetails: r.output === undefined ? undefined : { included: true },
+        // Express workflows bill in 100 ms steps of 64 MB.
+        billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((Date.now() - started) / 100) * 100) },
+      });
+    },
+
+    async StopExecution(input) {
+      const arn = input.executionArn as string;
+      const p = parseArn(arn, ['execution', 'express']);
+      if (p.type === 'express') throw new SfnApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+      await executionOf(b, arn);
+      const r = await sw.stopExecution({ executionArn: arn, error: str(input.error), cause: str(input.cause) });
+      return { stopDate: epochSeconds(r.stopDate) };
+    },
+
+    async DescribeExecution(input) {
+      return describeOutput(await executionOf(b, input.executionArn as string));
+    },
+
+    async ListExecutions(input) {
+      const arn = str(input.stateMachineArn);
+      if (arn === undefined) {
+        if (input.mapRunArn !== undefined) throw new SfnApiError('ResourceNotFound', `Resource not found: '${String(input.mapRunArn)}'`);
+        throw new SfnApiError('ValidationException', 'Must provide a StateMachine ARN or MapRun ARN');
+      }
+      const ref = parseMachineArn(arn);
+      const machine = await machineOf(b, ref.machineArn);
+      if (machine.type === 'EXPRESS') throw new SfnApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+      const status = str(input.statusFilter) as ExecutionRecord['status'] | undefined;
+      let all = await sw.store.listExecutions({ stateMachineArn: machine.arn, status, limit: Number.MAX_SAFE_INTEGER });
+      if (ref.version !== undefined) {
+        const v = (await sw.store.listStateMachineVersions(machine.arn)).find((r) => r.version === ref.version);
+        all = all.filter((e) => e.revision === v?.revision);
+      }
+      const p = page(all, input, `ListExecutions:${arn}:${status ?? ''}`);
+      const out: Record<string, unknown> = {
+        executions: p.items.map((e) =>
+          defined({
+            executionArn: e.arn,
+            stateMachineArn: e.stateMachineArn,
+            name: e.name,
+            status: e.status,
+            startDate: epochSeconds(e.startDate),
+            stopDate: e.stopDate === undefined ? undefined : epochSeconds(e.stopDate),
+          }),
+        ),
+      };
+      if (p.nextToken !== undefined) out.nextToken = p.nextToken;
+      return out;
+    },
+  });
+}

@@ -1,0 +1,27 @@
+import { activityOperations } from './activities.js';
+import type { SfnBackend } from './backend.js';
+import { executionOperations } from './executions.js';
+import { historyOperations } from './history.js';
+import type { Operation } from './operations.js';
+import { stateMachineOperations } from './state-machines.js';
+import { tagOperations } from './tags.js';
+import { taskOperations } from './tasks.js';
+import { versionAliasOperations } from './versions-aliases.js';
+
+export { ActivityQueue, isActivityResource } from './activity-queue.js';
+export type { SfnBackend } from './backend.js';
+export { createServerResources } from './task-resources.js';
+export { ACTIVITY_POLL_MS } from './activities.js';
+
+/** Every store-backed Step Functions operation, for `createServer({ operations })`. */
+export function createSfnOperations(backend: SfnBackend, options: { activityPollMs?: number; signal?: AbortSignal } = {}): Record<string, Operation> {
+  return {
+    ...stateMachineOperations(backend),
+    ...executionOperations(backend),
+    ...historyOperations(backend),
+    ...taskOperations(backend),
+    ...activityOperations(backend, { pollMs: options.activityPollMs, signal: options.signal }),
+    ...tagOperations(backend),
+    ...versionAliasOperations(backend),
+  };
+}

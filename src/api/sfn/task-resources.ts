@@ -1,0 +1,28 @@
+import type { TaskRequest, TaskResources, TaskResult } from '../../engine/index.js';
+import { isActivityResource, type ActivityQueue } from './activity-queue.js';
+
+const WAIT_FOR_TOKEN = '.waitForTaskToken';
+
+/**
+ * The Task resources the server serves: activities (through the queue workers poll), resources
+ * given by the caller (Lambda functions …), and `.waitForTaskToken` for any of them: the
+ * underlying call is made (or, for a service we do not run, taken as sent) and the task then waits
+ * for SendTaskSuccess/Failure with the token from `$$.Task.Token`.
+ */
+export function createServerResources(options: { readonly activities: ActivityQueue; readonly resources?: TaskResources }): TaskResources {
+  const inner = options.resources;
+  return {
+    async invoke(request: TaskRequest): Promise<TaskResult> {
+      if (isActivityResource(request.resource)) return options.activities.dispatch(request);
+      if (request.resource.endsWith(WAIT_FOR_TOKEN)) {
+        const base = request.resource.slice(0, -WAIT_FOR_TOKEN.length);
+        if (inner === undefined || !base.includes(':lambda:')) return { ok: true, output: null };
+        // The message goes out through the underlying integration; the result comes with the token.
+        const sent = await inner.invoke({ ...request, resource: base });
+        return sent.ok ? { ok: true, output: null } : sent;
+      }
+      if (inner === undefined) return { ok: false, error: 'States.Runtime', cause: `No resource is configured to serve '${request.resource}'` };
+      return inner.invoke(request);
+    },
+  };
+}

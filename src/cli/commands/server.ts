@@ -1,0 +1,205 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import { createLambdaHandler } from '../../api/lambda/index.js';
+import { createServer } from '../../api/server.js';
+import { ActivityQueue, createServerResources, createSfnOperations } from '../../api/sfn/index.js';
+import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
+import { createLambdaResources } from '../../integrations/lambda.js';
+import { createStepwright, type Stepwright } from '../../stepwright.js';
+import { stateMachineArnOf } from '../../api/sfn/arns.js';
+import type { CliIO } from './functions.js';
+
+const stdio: CliIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+export interface StepwrightServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir?: string;
+  /** A project folder: its `functions/` and `state-machines/` folders are loaded at start. */
+  readonly project?: string;
+  readonly functionsDir?: string;
+  readonly definitionsDir?: string;
+  readonly region?: string;
+  readonly accountId?: string;
+  /** IAM role the project's machines are created with (AWS requires one; we only record it). */
+  readonly roleArn?: string;
+  /** pino level, or false for no logs (tests). */
+  readonly logLevel?: string | false;
+  /** GetActivityTask's long poll (AWS: 60 s). */
+  readonly activityPollMs?: number;
+}
+
+export interface StepwrightServer {
+  readonly url: string;
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly stepwright: Stepwright;
+  readonly runtime: FunctionRuntime;
+  /** The machines loaded from the project, by name → ARN. */
+  readonly machines: ReadonlyMap<string, string>;
+  /** Stops taking requests, lets in-flight commits finish, closes the store and the function workers. */
+  readonly close: () => Promise<void>;
+}
+
+/** `name.asl.json` (STANDARD) and `name.express.asl.json` (EXPRESS); plain `name.json` too. */
+function definitionFiles(dir: string): { name: string; file: string; type: 'STANDARD' | 'EXPRESS' }[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: { name: string; file: string; type: 'STANDARD' | 'EXPRESS' }[] = [];
+  for (const entry of fs.readdirSync(dir).sort()) {
+    const m = /^(.+?)(\.express)?(?:\.asl)?\.json$/.exec(entry);
+    if (m === null) continue;
+    out.push({ name: m[1], file: path.join(dir, entry), type: m[2] === undefined ? 'STANDARD' : 'EXPRESS' });
+  }
+  return out;
+}
+
+/** The whole server on one port: Step Functions API, Lambda API, health; the project loaded. */
+export async function startStepwrightServer(options: StepwrightServerOptions = {}): Promise<StepwrightServer> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const dataDir = path.resolve(options.dataDir ?? './.stepwright');
+  const functionsDir = options.functionsDir ?? (options.project === undefined ? undefined : path.join(options.project, 'functions'));
+  const definitionsDir = options.definitionsDir ?? (options.project === undefined ? undefined : path.join(options.project, 'state-machines'));
+  const roleArn = options.roleArn ?? `arn:aws:iam::${accountId}:role/StepwrightExecutionRole`;
+
+  const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
+  const runtime = new FunctionRuntime({ region, accountId });
+  const stopping = new AbortController();
+  const activities = new ActivityQueue();
+  let stepwright: Stepwright | undefined;
+  let app: FastifyInstance | undefined;
+  let lambda: ReturnType<typeof createLambdaHandler> | undefined;
+  try {
+    if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    lambda = createLambdaHandler({ runtime, dataDir, region, accountId });
+    await lambda.ready;
+    const lambdaHandler = lambda;
+    const resources = createServerResources({ activities, resources: createLambdaResources(runtime, { region, accountId }) });
+    let log: (e: unknown, where: string) => void = () => undefined;
+    stepwright = await createStepwright({ dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
+    const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
+    app = createServer({ operations, rawHandlers: [(req, res) => lambdaHandler(req, res)], region, accountId, logger: app0Logger });
+    const appLog = app.log;
+    log = (e, where) => appLog.error({ err: e }, where);
+
+    const machines = new Map<string, string>();
+    for (const d of definitionFiles(definitionsDir === undefined ? '' : path.resolve(definitionsDir))) {
+      const definition = fs.readFileSync(d.file, 'utf8');
+      const arn = stateMachineArnOf({ region, accountId }, d.name);
+      const existing = await stepwright.store.getStateMachine(arn);
+      if (existing === undefined) await stepwright.createStateMachine({ name: d.name, definition, roleArn, type: d.type });
+      else if (existing.definition !== definition) await stepwright.updateStateMachine({ stateMachineArn: arn, definition });
+      machines.set(d.name, arn);
+      app.log.info({ stateMachineArn: arn, file: d.file }, 'state machine loaded');
+    }
+
+    await app.listen({ port: options.port ?? 8083, host: options.host ?? '127.0.0.1' });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    app.log.info({ url, functions: runtime.list().map((f) => f.name), stateMachines: [...machines.keys()] }, 'stepwright server ready');
+
+    const sw = stepwright;
+    const server = app;
+    const lh = lambdaHandler;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port: address.port,
+      app: server,
+      stepwright: sw,
+      runtime,
+      machines,
+      close: () =>
+        (closing ??= (async () => {
+          stopping.abort(); // long polls answer now instead of holding the shutdown
+          await server.close();
+          await lh.close();
+          await sw.close(); // the scheduler drains its group commit, then the store closes
+          await runtime.close();
+        })()),
+    };
+  } catch (e) {
+    stopping.abort();
+    await app?.close().catch(() => undefined);
+    await lambda?.close().catch(() => undefined);
+    await stepwright?.close().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+export interface ServerCommandOptions {
+  readonly io?: CliIO;
+  /** Stops the server (tests); otherwise SIGINT or SIGTERM does. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `stepwright server [--port 8083] [--host 127.0.0.1] [--data-dir ./.stepwright] [--project DIR]
+ * [--functions-dir DIR] [--definitions-dir DIR]`: serves until SIGINT/SIGTERM. Exit code 0 after a
+ * clean stop, 1 if it cannot start, 2 on bad usage.
+ */
+export async function runServer(argv: readonly string[], options: ServerCommandOptions = {}): Promise<number> {
+  const io = options.io ?? stdio;
+  const program = new Command('stepwright server')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '8083')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data-dir <dir>', 'where the store and functions created through the API live', './.stepwright')
+    .option('--project <dir>', 'a project folder with functions/ and state-machines/')
+    .option('--functions-dir <dir>', 'functions to register (one folder per function)')
+    .option('--definitions-dir <dir>', 'state machine definitions to create (NAME.asl.json, NAME.express.asl.json)')
+    .option('--region <region>', 'region of the ARNs', 'us-east-1')
+    .option('--account-id <id>', 'account of the ARNs', '123456789012')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  try {
+    program.parse(argv as string[], { from: 'user' });
+  } catch {
+    return 2;
+  }
+  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; logLevel: string }>();
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`invalid --port '${opts.port}'\n`);
+    return 2;
+  }
+  let server: StepwrightServer;
+  try {
+    server = await startStepwrightServer({ ...opts, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel });
+  } catch (e) {
+    io.err(`stepwright server: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  io.out(`\nStepwright is listening on ${server.url} (Step Functions and Lambda APIs, GET /health)\n`);
+  const [first] = server.machines.values();
+  if (first !== undefined) {
+    io.out(`Try it:\n  aws stepfunctions start-execution --endpoint-url ${server.url} --state-machine-arn ${first} --input '${sampleInput(options, opts.project)}'\n\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      options.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop);
+  });
+  await server.close();
+  io.out('Stepwright stopped\n');
+  return 0;
+}
+
+/** The project's `sample-input.json`, on one line, for the printed command. */
+function sampleInput(_options: ServerCommandOptions, project: string | undefined): string {
+  const file = project === undefined ? undefined : path.join(project, 'sample-input.json');
+  if (file === undefined || !fs.existsSync(file)) return '{}';
+  return JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
+}
