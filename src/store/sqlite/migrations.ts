@@ -114,4 +114,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   create index aliases_by_machine on aliases (machine_arn);
   `,
+  // 3: history in a rowid table. A WITHOUT ROWID table keeps at most ~1 KB of a row in its page and
+  // spills the rest to an overflow page of its own, so every advance's events cost two pages.
+  `
+  create table history_rows (
+    id integer primary key,
+    execution_id integer not null,
+    first_event_id integer not null,
+    last_event_id integer not null,
+    events text not null
+  );
+  insert into history_rows (execution_id, first_event_id, last_event_id, events)
+    select execution_id, first_event_id, last_event_id, events from history order by execution_id, first_event_id;
+  drop table history;
+  alter table history_rows rename to history;
+  create unique index history_by_execution on history (execution_id, first_event_id);
+  `,
 ];
