@@ -348,9 +348,21 @@ export class Scheduler {
     if (this.inFlight.has(o.idempotencyKey) || this.closed) return;
     this.inFlight.add(o.idempotencyKey);
     void dispatchTask(this.options.resources, o)
-      .then((r: TaskResult) => this.settle(o, r))
-      .catch((e: unknown) => this.onError(e, `delivering the result of ${o.idempotencyKey}`))
+      .then((r: TaskResult) => this.settleUntilStored(o, r))
       .finally(() => this.inFlight.delete(o.idempotencyKey));
+  }
+
+  /** A result that could not be stored (disk full …) is kept and offered again, not lost until a restart. */
+  private async settleUntilStored(o: OutboxRecord, r: TaskResult): Promise<void> {
+    for (let delay = RETRY_AFTER_FAILURE_MS; !this.closed; delay = Math.min(delay * 2, 30_000)) {
+      try {
+        await this.settle(o, r);
+        return;
+      } catch (e) {
+        this.onError(e, `storing the result of ${o.idempotencyKey}`);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
   }
 
   private async settle(o: OutboxRecord, r: TaskResult): Promise<void> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runExecution, type HistoryEvent, type TaskRequest, type TaskResources, type TaskResult } from '../../src/engine/index.js';
 import type { DispatchedTaskRequest } from '../../src/scheduler/index.js';
-import { SqliteStore, type Store, type WriteOp, type WriteResult } from '../../src/store/index.js';
+import { SqliteStore, StoreError, type Store, type WriteOp, type WriteResult } from '../../src/store/index.js';
 import { createStepwright, StepwrightApiError, type Stepwright, type StepwrightOptions } from '../../src/stepwright.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:f';
@@ -257,6 +257,32 @@ describe('durable executions', () => {
     expect(done.every((d, i) => d.status === 'SUCCEEDED' && d.output === JSON.stringify({ i }))).toBe(true);
     // 200 starts + 200 advances, each its own transaction without group commit.
     expect(commits).toBeLessThan(40);
+  });
+
+  it('survives failed commits: the advance is retried and the task result kept until it is stored', async () => {
+    const inner = new SqliteStore(tempDir());
+    const failOnce = new Set<WriteOp['kind']>(['applyAdvance', 'deliverTaskResult']);
+    const flaky: Store = Object.create(inner, {
+      commit: {
+        value: (ops: readonly WriteOp[]): Promise<WriteResult[]> => {
+          const hit = ops.find((op) => failOnce.has(op.kind));
+          if (hit !== undefined) {
+            failOnce.delete(hit.kind);
+            return Promise.reject(new StoreError('The disk is full', 'DiskFull'));
+          }
+          return inner.commit(ops);
+        },
+      },
+    }) as Store;
+    const errors: string[] = [];
+    const sw = await stepwright({ store: flaky, resources: echo, onError: (e) => errors.push((e as Error).message) });
+    const { stateMachineArn } = await sw.createStateMachine({ name: 'm', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } } });
+    const { executionArn } = await sw.startExecution({ stateMachineArn, input: '{"v":2}' });
+    expect(await sw.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"v":2}' });
+    expect(errors).toEqual(['The disk is full', 'The disk is full']);
+    const history = await allHistory(sw, executionArn);
+    expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
+    expect(history.filter((e) => e.type === 'LambdaFunctionScheduled')).toHaveLength(1);
   });
 
   it('runs an Express machine in memory with startSyncExecution', async () => {
