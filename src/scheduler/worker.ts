@@ -175,7 +175,8 @@ export class Scheduler {
 
   private async pollWork(): Promise<void> {
     const now = this.clock.now();
-    for (const arn of await this.store.findWork(now, 10_000)) this.wake(arn);
+    // Executions queued or running here will look at their inbox anyway: the poll is a safety net.
+    for (const arn of await this.store.findWork(now, 10_000)) if (!this.running.has(arn) && !this.ready.has(arn)) this.wake(arn);
     const next = await this.store.nextTimerDue();
     if (next !== undefined) this.armTimer(Math.max(next, now + 10));
   }
