@@ -9,6 +9,13 @@ import {
 } from './compare.js';
 
 describe('matchString', () => {
+  it('treats the bare word lambda_function_name and the Invoke header names as placeholders', () => {
+    expect(matchString('lambda_function_name', 'fn-1')).toBe(true);
+    expect(matchString('arn:aws:lambda:us-east-1:111111111111:function:lambda_function_name', 'arn:aws:lambda:us-east-1:123456789012:function:fn-1')).toBe(true);
+    expect(matchString('arn:aws:lambda:us-east-1:111111111111:function:lambda_function_name', 'arn:aws:sqs:us-east-1:123456789012:fn-1')).toBe(false);
+    expect(matchString('x-amzn-RequestId', '8f1c-…')).toBe(true);
+  });
+
   it('matches identical strings and rejects different ones', () => {
     expect(matchString('abc', 'abc')).toBe(true);
     expect(matchString('abc', 'abd')).toBe(false);

@@ -20,7 +20,9 @@ export type Bindings = Map<string, string>;
  * Whole strings the recorder wrote instead of a value that changes between runs. Besides the words
  * README.md lists, LocalStack's tests wrote `start-time`/`entered-time` for `$$.Execution.StartTime`
  * and `$$.State.EnteredTime` (base/test_base.py::TestSnfBase::test_query_context_object_values) and
- * `RandomNumberGenerated` for the result of States.MathRandom (test_math_operations.py::test_math_random).
+ * `RandomNumberGenerated` for the result of States.MathRandom (test_math_operations.py::test_math_random),
+ * and the header names `X-Amzn-Trace-Id`, `x-amzn-RequestId` and `RequestId` for the values of those
+ * headers in Lambda's Invoke response (services/test_lambda_task_service.py::test_invoke).
  */
 const PLACEHOLDER_WORDS = new Set([
   'timestamp',
@@ -31,12 +33,19 @@ const PLACEHOLDER_WORDS = new Set([
   'start-time',
   'entered-time',
   'RandomNumberGenerated',
+  'X-Amzn-Trace-Id',
+  'x-amzn-RequestId',
+  'RequestId',
 ]);
 
 /** The account id the recorder wrote inside ARNs; it stands for any 12-digit account id. */
 const ACCOUNT_ID = '111111111111';
 
-const PLACEHOLDER = /<[^<>]+>/g;
+/**
+ * `<...>`, and the bare word `lambda_function_name`, which some recordings wrote for a function's
+ * name, alone or inside an ARN (arguments/test_arguments.py::test_base_cases[BASE_LAMBDA_EMPTY]).
+ */
+const PLACEHOLDER = /<[^<>]+>|lambda_function_name/g;
 
 /** A placeholder is bound to one value only when it carries a number: `<uuid:0>`, `<ArnPart_0idx>`. */
 function isNumberedPlaceholder(placeholder: string): boolean {
@@ -80,7 +89,7 @@ function literalSource(text: string): string {
 export function matchString(expected: string, actual: string, bindings: Bindings = new Map()): boolean {
   if (expected === actual) return true;
   if (PLACEHOLDER_WORDS.has(expected)) return true;
-  const whole = /^<[^<>]+>$/.test(expected);
+  const whole = /^<[^<>]+>$/.test(expected) || expected === 'lambda_function_name';
   if (whole) return bind(expected, actual, bindings);
   const pattern = placeholderPattern(expected);
   if (pattern === null) return false;
