@@ -175,11 +175,14 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     io.err(`stepwright server: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  io.out(`\nStepwright is listening on ${server.url} (Step Functions and Lambda APIs, GET /health)\n`);
   const [first] = server.machines.values();
-  if (first !== undefined) {
-    io.out(`Try it:\n  aws stepfunctions start-execution --endpoint-url ${server.url} --state-machine-arn ${first} --input '${sampleInput(options, opts.project)}'\n\n`);
-  }
+  // One write, so a reader that sees the URL sees the whole banner.
+  io.out(
+    `\nStepwright is listening on ${server.url} (Step Functions and Lambda APIs, GET /health)\n` +
+      (first === undefined
+        ? '\n'
+        : `Try it:\n  aws stepfunctions start-execution --endpoint-url ${server.url} --state-machine-arn ${first} --input '${sampleInput(opts.project)}'\n\n`),
+  );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -198,7 +201,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
 }
 
 /** The project's `sample-input.json`, on one line, for the printed command. */
-function sampleInput(_options: ServerCommandOptions, project: string | undefined): string {
+function sampleInput(project: string | undefined): string {
   const file = project === undefined ? undefined : path.join(project, 'sample-input.json');
   if (file === undefined || !fs.existsSync(file)) return '{}';
   return JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
