@@ -83,8 +83,15 @@ async function savedStatus(orderId: string): Promise<string> {
 }
 
 describe('stepwright server with the order-processing example', () => {
-  it('prints the URL and a ready-to-paste AWS CLI line, and answers GET /health', async () => {
-    expect(stdout).toContain(`aws stepfunctions start-execution --endpoint-url ${url} --state-machine-arn ${MACHINE} --input '`);
+  it('prints the URL and ready-to-paste AWS CLI lines that run the sample order to SUCCEEDED', async () => {
+    const banner = stdout.slice(stdout.indexOf('Try it'));
+    const lines = banner.split('\n').slice(1).filter((l) => l.startsWith('  ')).map((l) => l.trim());
+    expect(lines[1]).toContain(`aws stepfunctions start-execution --endpoint-url ${url} --state-machine-arn ${MACHINE} --input '`);
+    const pasted = await run('bash', ['-c', lines.join('\n')], { env: { PATH: process.env.PATH, HOME: os.tmpdir() } });
+    expect(JSON.parse(pasted.stdout)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('answers GET /health', async () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });

@@ -181,7 +181,10 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     `\nStepwright is listening on ${server.url} (Step Functions and Lambda APIs, GET /health)\n` +
       (first === undefined
         ? '\n'
-        : `Try it:\n  aws stepfunctions start-execution --endpoint-url ${server.url} --state-machine-arn ${first} --input '${sampleInput(opts.project)}'\n\n`),
+        : `Try it (paste into a shell; the server takes any credentials):\n` +
+          `  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${opts.region}\n` +
+          `  ARN=$(aws stepfunctions start-execution --endpoint-url ${server.url} --state-machine-arn ${first} --input '${sampleInput(opts.project)}' --query executionArn --output text)\n` +
+          `  sleep 2; aws stepfunctions describe-execution --endpoint-url ${server.url} --execution-arn "$ARN" --query '{status: status, output: output}'\n\n`),
   );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
