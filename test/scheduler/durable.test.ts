@@ -212,6 +212,21 @@ describe('durable executions', () => {
     expect((await sw.describeExecution(executionArn)).status).toBe('ABORTED');
   });
 
+  it('commits a runaway loop in slices, so that StopExecution can end it', async () => {
+    const sw = await stepwright({ dataDir: tempDir() });
+    const loop = { StartAt: 'Spin', States: { Spin: { Type: 'Pass', Next: 'Again' }, Again: { Type: 'Choice', Choices: [{ Variable: '$.never', IsPresent: true, Next: 'End' }], Default: 'Spin' }, End: { Type: 'Succeed' } } };
+    const { stateMachineArn } = await sw.createStateMachine({ name: 'loop', definition: loop });
+    const { executionArn } = await sw.startExecution({ stateMachineArn });
+    // Wait until at least one slice (10,000 transitions) is committed.
+    const lastId = async (): Promise<number> => (await sw.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.id ?? 0;
+    while ((await lastId()) < 20_000) await new Promise((r) => setTimeout(r, 20));
+    await sw.stopExecution({ executionArn });
+    const d = await sw.describeExecution(executionArn);
+    expect(d.status).toBe('ABORTED');
+    const [last] = (await sw.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events;
+    expect(last.type).toBe('ExecutionAborted');
+  });
+
   it('completes a .waitForTaskToken task with SendTaskSuccess, and refuses an unknown token', async () => {
     const requests: TaskRequest[] = [];
     const callback: TaskResources = { invoke: (r) => (requests.push(r), Promise.resolve({ ok: true, output: null })) };
