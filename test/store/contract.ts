@@ -337,6 +337,60 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       });
     });
 
+    describe('lookups, tags and aliases', () => {
+      it('finds the attempt a task token and an outbox entry belong to', async () => {
+        const { record, snapshot } = await start('e1');
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { outbox: [outboxRecord(record.arn, 5, 'tok-5')] })]);
+        expect(await store.getTaskToken('tok-5')).toEqual({ executionArn: record.arn, frameId: 'root', attempt: 5 });
+        expect(await store.getTaskToken('nope')).toBeUndefined();
+        expect(await store.getOutboxEntry(`${record.arn}:5`)).toEqual(outboxRecord(record.arn, 5, 'tok-5'));
+        expect(await store.getOutboxEntry('nope')).toBeUndefined();
+      });
+
+      it('lets a deleted machine be created again once its revisions are forgotten', async () => {
+        await store.deleteStateMachine(MACHINE_ARN);
+        await store.deleteStateMachineRevisions(MACHINE_ARN);
+        expect(await store.getStateMachineRevision(MACHINE_ARN, 1)).toBeUndefined();
+        const m = await store.createStateMachine({ arn: MACHINE_ARN, name: 'm', type: 'EXPRESS', definition: DEFINITION, roleArn: 'r', createdAt: T0 + 9 });
+        expect(m.revision).toBe(1);
+        expect((await store.getStateMachine(MACHINE_ARN))?.type).toBe('EXPRESS');
+      });
+
+      it('tags a resource, replaces a tag by key, lists by key and untags', async () => {
+        await store.tagResource(MACHINE_ARN, [
+          { key: 'team', value: 'a' },
+          { key: 'env', value: 'dev' },
+        ]);
+        await store.tagResource(MACHINE_ARN, [{ key: 'team', value: 'b' }]);
+        expect(await store.listTags(MACHINE_ARN)).toEqual([
+          { key: 'env', value: 'dev' },
+          { key: 'team', value: 'b' },
+        ]);
+        await store.untagResource(MACHINE_ARN, ['env', 'missing']);
+        expect(await store.listTags(MACHINE_ARN)).toEqual([{ key: 'team', value: 'b' }]);
+        expect(await store.listTags('other')).toEqual([]);
+      });
+
+      it('keeps, replaces, lists and deletes aliases', async () => {
+        const alias = {
+          arn: `${MACHINE_ARN}:prod`,
+          stateMachineArn: MACHINE_ARN,
+          name: 'prod',
+          routingConfiguration: [{ stateMachineVersionArn: `${MACHINE_ARN}:1`, weight: 100 }],
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.putAlias(alias);
+        expect(await store.getAlias(alias.arn)).toEqual(alias);
+        const updated = { ...alias, description: 'live', updatedAt: T0 + 1 };
+        await store.putAlias(updated);
+        expect(await store.listAliases(MACHINE_ARN)).toEqual([updated]);
+        expect(await store.deleteAlias(alias.arn)).toBe(true);
+        expect(await store.getAlias(alias.arn)).toBeUndefined();
+        expect(await store.deleteAlias(alias.arn)).toBe(false);
+      });
+    });
+
     describe('activities and leases', () => {
       it('creates, lists and deletes activities; creating again answers the existing one', async () => {
         const a = await store.createActivity('act', 'arn:aws:states:us-east-1:123456789012:activity:act', T0);
