@@ -16,7 +16,7 @@ import { runPass } from './states/pass.js';
 import { runSucceed } from './states/succeed.js';
 import { runTask, taskFailed, taskStarted, taskSucceeded, taskTimedOut } from './states/task.js';
 import { resumeWait, runWait } from './states/wait.js';
-import { jsonataEnv, jsonPathScope, type Ids, type Outcome, type StepContext } from './step.js';
+import { assignFromJsonata, assignFromTemplate, jsonataEnv, type Ids, type Outcome, type StepContext } from './step.js';
 
 export interface AdvanceResult {
   readonly snapshot: Snapshot;
@@ -349,18 +349,15 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
       if (state.queryLanguage === 'JSONata') {
         const env = jsonataEnv(ctx, frame, state, { input: frame.input, errorOutput });
         output = catcher.output === undefined ? errorOutput : await catcher.output.evaluate(env);
-        assign = catcher.assign === undefined ? undefined : ((await (catcher.assign as { evaluate(e: unknown): Promise<Json> }).evaluate(env)) as { [k: string]: Json });
+        assign = await assignFromJsonata(catcher.assignJsonata, env);
       } else {
         output = catcher.resultPath === undefined ? errorOutput : applyResultPath(frame.input, errorOutput, catcher.resultPath);
-        assign =
-          catcher.assign === undefined
-            ? undefined
-            : ((catcher.assign as { evaluate(s: unknown): Json }).evaluate(jsonPathScope(ctx, frame, state, errorOutput)) as { [k: string]: Json });
+        assign = assignFromTemplate(ctx, frame, state, catcher.assignPath, errorOutput);
       }
       exitState(ctx, frame, state, { kind: 'next', output, assign, next: catcher.next });
     } catch (e) {
       const failed = evaluationFailure(frame, e);
-      endFrame(ctx, frame, { ok: false, error: (failed as { error?: string }).error, cause: (failed as { cause?: string }).cause });
+      endFrame(ctx, frame, { ok: false, error: failed.error, cause: failed.cause });
     }
     return;
   }

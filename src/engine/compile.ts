@@ -45,7 +45,8 @@ export interface CompiledCatcher {
   readonly resultPath?: CompiledReferencePath | null;
   /** JSONata: Output and Assign of the catcher. */
   readonly output?: CompiledJsonataField;
-  readonly assign?: CompiledJsonataField | CompiledTemplate;
+  readonly assignPath?: CompiledTemplate;
+  readonly assignJsonata?: CompiledJsonataField;
 }
 
 /** A number given literally, by a JSONPath (`…Path`), or by a JSONata expression. */
@@ -68,7 +69,9 @@ export interface CompiledStateBase {
   readonly resultSelector?: CompiledTemplate;
   readonly arguments?: CompiledJsonataField;
   readonly output?: CompiledJsonataField;
-  readonly assign?: CompiledTemplate | CompiledJsonataField;
+  /** Assign: a payload template in JSONPath states, `{% %}` values in JSONata states. */
+  readonly assignPath?: CompiledTemplate;
+  readonly assignJsonata?: CompiledJsonataField;
   readonly retry: readonly CompiledRetrier[];
   readonly catch: readonly CompiledCatcher[];
 }
@@ -181,13 +184,13 @@ function compileCatchers(o: JsonObject, language: QueryLanguage): CompiledCatche
       return {
         ...base,
         output: has(c, 'Output') ? compileJsonataField(c.Output, 'Output') : undefined,
-        assign: has(c, 'Assign') ? compileJsonataField(c.Assign, 'Assign') : undefined,
+        assignJsonata: has(c, 'Assign') ? compileJsonataField(c.Assign, 'Assign') : undefined,
       };
     }
     return {
       ...base,
       resultPath: has(c, 'ResultPath') ? (c.ResultPath === null ? null : compileReferencePath(c.ResultPath as string)) : undefined,
-      assign: has(c, 'Assign') ? compileTemplate(c.Assign, 'Assign') : undefined,
+      assignPath: has(c, 'Assign') ? compileTemplate(c.Assign, 'Assign') : undefined,
     };
   });
 }
@@ -233,7 +236,8 @@ function compileState(
     resultSelector: !jsonata && has(o, 'ResultSelector') ? compileTemplate(o.ResultSelector, 'ResultSelector') : undefined,
     arguments: jsonata && has(o, 'Arguments') ? compileJsonataField(o.Arguments, 'Arguments') : undefined,
     output: jsonata && has(o, 'Output') ? compileJsonataField(o.Output, 'Output') : undefined,
-    assign: has(o, 'Assign') ? (jsonata ? compileJsonataField(o.Assign, 'Assign') : compileTemplate(o.Assign, 'Assign')) : undefined,
+    assignPath: !jsonata && has(o, 'Assign') ? compileTemplate(o.Assign, 'Assign') : undefined,
+    assignJsonata: jsonata && has(o, 'Assign') ? compileJsonataField(o.Assign, 'Assign') : undefined,
     retry: compileRetriers(o),
     catch: compileCatchers(o, language),
   };

@@ -2,12 +2,12 @@ import type { Json } from '../language/json.js';
 import { applyResultPath, selectPath } from '../language/jsonpath/index.js';
 import type { CompiledState } from './compile.js';
 import type { Frame } from './snapshot.js';
-import { jsonataEnv, jsonPathScope, type StepContext } from './step.js';
+import { assignFromJsonata, assignFromTemplate, jsonataEnv, jsonPathScope, type Assignment, type StepContext } from './step.js';
 
 /** A state's result passed through its output pipeline, plus the variables it assigns. */
 export interface StateOutput {
   readonly output: Json;
-  readonly assign?: { [name: string]: Json };
+  readonly assign?: Assignment;
 }
 
 const EMPTY: Json = Object.freeze({}) as Json;
@@ -27,8 +27,7 @@ export function parametersOf(ctx: StepContext, frame: Frame, state: CompiledStat
 /** JSONPath: ResultSelector → Assign → ResultPath → OutputPath. */
 export function jsonPathOutput(ctx: StepContext, frame: Frame, state: CompiledState, raw: Json, result: Json): StateOutput {
   const selected = state.resultSelector === undefined ? result : state.resultSelector.evaluate(jsonPathScope(ctx, frame, state, result));
-  const assign =
-    state.assign === undefined ? undefined : ((state.assign as { evaluate(s: unknown): Json }).evaluate(jsonPathScope(ctx, frame, state, selected)) as { [k: string]: Json });
+  const assign = assignFromTemplate(ctx, frame, state, state.assignPath, selected);
   const combined = state.resultPath === undefined ? selected : applyResultPath(raw, selected, state.resultPath);
   return { output: selectOutput(ctx, frame, state, combined), assign };
 }
@@ -47,9 +46,9 @@ export async function argumentsOf(ctx: StepContext, frame: Frame, state: Compile
 
 /** JSONata: Assign and Output both see the values from before the state (AWS evaluates all right-hand sides first). */
 export async function jsonataOutput(ctx: StepContext, frame: Frame, state: CompiledState, raw: Json, result: Json | undefined): Promise<StateOutput> {
-  if (state.assign === undefined && state.output === undefined) return { output: result ?? raw };
+  if (state.assignJsonata === undefined && state.output === undefined) return { output: result ?? raw };
   const env = jsonataEnv(ctx, frame, state, result === undefined ? { input: raw } : { input: raw, result });
-  const assign = state.assign === undefined ? undefined : ((await (state.assign as { evaluate(e: unknown): Promise<Json> }).evaluate(env)) as { [k: string]: Json });
+  const assign = await assignFromJsonata(state.assignJsonata, env);
   const output = state.output === undefined ? (result ?? raw) : await state.output.evaluate(env);
   return { output, assign };
 }

@@ -1,6 +1,7 @@
 import type { Json } from '../language/json.js';
 import type { Scope } from '../language/scope.js';
-import type { JsonataEnv, StatesBinding } from '../language/jsonata/index.js';
+import type { CompiledJsonataField, JsonataEnv, StatesBinding } from '../language/jsonata/index.js';
+import type { CompiledTemplate } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import { contextObject } from './context-object.js';
 import type { HistoryWriter } from './history.js';
@@ -35,7 +36,7 @@ export type Outcome =
       /** Overrides the state's Next (Choice). */
       readonly next?: string;
       /** Variables to assign after the state (already evaluated). */
-      readonly assign?: { [name: string]: Json };
+      readonly assign?: Assignment;
     }
   | {
       readonly kind: 'fail';
@@ -48,6 +49,19 @@ export type Outcome =
   | { readonly kind: 'wait' };
 
 export const failure = (error: string, cause?: string, location?: string): Outcome => ({ kind: 'fail', error, cause, location });
+
+/** Variables a state assigns, by name. */
+export type Assignment = { [name: string]: Json };
+
+/** JSONPath Assign: a payload template evaluated with `$` = `input`. */
+export function assignFromTemplate(ctx: StepContext, frame: Frame, state: CompiledState, template: CompiledTemplate | undefined, input: Json): Assignment | undefined {
+  return template === undefined ? undefined : (template.evaluate(jsonPathScope(ctx, frame, state, input)) as Assignment);
+}
+
+/** JSONata Assign: each `{% %}` value evaluated with the state's `$states` bindings. */
+export async function assignFromJsonata(field: CompiledJsonataField | undefined, env: JsonataEnv): Promise<Assignment | undefined> {
+  return field === undefined ? undefined : ((await field.evaluate(env)) as Assignment);
+}
 
 export const dataLimitExceeded = (stateName: string): Outcome => ({
   kind: 'fail',

@@ -1,9 +1,8 @@
 import { StatesError } from '../../language/errors.js';
-import type { Json } from '../../language/json.js';
 import type { ChoiceState } from '../compile.js';
 import { effectiveInput, selectOutput } from '../io.js';
 import type { Frame } from '../snapshot.js';
-import { jsonataEnv, jsonPathScope, type Outcome, type StepContext } from '../step.js';
+import { assignFromJsonata, assignFromTemplate, jsonataEnv, jsonPathScope, type Outcome, type StepContext } from '../step.js';
 
 const noMatch = (): Outcome => ({ kind: 'fail', error: 'States.NoChoiceMatched', cause: 'No Matches!' });
 
@@ -15,8 +14,7 @@ export function runChoice(ctx: StepContext, frame: Frame, state: ChoiceState): O
   const next = index >= 0 ? state.ruleNext![index] : state.default;
   if (next === undefined) return noMatch();
   // A matched rule assigns with its own Assign; the state's Assign goes with Default.
-  const template = index >= 0 ? state.ruleAssign?.get(index) : state.assign;
-  const assign = template === undefined ? undefined : ((template as { evaluate(s: unknown): Json }).evaluate(scope) as { [k: string]: Json });
+  const assign = assignFromTemplate(ctx, frame, state, index >= 0 ? state.ruleAssign?.get(index) : state.assignPath, effective);
   return { kind: 'next', next, output: selectOutput(ctx, frame, state, effective), assign };
 }
 
@@ -38,7 +36,7 @@ async function runJsonataChoice(ctx: StepContext, frame: Frame, state: ChoiceSta
         kind: 'next',
         next: rule.next,
         output: output === undefined ? frame.input : await output.evaluate(env),
-        assign: assign === undefined ? undefined : ((await (assign as { evaluate(e: unknown): Promise<Json> }).evaluate(env)) as { [k: string]: Json }),
+        assign: await assignFromJsonata(assign, env),
       };
     }
   }
@@ -47,6 +45,6 @@ async function runJsonataChoice(ctx: StepContext, frame: Frame, state: ChoiceSta
     kind: 'next',
     next: state.default,
     output: state.output === undefined ? frame.input : await state.output.evaluate(env),
-    assign: state.assign === undefined ? undefined : ((await (state.assign as { evaluate(e: unknown): Promise<Json> }).evaluate(env)) as { [k: string]: Json }),
+    assign: await assignFromJsonata(state.assignJsonata, env),
   };
 }

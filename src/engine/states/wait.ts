@@ -4,7 +4,7 @@ import { parseTimestamp } from '../../language/timestamp.js';
 import type { WaitState } from '../compile.js';
 import { effectiveInput, finishState, selectOutput } from '../io.js';
 import type { Frame } from '../snapshot.js';
-import { jsonPathScope, jsonataEnv, type Outcome, type StepContext } from '../step.js';
+import { assignFromTemplate, jsonPathScope, jsonataEnv, type Outcome, type StepContext } from '../step.js';
 
 /** AWS refuses waits that end more than a year and a bit from now. */
 const MAX_WAIT_MS = 366 * 24 * 3600 * 1000;
@@ -81,7 +81,6 @@ export function runWait(ctx: StepContext, frame: Frame, state: WaitState): Outco
 export function resumeWait(ctx: StepContext, frame: Frame, state: WaitState): Outcome | Promise<Outcome> {
   if (state.queryLanguage === 'JSONata') return Promise.resolve(finishState(ctx, frame, state, frame.input, undefined)).then((o) => ({ kind: 'next', ...o }));
   const effective = effectiveInput(ctx, frame, state, frame.input);
-  const scope = jsonPathScope(ctx, frame, state, effective);
-  const assign = state.assign === undefined ? undefined : ((state.assign as { evaluate(s: unknown): never }).evaluate(scope));
+  const assign = assignFromTemplate(ctx, frame, state, state.assignPath, effective);
   return { kind: 'next', output: selectOutput(ctx, frame, state, effective), assign };
 }
