@@ -1,4 +1,4 @@
-import { InvalidDefinitionError, InvalidExecutionInputError } from '../../engine/index.js';
+import { InvalidDefinitionError, InvalidExecutionInputError, type TaskResources } from '../../engine/index.js';
 import { StepwrightApiError, type Stepwright } from '../../stepwright.js';
 import type { ActivityQueue } from './activity-queue.js';
 import type { Identity } from './arns.js';
@@ -10,6 +10,8 @@ export interface SfnBackend extends Identity {
   readonly stepwright: Stepwright;
   readonly activities: ActivityQueue;
   readonly now: () => number;
+  /** The Task resources executions use (TestState calls them too, unless mocked). */
+  readonly resources?: TaskResources;
 }
 
 export type OperationGroup = Record<string, (input: Record<string, unknown>, ctx: SfnContext) => Promise<unknown>>;

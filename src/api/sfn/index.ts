@@ -6,6 +6,7 @@ import type { Operation } from './operations.js';
 import { stateMachineOperations } from './state-machines.js';
 import { tagOperations } from './tags.js';
 import { taskOperations } from './tasks.js';
+import { testStateOperations } from './test-state.js';
 import { versionAliasOperations } from './versions-aliases.js';
 
 export { ActivityQueue, isActivityResource } from './activity-queue.js';
@@ -23,5 +24,6 @@ export function createSfnOperations(backend: SfnBackend, options: { activityPoll
     ...activityOperations(backend, { pollMs: options.activityPollMs, signal: options.signal }),
     ...tagOperations(backend),
     ...versionAliasOperations(backend),
+    ...testStateOperations(backend),
   };
 }

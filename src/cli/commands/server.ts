@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
+import { consoleRoutes } from '../../api/console/index.js';
 import { createLambdaHandler } from '../../api/lambda/index.js';
 import { createServer } from '../../api/server.js';
 import { ActivityQueue, createServerResources, createSfnOperations } from '../../api/sfn/index.js';
@@ -80,8 +81,15 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const resources = createServerResources({ activities, resources: createLambdaResources(runtime, { region, accountId }) });
     let log: (e: unknown, where: string) => void = () => undefined;
     stepwright = await createStepwright({ dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
-    const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
-    app = createServer({ operations, rawHandlers: [(req, res) => lambdaHandler(req, res)], region, accountId, logger: app0Logger });
+    const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now, resources }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
+    app = createServer({
+      operations,
+      rawHandlers: [(req, res) => lambdaHandler(req, res)],
+      routes: [consoleRoutes({ store: stepwright.store })],
+      region,
+      accountId,
+      logger: app0Logger,
+    });
     const appLog = app.log;
     log = (e, where) => appLog.error({ err: e }, where);
 

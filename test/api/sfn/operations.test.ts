@@ -29,6 +29,7 @@ import {
   StartSyncExecutionCommand,
   StopExecutionCommand,
   TagResourceCommand,
+  TestStateCommand,
   UntagResourceCommand,
   UpdateStateMachineCommand,
   type HistoryEvent,
@@ -333,5 +334,41 @@ describe('tags, versions and aliases', () => {
     expect(
       (await errorOf(client.send(new CreateStateMachineAliasCommand({ name: 'half', routingConfiguration: [{ stateMachineVersionArn: v1, weight: 50 }] })))).name,
     ).toBe('ValidationException');
+  });
+});
+
+describe('TestState', () => {
+  const test = (definition: object, input: string, extra: object = {}) => client.send(new TestStateCommand({ definition: JSON.stringify(definition), roleArn: role, input, ...extra }));
+
+  it('runs one state and names the state it would go to next', async () => {
+    expect(await test({ Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.a, 1)' }, Next: 'After' }, '{"a":2}')).toMatchObject({
+      status: 'SUCCEEDED',
+      output: '{"sum":3}',
+      nextState: 'After',
+    });
+    const choice = { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 10, Next: 'Big' }], Default: 'Small' };
+    expect((await test(choice, '{"n":11}')).nextState).toBe('Big');
+    expect((await test(choice, '{"n":1}')).nextState).toBe('Small');
+  });
+
+  it('answers RETRIABLE, CAUGHT_ERROR and FAILED as AWS does, with mocked task results', async () => {
+    const task = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'f' },
+      Retry: [{ ErrorEquals: ['Transient'], MaxAttempts: 2 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Handle' }],
+      Next: 'Done',
+    };
+    expect(await test(task, '{}', { mock: { errorOutput: { error: 'Transient', cause: 'try again' } } })).toMatchObject({ status: 'RETRIABLE', error: 'Transient', cause: 'try again' });
+    expect(await test(task, '{"k":1}', { mock: { errorOutput: { error: 'Boom', cause: 'bad' } } })).toMatchObject({
+      status: 'CAUGHT_ERROR',
+      error: 'Boom',
+      nextState: 'Handle',
+      output: '{"k":1,"err":{"Error":"Boom","Cause":"bad"}}',
+    });
+    expect(await test(task, '{}', { mock: { result: '{"Payload":{"ok":true}}' } })).toMatchObject({ status: 'SUCCEEDED', nextState: 'Done', output: '{"Payload":{"ok":true}}' });
+    expect(await test({ Type: 'Fail', Error: 'E', Cause: 'C' }, '{}')).toMatchObject({ status: 'FAILED', error: 'E', cause: 'C' });
+    expect((await errorOf(test({ Type: 'Pass', Next: 5 }, '{}'))).name).toBe('InvalidDefinition');
   });
 });
