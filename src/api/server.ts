@@ -13,6 +13,8 @@ export interface ServerOptions {
   /** Step Functions operations by name; those not given answer UnknownOperationException. */
   readonly operations?: Readonly<Record<string, Operation>>;
   readonly rawHandlers?: readonly RawHandler[];
+  /** More routes on the same port (the console's pages and its JSON/SSE endpoints), registered after the API's. */
+  readonly routes?: readonly ((app: FastifyInstance) => void)[];
   /** pino logger options, or false for none. */
   readonly logger?: boolean | { level: string };
 }
@@ -63,6 +65,8 @@ export function createServer(options: ServerOptions = {}): FastifyInstance {
       return JSON.stringify(errorBody(error));
     }
   });
+
+  for (const register of options.routes ?? []) register(app);
 
   app.setErrorHandler((e, _request, reply) => {
     // Fastify's own refusals (body too large, bad content) in AWS's shape.

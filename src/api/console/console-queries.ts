@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ExecutionStatus } from '../../engine/index.js';
+import type { Store } from '../../store/index.js';
+
+const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+const MAX_PAGE = 500;
+
+/** A task waiting for SendTaskSuccess/Failure (`.waitForTaskToken`): the console lists these to approve or reject. */
+export interface WaitingTask {
+  readonly stateName: string;
+  readonly taskToken: string;
+  readonly enteredEventId: number;
+  readonly input: unknown;
+  /** The branch or iteration index path from the top-level flow ([] for the top level). */
+  readonly path: readonly number[];
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const int = (v: unknown, fallback: number): number => {
+  const n = typeof v === 'string' ? Number.parseInt(v, 10) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+};
+const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ __type: 'ValidationException', message });
+
+/**
+ * What the Step Functions API cannot answer in one call and the console needs: executions across
+ * every machine, counts by status, and the task tokens an execution is waiting on (AWS keeps those
+ * to itself; the console is the person who approves).
+ */
+export function registerConsoleQueries(app: FastifyInstance, store: Store): void {
+  // Executions of every machine (or one), newest first, with offset paging.
+  app.get('/console/api/executions', async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const status = text(q.status);
+    if (status !== undefined && !STATUSES.includes(status)) return bad(reply, `Unknown status ${status}`);
+    const offset = int(q.offset, 0);
+    const limit = Math.min(Math.max(int(q.limit, 50), 1), MAX_PAGE);
+    const since = int(q.startedAfter, 0);
+    const rows = await store.listExecutions({
+      stateMachineArn: text(q.stateMachineArn),
+      status: status as ExecutionStatus | undefined,
+      limit: since > 0 ? Number.MAX_SAFE_INTEGER : offset + limit + 1,
+    });
+    const filtered = since > 0 ? rows.filter((e) => e.startDate >= since) : rows;
+    const page = filtered.slice(offset, offset + limit);
+    return {
+      executions: page.map((e) => ({
+        executionArn: e.arn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate / 1000,
+        ...(e.stopDate === undefined ? {} : { stopDate: e.stopDate / 1000 }),
+      })),
+      hasMore: filtered.length > offset + limit,
+    };
+  });
+
+  // Executions of each machine by status.
+  app.get('/console/api/machines/summary', async () => {
+    const counts: Record<string, Record<string, number>> = {};
+    for (const m of await store.listStateMachines()) {
+      const byStatus: Record<string, number> = {};
+      for (const e of await store.listExecutions({ stateMachineArn: m.arn, limit: Number.MAX_SAFE_INTEGER })) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
+      counts[m.arn] = byStatus;
+    }
+    return { counts };
+  });
+
+  app.get('/console/api/waiting-tasks', async (request, reply) => {
+    const arn = text((request.query as Record<string, unknown>).executionArn);
+    if (arn === undefined) return bad(reply, 'executionArn is required');
+    const stored = await store.loadSnapshot(arn);
+    const snapshot = stored?.snapshot;
+    if (snapshot === null || snapshot === undefined || snapshot.status !== 'RUNNING') return { tasks: [] };
+    const pathOf = (id: string): number[] => {
+      const out: number[] = [];
+      for (let f = snapshot.frames[id]; f !== undefined && f.parentId !== null; f = snapshot.frames[f.parentId]) out.unshift(f.index);
+      return out;
+    };
+    const tasks: WaitingTask[] = [];
+    for (const frame of Object.values(snapshot.frames)) {
+      const wait = frame.wait;
+      if (wait === null || wait.kind !== 'task' || wait.taskToken === undefined || frame.result !== undefined) continue;
+      tasks.push({ stateName: frame.state, taskToken: wait.taskToken, enteredEventId: frame.enteredEventId, input: frame.input, path: pathOf(frame.id) });
+    }
+    return { tasks };
+  });
+}
