@@ -60,6 +60,8 @@ export interface Store {
 
   /** An unacknowledged effect by its idempotency key (activity heartbeats find their attempt). */
   getOutboxEntry(idempotencyKey: string): Promise<OutboxRecord | undefined>;
+  /** DeleteStateMachineVersion: the revision stays (executions may run it) but is no longer a version. */
+  unpublishStateMachineVersion(arn: string, version: number): Promise<boolean>;
   /** Forgets the revisions of a deleted machine, so a machine of the same name can be created again. */
   deleteStateMachineRevisions(arn: string): Promise<void>;
 

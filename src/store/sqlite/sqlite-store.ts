@@ -543,6 +543,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  unpublishStateMachineVersion(arn: string, version: number): Promise<boolean> {
+    return this.run(() => this.db.prepare('update state_machine_revisions set version = null, description = null where machine_arn = ? and version = ?').run(arn, version).changes > 0);
+  }
+
   deleteStateMachineRevisions(arn: string): Promise<void> {
     return this.run(() => {
       this.s.deleteRevisions.run(arn);
