@@ -17,7 +17,9 @@ import type { TaskResources } from '../src/engine/index.js';
 import type { Synchronous } from '../src/store/index.js';
 import { createStepwright } from '../src/stepwright.js';
 
-const { values: args } = parseArgs({ options: { executions: { type: 'string' }, synchronous: { type: 'string' }, window: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { executions: { type: 'string' }, synchronous: { type: 'string' }, window: { type: 'string' } },
+});
 const EXECUTIONS = Number(args.executions ?? 20_000);
 const WINDOW = Number(args.window ?? 2_000);
 const SYNC = (args.synchronous ?? 'FULL') as Synchronous;
@@ -25,7 +27,14 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-bench-'));
 let dirSeq = 0;
 const freshDir = (): string => path.join(root, `d${++dirSeq}`);
 
-const PASS3 = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Result: { ok: true }, ResultPath: '$.b', Next: 'C' }, C: { Type: 'Pass', End: true } } };
+const PASS3 = {
+  StartAt: 'A',
+  States: {
+    A: { Type: 'Pass', Next: 'B' },
+    B: { Type: 'Pass', Result: { ok: true }, ResultPath: '$.b', Next: 'C' },
+    C: { Type: 'Pass', End: true },
+  },
+};
 const TEN: { StartAt: string; States: Record<string, unknown> } = { StartAt: 'S1', States: {} };
 for (let i = 1; i <= 10; i++) {
   const next = i < 10 ? { Next: `S${i + 1}` } : { End: true };
@@ -58,8 +67,18 @@ function rawCommits(rowsPerCommit: number, ms: number): number {
   return rows / s;
 }
 
-async function durable(definition: object, states: number, groupCommit: boolean, executions: number): Promise<{ perSec: number; transitionsPerSec: number }> {
-  const sw = await createStepwright({ dataDir: freshDir(), resources: echo, synchronous: SYNC, groupCommit: groupCommit ? undefined : false });
+async function durable(
+  definition: object,
+  states: number,
+  groupCommit: boolean,
+  executions: number,
+): Promise<{ perSec: number; transitionsPerSec: number }> {
+  const sw = await createStepwright({
+    dataDir: freshDir(),
+    resources: echo,
+    synchronous: SYNC,
+    groupCommit: groupCommit ? undefined : false,
+  });
   const { stateMachineArn } = await sw.createStateMachine({ name: 'bench', definition });
   let started = 0;
   let finished = 0;
@@ -71,7 +90,8 @@ async function durable(definition: object, states: number, groupCommit: boolean,
         sw.startExecution({ stateMachineArn, input: `{"i":${i}}` })
           .then((s) => sw.awaitExecution(s.executionArn))
           .then((d) => {
-            if (d.status !== 'SUCCEEDED') throw new Error(`${d.executionArn}: ${d.status} ${d.error ?? ''} ${d.cause ?? ''}`);
+            if (d.status !== 'SUCCEEDED')
+              throw new Error(`${d.executionArn}: ${d.status} ${d.error ?? ''} ${d.cause ?? ''}`);
             finished++;
             if (finished === executions) resolve();
             else launch();
@@ -116,14 +136,22 @@ try {
     ['10-state, one Task', TEN, 10, Math.round(EXECUTIONS / 2)],
   ] as const) {
     const on = await durable(def, states, true, n);
-    rows.push(`| durable ${label}, group commit on | ${fmt(on.perSec)} executions/s | ${fmt(on.transitionsPerSec)} transitions/s | ${n} executions |`);
+    rows.push(
+      `| durable ${label}, group commit on | ${fmt(on.perSec)} executions/s | ${fmt(on.transitionsPerSec)} transitions/s | ${n} executions |`,
+    );
     const offN = Math.min(n, 2_000);
     const off = await durable(def, states, false, offN);
-    rows.push(`| durable ${label}, group commit off | ${fmt(off.perSec)} executions/s | ${fmt(off.transitionsPerSec)} transitions/s | ${offN} executions |`);
+    rows.push(
+      `| durable ${label}, group commit off | ${fmt(off.perSec)} executions/s | ${fmt(off.transitionsPerSec)} transitions/s | ${offN} executions |`,
+    );
   }
   const lat = await latency(PASS3, 300);
-  rows.push(`| durable 3-state Pass, one at a time: start to finish | p50 ${lat.p50.toFixed(2)} ms | p99 ${lat.p99.toFixed(2)} ms | 300 executions |`);
-  process.stdout.write(`\nDurable mode, synchronous=${SYNC}, WAL, ${os.cpus().length} cores, Node ${process.version}\n\n| workload | throughput | | |\n|---|---|---|---|\n${rows.join('\n')}\n`);
+  rows.push(
+    `| durable 3-state Pass, one at a time: start to finish | p50 ${lat.p50.toFixed(2)} ms | p99 ${lat.p99.toFixed(2)} ms | 300 executions |`,
+  );
+  process.stdout.write(
+    `\nDurable mode, synchronous=${SYNC}, WAL, ${os.cpus().length} cores, Node ${process.version}\n\n| workload | throughput | | |\n|---|---|---|---|\n${rows.join('\n')}\n`,
+  );
 } finally {
   fs.rmSync(root, { recursive: true, force: true });
 }

@@ -4,7 +4,14 @@ import { prepareMachine, runExecution, systemClock } from './engine/index.js';
 import type { Clock, ExecutionStatus, HistoryEvent, Ids, TaskResources } from './engine/index.js';
 import type { Json } from './language/json.js';
 import { Scheduler, type GroupCommitOptions, NO_GROUP_COMMIT } from './scheduler/index.js';
-import { SqliteStore, type ExecutionRecord, type MachineType, type StateMachineRecord, type Store, type Synchronous } from './store/index.js';
+import {
+  SqliteStore,
+  type ExecutionRecord,
+  type MachineType,
+  type StateMachineRecord,
+  type Store,
+  type Synchronous,
+} from './store/index.js';
 
 export interface StepwrightOptions {
   /** Where the embedded store lives (default `./.stepwright`). */
@@ -54,17 +61,45 @@ export interface SyncExecutionOutput extends Omit<DescribeExecutionOutput, 'stat
 }
 
 export interface Stepwright {
-  createStateMachine(input: { name: string; definition: string | object; roleArn?: string; type?: MachineType }): Promise<{ stateMachineArn: string; creationDate: Date }>;
-  updateStateMachine(input: { stateMachineArn: string; definition?: string | object; roleArn?: string; publish?: boolean }): Promise<{ updateDate: Date }>;
-  describeStateMachine(stateMachineArn: string): Promise<{ stateMachineArn: string; name: string; type: MachineType; definition: string; roleArn: string; creationDate: Date }>;
+  createStateMachine(input: {
+    name: string;
+    definition: string | object;
+    roleArn?: string;
+    type?: MachineType;
+  }): Promise<{ stateMachineArn: string; creationDate: Date }>;
+  updateStateMachine(input: {
+    stateMachineArn: string;
+    definition?: string | object;
+    roleArn?: string;
+    publish?: boolean;
+  }): Promise<{ updateDate: Date }>;
+  describeStateMachine(
+    stateMachineArn: string,
+  ): Promise<{
+    stateMachineArn: string;
+    name: string;
+    type: MachineType;
+    definition: string;
+    roleArn: string;
+    creationDate: Date;
+  }>;
   /** Resolves once the execution is durably stored (for Standard machines). */
-  startExecution(input: { stateMachineArn: string; name?: string; input?: string }): Promise<{ executionArn: string; startDate: Date }>;
+  startExecution(input: {
+    stateMachineArn: string;
+    name?: string;
+    input?: string;
+  }): Promise<{ executionArn: string; startDate: Date }>;
   /** Runs an Express machine in memory and answers with its result, as StartSyncExecution. */
   startSyncExecution(input: { stateMachineArn: string; name?: string; input?: string }): Promise<SyncExecutionOutput>;
   describeExecution(executionArn: string): Promise<DescribeExecutionOutput>;
   /** Resolves when the execution is no longer RUNNING. */
   awaitExecution(executionArn: string): Promise<DescribeExecutionOutput>;
-  getExecutionHistory(input: { executionArn: string; reverseOrder?: boolean; maxResults?: number; nextToken?: string }): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
+  getExecutionHistory(input: {
+    executionArn: string;
+    reverseOrder?: boolean;
+    maxResults?: number;
+    nextToken?: string;
+  }): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
   stopExecution(input: { executionArn: string; error?: string; cause?: string }): Promise<{ stopDate: Date }>;
   sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
   sendTaskFailure(input: { taskToken: string; error?: string; cause?: string }): Promise<void>;
@@ -77,7 +112,10 @@ export interface Stepwright {
 /** AWS refuses names with whitespace, brackets, wildcards, special and control characters. */
 const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
 const isValidName = (name: string): boolean =>
-  name.length >= 1 && name.length <= 80 && !NAME_FORBIDDEN.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
+  name.length >= 1 &&
+  name.length <= 80 &&
+  !NAME_FORBIDDEN.test(name) &&
+  ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 
 function describe(e: ExecutionRecord): DescribeExecutionOutput {
   const d: { -readonly [K in keyof DescribeExecutionOutput]: DescribeExecutionOutput[K] } = {
@@ -114,7 +152,9 @@ function definitionText(definition: string | object): string {
 
 /** Durable Stepwright in one process: the store, the scheduler and the operations the server exposes. */
 export async function createStepwright(options: StepwrightOptions = {}): Promise<Stepwright> {
-  const store = options.store ?? new SqliteStore(path.resolve(options.dataDir ?? '.stepwright'), { synchronous: options.synchronous });
+  const store =
+    options.store ??
+    new SqliteStore(path.resolve(options.dataDir ?? '.stepwright'), { synchronous: options.synchronous });
   const clock = options.clock ?? systemClock;
   const region = options.region ?? 'us-east-1';
   const account = options.accountId ?? '123456789012';
@@ -141,7 +181,8 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     const now = Date.now();
     if (hit !== undefined && hit.until > now) return hit.record;
     const m = await store.getStateMachine(arn);
-    if (m === undefined) throw new StepwrightApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    if (m === undefined)
+      throw new StepwrightApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     machines.set(arn, { record: m, until: now + MACHINE_CACHE_MS });
     return m;
   };
@@ -154,7 +195,10 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     try {
       return JSON.parse(text) as Json;
     } catch (e) {
-      throw new StepwrightApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(e as Error).message}'`);
+      throw new StepwrightApiError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: '${(e as Error).message}'`,
+      );
     }
   };
   const checkName = (name: string): void => {
@@ -173,7 +217,8 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       const existing = await store.getStateMachine(arn);
       if (existing !== undefined) {
         // AWS: creating the same machine again is idempotent; a different one is a conflict.
-        if (existing.definition === definition && existing.type === (input.type ?? 'STANDARD')) return { stateMachineArn: arn, creationDate: new Date(existing.createdAt) };
+        if (existing.definition === definition && existing.type === (input.type ?? 'STANDARD'))
+          return { stateMachineArn: arn, creationDate: new Date(existing.createdAt) };
         throw new StepwrightApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`, arn);
       }
       const now = clock.now();
@@ -193,14 +238,25 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       const definition = input.definition === undefined ? undefined : definitionText(input.definition);
       if (definition !== undefined) prepareMachine(JSON.parse(definition) as unknown);
       const now = clock.now();
-      await store.updateStateMachine(input.stateMachineArn, { definition, roleArn: input.roleArn, publish: input.publish }, now);
+      await store.updateStateMachine(
+        input.stateMachineArn,
+        { definition, roleArn: input.roleArn, publish: input.publish },
+        now,
+      );
       machines.delete(input.stateMachineArn);
       return { updateDate: new Date(now) };
     },
 
     async describeStateMachine(arn) {
       const m = await machineOf(arn);
-      return { stateMachineArn: m.arn, name: m.name, type: m.type, definition: m.definition, roleArn: m.roleArn, creationDate: new Date(m.createdAt) };
+      return {
+        stateMachineArn: m.arn,
+        name: m.name,
+        type: m.type,
+        definition: m.definition,
+        roleArn: m.roleArn,
+        creationDate: new Date(m.createdAt),
+      };
     },
 
     async startExecution(input) {
@@ -213,20 +269,40 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
         // Express executions keep no history in the store (as on AWS): they run in memory.
         const executionArn = `arn:aws:states:${region}:${account}:express:${m.name}:${name}:${randomUUID()}`;
         const startDate = new Date(clock.now());
-        void runExecution(JSON.parse(m.definition) as unknown, { input: value, name, stateMachineName: m.name, region, accountId: account, roleArn: m.roleArn, resources: options.resources, clock }).catch(
-          (e: unknown) => options.onError?.(e, `express execution ${executionArn}`),
-        );
+        void runExecution(JSON.parse(m.definition) as unknown, {
+          input: value,
+          name,
+          stateMachineName: m.name,
+          region,
+          accountId: account,
+          roleArn: m.roleArn,
+          resources: options.resources,
+          clock,
+        }).catch((e: unknown) => options.onError?.(e, `express execution ${executionArn}`));
         return { executionArn, startDate };
       }
       const executionArn = `arn:aws:states:${region}:${account}:execution:${m.name}:${name}`;
       const startDate = clock.now();
-      const record: ExecutionRecord = { arn: executionArn, stateMachineArn: m.arn, revision: m.revision, name, status: 'RUNNING', input: inputText, startDate };
+      const record: ExecutionRecord = {
+        arn: executionArn,
+        stateMachineArn: m.arn,
+        revision: m.revision,
+        name,
+        status: 'RUNNING',
+        input: inputText,
+        startDate,
+      };
       const snapshot = await scheduler.startSnapshot(record);
       const r = await scheduler.submit({ kind: 'createExecution', execution: record });
       if (r.kind === 'exists') {
         // AWS: the same name and input while it runs is the same request; anything else is a conflict.
-        if (r.execution.status === 'RUNNING' && r.execution.input === inputText) return { executionArn: r.execution.arn, startDate: new Date(r.execution.startDate) };
-        throw new StepwrightApiError('ExecutionAlreadyExists', `Execution Already Exists: '${r.execution.arn}'`, r.execution.arn);
+        if (r.execution.status === 'RUNNING' && r.execution.input === inputText)
+          return { executionArn: r.execution.arn, startDate: new Date(r.execution.startDate) };
+        throw new StepwrightApiError(
+          'ExecutionAlreadyExists',
+          `Execution Already Exists: '${r.execution.arn}'`,
+          r.execution.arn,
+        );
       }
       scheduler.remember(record, snapshot);
       scheduler.wake(executionArn);
@@ -235,14 +311,27 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
 
     async startSyncExecution(input) {
       const m = await machineOf(input.stateMachineArn);
-      if (m.type !== 'EXPRESS') throw new StepwrightApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+      if (m.type !== 'EXPRESS')
+        throw new StepwrightApiError(
+          'StateMachineTypeNotSupported',
+          'This operation is not supported by this type of state machine',
+        );
       const name = input.name ?? randomUUID();
       checkName(name);
       const inputText = input.input ?? '{}';
       parseInput(inputText);
       const startDate = new Date(clock.now());
       const executionArn = `arn:aws:states:${region}:${account}:express:${m.name}:${name}:${randomUUID()}`;
-      const r = await runExecution(JSON.parse(m.definition) as unknown, { inputText, name, stateMachineName: m.name, region, accountId: account, roleArn: m.roleArn, resources: options.resources, clock });
+      const r = await runExecution(JSON.parse(m.definition) as unknown, {
+        inputText,
+        name,
+        stateMachineName: m.name,
+        region,
+        accountId: account,
+        roleArn: m.roleArn,
+        resources: options.resources,
+        clock,
+      });
       const out: { -readonly [K in keyof SyncExecutionOutput]: SyncExecutionOutput[K] } = {
         executionArn,
         stateMachineArn: m.arn,
@@ -273,19 +362,31 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       let afterEventId: number | undefined;
       if (input.nextToken !== undefined) {
         afterEventId = Number(Buffer.from(input.nextToken, 'base64url').toString('utf8'));
-        if (!Number.isInteger(afterEventId)) throw new StepwrightApiError('InvalidToken', `Invalid Token: '${input.nextToken}'`);
+        if (!Number.isInteger(afterEventId))
+          throw new StepwrightApiError('InvalidToken', `Invalid Token: '${input.nextToken}'`);
       }
       // AWS: maxResults 0 means the default page size, 100 (at most 1000).
-      const maxResults = input.maxResults === undefined || input.maxResults === 0 ? 100 : Math.min(input.maxResults, 1000);
-      const page = await store.getHistory(input.executionArn, { reverseOrder: input.reverseOrder, maxResults, afterEventId });
-      return page.nextEventId === undefined ? { events: page.events } : { events: page.events, nextToken: Buffer.from(String(page.nextEventId)).toString('base64url') };
+      const maxResults =
+        input.maxResults === undefined || input.maxResults === 0 ? 100 : Math.min(input.maxResults, 1000);
+      const page = await store.getHistory(input.executionArn, {
+        reverseOrder: input.reverseOrder,
+        maxResults,
+        afterEventId,
+      });
+      return page.nextEventId === undefined
+        ? { events: page.events }
+        : { events: page.events, nextToken: Buffer.from(String(page.nextEventId)).toString('base64url') };
     },
 
     async stopExecution(input) {
       const e = await executionOf(input.executionArn);
       if (e.status !== 'RUNNING') return { stopDate: new Date(e.stopDate ?? clock.now()) };
       const done = scheduler.awaitCompletion(input.executionArn);
-      const r = await scheduler.submit({ kind: 'appendInbox', executionArn: input.executionArn, event: { type: 'stop', error: input.error, cause: input.cause } });
+      const r = await scheduler.submit({
+        kind: 'appendInbox',
+        executionArn: input.executionArn,
+        event: { type: 'stop', error: input.error, cause: input.cause },
+      });
       if (r.kind === 'delivered') scheduler.wake(input.executionArn);
       const stopped = await done;
       return { stopDate: new Date(stopped?.stopDate ?? clock.now()) };
@@ -311,7 +412,10 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     },
   };
 
-  async function completeToken(token: string, result: { ok: true; output: Json } | { ok: false; error: string; cause: string }): Promise<void> {
+  async function completeToken(
+    token: string,
+    result: { ok: true; output: Json } | { ok: false; error: string; cause: string },
+  ): Promise<void> {
     const r = await scheduler.submit({ kind: 'completeTaskToken', token, result });
     if (r.kind === 'delivered') {
       scheduler.wake(r.executionArn);
@@ -322,4 +426,3 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
 
   return api;
 }
-

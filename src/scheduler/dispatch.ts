@@ -9,7 +9,8 @@ export interface DispatchedTaskRequest extends TaskRequest {
 
 /** Invokes a Task's resource; a resource that throws fails the task as the in-memory loop does. */
 export async function dispatchTask(resources: TaskResources | undefined, o: OutboxRecord): Promise<TaskResult> {
-  if (resources === undefined) return { ok: false, error: 'States.Runtime', cause: `No resource is configured to serve '${o.request.resource}'` };
+  if (resources === undefined)
+    return { ok: false, error: 'States.Runtime', cause: `No resource is configured to serve '${o.request.resource}'` };
   const request: DispatchedTaskRequest = { ...o.request, idempotencyKey: o.idempotencyKey };
   try {
     return await resources.invoke(request);

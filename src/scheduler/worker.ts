@@ -1,8 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock } from '../engine/index.js';
 import type { Json } from '../language/json.js';
-import type { Clock, CompiledMachine, EngineEvent, HistoryRecord, Ids, Snapshot, TaskResources, TaskResult } from '../engine/index.js';
-import type { ExecutionRecord, OutboxRecord, Store, StoredHistoryEvent, TimerRecord, WriteOp, WriteResult } from '../store/index.js';
+import type {
+  Clock,
+  CompiledMachine,
+  EngineEvent,
+  HistoryRecord,
+  Ids,
+  Snapshot,
+  TaskResources,
+  TaskResult,
+} from '../engine/index.js';
+import type {
+  ExecutionRecord,
+  OutboxRecord,
+  Store,
+  StoredHistoryEvent,
+  TimerRecord,
+  WriteOp,
+  WriteResult,
+} from '../store/index.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 import { dispatchTask } from './dispatch.js';
 
@@ -41,9 +58,17 @@ const RETRY_AFTER_FAILURE_MS = 1000;
 const taskTimeoutKey = (attempt: number): string => `timeout:${attempt}`;
 
 function toStored(r: HistoryRecord): StoredHistoryEvent {
-  if (r.detailsKey === undefined) return { id: r.id, previousEventId: r.previousEventId, timestamp: r.timestamp, type: r.type };
+  if (r.detailsKey === undefined)
+    return { id: r.id, previousEventId: r.previousEventId, timestamp: r.timestamp, type: r.type };
   const details = (materializeEvent(r) as unknown as Record<string, { [k: string]: unknown }>)[r.detailsKey];
-  return { id: r.id, previousEventId: r.previousEventId, timestamp: r.timestamp, type: r.type, detailsKey: r.detailsKey, details };
+  return {
+    id: r.id,
+    previousEventId: r.previousEventId,
+    timestamp: r.timestamp,
+    type: r.type,
+    detailsKey: r.detailsKey,
+    details,
+  };
 }
 
 /**
@@ -176,7 +201,8 @@ export class Scheduler {
   private async pollWork(): Promise<void> {
     const now = this.clock.now();
     // Executions queued or running here will look at their inbox anyway: the poll is a safety net.
-    for (const arn of await this.store.findWork(now, 10_000)) if (!this.running.has(arn) && !this.ready.has(arn)) this.wake(arn);
+    for (const arn of await this.store.findWork(now, 10_000))
+      if (!this.running.has(arn) && !this.ready.has(arn)) this.wake(arn);
     const next = await this.store.nextTimerDue();
     if (next !== undefined) this.armTimer(Math.max(next, now + 10));
   }
@@ -248,7 +274,10 @@ export class Scheduler {
     const cached = await this.load(arn);
     if (cached === undefined || cached.snapshot.status !== 'RUNNING') return;
     const now = this.clock.now();
-    const [inbox, timers] = await Promise.all([this.store.pendingInbox(arn), cached.mayHaveTimers ? this.store.dueTimers(arn, now) : []]);
+    const [inbox, timers] = await Promise.all([
+      this.store.pendingInbox(arn),
+      cached.mayHaveTimers ? this.store.dueTimers(arn, now) : [],
+    ]);
     if (inbox.length === 0 && timers.length === 0) return;
     // A stop request goes first: AWS stops the execution whatever else is pending.
     const work: Work[] = [];
@@ -274,14 +303,24 @@ export class Scheduler {
       const started: EngineEvent[] = [];
       for (const effect of r.effects) {
         if (effect.type === 'invokeTask') {
-          outbox.push({ executionArn: arn, idempotencyKey: `${arn}:${effect.attempt}`, frameId: effect.frameId, attempt: effect.attempt, request: effect.request });
+          outbox.push({
+            executionArn: arn,
+            idempotencyKey: `${arn}:${effect.attempt}`,
+            frameId: effect.frameId,
+            attempt: effect.attempt,
+            request: effect.request,
+          });
           // The dispatch follows this commit at once, so TaskStarted is recorded with TaskScheduled
           // (as in the in-memory loop of run.ts), saving an extra advance and commit per task.
           started.push({ type: 'taskStarted', frameId: effect.frameId, attempt: effect.attempt });
-        } else if (effect.type === 'startTimer') newTimers.push({ frameId: effect.frameId, key: effect.key, dueAt: effect.dueAt });
+        } else if (effect.type === 'startTimer')
+          newTimers.push({ frameId: effect.frameId, key: effect.key, dueAt: effect.dueAt });
         else if (effect.type === 'yield') yielded = true;
       }
-      for (const s of started) await advance(machine, snapshot, s, now, this.ids, this.slice).then((r2) => r2.historyRecords.forEach((rec) => history.push(toStored(rec))));
+      for (const s of started)
+        await advance(machine, snapshot, s, now, this.ids, this.slice).then((r2) =>
+          r2.historyRecords.forEach((rec) => history.push(toStored(rec))),
+        );
       return yielded;
     };
 
@@ -291,7 +330,8 @@ export class Scheduler {
       if (w.timer !== undefined) firedTimers.push({ frameId: w.timer.frameId, key: w.timer.key });
       if (snapshot.status !== 'RUNNING') continue; // consumed, but nothing happens to a finished execution
       const e = w.event;
-      if (e.type === 'taskSucceeded' || e.type === 'taskFailed' || e.type === 'taskTimedOut') cancelledTimers.push({ frameId: e.frameId, key: taskTimeoutKey(e.attempt) });
+      if (e.type === 'taskSucceeded' || e.type === 'taskFailed' || e.type === 'taskTimedOut')
+        cancelledTimers.push({ frameId: e.frameId, key: taskTimeoutKey(e.attempt) });
       if (await step(e)) {
         yielded = true;
         break;
@@ -328,7 +368,11 @@ export class Scheduler {
     cached.version = snapshot.version;
     if (done) {
       this.cache.delete(arn);
-      const final: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = { ...cached.record, status: snapshot.status, stopDate: now };
+      const final: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = {
+        ...cached.record,
+        status: snapshot.status,
+        stopDate: now,
+      };
       if (snapshot.status === 'SUCCEEDED') final.output = JSON.stringify(snapshot.output ?? null);
       if (snapshot.error !== undefined) final.error = snapshot.error;
       if (snapshot.cause !== undefined) final.cause = snapshot.cause;

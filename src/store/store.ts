@@ -29,7 +29,11 @@ export interface Store {
    * each execution writes.
    */
   loadSnapshot(arn: string): Promise<{ snapshot: Snapshot | null; version: number } | undefined>;
-  listExecutions(query: { stateMachineArn?: string; status?: ExecutionStatus; limit?: number }): Promise<ExecutionRecord[]>;
+  listExecutions(query: {
+    stateMachineArn?: string;
+    status?: ExecutionStatus;
+    limit?: number;
+  }): Promise<ExecutionRecord[]>;
 
   // Work
   /** Inbox events not yet applied, oldest first. */
@@ -232,7 +236,9 @@ export type WriteOp =
       /** SendTaskSuccess/Failure: the result for the task waiting on `token`. */
       readonly kind: 'completeTaskToken';
       readonly token: string;
-      readonly result: { readonly ok: true; readonly output: import('../language/json.js').Json } | { readonly ok: false; readonly error: string; readonly cause: string };
+      readonly result:
+        | { readonly ok: true; readonly output: import('../language/json.js').Json }
+        | { readonly ok: false; readonly error: string; readonly cause: string };
     }
   | {
       /** An event for a running execution (e.g. `stop`). */

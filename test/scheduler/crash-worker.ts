@@ -12,7 +12,9 @@ const [dataDir, effectsPath] = process.argv.slice(2);
 const effects = new Database(effectsPath);
 effects.pragma('journal_mode = WAL');
 effects.pragma('synchronous = FULL');
-effects.exec('create table if not exists runs (seq integer primary key, idempotency_key text not null, task_key text not null)');
+effects.exec(
+  'create table if not exists runs (seq integer primary key, idempotency_key text not null, task_key text not null)',
+);
 const record = effects.prepare('insert into runs (idempotency_key, task_key) values (?, ?)');
 const attempts = effects.prepare('select count(distinct idempotency_key) as n from runs where task_key = ?');
 
@@ -34,7 +36,8 @@ for (let i = 0; i < EXECUTIONS; i++) {
   try {
     arns.push((await sw.startExecution({ stateMachineArn, name, input: JSON.stringify(input) })).executionArn);
   } catch (e) {
-    if (!(e instanceof StepwrightApiError && e.code === 'ExecutionAlreadyExists' && e.resourceArn !== undefined)) throw e;
+    if (!(e instanceof StepwrightApiError && e.code === 'ExecutionAlreadyExists' && e.resourceArn !== undefined))
+      throw e;
     arns.push(e.resourceArn);
   }
 }

@@ -33,7 +33,11 @@ export const CRASH_MACHINE = {
                     Next: 'Checked',
                   },
                   Recovered: { Type: 'Pass', Parameters: { 'recovered.$': '$.n' }, End: true },
-                  Checked: { Type: 'Choice', Choices: [{ Variable: '$.big', BooleanEquals: true, Next: 'Big' }], Default: 'Small' },
+                  Checked: {
+                    Type: 'Choice',
+                    Choices: [{ Variable: '$.big', BooleanEquals: true, Next: 'Big' }],
+                    Default: 'Small',
+                  },
                   Big: { Type: 'Pass', Parameters: { 'big.$': '$.value' }, End: true },
                   Small: { Type: 'Pass', Parameters: { 'small.$': '$.value' }, End: true },
                 },
@@ -42,7 +46,17 @@ export const CRASH_MACHINE = {
             },
           },
         },
-        { StartAt: 'Sum', States: { Sum: { Type: 'Task', Resource: SUM, Parameters: { 'key.$': "States.Format('{}-sum', $.id)", 'items.$': '$.items' }, End: true } } },
+        {
+          StartAt: 'Sum',
+          States: {
+            Sum: {
+              Type: 'Task',
+              Resource: SUM,
+              Parameters: { 'key.$': "States.Format('{}-sum', $.id)", 'items.$': '$.items' },
+              End: true,
+            },
+          },
+        },
       ],
       ResultSelector: { 'each.$': '$[0]', 'sum.$': '$[1].sum' },
       Next: 'Done',

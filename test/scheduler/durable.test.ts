@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runExecution, type HistoryEvent, type TaskRequest, type TaskResources, type TaskResult } from '../../src/engine/index.js';
+import {
+  runExecution,
+  type HistoryEvent,
+  type TaskRequest,
+  type TaskResources,
+  type TaskResult,
+} from '../../src/engine/index.js';
 import type { DispatchedTaskRequest } from '../../src/scheduler/index.js';
 import { SqliteStore, StoreError, type Store, type WriteOp, type WriteResult } from '../../src/store/index.js';
 import { createStepwright, StepwrightApiError, type Stepwright, type StepwrightOptions } from '../../src/stepwright.js';
@@ -18,7 +24,12 @@ function tempDir(): string {
 }
 
 async function stepwright(options: StepwrightOptions): Promise<Stepwright> {
-  const sw = await createStepwright({ onError: (e) => { throw e; }, ...options });
+  const sw = await createStepwright({
+    onError: (e) => {
+      throw e;
+    },
+    ...options,
+  });
   open.push(sw);
   return sw;
 }
@@ -75,7 +86,10 @@ const MIXED = {
               Type: 'Map',
               ItemsPath: '$.items',
               MaxConcurrency: 2,
-              ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA, Parameters: { 'n.$': '$' }, End: true } } },
+              ItemProcessor: {
+                StartAt: 'Work',
+                States: { Work: { Type: 'Task', Resource: LAMBDA, Parameters: { 'n.$': '$' }, End: true } },
+              },
               End: true,
             },
           },
@@ -125,7 +139,10 @@ describe('durable executions', () => {
     const dir = tempDir();
     const store = new SqliteStore(dir);
     const sw = await stepwright({ store, resources: never });
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'm', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } } });
+    const { stateMachineArn } = await sw.createStateMachine({
+      name: 'm',
+      definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
+    });
     const { executionArn } = await sw.startExecution({ stateMachineArn, input: '{"a":1}' });
     expect(await store.getExecution(executionArn)).toMatchObject({ status: 'RUNNING', input: '{"a":1}' });
     expect((await sw.describeExecution(executionArn)).status).toBe('RUNNING');
@@ -133,29 +150,50 @@ describe('durable executions', () => {
 
   it('treats a repeated start with the same name and input as the same request, and anything else as a conflict', async () => {
     const sw = await stepwright({ dataDir: tempDir(), resources: never });
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'm', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } } });
+    const { stateMachineArn } = await sw.createStateMachine({
+      name: 'm',
+      definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
+    });
     const a = await sw.startExecution({ stateMachineArn, name: 'x', input: '{}' });
     const b = await sw.startExecution({ stateMachineArn, name: 'x', input: '{}' });
     expect(b.executionArn).toBe(a.executionArn);
-    await expect(sw.startExecution({ stateMachineArn, name: 'x', input: '{"other":1}' })).rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
-    await expect(sw.startExecution({ stateMachineArn, input: '{' })).rejects.toMatchObject({ code: 'InvalidExecutionInput' });
-    await expect(sw.startExecution({ stateMachineArn: `${stateMachineArn}-nope` })).rejects.toBeInstanceOf(StepwrightApiError);
+    await expect(sw.startExecution({ stateMachineArn, name: 'x', input: '{"other":1}' })).rejects.toMatchObject({
+      code: 'ExecutionAlreadyExists',
+    });
+    await expect(sw.startExecution({ stateMachineArn, input: '{' })).rejects.toMatchObject({
+      code: 'InvalidExecutionInput',
+    });
+    await expect(sw.startExecution({ stateMachineArn: `${stateMachineArn}-nope` })).rejects.toBeInstanceOf(
+      StepwrightApiError,
+    );
     await expect(sw.describeExecution('arn:nope')).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
   });
 
   it('fires a Wait timer and records the Wait as AWS does', async () => {
     const sw = await stepwright({ dataDir: tempDir() });
     const t0 = Date.now();
-    const { result, history } = await runDurably(sw, { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } }, { a: 1 });
+    const { result, history } = await runDurably(
+      sw,
+      { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } },
+      { a: 1 },
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
-    expect(history.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'ExecutionSucceeded']);
+    expect(history.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'ExecutionSucceeded',
+    ]);
   });
 
   it('fires at once, after a restart, a timer that fell due while the server was down', async () => {
     const dir = tempDir();
     const first = await stepwright({ dataDir: dir });
-    const { stateMachineArn } = await first.createStateMachine({ name: 'm', definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } } });
+    const { stateMachineArn } = await first.createStateMachine({
+      name: 'm',
+      definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } },
+    });
     const { executionArn } = await first.startExecution({ stateMachineArn, name: 'e' });
     await new Promise((r) => setTimeout(r, 100));
     await closeAll();
@@ -168,9 +206,22 @@ describe('durable executions', () => {
 
   it('retries a failed task after its back-off and counts the attempts as AWS does', async () => {
     let calls = 0;
-    const flaky: TaskResources = { invoke: () => Promise.resolve(++calls < 3 ? { ok: false, error: 'Boom', cause: 'c' } : { ok: true, output: 'fine' }) };
+    const flaky: TaskResources = {
+      invoke: () =>
+        Promise.resolve(++calls < 3 ? { ok: false, error: 'Boom', cause: 'c' } : { ok: true, output: 'fine' }),
+    };
     const sw = await stepwright({ dataDir: tempDir(), resources: flaky });
-    const def = { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 1 }], End: true } } };
+    const def = {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: LAMBDA,
+          Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 1 }],
+          End: true,
+        },
+      },
+    };
     const t0 = Date.now();
     const { result, history } = await runDurably(sw, def, {});
     expect(result.output).toBe('"fine"');
@@ -181,14 +232,22 @@ describe('durable executions', () => {
 
   it('times out a task that does not answer within TimeoutSeconds', async () => {
     const sw = await stepwright({ dataDir: tempDir(), resources: never });
-    const { result, history } = await runDurably(sw, { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 1, End: true } } }, {});
+    const { result, history } = await runDurably(
+      sw,
+      { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 1, End: true } } },
+      {},
+    );
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
     expect(history.map((e) => e.type)).toContain('LambdaFunctionTimedOut');
   });
 
   it('times out the execution after the machine TimeoutSeconds', async () => {
     const sw = await stepwright({ dataDir: tempDir(), resources: never });
-    const { result, history } = await runDurably(sw, { TimeoutSeconds: 1, StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } }, {});
+    const { result, history } = await runDurably(
+      sw,
+      { TimeoutSeconds: 1, StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
+      {},
+    );
     expect(result).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
     expect(history[history.length - 1].type).toBe('ExecutionTimedOut');
   });
@@ -197,7 +256,10 @@ describe('durable executions', () => {
     let answer: (r: TaskResult) => void = () => undefined;
     const late: TaskResources = { invoke: () => new Promise<TaskResult>((resolve) => (answer = resolve)) };
     const sw = await stepwright({ dataDir: tempDir(), resources: late });
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'm', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } } });
+    const { stateMachineArn } = await sw.createStateMachine({
+      name: 'm',
+      definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
+    });
     const { executionArn } = await sw.startExecution({ stateMachineArn });
     await new Promise((r) => setTimeout(r, 50));
     const { stopDate } = await sw.stopExecution({ executionArn, error: 'Manual', cause: 'operator' });
@@ -207,18 +269,29 @@ describe('durable executions', () => {
     answer({ ok: true, output: 'too late' });
     await new Promise((r) => setTimeout(r, 50));
     const history = await allHistory(sw, executionArn);
-    expect(history[history.length - 1]).toMatchObject({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Manual', cause: 'operator' } });
+    expect(history[history.length - 1]).toMatchObject({
+      type: 'ExecutionAborted',
+      executionAbortedEventDetails: { error: 'Manual', cause: 'operator' },
+    });
     expect(history.map((e) => e.type)).not.toContain('LambdaFunctionSucceeded');
     expect((await sw.describeExecution(executionArn)).status).toBe('ABORTED');
   });
 
   it('commits a runaway loop in slices, so that StopExecution can end it', async () => {
     const sw = await stepwright({ dataDir: tempDir() });
-    const loop = { StartAt: 'Spin', States: { Spin: { Type: 'Pass', Next: 'Again' }, Again: { Type: 'Choice', Choices: [{ Variable: '$.never', IsPresent: true, Next: 'End' }], Default: 'Spin' }, End: { Type: 'Succeed' } } };
+    const loop = {
+      StartAt: 'Spin',
+      States: {
+        Spin: { Type: 'Pass', Next: 'Again' },
+        Again: { Type: 'Choice', Choices: [{ Variable: '$.never', IsPresent: true, Next: 'End' }], Default: 'Spin' },
+        End: { Type: 'Succeed' },
+      },
+    };
     const { stateMachineArn } = await sw.createStateMachine({ name: 'loop', definition: loop });
     const { executionArn } = await sw.startExecution({ stateMachineArn });
     // Wait until at least one slice (10,000 transitions) is committed.
-    const lastId = async (): Promise<number> => (await sw.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.id ?? 0;
+    const lastId = async (): Promise<number> =>
+      (await sw.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.id ?? 0;
     while ((await lastId()) < 20_000) await new Promise((r) => setTimeout(r, 20));
     await sw.stopExecution({ executionArn });
     const d = await sw.describeExecution(executionArn);
@@ -231,7 +304,17 @@ describe('durable executions', () => {
     const requests: TaskRequest[] = [];
     const callback: TaskResources = { invoke: (r) => (requests.push(r), Promise.resolve({ ok: true, output: null })) };
     const sw = await stepwright({ dataDir: tempDir(), resources: callback });
-    const def = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'f', 'token.$': '$$.Task.Token' }, End: true } } };
+    const def = {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'f', 'token.$': '$$.Task.Token' },
+          End: true,
+        },
+      },
+    };
     const { stateMachineArn } = await sw.createStateMachine({ name: 'm', definition: def });
     const { executionArn } = await sw.startExecution({ stateMachineArn });
     while (requests.length === 0) await new Promise((r) => setTimeout(r, 10));
@@ -239,18 +322,39 @@ describe('durable executions', () => {
     expect((requests[0].parameters as { token: string }).token).toBe(token);
     await sw.sendTaskSuccess({ taskToken: token, output: '{"approved":true}' });
     expect(await sw.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
-    await expect(sw.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({ code: 'TaskDoesNotExist' });
+    await expect(sw.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({
+      code: 'TaskDoesNotExist',
+    });
   });
 
   it('dispatches an unanswered task again after a restart, with the same idempotency key', async () => {
     const dir = tempDir();
     const keys: string[] = [];
-    const first = await stepwright({ dataDir: dir, resources: { invoke: (r) => (keys.push((r as DispatchedTaskRequest).idempotencyKey), new Promise<TaskResult>(() => undefined)) } });
-    const { stateMachineArn } = await first.createStateMachine({ name: 'm', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } } });
+    const first = await stepwright({
+      dataDir: dir,
+      resources: {
+        invoke: (r) => (
+          keys.push((r as DispatchedTaskRequest).idempotencyKey),
+          new Promise<TaskResult>(() => undefined)
+        ),
+      },
+    });
+    const { stateMachineArn } = await first.createStateMachine({
+      name: 'm',
+      definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
+    });
     const { executionArn } = await first.startExecution({ stateMachineArn, name: 'e', input: '{"v":1}' });
     while (keys.length === 0) await new Promise((r) => setTimeout(r, 10));
     await closeAll();
-    const second = await stepwright({ dataDir: dir, resources: { invoke: (r) => (keys.push((r as DispatchedTaskRequest).idempotencyKey), Promise.resolve({ ok: true, output: r.parameters })) } });
+    const second = await stepwright({
+      dataDir: dir,
+      resources: {
+        invoke: (r) => (
+          keys.push((r as DispatchedTaskRequest).idempotencyKey),
+          Promise.resolve({ ok: true, output: r.parameters })
+        ),
+      },
+    });
     expect(await second.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"v":1}' });
     expect(keys).toEqual([`${executionArn}:3`, `${executionArn}:3`]);
     const history = await allHistory(second, executionArn);
@@ -266,8 +370,16 @@ describe('durable executions', () => {
       commit: { value: (ops: readonly WriteOp[]): Promise<WriteResult[]> => (commits++, inner.commit(ops)) },
     }) as Store;
     const sw = await stepwright({ store: counting });
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'm', definition: { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'C' }, C: { Type: 'Pass', End: true } } } });
-    const started = await Promise.all(Array.from({ length: 200 }, (_, i) => sw.startExecution({ stateMachineArn, input: JSON.stringify({ i }) })));
+    const { stateMachineArn } = await sw.createStateMachine({
+      name: 'm',
+      definition: {
+        StartAt: 'A',
+        States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'C' }, C: { Type: 'Pass', End: true } },
+      },
+    });
+    const started = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => sw.startExecution({ stateMachineArn, input: JSON.stringify({ i }) })),
+    );
     const done = await Promise.all(started.map((s) => sw.awaitExecution(s.executionArn)));
     expect(done.every((d, i) => d.status === 'SUCCEEDED' && d.output === JSON.stringify({ i }))).toBe(true);
     // 200 starts + 200 advances, each its own transaction without group commit.
@@ -291,7 +403,10 @@ describe('durable executions', () => {
     }) as Store;
     const errors: string[] = [];
     const sw = await stepwright({ store: flaky, resources: echo, onError: (e) => errors.push((e as Error).message) });
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'm', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } } });
+    const { stateMachineArn } = await sw.createStateMachine({
+      name: 'm',
+      definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
+    });
     const { executionArn } = await sw.startExecution({ stateMachineArn, input: '{"v":2}' });
     expect(await sw.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"v":2}' });
     expect(errors).toEqual(['The disk is full', 'The disk is full']);
@@ -302,7 +417,11 @@ describe('durable executions', () => {
 
   it('runs an Express machine in memory with startSyncExecution', async () => {
     const sw = await stepwright({ dataDir: tempDir(), resources: echo });
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'x', type: 'EXPRESS', definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } } });
+    const { stateMachineArn } = await sw.createStateMachine({
+      name: 'x',
+      type: 'EXPRESS',
+      definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
+    });
     const r = await sw.startSyncExecution({ stateMachineArn, input: '{"k":2}' });
     expect(r).toMatchObject({ status: 'SUCCEEDED', output: '{"k":2}' });
     expect(r.executionArn).toContain(':express:x:');
@@ -310,6 +429,11 @@ describe('durable executions', () => {
 
   it('refuses an invalid definition with AWS diagnostics', async () => {
     const sw = await stepwright({ dataDir: tempDir() });
-    await expect(sw.createStateMachine({ name: 'bad', definition: { StartAt: 'Nope', States: { A: { Type: 'Pass', End: true } } } })).rejects.toThrow(/Invalid State Machine Definition/);
+    await expect(
+      sw.createStateMachine({
+        name: 'bad',
+        definition: { StartAt: 'Nope', States: { A: { Type: 'Pass', End: true } } },
+      }),
+    ).rejects.toThrow(/Invalid State Machine Definition/);
   });
 });

@@ -22,7 +22,10 @@ describe('stepwright run --data-dir', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-cli-'));
     dirs.push(dir);
     const def = path.join(dir, 'greet.json');
-    fs.writeFileSync(def, JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { 'g.$': '$.name' }, End: true } } }));
+    fs.writeFileSync(
+      def,
+      JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { 'g.$': '$.name' }, End: true } } }),
+    );
     const data = path.join(dir, 'data');
     const first = await run([def, '--data-dir', data, '--input', '{"name":"Ada"}', '--name', 'one', '--history']);
     expect(first.code).toBe(0);

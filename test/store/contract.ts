@@ -27,16 +27,32 @@ function newExecution(name: string, input = '{}'): { record: ExecutionRecord; sn
     stateMachineName: 'm',
     redriveCount: 0,
   });
-  return { record: { arn, stateMachineArn: MACHINE_ARN, revision: 1, name, status: 'RUNNING', input, startDate: T0 }, snapshot };
+  return {
+    record: { arn, stateMachineArn: MACHINE_ARN, revision: 1, name, status: 'RUNNING', input, startDate: T0 },
+    snapshot,
+  };
 }
 
 function events(from: number, to: number): StoredHistoryEvent[] {
   const out: StoredHistoryEvent[] = [];
-  for (let id = from; id <= to; id++) out.push({ id, previousEventId: id - 1, timestamp: T0 + id, type: 'PassStateEntered', detailsKey: 'stateEnteredEventDetails', details: { name: 'A', input: '{}' } });
+  for (let id = from; id <= to; id++)
+    out.push({
+      id,
+      previousEventId: id - 1,
+      timestamp: T0 + id,
+      type: 'PassStateEntered',
+      detailsKey: 'stateEnteredEventDetails',
+      details: { name: 'A', input: '{}' },
+    });
   return out;
 }
 
-function advanceOp(arn: string, snapshot: Snapshot, expectedVersion: number, extra: Partial<Extract<WriteOp, { kind: 'applyAdvance' }>> = {}): WriteOp {
+function advanceOp(
+  arn: string,
+  snapshot: Snapshot,
+  expectedVersion: number,
+  extra: Partial<Extract<WriteOp, { kind: 'applyAdvance' }>> = {},
+): WriteOp {
   return {
     kind: 'applyAdvance',
     executionArn: arn,
@@ -59,7 +75,13 @@ function outboxRecord(arn: string, attempt: number, taskToken?: string): OutboxR
     idempotencyKey: `${arn}:${attempt}`,
     frameId: 'root',
     attempt,
-    request: { resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', parameters: { n: attempt }, executionArn: arn, stateName: 'T', taskToken },
+    request: {
+      resource: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+      parameters: { n: attempt },
+      executionArn: arn,
+      stateName: 'T',
+      taskToken,
+    },
   };
 }
 
@@ -71,7 +93,14 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
     beforeEach(async () => {
       fixture = await factory();
       store = fixture.store;
-      await store.createStateMachine({ arn: MACHINE_ARN, name: 'm', type: 'STANDARD', definition: DEFINITION, roleArn: 'arn:aws:iam::123456789012:role/r', createdAt: T0 });
+      await store.createStateMachine({
+        arn: MACHINE_ARN,
+        name: 'm',
+        type: 'STANDARD',
+        definition: DEFINITION,
+        roleArn: 'arn:aws:iam::123456789012:role/r',
+        createdAt: T0,
+      });
     });
     afterEach(async () => {
       await fixture.dispose();
@@ -94,7 +123,14 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
 
       it('refuses a second machine with the same name', async () => {
         await expect(
-          store.createStateMachine({ arn: MACHINE_ARN, name: 'm', type: 'STANDARD', definition: DEFINITION, roleArn: 'r', createdAt: T0 }),
+          store.createStateMachine({
+            arn: MACHINE_ARN,
+            name: 'm',
+            type: 'STANDARD',
+            definition: DEFINITION,
+            roleArn: 'r',
+            createdAt: T0,
+          }),
         ).rejects.toThrow();
       });
 
@@ -109,7 +145,11 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
 
       it('numbers published versions 1, 2, … and lists the newest first', async () => {
         await store.updateStateMachine(MACHINE_ARN, { publish: true }, T0 + 1);
-        await store.updateStateMachine(MACHINE_ARN, { definition: JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Succeed' } } }), publish: true }, T0 + 2);
+        await store.updateStateMachine(
+          MACHINE_ARN,
+          { definition: JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Succeed' } } }), publish: true },
+          T0 + 2,
+        );
         const versions = await store.listStateMachineVersions(MACHINE_ARN);
         expect(versions.map((v) => [v.version, v.revision])).toEqual([
           [2, 2],
@@ -154,7 +194,11 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await start('e1');
         await start('e2');
         expect((await store.listExecutions({})).map((e) => e.name)).toEqual(['e2', 'e1']);
-        expect((await store.listExecutions({ stateMachineArn: MACHINE_ARN, status: 'RUNNING', limit: 1 })).map((e) => e.name)).toEqual(['e2']);
+        expect(
+          (await store.listExecutions({ stateMachineArn: MACHINE_ARN, status: 'RUNNING', limit: 1 })).map(
+            (e) => e.name,
+          ),
+        ).toEqual(['e2']);
         expect(await store.listExecutions({ status: 'SUCCEEDED' })).toEqual([]);
       });
 
@@ -186,7 +230,9 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.pendingInbox(record.arn)).toEqual([]);
         expect((await store.getHistory(record.arn)).events.map((e) => e.id)).toEqual([1, 2, 3]);
         expect(await store.dueTimers(record.arn, T0 + 999)).toEqual([]);
-        expect(await store.dueTimers(record.arn, T0 + 1000)).toEqual([{ frameId: 'root', key: 'wait', dueAt: T0 + 1000 }]);
+        expect(await store.dueTimers(record.arn, T0 + 1000)).toEqual([
+          { frameId: 'root', key: 'wait', dueAt: T0 + 1000 },
+        ]);
         expect(await store.pendingOutbox(10)).toEqual([outboxRecord(record.arn, 2)]);
       });
 
@@ -194,7 +240,12 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         const { record, snapshot } = await start('e1');
         snapshot.version = 1;
         await store.commit([advanceOp(record.arn, snapshot, 0, { history: events(1, 1) })]);
-        const [r] = await store.commit([advanceOp(record.arn, { ...snapshot, version: 2 }, 0, { history: events(2, 2), newTimers: [{ frameId: 'root', key: 'k', dueAt: T0 }] })]);
+        const [r] = await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 2 }, 0, {
+            history: events(2, 2),
+            newTimers: [{ frameId: 'root', key: 'k', dueAt: T0 }],
+          }),
+        ]);
         expect(r).toEqual({ kind: 'conflict' });
         expect((await store.loadSnapshot(record.arn))?.version).toBe(1);
         expect((await store.getHistory(record.arn)).events.map((e) => e.id)).toEqual([1]);
@@ -204,10 +255,20 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       it('records the end of an execution and drops its pending work', async () => {
         const { record, snapshot } = await start('e1');
         snapshot.version = 1;
-        await store.commit([advanceOp(record.arn, snapshot, 0, { newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 }], outbox: [outboxRecord(record.arn, 2, 'tok')] })]);
+        await store.commit([
+          advanceOp(record.arn, snapshot, 0, {
+            newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 }],
+            outbox: [outboxRecord(record.arn, 2, 'tok')],
+          }),
+        ]);
         const done: Snapshot = { ...snapshot, version: 2, status: 'SUCCEEDED', output: { ok: true } };
         await store.commit([advanceOp(record.arn, done, 1, { history: events(1, 2), stopDate: T0 + 50 })]);
-        expect(await store.getExecution(record.arn)).toEqual({ ...record, status: 'SUCCEEDED', output: '{"ok":true}', stopDate: T0 + 50 });
+        expect(await store.getExecution(record.arn)).toEqual({
+          ...record,
+          status: 'SUCCEEDED',
+          output: '{"ok":true}',
+          stopDate: T0 + 50,
+        });
         expect(await store.findWork(T0 + 10_000, 10)).toEqual([]);
         expect(await store.pendingOutbox(10)).toEqual([]);
         expect(await store.nextTimerDue()).toBeUndefined();
@@ -219,8 +280,17 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
 
       it('keeps error and cause of a failed execution', async () => {
         const { record, snapshot } = await start('e1');
-        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1, status: 'FAILED', error: 'E', cause: 'C' }, 0, { stopDate: T0 + 1 })]);
-        expect(await store.getExecution(record.arn)).toMatchObject({ status: 'FAILED', error: 'E', cause: 'C', stopDate: T0 + 1 });
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1, status: 'FAILED', error: 'E', cause: 'C' }, 0, {
+            stopDate: T0 + 1,
+          }),
+        ]);
+        expect(await store.getExecution(record.arn)).toMatchObject({
+          status: 'FAILED',
+          error: 'E',
+          cause: 'C',
+          stopDate: T0 + 1,
+        });
         expect((await store.getExecution(record.arn))?.output).toBeUndefined();
         expect((await store.loadSnapshot(record.arn))?.snapshot?.status).toBe('FAILED');
       });
@@ -228,7 +298,12 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       it('queues follow-up events in the inbox', async () => {
         const { record, snapshot } = await start('e1');
         const [inbox] = await store.pendingInbox(record.arn);
-        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { consumedInbox: [inbox.id], followUps: [{ type: 'continue' }] })]);
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1 }, 0, {
+            consumedInbox: [inbox.id],
+            followUps: [{ type: 'continue' }],
+          }),
+        ]);
         expect((await store.pendingInbox(record.arn)).map((i) => i.event)).toEqual([{ type: 'continue' }]);
       });
 
@@ -260,7 +335,11 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(p3.nextEventId).toBeUndefined();
         const r1 = await store.getHistory(record.arn, { maxResults: 3, reverseOrder: true });
         expect(r1.events.map((e) => e.id)).toEqual([5, 4, 3]);
-        const r2 = await store.getHistory(record.arn, { maxResults: 3, reverseOrder: true, afterEventId: r1.nextEventId });
+        const r2 = await store.getHistory(record.arn, {
+          maxResults: 3,
+          reverseOrder: true,
+          afterEventId: r1.nextEventId,
+        });
         expect(r2.events.map((e) => e.id)).toEqual([2, 1]);
       });
 
@@ -268,7 +347,13 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         const { record, snapshot } = await start('e1');
         await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { history: events(1, 1) })]);
         const [e] = (await store.getHistory(record.arn)).events;
-        expect(e).toEqual({ id: 1, previousEventId: 0, timestamp: new Date(T0 + 1), type: 'PassStateEntered', stateEnteredEventDetails: { name: 'A', input: '{}' } });
+        expect(e).toEqual({
+          id: 1,
+          previousEventId: 0,
+          timestamp: new Date(T0 + 1),
+          type: 'PassStateEntered',
+          stateEnteredEventDetails: { name: 'A', input: '{}' },
+        });
       });
     });
 
@@ -279,21 +364,34 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         const [ia] = await store.pendingInbox(a.record.arn);
         const [ib] = await store.pendingInbox(b.record.arn);
         await store.commit([
-          advanceOp(a.record.arn, { ...a.snapshot, version: 1 }, 0, { consumedInbox: [ia.id], newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 + 100 }] }),
-          advanceOp(b.record.arn, { ...b.snapshot, version: 1 }, 0, { consumedInbox: [ib.id], newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 + 200 }] }),
+          advanceOp(a.record.arn, { ...a.snapshot, version: 1 }, 0, {
+            consumedInbox: [ia.id],
+            newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 + 100 }],
+          }),
+          advanceOp(b.record.arn, { ...b.snapshot, version: 1 }, 0, {
+            consumedInbox: [ib.id],
+            newTimers: [{ frameId: 'root', key: 'w', dueAt: T0 + 200 }],
+          }),
         ]);
         expect(await store.findWork(T0, 10)).toEqual([]);
         expect(await store.nextTimerDue()).toBe(T0 + 100);
         expect(await store.findWork(T0 + 150, 10)).toEqual([a.record.arn]);
         expect((await store.findWork(T0 + 250, 10)).sort()).toEqual([a.record.arn, b.record.arn].sort());
-        await store.commit([advanceOp(a.record.arn, { ...a.snapshot, version: 2 }, 1, { firedTimers: [{ frameId: 'root', key: 'w' }] })]);
+        await store.commit([
+          advanceOp(a.record.arn, { ...a.snapshot, version: 2 }, 1, { firedTimers: [{ frameId: 'root', key: 'w' }] }),
+        ]);
         expect(await store.findWork(T0 + 250, 10)).toEqual([b.record.arn]);
       });
 
       it('delivers a task result once and drops a second delivery as stale', async () => {
         const { record, snapshot } = await start('e1');
         const [i] = await store.pendingInbox(record.arn);
-        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { consumedInbox: [i.id], outbox: [outboxRecord(record.arn, 2)] })]);
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1 }, 0, {
+            consumedInbox: [i.id],
+            outbox: [outboxRecord(record.arn, 2)],
+          }),
+        ]);
         const event = { type: 'taskSucceeded' as const, frameId: 'root', attempt: 2, output: 7 };
         const rs = await store.commit([
           { kind: 'deliverTaskResult', idempotencyKey: `${record.arn}:2`, event },
@@ -309,7 +407,9 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
 
       it('acknowledges a dispatched effect so that it is not dispatched again', async () => {
         const { record, snapshot } = await start('e1');
-        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { outbox: [outboxRecord(record.arn, 2, 'tok')] })]);
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { outbox: [outboxRecord(record.arn, 2, 'tok')] }),
+        ]);
         await store.commit([{ kind: 'acknowledgeEffect', idempotencyKey: `${record.arn}:2` }]);
         expect(await store.pendingOutbox(10)).toEqual([]);
       });
@@ -317,11 +417,22 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       it('turns a task token result into an inbox event for the waiting attempt, once', async () => {
         const { record, snapshot } = await start('e1');
         const [i] = await store.pendingInbox(record.arn);
-        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { consumedInbox: [i.id], outbox: [outboxRecord(record.arn, 4, 'tok-1')] })]);
-        const [ok] = await store.commit([{ kind: 'completeTaskToken', token: 'tok-1', result: { ok: false, error: 'E', cause: 'C' } }]);
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1 }, 0, {
+            consumedInbox: [i.id],
+            outbox: [outboxRecord(record.arn, 4, 'tok-1')],
+          }),
+        ]);
+        const [ok] = await store.commit([
+          { kind: 'completeTaskToken', token: 'tok-1', result: { ok: false, error: 'E', cause: 'C' } },
+        ]);
         expect(ok).toEqual({ kind: 'delivered', executionArn: record.arn });
-        expect((await store.pendingInbox(record.arn)).map((x) => x.event)).toEqual([{ type: 'taskFailed', frameId: 'root', attempt: 4, error: 'E', cause: 'C' }]);
-        const [again] = await store.commit([{ kind: 'completeTaskToken', token: 'tok-1', result: { ok: true, output: 1 } }]);
+        expect((await store.pendingInbox(record.arn)).map((x) => x.event)).toEqual([
+          { type: 'taskFailed', frameId: 'root', attempt: 4, error: 'E', cause: 'C' },
+        ]);
+        const [again] = await store.commit([
+          { kind: 'completeTaskToken', token: 'tok-1', result: { ok: true, output: 1 } },
+        ]);
         expect(again).toEqual({ kind: 'dropped', reason: 'unknownToken' });
       });
 
@@ -329,7 +440,9 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         const { record, snapshot } = await start('e1');
         const [r1] = await store.commit([{ kind: 'appendInbox', executionArn: record.arn, event: { type: 'stop' } }]);
         expect(r1.kind).toBe('delivered');
-        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1, status: 'ABORTED' }, 0, { stopDate: T0 })]);
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1, status: 'ABORTED' }, 0, { stopDate: T0 }),
+        ]);
         const [r2] = await store.commit([{ kind: 'appendInbox', executionArn: record.arn, event: { type: 'stop' } }]);
         expect(r2).toEqual({ kind: 'dropped', reason: 'notRunning' });
         const [r3] = await store.commit([{ kind: 'appendInbox', executionArn: 'nope', event: { type: 'stop' } }]);
@@ -340,7 +453,9 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
     describe('lookups, tags and aliases', () => {
       it('finds the attempt a task token and an outbox entry belong to', async () => {
         const { record, snapshot } = await start('e1');
-        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { outbox: [outboxRecord(record.arn, 5, 'tok-5')] })]);
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1 }, 0, { outbox: [outboxRecord(record.arn, 5, 'tok-5')] }),
+        ]);
         expect(await store.getTaskToken('tok-5')).toEqual({ executionArn: record.arn, frameId: 'root', attempt: 5 });
         expect(await store.getTaskToken('nope')).toBeUndefined();
         expect(await store.getOutboxEntry(`${record.arn}:5`)).toEqual(outboxRecord(record.arn, 5, 'tok-5'));
@@ -351,7 +466,14 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await store.deleteStateMachine(MACHINE_ARN);
         await store.deleteStateMachineRevisions(MACHINE_ARN);
         expect(await store.getStateMachineRevision(MACHINE_ARN, 1)).toBeUndefined();
-        const m = await store.createStateMachine({ arn: MACHINE_ARN, name: 'm', type: 'EXPRESS', definition: DEFINITION, roleArn: 'r', createdAt: T0 + 9 });
+        const m = await store.createStateMachine({
+          arn: MACHINE_ARN,
+          name: 'm',
+          type: 'EXPRESS',
+          definition: DEFINITION,
+          roleArn: 'r',
+          createdAt: T0 + 9,
+        });
         expect(m.revision).toBe(1);
         expect((await store.getStateMachine(MACHINE_ARN))?.type).toBe('EXPRESS');
       });

@@ -43,7 +43,14 @@ describe('SQLite data dir', () => {
   it('creates the data dir and keeps what was written across a reopen', async () => {
     const dir = path.join(tempDir(), 'nested', 'data');
     const a = new SqliteStore(dir);
-    await a.createStateMachine({ arn: 'arn:m', name: 'm', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
+    await a.createStateMachine({
+      arn: 'arn:m',
+      name: 'm',
+      type: 'STANDARD',
+      definition: '{}',
+      roleArn: 'r',
+      createdAt: 1,
+    });
     await a.close();
     const b = new SqliteStore(dir);
     expect((await b.getStateMachine('arn:m'))?.name).toBe('m');
@@ -82,7 +89,9 @@ describe('SQLite data dir', () => {
       setInterval(() => {}, 1000);
     `;
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', holder], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', holder], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
@@ -145,17 +154,32 @@ describe('SQLite data dir', () => {
   it('reports a full disk as such and keeps nothing of the failed transaction', async () => {
     const dir = tempDir();
     const s = new SqliteStore(dir);
-    await s.createStateMachine({ arn: 'arn:m', name: 'm', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
+    await s.createStateMachine({
+      arn: 'arn:m',
+      name: 'm',
+      type: 'STANDARD',
+      definition: '{}',
+      roleArn: 'r',
+      createdAt: 1,
+    });
     // Simulate a full disk: cap the database at its current page count.
     const db = (s as unknown as { db: Database.Database }).db;
     const pages = db.pragma('page_count', { simple: true }) as number;
     db.pragma(`max_page_count = ${pages}`);
     const big = 'x'.repeat(200_000);
-    const err = await s.createStateMachine({ arn: 'arn:big', name: 'big', type: 'STANDARD', definition: big, roleArn: 'r', createdAt: 2 }).catch((e: unknown) => e);
+    const err = await s
+      .createStateMachine({
+        arn: 'arn:big',
+        name: 'big',
+        type: 'STANDARD',
+        definition: big,
+        roleArn: 'r',
+        createdAt: 2,
+      })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('DiskFull');
     expect(await s.getStateMachine('arn:big')).toBeUndefined();
     await s.close();
   });
 });
-

@@ -62,7 +62,10 @@ function lockDataDir(dir: string): () => void {
     throw ioError(e, dir);
   }
   try {
-    fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, host: process.env.HOSTNAME, since: new Date().toISOString() }));
+    fs.writeFileSync(
+      path.join(dir, OWNER_FILE),
+      JSON.stringify({ pid: process.pid, host: process.env.HOSTNAME, since: new Date().toISOString() }),
+    );
   } catch {
     // informational only
   }
@@ -72,11 +75,21 @@ function lockDataDir(dir: string): () => void {
 export function ioError(e: unknown, where: string): StoreError {
   const code = sqliteCode(e);
   const message = e instanceof Error ? e.message : String(e);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return new StoreError(`The disk holding ${where} is full: ${message}`, 'DiskFull', { cause: e });
-  if (code === 'SQLITE_READONLY' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_CANTOPEN') {
-    return new StoreError(`Cannot write to ${where} (read-only or no permission): ${message}`, 'ReadOnly', { cause: e });
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC')
+    return new StoreError(`The disk holding ${where} is full: ${message}`, 'DiskFull', { cause: e });
+  if (
+    code === 'SQLITE_READONLY' ||
+    code === 'EROFS' ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'SQLITE_CANTOPEN'
+  ) {
+    return new StoreError(`Cannot write to ${where} (read-only or no permission): ${message}`, 'ReadOnly', {
+      cause: e,
+    });
   }
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new StoreError(`${where} is not a valid Stepwright database (${message})`, 'Corrupt', { cause: e });
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return new StoreError(`${where} is not a valid Stepwright database (${message})`, 'Corrupt', { cause: e });
   if (e instanceof StoreError) return e;
   return new StoreError(`Storage failure at ${where}: ${message}`, 'IO', { cause: e });
 }
@@ -113,7 +126,10 @@ function checkIdentity(db: Database.Database, dbPath: string): void {
   if (appId === APPLICATION_ID) return;
   const tables = (db.prepare("select count(*) as n from sqlite_master where type = 'table'").get() as { n: number }).n;
   if (appId !== 0 || tables > 0) {
-    throw new StoreError(`${dbPath} is an SQLite database that Stepwright did not create (application_id ${appId}, ${tables} tables); refusing to use it.`, 'Foreign');
+    throw new StoreError(
+      `${dbPath} is an SQLite database that Stepwright did not create (application_id ${appId}, ${tables} tables); refusing to use it.`,
+      'Foreign',
+    );
   }
   db.pragma(`application_id = ${APPLICATION_ID}`);
 }
@@ -121,7 +137,10 @@ function checkIdentity(db: Database.Database, dbPath: string): void {
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new StoreError(`The database has schema version ${current}, newer than this Stepwright knows (${MIGRATIONS.length}); upgrade Stepwright.`, 'TooNew');
+    throw new StoreError(
+      `The database has schema version ${current}, newer than this Stepwright knows (${MIGRATIONS.length}); upgrade Stepwright.`,
+      'TooNew',
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

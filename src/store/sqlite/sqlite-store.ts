@@ -57,7 +57,8 @@ interface RevisionRow {
   description: string | null;
 }
 
-const EXECUTION_COLUMNS = 'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date';
+const EXECUTION_COLUMNS =
+  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date';
 
 function toExecution(r: ExecutionRow): ExecutionRecord {
   const e: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = {
@@ -77,7 +78,16 @@ function toExecution(r: ExecutionRow): ExecutionRecord {
 }
 
 function toMachine(r: MachineRow): StateMachineRecord {
-  return { arn: r.arn, name: r.name, type: r.type, roleArn: r.role_arn, revision: r.revision, createdAt: r.created_at, updatedAt: r.updated_at, definition: r.definition };
+  return {
+    arn: r.arn,
+    name: r.name,
+    type: r.type,
+    roleArn: r.role_arn,
+    revision: r.revision,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    definition: r.definition,
+  };
 }
 
 function toRevision(r: RevisionRow): StateMachineRevision {
@@ -94,7 +104,12 @@ function toRevision(r: RevisionRow): StateMachineRevision {
 }
 
 function toHistoryEvent(s: StoredHistoryEvent): HistoryEvent {
-  const e: Record<string, unknown> = { timestamp: new Date(s.timestamp), type: s.type, id: s.id, previousEventId: s.previousEventId };
+  const e: Record<string, unknown> = {
+    timestamp: new Date(s.timestamp),
+    type: s.type,
+    id: s.id,
+    previousEventId: s.previousEventId,
+  };
   if (s.detailsKey !== undefined && s.details !== undefined) e[s.detailsKey] = s.details;
   return e as unknown as HistoryEvent;
 }
@@ -141,7 +156,9 @@ export class SqliteStore implements Store {
     this.dbPath = opened.dbPath;
     const db = this.db;
     this.s = {
-      insertMachine: db.prepare('insert into state_machines (arn, name, type, role_arn, revision, created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?)'),
+      insertMachine: db.prepare(
+        'insert into state_machines (arn, name, type, role_arn, revision, created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?)',
+      ),
       insertRevision: db.prepare(
         'insert into state_machine_revisions (machine_arn, revision, definition, role_arn, created_at, version, description) values (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -151,10 +168,14 @@ export class SqliteStore implements Store {
       listMachines: db.prepare(
         'select m.*, r.definition from state_machines m join state_machine_revisions r on r.machine_arn = m.arn and r.revision = m.revision order by m.created_at, m.name',
       ),
-      setMachineRevision: db.prepare('update state_machines set revision = ?, role_arn = ?, updated_at = ? where arn = ?'),
+      setMachineRevision: db.prepare(
+        'update state_machines set revision = ?, role_arn = ?, updated_at = ? where arn = ?',
+      ),
       getRevision: db.prepare('select * from state_machine_revisions where machine_arn = ? and revision = ?'),
       maxVersion: db.prepare('select max(version) as v from state_machine_revisions where machine_arn = ?'),
-      listVersions: db.prepare('select * from state_machine_revisions where machine_arn = ? and version is not null order by version desc'),
+      listVersions: db.prepare(
+        'select * from state_machine_revisions where machine_arn = ? and version is not null order by version desc',
+      ),
       deleteMachine: db.prepare('delete from state_machines where arn = ?'),
       deleteRevisions: db.prepare('delete from state_machine_revisions where machine_arn = ?'),
 
@@ -171,26 +192,44 @@ export class SqliteStore implements Store {
         'update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, version = ?, last_event_id = ?, snapshot = ? where id = ? and version = ? and last_event_id = ?',
       ),
       listExecutionsAll: db.prepare(`select ${EXECUTION_COLUMNS} from executions order by id desc limit ?`),
-      listExecutionsByMachine: db.prepare(`select ${EXECUTION_COLUMNS} from executions where machine_arn = ? order by id desc limit ?`),
-      listExecutionsByStatus: db.prepare(`select ${EXECUTION_COLUMNS} from executions where status = ? order by id desc limit ?`),
-      listExecutionsByBoth: db.prepare(`select ${EXECUTION_COLUMNS} from executions where machine_arn = ? and status = ? order by id desc limit ?`),
+      listExecutionsByMachine: db.prepare(
+        `select ${EXECUTION_COLUMNS} from executions where machine_arn = ? order by id desc limit ?`,
+      ),
+      listExecutionsByStatus: db.prepare(
+        `select ${EXECUTION_COLUMNS} from executions where status = ? order by id desc limit ?`,
+      ),
+      listExecutionsByBoth: db.prepare(
+        `select ${EXECUTION_COLUMNS} from executions where machine_arn = ? and status = ? order by id desc limit ?`,
+      ),
 
       insertInbox: db.prepare('insert into inbox (execution_id, event) values (?, ?)'),
       pendingInbox: db.prepare('select id, event from inbox where execution_id = ? order by id'),
       deleteInbox: db.prepare('delete from inbox where id = ? and execution_id = ?'),
       deleteInboxOf: db.prepare('delete from inbox where execution_id = ?'),
 
-      insertHistory: db.prepare('insert into history (execution_id, first_event_id, last_event_id, events) values (?, ?, ?, ?)'),
-      historyForward: db.prepare('select events from history where execution_id = ? and last_event_id > ? order by first_event_id'),
-      historyReverse: db.prepare('select events from history where execution_id = ? and first_event_id < ? order by first_event_id desc'),
+      insertHistory: db.prepare(
+        'insert into history (execution_id, first_event_id, last_event_id, events) values (?, ?, ?, ?)',
+      ),
+      historyForward: db.prepare(
+        'select events from history where execution_id = ? and last_event_id > ? order by first_event_id',
+      ),
+      historyReverse: db.prepare(
+        'select events from history where execution_id = ? and first_event_id < ? order by first_event_id desc',
+      ),
 
-      insertTimer: db.prepare('insert or replace into timers (execution_id, frame_id, key, due_at) values (?, ?, ?, ?)'),
+      insertTimer: db.prepare(
+        'insert or replace into timers (execution_id, frame_id, key, due_at) values (?, ?, ?, ?)',
+      ),
       deleteTimer: db.prepare('delete from timers where execution_id = ? and frame_id = ? and key = ?'),
       deleteTimersOf: db.prepare('delete from timers where execution_id = ?'),
-      dueTimers: db.prepare('select frame_id, key, due_at from timers where execution_id = ? and due_at <= ? order by due_at'),
+      dueTimers: db.prepare(
+        'select frame_id, key, due_at from timers where execution_id = ? and due_at <= ? order by due_at',
+      ),
       nextTimer: db.prepare('select min(due_at) as t from timers'),
 
-      insertOutbox: db.prepare('insert or ignore into outbox (idempotency_key, execution_id, frame_id, attempt, request) values (?, ?, ?, ?, ?)'),
+      insertOutbox: db.prepare(
+        'insert or ignore into outbox (idempotency_key, execution_id, frame_id, attempt, request) values (?, ?, ?, ?, ?)',
+      ),
       getOutbox: db.prepare('select execution_id from outbox where idempotency_key = ?'),
       deleteOutbox: db.prepare('delete from outbox where idempotency_key = ?'),
       deleteOutboxOf: db.prepare('delete from outbox where execution_id = ?'),
@@ -198,7 +237,9 @@ export class SqliteStore implements Store {
         'select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request from outbox o join executions e on e.id = o.execution_id order by o.rowid limit ?',
       ),
 
-      insertToken: db.prepare('insert or ignore into task_tokens (token, execution_id, idempotency_key, frame_id, attempt) values (?, ?, ?, ?, ?)'),
+      insertToken: db.prepare(
+        'insert or ignore into task_tokens (token, execution_id, idempotency_key, frame_id, attempt) values (?, ?, ?, ?, ?)',
+      ),
       getToken: db.prepare('select execution_id, idempotency_key, frame_id, attempt from task_tokens where token = ?'),
       deleteToken: db.prepare('delete from task_tokens where token = ?'),
       deleteTokensOf: db.prepare('delete from task_tokens where execution_id = ?'),
@@ -279,7 +320,11 @@ export class SqliteStore implements Store {
           const cur = this.s.getRevision.get(arn, revision) as RevisionRow;
           if (cur.version === null) {
             const max = (this.s.maxVersion.get(arn) as { v: number | null }).v ?? 0;
-            this.db.prepare('update state_machine_revisions set version = ?, description = ? where machine_arn = ? and revision = ?').run(max + 1, update.versionDescription ?? null, arn, revision);
+            this.db
+              .prepare(
+                'update state_machine_revisions set version = ?, description = ? where machine_arn = ? and revision = ?',
+              )
+              .run(max + 1, update.versionDescription ?? null, arn, revision);
           }
         }
         return toMachine(this.s.getMachine.get(arn) as MachineRow);
@@ -319,13 +364,20 @@ export class SqliteStore implements Store {
     });
   }
 
-  listExecutions(query: { stateMachineArn?: string; status?: ExecutionStatus; limit?: number }): Promise<ExecutionRecord[]> {
+  listExecutions(query: {
+    stateMachineArn?: string;
+    status?: ExecutionStatus;
+    limit?: number;
+  }): Promise<ExecutionRecord[]> {
     return this.run(() => {
       const limit = query.limit ?? 1000;
       let rows: ExecutionRow[];
-      if (query.stateMachineArn !== undefined && query.status !== undefined) rows = this.s.listExecutionsByBoth.all(query.stateMachineArn, query.status, limit) as ExecutionRow[];
-      else if (query.stateMachineArn !== undefined) rows = this.s.listExecutionsByMachine.all(query.stateMachineArn, limit) as ExecutionRow[];
-      else if (query.status !== undefined) rows = this.s.listExecutionsByStatus.all(query.status, limit) as ExecutionRow[];
+      if (query.stateMachineArn !== undefined && query.status !== undefined)
+        rows = this.s.listExecutionsByBoth.all(query.stateMachineArn, query.status, limit) as ExecutionRow[];
+      else if (query.stateMachineArn !== undefined)
+        rows = this.s.listExecutionsByMachine.all(query.stateMachineArn, limit) as ExecutionRow[];
+      else if (query.status !== undefined)
+        rows = this.s.listExecutionsByStatus.all(query.status, limit) as ExecutionRow[];
       else rows = this.s.listExecutionsAll.all(limit) as ExecutionRow[];
       return rows.map(toExecution);
     });
@@ -337,7 +389,10 @@ export class SqliteStore implements Store {
     return this.run(() => {
       const id = this.idOf(executionArn);
       if (id === undefined) return [];
-      return (this.s.pendingInbox.all(id) as { id: number; event: string }[]).map((r) => ({ id: r.id, event: JSON.parse(r.event) as EngineEvent }));
+      return (this.s.pendingInbox.all(id) as { id: number; event: string }[]).map((r) => ({
+        id: r.id,
+        event: JSON.parse(r.event) as EngineEvent,
+      }));
     });
   }
 
@@ -345,7 +400,11 @@ export class SqliteStore implements Store {
     return this.run(() => {
       const id = this.idOf(executionArn);
       if (id === undefined) return [];
-      return (this.s.dueTimers.all(id, now) as { frame_id: string; key: string; due_at: number }[]).map((r) => ({ frameId: r.frame_id, key: r.key, dueAt: r.due_at }));
+      return (this.s.dueTimers.all(id, now) as { frame_id: string; key: string; due_at: number }[]).map((r) => ({
+        frameId: r.frame_id,
+        key: r.key,
+        dueAt: r.due_at,
+      }));
     });
   }
 
@@ -359,7 +418,15 @@ export class SqliteStore implements Store {
 
   pendingOutbox(limit: number): Promise<OutboxRecord[]> {
     return this.run(() =>
-      (this.s.pendingOutbox.all(limit) as { arn: string; idempotency_key: string; frame_id: string; attempt: number; request: string }[]).map((r) => ({
+      (
+        this.s.pendingOutbox.all(limit) as {
+          arn: string;
+          idempotency_key: string;
+          frame_id: string;
+          attempt: number;
+          request: string;
+        }[]
+      ).map((r) => ({
         executionArn: r.arn,
         idempotencyKey: r.idempotency_key,
         frameId: r.frame_id,
@@ -376,7 +443,9 @@ export class SqliteStore implements Store {
       const max = page.maxResults ?? 1000;
       const reverse = page.reverseOrder === true;
       const bound = page.afterEventId ?? (reverse ? Number.MAX_SAFE_INTEGER : 0);
-      const rows = (reverse ? this.s.historyReverse : this.s.historyForward).iterate(id, bound) as IterableIterator<{ events: string }>;
+      const rows = (reverse ? this.s.historyReverse : this.s.historyForward).iterate(id, bound) as IterableIterator<{
+        events: string;
+      }>;
       const picked: StoredHistoryEvent[] = [];
       // One more than asked for tells whether a next page exists.
       for (const row of rows) {
@@ -404,7 +473,15 @@ export class SqliteStore implements Store {
     switch (op.kind) {
       case 'createExecution': {
         const e = op.execution;
-        const inserted = s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate);
+        const inserted = s.insertExecution.run(
+          e.arn,
+          e.stateMachineArn,
+          e.revision,
+          e.name,
+          e.status,
+          e.input,
+          e.startDate,
+        );
         if (inserted.changes === 0) {
           const existing = s.getExecution.get(e.arn) as ExecutionRow;
           return { kind: 'exists', execution: toExecution(existing) };
@@ -457,7 +534,8 @@ export class SqliteStore implements Store {
         for (const t of op.newTimers) s.insertTimer.run(id, t.frameId, t.key, t.dueAt);
         for (const o of op.outbox) {
           s.insertOutbox.run(o.idempotencyKey, id, o.frameId, o.attempt, JSON.stringify(o.request));
-          if (o.request.taskToken !== undefined) s.insertToken.run(o.request.taskToken, id, o.idempotencyKey, o.frameId, o.attempt);
+          if (o.request.taskToken !== undefined)
+            s.insertToken.run(o.request.taskToken, id, o.idempotencyKey, o.frameId, o.attempt);
         }
         for (const f of op.followUps) s.insertInbox.run(id, JSON.stringify(f));
         return { kind: 'applied' };
@@ -475,7 +553,8 @@ export class SqliteStore implements Store {
         s.deleteOutbox.run(op.idempotencyKey);
         return { kind: 'applied' };
       case 'completeTaskToken': {
-        const t = s.getToken.get(op.token) as { execution_id: number; idempotency_key: string; frame_id: string; attempt: number } | undefined;
+        const t = s.getToken.get(op.token) as
+          { execution_id: number; idempotency_key: string; frame_id: string; attempt: number } | undefined;
         if (t === undefined) return { kind: 'dropped', reason: 'unknownToken' };
         const e = s.statusById.get(t.execution_id) as { arn: string; status: string };
         s.deleteToken.run(op.token);
@@ -516,7 +595,13 @@ export class SqliteStore implements Store {
   }
 
   listActivities(): Promise<ActivityRecord[]> {
-    return this.run(() => (this.s.listActivities.all() as { arn: string; name: string; created_at: number }[]).map((r) => ({ arn: r.arn, name: r.name, createdAt: r.created_at })));
+    return this.run(() =>
+      (this.s.listActivities.all() as { arn: string; name: string; created_at: number }[]).map((r) => ({
+        arn: r.arn,
+        name: r.name,
+        createdAt: r.created_at,
+      })),
+    );
   }
 
   deleteActivity(arn: string): Promise<boolean> {
@@ -537,9 +622,20 @@ export class SqliteStore implements Store {
   getOutboxEntry(idempotencyKey: string): Promise<OutboxRecord | undefined> {
     return this.run(() => {
       const r = this.db
-        .prepare('select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request from outbox o join executions e on e.id = o.execution_id where o.idempotency_key = ?')
-        .get(idempotencyKey) as { arn: string; idempotency_key: string; frame_id: string; attempt: number; request: string } | undefined;
-      return r && { executionArn: r.arn, idempotencyKey: r.idempotency_key, frameId: r.frame_id, attempt: r.attempt, request: JSON.parse(r.request) as OutboxRecord['request'] };
+        .prepare(
+          'select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request from outbox o join executions e on e.id = o.execution_id where o.idempotency_key = ?',
+        )
+        .get(idempotencyKey) as
+        { arn: string; idempotency_key: string; frame_id: string; attempt: number; request: string } | undefined;
+      return (
+        r && {
+          executionArn: r.arn,
+          idempotencyKey: r.idempotency_key,
+          frameId: r.frame_id,
+          attempt: r.attempt,
+          request: JSON.parse(r.request) as OutboxRecord['request'],
+        }
+      );
     });
   }
 
@@ -574,7 +670,13 @@ export class SqliteStore implements Store {
   }
 
   listTags(resourceArn: string): Promise<{ key: string; value: string }[]> {
-    return this.run(() => this.db.prepare('select key, value from tags where resource_arn = ? order by key').all(resourceArn) as { key: string; value: string }[]);
+    return this.run(
+      () =>
+        this.db.prepare('select key, value from tags where resource_arn = ? order by key').all(resourceArn) as {
+          key: string;
+          value: string;
+        }[],
+    );
   }
 
   // Aliases
@@ -582,8 +684,18 @@ export class SqliteStore implements Store {
   putAlias(a: AliasRecord): Promise<void> {
     return this.run(() => {
       this.db
-        .prepare('insert or replace into aliases (arn, machine_arn, name, description, routing, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)')
-        .run(a.arn, a.stateMachineArn, a.name, a.description ?? null, JSON.stringify(a.routingConfiguration), a.createdAt, a.updatedAt);
+        .prepare(
+          'insert or replace into aliases (arn, machine_arn, name, description, routing, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          a.arn,
+          a.stateMachineArn,
+          a.name,
+          a.description ?? null,
+          JSON.stringify(a.routingConfiguration),
+          a.createdAt,
+          a.updatedAt,
+        );
     });
   }
 
@@ -595,7 +707,13 @@ export class SqliteStore implements Store {
   }
 
   listAliases(stateMachineArn: string): Promise<AliasRecord[]> {
-    return this.run(() => (this.db.prepare('select * from aliases where machine_arn = ? order by created_at, name').all(stateMachineArn) as AliasRow[]).map(toAlias));
+    return this.run(() =>
+      (
+        this.db
+          .prepare('select * from aliases where machine_arn = ? order by created_at, name')
+          .all(stateMachineArn) as AliasRow[]
+      ).map(toAlias),
+    );
   }
 
   deleteAlias(arn: string): Promise<boolean> {
