@@ -64,6 +64,21 @@ export function versionAliasOperations(b: SfnBackend): Record<string, Operation>
       return out;
     },
 
+    async DeleteStateMachineVersion(input) {
+      const arn = input.stateMachineVersionArn as string;
+      const ref = parseMachineArn(arn);
+      if (ref.version === undefined) throw new SfnApiError('ValidationException', `Invalid Arn: '${arn}' is not a state machine version ARN`);
+      // AWS refuses to delete a version an alias routes to.
+      for (const a of await store.listAliases(ref.machineArn)) {
+        if (a.routingConfiguration.some((r) => r.stateMachineVersionArn === arn)) {
+          throw new SfnApiError('ConflictException', `Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [${a.arn}]`);
+        }
+      }
+      // Deleting a version that does not exist succeeds, as on AWS.
+      await store.unpublishStateMachineVersion(ref.machineArn, ref.version);
+      return {};
+    },
+
     async CreateStateMachineAlias(input) {
       const name = input.name as string;
       // Alias names may not be numbers (those are versions).

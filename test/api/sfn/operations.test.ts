@@ -7,6 +7,8 @@ import {
   CreateStateMachineCommand,
   DeleteActivityCommand,
   DeleteStateMachineCommand,
+  DeleteStateMachineAliasCommand,
+  DeleteStateMachineVersionCommand,
   DescribeActivityCommand,
   DescribeExecutionCommand,
   DescribeStateMachineAliasCommand,
@@ -334,6 +336,11 @@ describe('tags, versions and aliases', () => {
     expect(
       (await errorOf(client.send(new CreateStateMachineAliasCommand({ name: 'half', routingConfiguration: [{ stateMachineVersionArn: v1, weight: 50 }] })))).name,
     ).toBe('ValidationException');
+    expect((await errorOf(client.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: v1 })))).name).toBe('ConflictException');
+    await client.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn }));
+    await client.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: v1 }));
+    expect((await client.send(new ListStateMachineVersionsCommand({ stateMachineArn: arn }))).stateMachineVersions!.map((v) => v.stateMachineVersionArn)).toEqual([`${arn}:2`]);
+    expect((await errorOf(client.send(new DescribeStateMachineCommand({ stateMachineArn: v1 })))).name).toBe('StateMachineDoesNotExist');
   });
 });
 
