@@ -1,5 +1,7 @@
 import type { TaskRequest, TaskResources, TaskResult } from '../../engine/index.js';
+import type { Stepwright } from '../../stepwright.js';
 import { isActivityResource, type ActivityQueue } from './activity-queue.js';
+import { isNestedExecutionResource, startNestedExecution } from './nested-executions.js';
 
 const WAIT_FOR_TOKEN = '.waitForTaskToken';
 
@@ -9,13 +11,28 @@ const WAIT_FOR_TOKEN = '.waitForTaskToken';
  * underlying call is made (or, for a service we do not run, taken as sent) and the task then waits
  * for SendTaskSuccess/Failure with the token from `$$.Task.Token`.
  */
-export function createServerResources(options: { readonly activities: ActivityQueue; readonly resources?: TaskResources }): TaskResources {
+export function createServerResources(options: {
+  readonly activities: ActivityQueue;
+  readonly resources?: TaskResources;
+  /** For nested executions; given late because Stepwright itself is made with these resources. */
+  readonly stepwright?: () => Stepwright | undefined;
+}): TaskResources {
   const inner = options.resources;
+  const nested = (request: TaskRequest): Promise<TaskResult> => {
+    const sw = options.stepwright?.();
+    if (sw === undefined) return Promise.resolve({ ok: false, error: 'States.Runtime', cause: 'Nested executions are not available' });
+    return startNestedExecution(sw, request);
+  };
   return {
     async invoke(request: TaskRequest): Promise<TaskResult> {
       if (isActivityResource(request.resource)) return options.activities.dispatch(request);
+      if (isNestedExecutionResource(request.resource)) return nested(request);
       if (request.resource.endsWith(WAIT_FOR_TOKEN)) {
         const base = request.resource.slice(0, -WAIT_FOR_TOKEN.length);
+        if (isNestedExecutionResource(base)) {
+          const sent = await nested({ ...request, resource: base });
+          return sent.ok ? { ok: true, output: null } : sent;
+        }
         if (inner === undefined || !base.includes(':lambda:')) return { ok: true, output: null };
         // The message goes out through the underlying integration; the result comes with the token.
         const sent = await inner.invoke({ ...request, resource: base });

@@ -78,7 +78,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     lambda = createLambdaHandler({ runtime, dataDir, region, accountId });
     await lambda.ready;
     const lambdaHandler = lambda;
-    const resources = createServerResources({ activities, resources: createLambdaResources(runtime, { region, accountId }) });
+    const resources = createServerResources({ activities, resources: createLambdaResources(runtime, { region, accountId }), stepwright: () => stepwright });
     let log: (e: unknown, where: string) => void = () => undefined;
     stepwright = await createStepwright({ dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
     const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now, resources }, { activityPollMs: options.activityPollMs, signal: stopping.signal });

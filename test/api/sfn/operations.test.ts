@@ -379,3 +379,27 @@ describe('TestState', () => {
     expect((await errorOf(test({ Type: 'Pass', Next: 5 }, '{}'))).name).toBe('InvalidDefinition');
   });
 });
+
+describe('nested executions', () => {
+  it('starts a child execution and, with .sync and .sync:2, answers with its description', async () => {
+    const child = await create('Child', JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'got.$': '$.n' }, End: true } } }));
+    const failing = await create('ChildFails', JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'SomeFailure', Cause: 'boom' } } }));
+    const parent = (resource: string) =>
+      JSON.stringify({ StartAt: 'Run', States: { Run: { Type: 'Task', Resource: resource, Parameters: { 'StateMachineArn.$': '$.arn', Input: { n: 7 } }, End: true } } });
+    const plain = await create('ParentPlain', parent('arn:aws:states:::states:startExecution'));
+    const sync = await create('ParentSync', parent('arn:aws:states:::states:startExecution.sync'));
+    const sync2 = await create('ParentSync2', parent('arn:aws:states:::states:startExecution.sync:2'));
+    const start = async (m: string, arn: string) => awaitDone((await client.send(new StartExecutionCommand({ stateMachineArn: m, input: JSON.stringify({ arn }) }))).executionArn!);
+
+    const p = JSON.parse((await start(plain, child)).output!) as { ExecutionArn: string; StartDate: number; SdkHttpMetadata: { HttpStatusCode: number } };
+    expect(p.ExecutionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:Child:/);
+    expect(p.SdkHttpMetadata.HttpStatusCode).toBe(200);
+    expect(await awaitDone(p.ExecutionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"got":7}' });
+
+    expect(JSON.parse((await start(sync, child)).output!)).toMatchObject({ Status: 'SUCCEEDED', Output: '{"got":7}', Input: '{"n":7}', InputDetails: { Included: true } });
+    expect(JSON.parse((await start(sync2, child)).output!)).toMatchObject({ Status: 'SUCCEEDED', Output: { got: 7 }, Input: { n: 7 } });
+    const failed = await start(sync, failing);
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+    expect(JSON.parse(failed.cause!)).toMatchObject({ Error: 'SomeFailure', Cause: 'boom', Status: 'FAILED' });
+  });
+});

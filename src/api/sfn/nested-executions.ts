@@ -1,0 +1,87 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { TaskRequest, TaskResult } from '../../engine/index.js';
+import { isJsonObject, type Json } from '../../language/json.js';
+import { StepwrightApiError, type DescribeExecutionOutput, type Stepwright } from '../../stepwright.js';
+
+const START = /^arn:aws[a-z-]*:states:::states:startExecution(\.sync(:2)?)?$/;
+
+export const isNestedExecutionResource = (resource: string): boolean => START.test(resource);
+
+/** What the Java SDK inside Step Functions shows of the StartExecution HTTP response. */
+function sdkMetadata(length: number): Json {
+  const requestId = randomUUID();
+  const date = new Date().toUTCString();
+  return {
+    SdkHttpMetadata: {
+      AllHttpHeaders: { 'x-amzn-RequestId': [requestId], connection: ['keep-alive'], 'Content-Length': [String(length)], Date: [date], 'Content-Type': ['application/x-amz-json-1.0'] },
+      HttpHeaders: { connection: 'keep-alive', 'Content-Length': String(length), 'Content-Type': 'application/x-amz-json-1.0', Date: date, 'x-amzn-RequestId': requestId },
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
+}
+
+/** DescribeExecution as `.sync` returns it (keys in AWS's order); `.sync:2` has Input and Output as JSON. */
+function syncOutput(d: DescribeExecutionOutput, parsed: boolean): { [k: string]: Json } {
+  const out: { [k: string]: Json } = {};
+  if (d.cause !== undefined) out.Cause = d.cause;
+  if (d.error !== undefined) out.Error = d.error;
+  out.ExecutionArn = d.executionArn;
+  out.Input = parsed ? (JSON.parse(d.input) as Json) : d.input;
+  out.InputDetails = { Included: true };
+  out.Name = d.name;
+  if (d.output !== undefined) {
+    out.Output = parsed ? (JSON.parse(d.output) as Json) : d.output;
+    out.OutputDetails = { Included: true };
+  }
+  out.StartDate = d.startDate.getTime();
+  out.StateMachineArn = d.stateMachineArn;
+  out.Status = d.status;
+  if (d.stopDate !== undefined) out.StopDate = d.stopDate.getTime();
+  return out;
+}
+
+/**
+ * Task states that start another execution (`arn:aws:states:::states:startExecution`): the plain
+ * form answers with StartExecution's response, `.sync` waits for the child and answers with its
+ * DescribeExecution (a child that does not succeed fails the task with States.TaskFailed and that
+ * description as the cause), `.sync:2` the same with Input and Output as JSON.
+ */
+export async function startNestedExecution(stepwright: Stepwright, request: TaskRequest): Promise<TaskResult> {
+  const m = START.exec(request.resource);
+  const p = isJsonObject(request.parameters) ? request.parameters : {};
+  const input = p.Input === undefined ? '{}' : typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input);
+  // Without a Name, one derived from the attempt's idempotency key: a dispatch repeated after a
+  // restart finds the child it started before instead of starting a second one.
+  const key = (request as TaskRequest & { idempotencyKey?: string }).idempotencyKey;
+  const derived = typeof p.Name !== 'string' && key !== undefined;
+  const name = typeof p.Name === 'string' ? p.Name : derived ? createHash('sha256').update(key).digest('hex').slice(0, 32) : undefined;
+  let started: { executionArn: string; startDate: Date };
+  try {
+    started = await stepwright.startExecution({ stateMachineArn: String(p.StateMachineArn), input, ...(name !== undefined ? { name } : {}) });
+  } catch (e) {
+    if (!(e instanceof StepwrightApiError)) throw e;
+    if (derived && e.code === 'ExecutionAlreadyExists' && e.resourceArn !== undefined) {
+      const previous = await stepwright.describeExecution(e.resourceArn);
+      started = { executionArn: previous.executionArn, startDate: previous.startDate };
+      return finish(stepwright, m, started);
+    }
+    // As the Java SDK reports a service error to Step Functions.
+    return {
+      ok: false,
+      error: `StepFunctions.${e.code}Exception`,
+      cause: `${e.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${e.code}Exception; Request ID: ${randomUUID()}; Proxy: null)`,
+    };
+  }
+  return finish(stepwright, m, started);
+}
+
+async function finish(stepwright: Stepwright, m: RegExpExecArray | null, started: { executionArn: string; startDate: Date }): Promise<TaskResult> {
+  if (m?.[1] === undefined) {
+    return { ok: true, output: { ExecutionArn: started.executionArn, ...(sdkMetadata(160) as object), StartDate: started.startDate.getTime() } };
+  }
+  const done = await stepwright.awaitExecution(started.executionArn);
+  const described = syncOutput(done, m[2] !== undefined);
+  if (done.status === 'SUCCEEDED') return { ok: true, output: described };
+  return { ok: false, error: 'States.TaskFailed', cause: JSON.stringify(described) };
+}
