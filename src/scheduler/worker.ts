@@ -57,6 +57,16 @@ const RETRY_AFTER_FAILURE_MS = 1000;
 /** A task's timeout timer, as the engine names it (src/engine/states/task.ts). */
 const taskTimeoutKey = (attempt: number): string => `timeout:${attempt}`;
 
+/** The task attempts the execution waits for, with their frame and armed heartbeat timer. */
+function waitingTasks(snapshot: Snapshot): Map<number, { frameId: string; heartbeatKey?: string }> {
+  const out = new Map<number, { frameId: string; heartbeatKey?: string }>();
+  for (const id in snapshot.frames) {
+    const w = snapshot.frames[id].wait;
+    if (w?.kind === 'task') out.set(w.attempt, { frameId: id, heartbeatKey: w.heartbeatKey });
+  }
+  return out;
+}
+
 function toStored(r: HistoryRecord): StoredHistoryEvent {
   if (r.detailsKey === undefined)
     return { id: r.id, previousEventId: r.previousEventId, timestamp: r.timestamp, type: r.type };
@@ -288,6 +298,7 @@ export class Scheduler {
     const machine = await this.machineFor(cached.record.stateMachineArn, cached.record.revision);
     const snapshot = cached.snapshot;
     const expectedVersion = cached.version;
+    const waitingBefore = waitingTasks(snapshot);
     const history: StoredHistoryEvent[] = [];
     const consumedInbox: number[] = [];
     const firedTimers: { frameId: string; key: string }[] = [];
@@ -329,15 +340,26 @@ export class Scheduler {
       if (w.inboxId !== undefined) consumedInbox.push(w.inboxId);
       if (w.timer !== undefined) firedTimers.push({ frameId: w.timer.frameId, key: w.timer.key });
       if (snapshot.status !== 'RUNNING') continue; // consumed, but nothing happens to a finished execution
-      const e = w.event;
-      if (e.type === 'taskSucceeded' || e.type === 'taskFailed' || e.type === 'taskTimedOut')
-        cancelledTimers.push({ frameId: e.frameId, key: taskTimeoutKey(e.attempt) });
-      if (await step(e)) {
+      if (await step(w.event)) {
         yielded = true;
         break;
       }
     }
     if (yielded && snapshot.status === 'RUNNING') followUps.push({ type: 'continue' });
+
+    // Attempts that ended (answered, timed out, or their Map/Parallel branch aborted) take their
+    // effect, token and timers with them: a restart must not dispatch a timed-out attempt again.
+    const endedAttempts: number[] = [];
+    const waitingAfter = waitingTasks(snapshot);
+    for (const [attempt, before] of waitingBefore) {
+      const after = waitingAfter.get(attempt);
+      if (after === undefined) {
+        endedAttempts.push(attempt);
+        cancelledTimers.push({ frameId: before.frameId, key: taskTimeoutKey(attempt) });
+      }
+      if (before.heartbeatKey !== undefined && before.heartbeatKey !== after?.heartbeatKey)
+        cancelledTimers.push({ frameId: before.frameId, key: before.heartbeatKey });
+    }
 
     const done = snapshot.status !== 'RUNNING';
     let result: WriteResult;
@@ -351,6 +373,7 @@ export class Scheduler {
         consumedInbox,
         firedTimers,
         cancelledTimers,
+        endedAttempts,
         newTimers,
         outbox,
         followUps,

@@ -216,6 +216,8 @@ export type WriteOp =
       readonly firedTimers: readonly { readonly frameId: string; readonly key: string }[];
       readonly newTimers: readonly TimerRecord[];
       readonly cancelledTimers: readonly { readonly frameId: string; readonly key: string }[];
+      /** Task attempts no longer awaited: their outbox entries and task tokens go. */
+      readonly endedAttempts: readonly number[];
       readonly outbox: readonly OutboxRecord[];
       /** Events to apply in a later advance (e.g. `continue` after a yield). */
       readonly followUps: readonly EngineEvent[];

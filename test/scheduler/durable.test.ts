@@ -362,6 +362,41 @@ describe('durable executions', () => {
     expect(history.filter((e) => e.type === 'LambdaFunctionScheduled')).toHaveLength(1);
   });
 
+  it('does not dispatch a timed-out attempt again after a restart', async () => {
+    const dir = tempDir();
+    const keys: string[] = [];
+    const keyOf = (r: TaskRequest): string => (r as DispatchedTaskRequest).idempotencyKey;
+    const first = await stepwright({
+      dataDir: dir,
+      resources: { invoke: (r) => (keys.push(keyOf(r)), new Promise<TaskResult>(() => undefined)) },
+    });
+    const def = {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: LAMBDA,
+          TimeoutSeconds: 1,
+          Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    };
+    const { stateMachineArn } = await first.createStateMachine({ name: 'm', definition: def });
+    const { executionArn } = await first.startExecution({ stateMachineArn, name: 'e' });
+    const timedOut = async (): Promise<boolean> =>
+      (await first.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.type ===
+      'LambdaFunctionTimedOut';
+    while (!(await timedOut())) await new Promise((r) => setTimeout(r, 20));
+    await closeAll();
+    const second = await stepwright({
+      dataDir: dir,
+      resources: { invoke: (r) => (keys.push(keyOf(r)), Promise.resolve({ ok: true, output: 'second' })) },
+    });
+    expect(await second.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"second"' });
+    expect(keys).toEqual([`${executionArn}:3`, `${executionArn}:6`]);
+  });
+
   it('shares one transaction among the advances of many executions (group commit)', async () => {
     const dir = tempDir();
     const inner = new SqliteStore(dir);

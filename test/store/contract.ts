@@ -62,6 +62,7 @@ function advanceOp(
     consumedInbox: [],
     firedTimers: [],
     cancelledTimers: [],
+    endedAttempts: [],
     newTimers: [],
     outbox: [],
     followUps: [],
@@ -447,6 +448,20 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(r2).toEqual({ kind: 'dropped', reason: 'notRunning' });
         const [r3] = await store.commit([{ kind: 'appendInbox', executionArn: 'nope', event: { type: 'stop' } }]);
         expect(r3.kind).toBe('dropped');
+      });
+    });
+
+    describe('ended attempts', () => {
+      it('drops the outbox entry and task token of an attempt that is no longer awaited', async () => {
+        const { record, snapshot } = await start('e1');
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1 }, 0, {
+            outbox: [outboxRecord(record.arn, 2, 'tok-2'), outboxRecord(record.arn, 3)],
+          }),
+        ]);
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 2 }, 1, { endedAttempts: [2] })]);
+        expect(await store.pendingOutbox(10)).toEqual([outboxRecord(record.arn, 3)]);
+        expect(await store.getTaskToken('tok-2')).toBeUndefined();
       });
     });
 

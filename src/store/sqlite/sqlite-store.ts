@@ -233,6 +233,7 @@ export class SqliteStore implements Store {
       getOutbox: db.prepare('select execution_id from outbox where idempotency_key = ?'),
       deleteOutbox: db.prepare('delete from outbox where idempotency_key = ?'),
       deleteOutboxOf: db.prepare('delete from outbox where execution_id = ?'),
+      deleteOutboxOfAttempt: db.prepare('delete from outbox where execution_id = ? and attempt = ?'),
       pendingOutbox: db.prepare(
         'select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request from outbox o join executions e on e.id = o.execution_id order by o.rowid limit ?',
       ),
@@ -243,6 +244,7 @@ export class SqliteStore implements Store {
       getToken: db.prepare('select execution_id, idempotency_key, frame_id, attempt from task_tokens where token = ?'),
       deleteToken: db.prepare('delete from task_tokens where token = ?'),
       deleteTokensOf: db.prepare('delete from task_tokens where execution_id = ?'),
+      deleteTokensOfAttempt: db.prepare('delete from task_tokens where execution_id = ? and attempt = ?'),
 
       findWork: db.prepare(
         'select arn from executions where id in (select execution_id from inbox union select execution_id from timers where due_at <= ?) limit ?',
@@ -531,6 +533,10 @@ export class SqliteStore implements Store {
         for (const i of op.consumedInbox) s.deleteInbox.run(i, id);
         for (const t of op.firedTimers) s.deleteTimer.run(id, t.frameId, t.key);
         for (const t of op.cancelledTimers) s.deleteTimer.run(id, t.frameId, t.key);
+        for (const a of op.endedAttempts) {
+          s.deleteOutboxOfAttempt.run(id, a);
+          s.deleteTokensOfAttempt.run(id, a);
+        }
         for (const t of op.newTimers) s.insertTimer.run(id, t.frameId, t.key, t.dueAt);
         for (const o of op.outbox) {
           s.insertOutbox.run(o.idempotencyKey, id, o.frameId, o.attempt, JSON.stringify(o.request));
@@ -640,7 +646,14 @@ export class SqliteStore implements Store {
   }
 
   unpublishStateMachineVersion(arn: string, version: number): Promise<boolean> {
-    return this.run(() => this.db.prepare('update state_machine_revisions set version = null, description = null where machine_arn = ? and version = ?').run(arn, version).changes > 0);
+    return this.run(
+      () =>
+        this.db
+          .prepare(
+            'update state_machine_revisions set version = null, description = null where machine_arn = ? and version = ?',
+          )
+          .run(arn, version).changes > 0,
+    );
   }
 
   deleteStateMachineRevisions(arn: string): Promise<void> {
