@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { errorBody, SfnApiError } from './sfn/errors.js';
 import { definitionOperations, type Operation, type SfnContext } from './sfn/operations.js';
 import { isOperation, validateOperationInput } from './sfn/validation.js';
@@ -30,7 +30,12 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
  * restJson1 API), and `GET /health`.
  */
 export function createServer(options: ServerOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_REQUEST_BYTES, disableRequestLogging: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MAX_REQUEST_BYTES,
+    // One log line per API call would drown the execution logs: operations log what matters.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   const ctx: SfnContext = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
   const operations: Readonly<Record<string, Operation>> = { ...definitionOperations, ...options.operations };
 
