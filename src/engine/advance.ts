@@ -75,7 +75,7 @@ export async function advance(
     budget: { transitions: maxTransitions },
   };
   for (const e of Array.isArray(event) ? event : [event as EngineEvent]) if (snapshot.status === 'RUNNING') applyEvent(ctx, e);
-  const settled = await settleSimultaneous(ctx);
+  const settled = ctx.ready.length > 1 ? await settleSimultaneous(ctx) : NOTHING_SETTLED;
   while (ctx.ready.length > 0 && snapshot.status === 'RUNNING' && ctx.budget.transitions > 0) await drive(ctx, ctx.ready.shift()!, settled);
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
@@ -161,6 +161,8 @@ function stateOf(ctx: StepContext, frame: Frame): CompiledState {
   if (state === undefined) throw new Error(`no state ${frame.state} in scope '${frame.scope}'`);
   return state;
 }
+
+const NOTHING_SETTLED: Map<Frame, Outcome> = new Map();
 
 /**
  * Events that happen at the same instant to several frames (e.g. the timeouts of Map iterations

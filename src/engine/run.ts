@@ -41,23 +41,28 @@ class InMemoryResult implements ExecutionResult {
   readonly status: ExecutionStatus;
   readonly error?: string;
   readonly cause?: string;
-  readonly output?: string;
   private materialized?: HistoryEvent[];
+  private outputText?: string;
 
   constructor(
     readonly executionArn: string,
-    snapshot: Snapshot,
+    private readonly snapshot: Snapshot,
     private readonly records: readonly HistoryRecord[],
   ) {
     this.status = snapshot.status;
-    if (snapshot.status === 'SUCCEEDED') {
-      // An own, enumerable property (spreads and JSON see it) serialised on first read.
-      let text: string | undefined;
-      const output = snapshot.output;
-      Object.defineProperty(this, 'output', { enumerable: true, get: () => (text ??= JSON.stringify(output)) });
-    }
     if (snapshot.error !== undefined) this.error = snapshot.error;
     if (snapshot.cause !== undefined) this.cause = snapshot.cause;
+  }
+
+  /** The output as JSON text, serialised on first read (a large output costs nothing until then). */
+  get output(): string | undefined {
+    if (this.status !== 'SUCCEEDED') return undefined;
+    return (this.outputText ??= JSON.stringify(this.snapshot.output));
+  }
+
+  /** Plain-object views (spread, JSON) keep the output and history. */
+  toJSON(): object {
+    return { executionArn: this.executionArn, status: this.status, output: this.output, error: this.error, cause: this.cause, events: this.events };
   }
 
   /** Materialised on first read: producing JSON texts for every payload is most of a history's cost. */

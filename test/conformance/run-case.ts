@@ -115,7 +115,8 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
   }
   const comparison = compareResult(
     c.expected,
-    { ...result, events: result.events as unknown as RecordedEvent[] },
+    // Named fields, not a spread: the engine's result computes output and events on first read.
+    { status: result.status, output: result.output, error: result.error, cause: result.cause, events: result.events as unknown as RecordedEvent[] },
     { events: c.kind !== 'express-sync' },
   );
   return {
