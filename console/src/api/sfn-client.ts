@@ -1,0 +1,111 @@
+/** The Step Functions API of this same origin (awsJson1_0: `POST /` with `X-Amz-Target`). */
+
+export class ApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export async function sfn<T>(operation: string, input: object): Promise<T> {
+  const res = await fetch('/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+    body: JSON.stringify(input),
+  });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ApiError('InternalServerError', text.slice(0, 200));
+  }
+  if (!res.ok) {
+    const b = body as { __type?: string; message?: string; Message?: string };
+    const type = (b.__type ?? 'Error').split('#').pop() ?? 'Error';
+    throw new ApiError(type, b.message ?? b.Message ?? `${res.status}`);
+  }
+  return body as T;
+}
+
+export async function consoleApi<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const res = await fetch(`/console/api/${path}${q.size > 0 ? `?${q}` : ''}`);
+  const body = (await res.json()) as T & { message?: string };
+  if (!res.ok) throw new ApiError('ConsoleError', body.message ?? String(res.status));
+  return body;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+
+export interface StateMachineListItem {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  readonly creationDate: number;
+}
+
+export interface StateMachineDescription extends StateMachineListItem {
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly status?: string;
+}
+
+export interface ExecutionListItem {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly startDate: number;
+  readonly stopDate?: number;
+}
+
+export interface ExecutionDescription extends ExecutionListItem {
+  readonly input?: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface HistoryEvent {
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly timestamp: number;
+  readonly type: string;
+  readonly [details: string]: unknown;
+}
+
+export interface Diagnostic {
+  readonly severity: 'ERROR' | 'WARNING';
+  readonly code: string;
+  readonly message: string;
+  readonly location?: string;
+}
+
+export interface WaitingTask {
+  readonly stateName: string;
+  readonly taskToken: string;
+  readonly enteredEventId: number;
+  readonly input: unknown;
+  readonly path: readonly number[];
+}
+
+/** Every page of GetExecutionHistory (AWS pages at 1000 events). */
+export async function fullHistory(executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page: { events: HistoryEvent[]; nextToken?: string } = await sfn('GetExecutionHistory', { executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) });
+    events.push(...page.events);
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return events;
+}
+
+export const machineNameOf = (arn: string): string => arn.split(':')[6] ?? arn;
+export const DEFAULT_ROLE_ARN = 'arn:aws:iam::123456789012:role/StepwrightExecutionRole';

@@ -1,0 +1,145 @@
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { memo, useEffect, useMemo, useState } from 'react';
+import { definitionGraph, type GraphNode } from './definition-graph.js';
+import { layoutGraph, type Layout } from './layout.js';
+
+/** What the execution page paints on a state. */
+export type StateStatus = 'running' | 'succeeded' | 'failed' | 'caught' | 'retrying' | 'waiting';
+
+export interface StateMark {
+  readonly status: StateStatus;
+  readonly retries: number;
+}
+
+interface StateNodeData extends Record<string, unknown> {
+  readonly node: GraphNode;
+  readonly mark?: StateMark;
+  readonly selected: boolean;
+  readonly onSelect?: (stateName: string) => void;
+}
+
+const TYPE_ICON: Record<string, string> = { Task: '⚙', Pass: '→', Choice: '◇', Wait: '⏱', Succeed: '✓', Fail: '✕', Parallel: '⫴', Map: '⟳' };
+
+const StateNode = memo(function StateNode({ data }: NodeProps<Node<StateNodeData>>) {
+  const { node, mark, selected, onSelect } = data;
+  const cls = ['state', `state-${node.kind.toLowerCase()}`, mark ? `status-${mark.status}` : '', selected ? 'selected' : '', node.compound ? 'compound' : ''].join(' ');
+  if (node.kind === 'Start' || node.kind === 'End') {
+    return (
+      <div className={cls}>
+        {node.kind === 'End' && <Handle type="target" position={Position.Top} />}
+        {node.label}
+        {node.kind === 'Start' && <Handle type="source" position={Position.Bottom} />}
+      </div>
+    );
+  }
+  const select = node.stateName !== undefined && onSelect !== undefined ? () => onSelect(node.stateName!) : undefined;
+  return (
+    <div
+      className={cls}
+      data-state={node.stateName}
+      data-status={mark?.status}
+      title={node.stateName === undefined ? undefined : `${node.kind}: ${node.stateName}${mark ? ` (${mark.status})` : ''}`}
+    >
+      <Handle type="target" position={Position.Top} />
+      {node.kind === 'Branch' ? (
+        <div className="group-label">{node.label}</div>
+      ) : (
+        <button type="button" className={node.compound ? 'group-label' : 'state-body'} onClick={select} tabIndex={select ? 0 : -1} aria-label={`${node.kind} state ${node.label}`}>
+          <span className="state-icon" aria-hidden="true">
+            {TYPE_ICON[node.kind] ?? '•'}
+          </span>
+          <span className="state-name">{node.label}</span>
+          {node.detail !== undefined && !node.compound && <span className="state-detail">{node.detail}</span>}
+          {node.end === true && <span className="end-mark">end</span>}
+          {mark !== undefined && mark.retries > 0 && <span className="retry-badge">↻{mark.retries}</span>}
+        </button>
+      )}
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+});
+
+const nodeTypes = { state: StateNode };
+
+export interface StateMachineGraphProps {
+  readonly definition: unknown;
+  readonly marks?: ReadonlyMap<string, StateMark>;
+  readonly selected?: string;
+  readonly onSelect?: (stateName: string) => void;
+  readonly height?: number | string;
+}
+
+/** The definition drawn as a graph (ELK layout, React Flow rendering), with execution marks if given. */
+export function StateMachineGraph({ definition, marks, selected, onSelect, height = 520 }: StateMachineGraphProps) {
+  const graph = useMemo(() => definitionGraph(definition), [definition]);
+  const [layout, setLayout] = useState<Layout | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    let live = true;
+    layoutGraph(graph)
+      .then((l) => live && (setLayout(l), setError(undefined)))
+      .catch((e: unknown) => live && setError(String(e)));
+    return () => {
+      live = false;
+    };
+  }, [graph]);
+
+  const nodes = useMemo<Node<StateNodeData>[]>(
+    () =>
+      (layout?.nodes ?? []).map((n) => ({
+        id: n.id,
+        type: 'state',
+        position: { x: n.x, y: n.y },
+        ...(n.parentId === undefined ? {} : { parentId: n.parentId, extent: 'parent' as const }),
+        data: { node: n, mark: n.stateName === undefined ? undefined : marks?.get(n.stateName), selected: n.stateName !== undefined && n.stateName === selected, onSelect },
+        style: { width: n.width, height: n.height },
+        draggable: false,
+        selectable: false,
+        focusable: false,
+      })),
+    [layout, marks, selected, onSelect],
+  );
+  const edges = useMemo<Edge[]>(
+    () =>
+      graph.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        label: e.label,
+        type: 'smoothstep',
+        className: `edge-${e.kind}`,
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+        style: e.kind === 'catch' ? { strokeDasharray: '6 4' } : undefined,
+        labelBgPadding: [4, 2] as [number, number],
+        labelBgBorderRadius: 3,
+        zIndex: 1,
+      })),
+    [graph],
+  );
+
+  if (error !== undefined) return <div className="graph-empty">Could not lay out the graph: {error}</div>;
+  if (graph.nodes.length === 0) return <div className="graph-empty">Nothing to draw yet: the definition has no states.</div>;
+  return (
+    <div className="graph" style={{ height }} data-testid="graph">
+      {layout !== undefined && (
+        <ReactFlow
+          key={layout.nodes.length + ':' + layout.width + 'x' + layout.height}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          fitView
+          fitViewOptions={{ padding: 0.08, maxZoom: 1.1 }}
+          minZoom={0.05}
+          nodesConnectable={false}
+          nodesDraggable={false}
+          elementsSelectable={false}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={20} size={1} />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import { sfn, type WaitingTask } from '../api/sfn-client.js';
+import { ErrorNote, prettyJson } from '../components/format.js';
+
+/** A task waiting for a callback: its payload, approve with an edited JSON output, or reject. */
+function WaitingTaskCard({ task, payload, onDone }: { readonly task: WaitingTask; readonly payload: string | undefined; readonly onDone: () => void }) {
+  const [output, setOutput] = useState('{\n  "approved": true\n}');
+  const [errorName, setErrorName] = useState('Rejected');
+  const [cause, setCause] = useState('Rejected from the Stepwright console');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  let outputError: string | undefined;
+  try {
+    JSON.parse(output);
+  } catch (e) {
+    outputError = e instanceof Error ? e.message : String(e);
+  }
+  const act = async (operation: 'SendTaskSuccess' | 'SendTaskFailure') => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await sfn(operation, operation === 'SendTaskSuccess' ? { taskToken: task.taskToken, output } : { taskToken: task.taskToken, error: errorName, cause });
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <article className="waiting-task" data-testid="waiting-task" aria-label={`Waiting task ${task.stateName}`}>
+      <h3>
+        ⏸ {task.stateName}
+        {task.path.length > 0 && <span className="muted"> (branch/iteration {task.path.join('.')})</span>}
+      </h3>
+      <p className="muted mono small-text">Task token {task.taskToken}</p>
+      <h4>Payload sent</h4>
+      <pre>{payload === undefined ? '—' : prettyJson(payload)}</pre>
+      <div className="task-actions">
+        <div>
+          <label>
+            Output (SendTaskSuccess)
+            <textarea className="mono" rows={4} value={output} onChange={(e) => setOutput(e.target.value)} data-testid="task-output" spellCheck={false} />
+          </label>
+          {outputError !== undefined && <p className="field-error">Not JSON: {outputError}</p>}
+          <button type="button" className="primary" disabled={busy || outputError !== undefined} onClick={() => void act('SendTaskSuccess')}>
+            Approve
+          </button>
+        </div>
+        <div>
+          <label>
+            Error
+            <input value={errorName} onChange={(e) => setErrorName(e.target.value)} maxLength={256} />
+          </label>
+          <label>
+            Cause
+            <input value={cause} onChange={(e) => setCause(e.target.value)} maxLength={32768} />
+          </label>
+          <button type="button" className="danger" disabled={busy} onClick={() => void act('SendTaskFailure')}>
+            Reject
+          </button>
+        </div>
+      </div>
+      <ErrorNote error={error} />
+    </article>
+  );
+}
+
+export function WaitingTasks({ tasks, payloadOf, onDone }: { readonly tasks: readonly WaitingTask[]; readonly payloadOf: (stateName: string) => string | undefined; readonly onDone: () => void }) {
+  if (tasks.length === 0) return null;
+  return (
+    <section className="panel waiting" aria-label="Waiting for a callback">
+      <h2>Waiting for a callback ({tasks.length})</h2>
+      {tasks.map((t) => (
+        <WaitingTaskCard key={t.taskToken} task={t} payload={payloadOf(t.stateName)} onDone={onDone} />
+      ))}
+    </section>
+  );
+}
