@@ -10,6 +10,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'validate') return runValidate(argv.slice(1));
   if (command === 'functions') return runFunctions(argv.slice(1));
   if (command === 'server') return runServer(argv.slice(1));
-  process.stderr.write(`usage: stepwright <validate|run|server> ...\n`);
+  process.stderr.write(
+    [
+      'usage: stepwright <command> …',
+      '  run DEFINITION [--input JSON|@file] [--history] [--data-dir DIR]   run one execution',
+      '  validate FILE… [--format json]                                     validate definitions as AWS does',
+      '  server [--port 8083] [--project DIR] [--data-dir DIR]              Step Functions + Lambda APIs and the console',
+      '  functions serve [--port 9001] [--functions-dir DIR]                the Lambda API alone',
+      '',
+    ].join('\n'),
+  );
   return command === undefined ? 0 : 2;
 }

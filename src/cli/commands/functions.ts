@@ -4,13 +4,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { createLambdaHandler } from '../../api/lambda/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
+import { stdio, type CliIO } from '../io.js';
 
-export interface CliIO {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-const stdio: CliIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export interface FunctionsServerOptions {
   readonly port?: number;

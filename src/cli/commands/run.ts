@@ -7,13 +7,8 @@ import { InvalidDefinitionError, InvalidExecutionInputError, runExecution } from
 import type { HistoryEvent, TaskResources } from '../../engine/index.js';
 import { StoreError } from '../../store/index.js';
 import { createStepwright, StepwrightApiError } from '../../stepwright.js';
+import { stdio, type CliIO } from '../io.js';
 
-export interface CliIO {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-const stdio: CliIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export interface RunCommandOptions {
   readonly io?: CliIO;

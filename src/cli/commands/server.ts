@@ -11,9 +11,8 @@ import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { createLambdaResources } from '../../integrations/lambda.js';
 import { createStepwright, type Stepwright } from '../../stepwright.js';
 import { stateMachineArnOf } from '../../api/sfn/arns.js';
-import type { CliIO } from './functions.js';
+import { stdio, type CliIO } from '../io.js';
 
-const stdio: CliIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export interface StepwrightServerOptions {
   readonly port?: number;

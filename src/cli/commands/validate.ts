@@ -1,20 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { validateDefinition, validateResponse, type StateMachineType } from '../../language/validate/index.js';
+import { stdio, type CliIO } from '../io.js';
 
-export interface ValidateIO {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-const stdio: ValidateIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 /**
  * `stepwright validate FILE… [--format text|json] [--type STANDARD|EXPRESS]`: validates definitions
  * (JSON or YAML) as AWS would. Exit code 0 when every file is clean, 1 when any has an ERROR,
  * 2 on bad usage.
  */
-export async function runValidate(argv: readonly string[], io: ValidateIO = stdio): Promise<number> {
+export async function runValidate(argv: readonly string[], io: CliIO = stdio): Promise<number> {
   const program = new Command('stepwright validate')
     .argument('<files...>', 'state machine definition files (JSON or YAML)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
