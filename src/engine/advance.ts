@@ -2,7 +2,7 @@ import { StatesError } from '../language/errors.js';
 import type { Json } from '../language/json.js';
 import { applyResultPath } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
-import type { EngineEvent, Effect } from './effects.js';
+import { taskTimeoutKey, type EngineEvent, type Effect } from './effects.js';
 import { errorDetails, HistoryWriter, inputDetails, materializeEvent, outputDetails, stateEnteredDetails, stateExitedDetails, type HistoryRecord } from './history.js';
 import { newFrame } from './frames.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
@@ -116,7 +116,7 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
     }
     const wait = frame.wait;
     if (wait?.kind === 'timer' && wait.key === event.key) return wakeFrame(ctx, frame, { kind: 'timer', purpose: wait.purpose });
-    if (wait?.kind === 'task' && event.key === `timeout:${wait.attempt}`) {
+    if (wait?.kind === 'task' && event.key === taskTimeoutKey(wait.attempt)) {
       ensureStarted(ctx, frame);
       return wakeFrame(ctx, frame, { kind: 'taskTimedOut' });
     }

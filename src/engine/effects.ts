@@ -1,5 +1,8 @@
 import type { TaskRequest } from './types.js';
 
+/** The key of a task attempt's TimeoutSeconds timer: a store may cancel it when the attempt ends. */
+export const taskTimeoutKey = (attempt: number): string => `timeout:${attempt}`;
+
 /** Requests from the engine to the outside world; the caller answers with engine events. */
 export type Effect =
   | { readonly type: 'invokeTask'; readonly frameId: string; readonly attempt: number; readonly request: TaskRequest }

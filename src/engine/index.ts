@@ -1,7 +1,7 @@
 export { advance, createSnapshot, type AdvanceResult } from './advance.js';
 export { systemClock, virtualClock } from './clock.js';
 export { compileMachine, type CompiledMachine } from './compile.js';
-export type { Effect, EngineEvent } from './effects.js';
+export { taskTimeoutKey, type Effect, type EngineEvent } from './effects.js';
 export { materializeEvent, type HistoryRecord } from './history.js';
 export {
   InvalidDefinitionError,

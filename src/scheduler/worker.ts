@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock } from '../engine/index.js';
+import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock, taskTimeoutKey } from '../engine/index.js';
 import type { Json } from '../language/json.js';
 import type {
   Clock,
@@ -54,8 +54,6 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 const SNAPSHOT_CACHE_LIMIT = 50_000;
 const RETRY_AFTER_FAILURE_MS = 1000;
 
-/** A task's timeout timer, as the engine names it (src/engine/states/task.ts). */
-const taskTimeoutKey = (attempt: number): string => `timeout:${attempt}`;
 
 /** The task attempts the execution waits for, with their frame and armed heartbeat timer. */
 function waitingTasks(snapshot: Snapshot): Map<number, { frameId: string; heartbeatKey?: string }> {

@@ -5,6 +5,7 @@ import { argumentsOf, effectiveInput, finishState } from '../io.js';
 import { resolveNumber } from '../numbers.js';
 import type { Frame } from '../snapshot.js';
 import { jsonPathScope, type Outcome, type StepContext } from '../step.js';
+import { taskTimeoutKey } from '../effects.js';
 
 /** AWS's default Task timeout when none is given. */
 const DEFAULT_TIMEOUT_SECONDS = 99999999;
@@ -68,7 +69,7 @@ async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parame
       stateName: state.name,
     },
   });
-  ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: `timeout:${attempt}`, dueAt: ctx.now + (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000 });
+  ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: taskTimeoutKey(attempt), dueAt: ctx.now + (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000 });
   if (heartbeatKey !== undefined) ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: heartbeatKey, dueAt: ctx.now + heartbeatSeconds! * 1000 });
   return { kind: 'wait' };
 }
