@@ -131,6 +131,11 @@ export function StateMachineGraph({ definition, marks, selected, onSelect, heigh
           fitView
           fitViewOptions={{ padding: 0.08, maxZoom: 1.1 }}
           minZoom={0.05}
+          // A click handler also gives nodes pointer events (React Flow makes inert nodes click-through).
+          onNodeClick={(_e, n) => {
+            const name = n.data.node.stateName;
+            if (name !== undefined && onSelect !== undefined) onSelect(name);
+          }}
           nodesConnectable={false}
           nodesDraggable={false}
           elementsSelectable={false}

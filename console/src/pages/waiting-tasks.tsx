@@ -30,7 +30,7 @@ function WaitingTaskCard({ task, payload, onDone }: { readonly task: WaitingTask
   return (
     <article className="waiting-task" data-testid="waiting-task" aria-label={`Waiting task ${task.stateName}`}>
       <h3>
-        ⏸ {task.stateName}
+        Waiting: {task.stateName}
         {task.path.length > 0 && <span className="muted"> (branch/iteration {task.path.join('.')})</span>}
       </h3>
       <p className="muted mono small-text">Task token {task.taskToken}</p>
