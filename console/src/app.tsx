@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useLiveConnected } from './api/live-events.js';
 import { ExecutionPage } from './pages/execution-page.js';
 import { ExecutionsPage } from './pages/executions-page.js';
+import { FunctionsPage } from './pages/functions-page.js';
 import { MachinePage } from './pages/machine-page.js';
 import { MachinesPage } from './pages/machines-page.js';
 import { href, useRoute } from './router.js';
@@ -29,6 +30,7 @@ export function App() {
   else if (section === 'machines' && id !== undefined) page = <MachinePage key={id} arn={id} dark={dark} query={route.query} />;
   else if (section === 'executions' && id !== undefined) page = <ExecutionPage key={id} arn={id} dark={dark} />;
   else if (section === 'executions') page = <ExecutionsPage query={route.query} />;
+  else if (section === 'functions') page = <FunctionsPage />;
   else page = <MachinesPage />;
   return (
     <div className="app">
@@ -45,6 +47,9 @@ export function App() {
           </a>
           <a href={href.executions()} aria-current={section === 'executions' ? 'page' : undefined}>
             Executions
+          </a>
+          <a href="#/functions" aria-current={section === 'functions' ? 'page' : undefined}>
+            Functions
           </a>
         </nav>
         <span className={`live ${live ? 'on' : 'off'}`} title={live ? 'Live updates connected' : 'Live updates reconnecting'} data-testid="live">

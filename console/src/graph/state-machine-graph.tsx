@@ -62,6 +62,9 @@ const StateNode = memo(function StateNode({ data }: NodeProps<Node<StateNodeData
 
 const nodeTypes = { state: StateNode };
 
+/** Past this many states the layout would hold the page for seconds (ELK runs on the main thread). */
+export const MAX_DRAWN_STATES = 2000;
+
 export interface StateMachineGraphProps {
   readonly definition: unknown;
   readonly marks?: ReadonlyMap<string, StateMark>;
@@ -75,15 +78,17 @@ export function StateMachineGraph({ definition, marks, selected, onSelect, heigh
   const graph = useMemo(() => definitionGraph(definition), [definition]);
   const [layout, setLayout] = useState<Layout | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const tooBig = graph.nodes.length > MAX_DRAWN_STATES;
   useEffect(() => {
     let live = true;
+    if (tooBig) return;
     layoutGraph(graph)
       .then((l) => live && (setLayout(l), setError(undefined)))
       .catch((e: unknown) => live && setError(String(e)));
     return () => {
       live = false;
     };
-  }, [graph]);
+  }, [graph, tooBig]);
 
   const nodes = useMemo<Node<StateNodeData>[]>(
     () =>
@@ -118,6 +123,7 @@ export function StateMachineGraph({ definition, marks, selected, onSelect, heigh
     [graph],
   );
 
+  if (tooBig) return <div className="graph-empty">{graph.nodes.length} states: too many to draw here (up to {MAX_DRAWN_STATES}). The definition and the history still work.</div>;
   if (error !== undefined) return <div className="graph-empty">Could not lay out the graph: {error}</div>;
   if (graph.nodes.length === 0) return <div className="graph-empty">Nothing to draw yet: the definition has no states.</div>;
   return (

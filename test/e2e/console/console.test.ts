@@ -135,6 +135,16 @@ describe.skipIf(!ready)('the web console in a real browser', () => {
     expect(await page.locator('[data-testid=execution-error]').textContent()).toContain('OrderRejected');
   });
 
+  it('test-invokes a function and shows its result and log', async () => {
+    await page.goto(`${server.url}/#/functions`);
+    await page.click('[data-testid=functions] button:has-text("validate-order")');
+    await page.fill('textarea', JSON.stringify({ ...sample, orderId: `fn-${runId}` }));
+    await page.click('button:has-text("Test invoke")');
+    await expect.poll(() => page.locator('[data-testid=invoke-result]').textContent(), { timeout: 15_000 }).toContain(`"orderId": "fn-${runId}"`);
+    expect(await page.locator('[data-testid=invoke-result]').textContent()).toContain('Succeeded');
+    await page.screenshot({ path: path.join(SHOTS, 'functions.png') });
+  });
+
   it('lists executions filtered by status, and fits a phone in the dark theme', async () => {
     await page.goto(`${server.url}/#/executions?status=SUCCEEDED`);
     await expect.poll(() => page.locator('[data-testid=executions] tbody tr').count()).toBe(1);
