@@ -74,13 +74,40 @@ export async function advance(
     ready: [],
     budget: { transitions: maxTransitions },
   };
-  for (const e of Array.isArray(event) ? event : [event as EngineEvent]) if (snapshot.status === 'RUNNING') applyEvent(ctx, e);
+  for (const e of Array.isArray(event) ? event : [event as EngineEvent]) {
+    if (e.type === 'redrive') redrive(ctx);
+    else if (snapshot.status === 'RUNNING') applyEvent(ctx, e);
+  }
   const settled = ctx.ready.length > 1 ? await settleSimultaneous(ctx) : NOTHING_SETTLED;
   while (ctx.ready.length > 0 && snapshot.status === 'RUNNING' && ctx.budget.transitions > 0) await drive(ctx, ctx.ready.shift()!, settled);
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
   snapshot.version++;
   return new AdvanceOutcome(snapshot, ctx.history.records, ctx.effects);
+}
+
+/**
+ * RedriveExecution: the execution continues from the state that did not succeed, with the input it
+ * had, after an ExecutionRedriven event; states that succeeded are not run again. A Map or Parallel
+ * that failed runs again as a whole (AWS re-runs only its unsuccessful iterations and branches).
+ */
+function redrive(ctx: StepContext): void {
+  const { snapshot } = ctx;
+  const root = snapshot.frames[snapshot.rootFrameId];
+  if (snapshot.status !== 'FAILED' && snapshot.status !== 'TIMED_OUT' && snapshot.status !== 'ABORTED') return;
+  if (root === undefined || root.enteredEventId === 0) return;
+  snapshot.status = 'RUNNING';
+  snapshot.error = undefined;
+  snapshot.cause = undefined;
+  snapshot.redriveCount = (snapshot.redriveCount ?? snapshot.execution.redriveCount) + 1;
+  root.prevId = snapshot.lastEventId;
+  ctx.history.emit(root, 'ExecutionRedriven', 'executionRedrivenEventDetails', { redriveCount: snapshot.redriveCount });
+  root.result = undefined;
+  root.resume = undefined;
+  root.children = undefined;
+  root.wait = null;
+  root.pendingEnter = true;
+  ctx.ready.push(root);
 }
 
 function applyEvent(ctx: StepContext, event: EngineEvent): void {
@@ -106,6 +133,7 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
     snapshot.cause = event.cause;
     return;
   }
+  if (event.type === 'redrive') return; // handled before: it applies to executions that ended
   const frame = snapshot.frames[event.frameId];
   if (frame === undefined) return; // a result for a frame that ended (stale): AWS drops it too
   if (event.type === 'timerFired') {

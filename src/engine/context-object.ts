@@ -19,7 +19,7 @@ export function contextObject(
       StartTime: new Date(e.startTime).toISOString(),
       Name: e.name,
       RoleArn: e.roleArn,
-      RedriveCount: e.redriveCount,
+      RedriveCount: snapshot.redriveCount ?? e.redriveCount,
     },
     StateMachine: { Id: e.stateMachineArn, Name: e.stateMachineName },
     State: state,

@@ -22,4 +22,6 @@ export type EngineEvent =
   /** SendTaskHeartbeat: restarts the HeartbeatSeconds clock of the attempt. */
   | { readonly type: 'taskHeartbeat'; readonly frameId: string; readonly attempt: number }
   | { readonly type: 'timerFired'; readonly frameId: string; readonly key: string }
-  | { readonly type: 'stop'; readonly error?: string; readonly cause?: string };
+  | { readonly type: 'stop'; readonly error?: string; readonly cause?: string }
+  /** RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution continues from the state that did not succeed. */
+  | { readonly type: 'redrive' };

@@ -11,6 +11,7 @@ export interface ExecutionInfo {
   readonly roleArn: string;
   readonly stateMachineArn: string;
   readonly stateMachineName: string;
+  /** Redrives before this execution started (normally 0); the snapshot's `redriveCount` counts on. */
   readonly redriveCount: number;
 }
 
@@ -110,4 +111,6 @@ export interface Snapshot {
   output?: Json;
   error?: string;
   cause?: string;
+  /** How many times RedriveExecution restarted it (`$$.Execution.RedriveCount`). */
+  redriveCount?: number;
 }

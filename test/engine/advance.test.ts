@@ -215,3 +215,43 @@ describe('HeartbeatSeconds', () => {
     expect([due.snapshot.status, due.snapshot.error]).toEqual(['FAILED', 'States.HeartbeatTimeout']);
   });
 });
+
+describe('redrive', () => {
+  it('continues a failed execution from the failed state with its input, after ExecutionRedriven, counting redrives', async () => {
+    const machine = prepareMachine({
+      StartAt: 'Prepare',
+      States: {
+        Prepare: { Type: 'Pass', Result: 'done', ResultPath: '$.prepared', Next: 'Charge' },
+        Charge: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'redrives.$': '$$.Execution.RedriveCount' }, End: true },
+      },
+    });
+    const first = await advance(machine, createSnapshot(machine, info({ order: 1 })), { type: 'start' }, T0, ids);
+    const call = invokeOf(first.effects)!;
+    expect(call.request.parameters).toEqual({ redrives: 0 });
+    const failed = await advance(machine, roundTrip(first.snapshot), { type: 'taskFailed', frameId: call.frameId, attempt: call.attempt, error: 'Boom', cause: 'down' }, T0 + 1, ids);
+    expect([failed.snapshot.status, failed.snapshot.error]).toEqual(['FAILED', 'Boom']);
+
+    const again = await advance(machine, roundTrip(failed.snapshot), { type: 'redrive' }, T0 + 2, ids);
+    expect(again.snapshot.status).toBe('RUNNING');
+    expect(again.historyEvents.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
+      [9, 8, 'ExecutionRedriven'],
+      [10, 9, 'TaskStateEntered'],
+      [11, 10, 'TaskScheduled'],
+    ]);
+    expect(again.historyEvents[0].executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
+    expect(JSON.parse(again.historyEvents[1].stateEnteredEventDetails!.input as string)).toEqual({ order: 1, prepared: 'done' });
+    const retry = invokeOf(again.effects)!;
+    expect(retry.request.parameters).toEqual({ redrives: 1 });
+
+    const done = await advance(machine, roundTrip(again.snapshot), { type: 'taskSucceeded', frameId: retry.frameId, attempt: retry.attempt, output: 'ok' }, T0 + 3, ids);
+    expect([done.snapshot.status, done.snapshot.output]).toEqual(['SUCCEEDED', 'ok']);
+  });
+
+  it('leaves a running or succeeded execution alone', async () => {
+    const machine = prepareMachine({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
+    const ok = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const r = await advance(machine, roundTrip(ok.snapshot), { type: 'redrive' }, T0 + 1, ids);
+    expect(r.snapshot.status).toBe('SUCCEEDED');
+    expect(r.historyEvents).toEqual([]);
+  });
+});
