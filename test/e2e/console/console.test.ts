@@ -25,8 +25,10 @@ async function setEditorText(p: Page, text: string): Promise<void> {
 }
 
 const ready = fs.existsSync(CHROMIUM) && consoleBuilt();
+/** Generous waits: CI runs this beside the rest of the suite on two cores. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 
-describe.skipIf(!ready)('the web console in a real browser', () => {
+describe.skipIf(!ready)('the web console in a real browser', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
@@ -43,7 +45,7 @@ describe.skipIf(!ready)('the web console in a real browser', () => {
 
   it('lists the example state machine at / and shows its graph', async () => {
     await page.goto(`${server.url}/`);
-    await expect.poll(() => page.locator('[data-testid=machines] a', { hasText: 'order-processing' }).count()).toBe(1);
+    await poll(() => page.locator('[data-testid=machines] a', { hasText: 'order-processing' }).count()).toBe(1);
     await page.screenshot({ path: path.join(SHOTS, 'state-machines.png') });
     await page.click('text=order-processing');
     await page.waitForSelector('[data-state=RequestApproval]');
@@ -56,9 +58,9 @@ describe.skipIf(!ready)('the web console in a real browser', () => {
     await page.goto(`${server.url}/#/machines/new`);
     await page.waitForSelector('.cm-content');
     await setEditorText(page, '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Nxt": "B", "End": true }\n  }\n}\n');
-    await expect.poll(() => page.locator('[data-testid=diagnostics]').textContent()).toContain("Field 'Nxt' is not supported");
+    await poll(() => page.locator('[data-testid=diagnostics]').textContent()).toContain("Field 'Nxt' is not supported");
     // The mark sits on the offending member (key and value), not on the whole document.
-    await expect.poll(() => page.locator('.cm-lintRange-error').first().textContent()).toBe('"Nxt": "B"');
+    await poll(() => page.locator('.cm-lintRange-error').first().textContent()).toBe('"Nxt": "B"');
     await page.screenshot({ path: path.join(SHOTS, 'editor-validation.png') });
 
     const definition = {
@@ -69,10 +71,10 @@ describe.skipIf(!ready)('the web console in a real browser', () => {
       },
     };
     await setEditorText(page, JSON.stringify(definition, null, 2));
-    await expect.poll(() => page.locator('[data-testid=diagnostics]').textContent()).toContain('Valid definition');
+    await poll(() => page.locator('[data-testid=diagnostics]').textContent()).toContain('Valid definition');
     await page.fill('[data-testid=machine-name]', `made-in-console-${runId}`);
     await page.click('button:has-text("Create")');
-    await expect.poll(() => page.locator('[data-testid=machine-title]').textContent()).toBe(`made-in-console-${runId}`);
+    await poll(() => page.locator('[data-testid=machine-title]').textContent()).toBe(`made-in-console-${runId}`);
     // The state name with markup is drawn as text: no image element, no script ran.
     await page.waitForSelector('[data-state]');
     expect(await page.locator(`[data-state="${HTML_NAME.replace(/"/g, '\\"')}"]`).textContent()).toContain(HTML_NAME);
@@ -99,14 +101,14 @@ describe.skipIf(!ready)('the web console in a real browser', () => {
     await page.fill('[data-testid=task-output]', '{"approved": true, "by": "console"}');
     await page.click('[data-testid=waiting-task] button:has-text("Approve")');
     await expect.poll(() => page.locator('h1 .badge').textContent(), { timeout: 20_000 }).toBe('SUCCEEDED');
-    await expect.poll(() => page.locator('[data-state=OrderComplete]').getAttribute('data-status')).toBe('succeeded');
+    await poll(() => page.locator('[data-state=OrderComplete]').getAttribute('data-status')).toBe('succeeded');
     expect(await page.locator('[data-state=CheckApproval]').getAttribute('data-status')).toBe('succeeded');
     expect(await page.locator('[data-state=OrderInvalid]').getAttribute('data-status')).toBeNull();
 
     // A state's input and output.
     await page.click('[data-state=ValidateOrder] button');
     const details = page.locator('[data-testid=state-details]');
-    await expect.poll(() => details.locator('[data-testid=json-input]').textContent()).toContain(`"orderId": "console-${runId}"`);
+    await poll(() => details.locator('[data-testid=json-input]').textContent()).toContain(`"orderId": "console-${runId}"`);
     expect(await details.locator('[data-testid=json-output]').textContent()).toContain('"total": 800');
     await page.screenshot({ path: path.join(SHOTS, 'execution.png'), fullPage: true });
 
@@ -114,11 +116,11 @@ describe.skipIf(!ready)('the web console in a real browser', () => {
     const events = Number(await page.locator('[data-testid=time-travel]').getAttribute('max'));
     expect(events).toBeGreaterThan(20);
     await page.locator('[data-testid=time-travel]').fill('1');
-    await expect.poll(() => page.locator('[data-state=ValidateOrder]').getAttribute('data-status')).toBe('running');
+    await poll(() => page.locator('[data-state=ValidateOrder]').getAttribute('data-status')).toBe('running');
     expect(await page.locator('[data-state=OrderComplete]').getAttribute('data-status')).toBeNull();
     expect(await details.locator('[data-testid=json-output]').textContent()).toContain('Not yet');
     await page.locator('[data-testid=time-travel]').fill(String(events));
-    await expect.poll(() => page.locator('[data-state=OrderComplete]').getAttribute('data-status')).toBe('succeeded');
+    await poll(() => page.locator('[data-state=OrderComplete]').getAttribute('data-status')).toBe('succeeded');
   });
 
   it('rejects a waiting task from the page and shows the caught failure', async () => {
@@ -147,16 +149,16 @@ describe.skipIf(!ready)('the web console in a real browser', () => {
 
   it('lists executions filtered by status, and fits a phone in the dark theme', async () => {
     await page.goto(`${server.url}/#/executions?status=SUCCEEDED`);
-    await expect.poll(() => page.locator('[data-testid=executions] tbody tr').count()).toBe(1);
+    await poll(() => page.locator('[data-testid=executions] tbody tr').count()).toBe(1);
     expect(await page.locator('[data-testid=executions]').textContent()).toContain(`approve-${runId}`);
     await page.goto(`${server.url}/#/executions`);
-    await expect.poll(() => page.locator('[data-testid=executions] tbody tr').count()).toBe(2);
+    await poll(() => page.locator('[data-testid=executions] tbody tr').count()).toBe(2);
     await page.screenshot({ path: path.join(SHOTS, 'executions.png') });
 
     await page.click('button:has-text("Dark")');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.click(`text=approve-${runId}`);
-    await expect.poll(() => page.locator('[data-state=OrderComplete]').getAttribute('data-status')).toBe('succeeded');
+    await poll(() => page.locator('[data-state=OrderComplete]').getAttribute('data-status')).toBe('succeeded');
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(SHOTS, 'execution-phone-dark.png') });
