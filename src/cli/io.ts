@@ -1,3 +1,5 @@
+import { Command } from 'commander';
+
 /** Where a command writes: the process's stdout/stderr, or a capture in tests. */
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -5,3 +7,49 @@ export interface CliIO {
 }
 
 export const stdio: CliIO = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+/** A commander command that writes through `io` and reports bad usage instead of exiting. */
+export function command(name: string, io: CliIO): Command {
+  return new Command(name).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+}
+
+/** Parses arguments; false on bad usage (commander has already said why). */
+export function parseArguments(program: Command, argv: readonly string[]): boolean {
+  try {
+    program.parse(argv as string[], { from: 'user' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The `--port` value as a port number, or undefined (after saying so) when it is not one. */
+export function portOption(value: string, io: CliIO): number | undefined {
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  io.err(`invalid --port '${value}'\n`);
+  return undefined;
+}
+
+/** Options of the commands that serve until stopped. */
+export interface ServeCommandOptions {
+  readonly io?: CliIO;
+  /** Stops the server (tests); otherwise SIGINT or SIGTERM does. */
+  readonly signal?: AbortSignal;
+}
+
+/** Resolves on SIGINT, SIGTERM or when `signal` aborts. */
+export function untilStopped(signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop);
+  });
+}

@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Command } from 'commander';
 import { createLambdaHandler } from '../../api/lambda/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
-import { stdio, type CliIO } from '../io.js';
+import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
 
 export interface FunctionsServerOptions {
@@ -86,11 +85,7 @@ export async function startFunctionsServer(options: FunctionsServerOptions = {})
   };
 }
 
-export interface FunctionsCommandOptions {
-  readonly io?: CliIO;
-  /** Stops the server (tests); otherwise SIGINT or SIGTERM does. */
-  readonly signal?: AbortSignal;
-}
+export type FunctionsCommandOptions = ServeCommandOptions;
 
 /**
  * `stepwright functions serve [--port 9001] [--host 127.0.0.1] [--data-dir ./.stepwright] [--functions-dir DIR]`:
@@ -103,24 +98,15 @@ export async function runFunctions(argv: readonly string[], options: FunctionsCo
     io.err('usage: stepwright functions serve [--port 9001] [--host 127.0.0.1] [--data-dir ./.stepwright] [--functions-dir DIR]\n');
     return sub === undefined ? 0 : 2;
   }
-  const program = new Command('stepwright functions serve')
+  const program = command('stepwright functions serve', io)
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '9001')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where functions created through the API are kept', './.stepwright')
-    .option('--functions-dir <dir>', "a project's functions folder to serve as well")
-    .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
-  try {
-    program.parse(rest as string[], { from: 'user' });
-  } catch {
-    return 2;
-  }
+    .option('--functions-dir <dir>', "a project's functions folder to serve as well");
+  if (!parseArguments(program, rest)) return 2;
   const opts = program.opts<{ port: string; host: string; dataDir: string; functionsDir?: string }>();
-  const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`invalid --port '${opts.port}'\n`);
-    return 2;
-  }
+  const port = portOption(opts.port, io);
+  if (port === undefined) return 2;
   let server: FunctionsServer;
   try {
     server = await startFunctionsServer({
@@ -135,18 +121,7 @@ export async function runFunctions(argv: readonly string[], options: FunctionsCo
     return 1;
   }
   io.out(`Lambda API listening on ${server.url} (${server.runtime.list().length} functions)\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      options.signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (options.signal?.aborted) stop();
-    else options.signal?.addEventListener('abort', stop);
-  });
+  await untilStopped(options.signal);
   await server.close();
   io.out('Lambda API stopped\n');
   return 0;

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command } from 'commander';
 import { parseDefinitionText } from '../../language/parse.js';
 import type { Json } from '../../language/json.js';
 import { InvalidDefinitionError, InvalidExecutionInputError, runExecution } from '../../engine/index.js';
 import type { HistoryEvent, TaskResources } from '../../engine/index.js';
 import { StoreError } from '../../store/index.js';
 import { createStepwright, StepwrightApiError } from '../../stepwright.js';
-import { stdio, type CliIO } from '../io.js';
+import { command, parseArguments, stdio, type CliIO } from '../io.js';
 
 
 export interface RunCommandOptions {
@@ -22,19 +21,13 @@ export interface RunCommandOptions {
  */
 export async function runRun(argv: readonly string[], options: RunCommandOptions = {}): Promise<number> {
   const io = options.io ?? stdio;
-  const program = new Command('stepwright run')
+  const program = command('stepwright run', io)
     .argument('<definition>', 'state machine definition file (JSON or YAML)')
     .option('-i, --input <json>', 'execution input as JSON text, or @file to read it from a file', '{}')
     .option('--history', 'print the execution history events as JSON')
     .option('-n, --name <name>', 'execution name')
-    .option('--data-dir <dir>', 'run durably, stored in this data dir (SQLite), surviving restarts')
-    .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
-  try {
-    program.parse(argv as string[], { from: 'user' });
-  } catch {
-    return 2;
-  }
+    .option('--data-dir <dir>', 'run durably, stored in this data dir (SQLite), surviving restarts');
+  if (!parseArguments(program, argv)) return 2;
   const file = program.args[0];
   const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string }>();
   let definitionText: string;

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { consoleRoutes } from '../../api/console/index.js';
 import { createLambdaHandler } from '../../api/lambda/index.js';
@@ -11,7 +10,7 @@ import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { createLambdaResources } from '../../integrations/lambda.js';
 import { createStepwright, type Stepwright } from '../../stepwright.js';
 import { stateMachineArnOf } from '../../api/sfn/arns.js';
-import { stdio, type CliIO } from '../io.js';
+import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
 
 export interface StepwrightServerOptions {
@@ -139,11 +138,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   }
 }
 
-export interface ServerCommandOptions {
-  readonly io?: CliIO;
-  /** Stops the server (tests); otherwise SIGINT or SIGTERM does. */
-  readonly signal?: AbortSignal;
-}
+export type ServerCommandOptions = ServeCommandOptions;
 
 /**
  * `stepwright server [--port 8083] [--host 127.0.0.1] [--data-dir ./.stepwright] [--project DIR]
@@ -152,7 +147,7 @@ export interface ServerCommandOptions {
  */
 export async function runServer(argv: readonly string[], options: ServerCommandOptions = {}): Promise<number> {
   const io = options.io ?? stdio;
-  const program = new Command('stepwright server')
+  const program = command('stepwright server', io)
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '8083')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where the store and functions created through the API live', './.stepwright')
@@ -161,20 +156,11 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--definitions-dir <dir>', 'state machine definitions to create (NAME.asl.json, NAME.express.asl.json)')
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
-    .option('--log-level <level>', 'pino log level', 'info')
-    .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
-  try {
-    program.parse(argv as string[], { from: 'user' });
-  } catch {
-    return 2;
-  }
+    .option('--log-level <level>', 'pino log level', 'info');
+  if (!parseArguments(program, argv)) return 2;
   const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; logLevel: string }>();
-  const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err(`invalid --port '${opts.port}'\n`);
-    return 2;
-  }
+  const port = portOption(opts.port, io);
+  if (port === undefined) return 2;
   let server: StepwrightServer;
   try {
     server = await startStepwrightServer({ ...opts, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel });
@@ -193,18 +179,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
           `  ARN=$(aws stepfunctions start-execution --endpoint-url ${server.url} --state-machine-arn ${first} --input '${sampleInput(opts.project)}' --query executionArn --output text)\n` +
           `  sleep 2; aws stepfunctions describe-execution --endpoint-url ${server.url} --execution-arn "$ARN" --query '{status: status, output: output}'\n\n`),
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      options.signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (options.signal?.aborted) stop();
-    else options.signal?.addEventListener('abort', stop);
-  });
+  await untilStopped(options.signal);
   await server.close();
   io.out('Stepwright stopped\n');
   return 0;

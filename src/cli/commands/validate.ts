@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Option } from 'commander';
 import { validateDefinition, validateResponse, type StateMachineType } from '../../language/validate/index.js';
-import { stdio, type CliIO } from '../io.js';
+import { command, parseArguments, stdio, type CliIO } from '../io.js';
 
 
 /**
@@ -10,17 +10,11 @@ import { stdio, type CliIO } from '../io.js';
  * 2 on bad usage.
  */
 export async function runValidate(argv: readonly string[], io: CliIO = stdio): Promise<number> {
-  const program = new Command('stepwright validate')
+  const program = command('stepwright validate', io)
     .argument('<files...>', 'state machine definition files (JSON or YAML)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('-t, --type <type>', 'state machine type').choices(['STANDARD', 'EXPRESS']).default('STANDARD'))
-    .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
-  try {
-    program.parse(argv as string[], { from: 'user' });
-  } catch {
-    return 2;
-  }
+    .addOption(new Option('-t, --type <type>', 'state machine type').choices(['STANDARD', 'EXPRESS']).default('STANDARD'));
+  if (!parseArguments(program, argv)) return 2;
   const { format, type } = program.opts<{ format: 'text' | 'json'; type: StateMachineType }>();
   let failed = false;
   for (const file of program.args) {
