@@ -3,16 +3,9 @@ import { compileChoiceRule } from '../../../src/language/choice/index.js';
 import { StatesError } from '../../../src/language/errors.js';
 import type { Json, JsonObject } from '../../../src/language/json.js';
 import type { Scope } from '../../../src/language/scope.js';
+import { testScope } from '../fixtures.js';
 
-function scope(input: Json, variables: Record<string, Json> = {}, context: Json = {}): Scope {
-  return {
-    input,
-    context,
-    variable: (name) => (Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined),
-    random: () => 0.5,
-    uuid: () => '00000000-0000-4000-8000-000000000000',
-  };
-}
+const scope = (input: Json, variables: Record<string, Json> = {}, context: Json = {}): Scope => testScope(input, { variables, context });
 
 function test(rule: JsonObject, input: Json, variables: Record<string, Json> = {}): boolean {
   return compileChoiceRule(rule).test(scope(input, variables));

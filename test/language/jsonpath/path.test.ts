@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../src/language/errors.js';
 import type { Json } from '../../../src/language/json.js';
 import { compilePath, PathSyntaxError, selectPath } from '../../../src/language/jsonpath/index.js';
 import { scopeOf } from './scope.js';
+import { statesFailure } from '../fixtures.js';
 
 // The store of Goessner's JSONPath article, which Jayway (and so AWS) documents its syntax with.
 const store: Json = {
@@ -27,15 +27,7 @@ const store: Json = {
 const select = (path: string, input: Json = store): Json | undefined => compilePath(path).select(scopeOf(input));
 const titles = (path: string): Json[] => (select(path) as { title: string }[]).map((b) => b.title);
 
-function failure(fn: () => unknown): StatesError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatesError) return e;
-    throw e;
-  }
-  throw new Error('expected a StatesError');
-}
+const failure = statesFailure;
 
 describe('definite paths', () => {
   it('selects the whole input with "$"', () => {

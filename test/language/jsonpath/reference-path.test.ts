@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../src/language/errors.js';
 import type { Json } from '../../../src/language/json.js';
 import { applyResultPath, compileReferencePath, PathSyntaxError } from '../../../src/language/jsonpath/index.js';
+import { statesFailure } from '../fixtures.js';
 
 const input: Json = { comment: 'This is a test', details: 'Default example', who: 'Step Functions' };
 
-function failure(fn: () => unknown): StatesError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatesError) return e;
-    throw e;
-  }
-  throw new Error('expected a StatesError');
-}
+const failure = statesFailure;
 
 describe('compileReferencePath', () => {
   it.each(['$', '$.a', '$.a.b', "$['a b'].c", '$.a[0]', '$.a[2].b'])('accepts %j', (text) => {

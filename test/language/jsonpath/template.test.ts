@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { StatesError } from '../../../src/language/errors.js';
 import type { Json } from '../../../src/language/json.js';
 import {
   compilePath,
@@ -8,16 +7,9 @@ import {
   selectFieldPath,
 } from '../../../src/language/jsonpath/index.js';
 import { scopeOf } from './scope.js';
+import { statesFailure } from '../fixtures.js';
 
-function failure(fn: () => unknown): StatesError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatesError) return e;
-    throw e;
-  }
-  throw new Error('expected a StatesError');
-}
+const failure = statesFailure;
 
 describe('compileTemplate', () => {
   it('selects from the input for keys ending in .$ (AWS developer guide "Parameters" example)', () => {
