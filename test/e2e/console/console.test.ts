@@ -1,11 +1,13 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, consoleBuilt, launchBrowser, root, startServer } from './console-server.js';
 
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:order-processing';
-const SHOTS = path.join(root, 'docs/console');
+// `CONSOLE_SCREENSHOTS=1 npx vitest run test/e2e/console` refreshes docs/console; a plain run keeps them out of the work tree.
+const SHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? path.join(root, 'docs/console') : path.join(os.tmpdir(), 'stepwright-console-screenshots');
 const sample = JSON.parse(fs.readFileSync(path.join(root, 'examples/order-processing/sample-input.json'), 'utf8')) as Record<string, unknown>;
 const runId = Date.now().toString(36);
 const HTML_NAME = '<img src=x onerror="window.__xss=1">Approve<b>me</b>';
