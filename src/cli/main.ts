@@ -1,3 +1,4 @@
+import { runDev } from './commands/dev.js';
 import { runFunctions } from './commands/functions.js';
 import { runRun } from './commands/run.js';
 import { runServer } from './commands/server.js';
@@ -10,12 +11,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'validate') return runValidate(argv.slice(1));
   if (command === 'functions') return runFunctions(argv.slice(1));
   if (command === 'server') return runServer(argv.slice(1));
+  if (command === 'dev') return runDev(argv.slice(1));
   process.stderr.write(
     [
       'usage: stepwright <command> …',
       '  run DEFINITION [--input JSON|@file] [--history] [--data-dir DIR]   run one execution',
       '  validate FILE… [--format json]                                     validate definitions as AWS does',
       '  server [--port 8083] [--project DIR] [--data-dir DIR]              Step Functions + Lambda APIs and the console',
+      '  dev [DIR] [--port 8083]                                            server for a project folder, reloading on change',
       '  functions serve [--port 9001] [--functions-dir DIR]                the Lambda API alone',
       '',
     ].join('\n'),

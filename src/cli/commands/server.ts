@@ -9,9 +9,8 @@ import { ActivityQueue, createServerResources, createSfnOperations } from '../..
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { createLambdaResources } from '../../integrations/lambda.js';
 import { createStepwright, type Stepwright } from '../../stepwright.js';
-import { stateMachineArnOf } from '../../api/sfn/arns.js';
 import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
-
+import { syncDefinitions } from '../project.js';
 
 export interface StepwrightServerOptions {
   readonly port?: number;
@@ -41,18 +40,6 @@ export interface StepwrightServer {
   readonly machines: ReadonlyMap<string, string>;
   /** Stops taking requests, lets in-flight commits finish, closes the store and the function workers. */
   readonly close: () => Promise<void>;
-}
-
-/** `name.asl.json` (STANDARD) and `name.express.asl.json` (EXPRESS); plain `name.json` too. */
-function definitionFiles(dir: string): { name: string; file: string; type: 'STANDARD' | 'EXPRESS' }[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: { name: string; file: string; type: 'STANDARD' | 'EXPRESS' }[] = [];
-  for (const entry of fs.readdirSync(dir).sort()) {
-    const m = /^(.+?)(\.express)?(?:\.asl)?\.json$/.exec(entry);
-    if (m === null) continue;
-    out.push({ name: m[1], file: path.join(dir, entry), type: m[2] === undefined ? 'STANDARD' : 'EXPRESS' });
-  }
-  return out;
 }
 
 /** The whole server on one port: Step Functions API, Lambda API, health; the project loaded. */
@@ -91,16 +78,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const appLog = app.log;
     log = (e, where) => appLog.error({ err: e }, where);
 
-    const machines = new Map<string, string>();
-    for (const d of definitionFiles(definitionsDir === undefined ? '' : path.resolve(definitionsDir))) {
-      const definition = fs.readFileSync(d.file, 'utf8');
-      const arn = stateMachineArnOf({ region, accountId }, d.name);
-      const existing = await stepwright.store.getStateMachine(arn);
-      if (existing === undefined) await stepwright.createStateMachine({ name: d.name, definition, roleArn, type: d.type });
-      else if (existing.definition !== definition) await stepwright.updateStateMachine({ stateMachineArn: arn, definition });
-      machines.set(d.name, arn);
-      app.log.info({ stateMachineArn: arn, file: d.file }, 'state machine loaded');
-    }
+    const machines = await syncDefinitions(stepwright, definitionsDir === undefined ? '' : path.resolve(definitionsDir), { region, accountId, roleArn });
+    for (const [name, arn] of machines) app.log.info({ stateMachineArn: arn, name }, 'state machine loaded');
 
     await app.listen({ port: options.port ?? 8083, host: options.host ?? '127.0.0.1' });
     const address = app.server.address() as AddressInfo;
