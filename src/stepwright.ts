@@ -54,9 +54,44 @@ export interface DescribeExecutionOutput {
   readonly output?: string;
   readonly error?: string;
   readonly cause?: string;
+  /** How many times RedriveExecution restarted it (0 until then) and when last. */
+  readonly redriveCount: number;
+  readonly redriveDate?: Date;
+  readonly redriveStatus: RedriveStatus;
+  /** Why it cannot be redriven (AWS's words), when it cannot. */
+  readonly redriveStatusReason?: string;
 }
 
-export interface SyncExecutionOutput extends Omit<DescribeExecutionOutput, 'status'> {
+export type RedriveStatus = 'REDRIVABLE' | 'NOT_REDRIVABLE';
+
+/** AWS: an execution can be redriven within 14 days of its stop… */
+export const REDRIVABLE_PERIOD_MS = 14 * 24 * 60 * 60 * 1000;
+/** …if it has been open (counted from its start) less than a year… */
+export const MAX_EXECUTION_TIME_MS = 365 * 24 * 60 * 60 * 1000;
+/** …and its history has room for ExecutionRedriven and one more event (25,000 at most). */
+export const REDRIVE_EVENT_LIMIT = 24_999;
+
+/**
+ * Whether RedriveExecution would accept the execution now, with AWS's reason when not (the same
+ * words DescribeExecution's `redriveStatusReason` and the ExecutionNotRedrivable error use).
+ * Only Standard executions are stored, so the type needs no check here.
+ */
+export function redriveStatusOf(
+  e: ExecutionRecord,
+  now: number,
+  lastEventId = 0,
+): { status: RedriveStatus; reason?: string } {
+  const no = (reason: string) => ({ status: 'NOT_REDRIVABLE' as const, reason });
+  if (e.status === 'RUNNING' || e.status === 'SUCCEEDED' || e.status === 'PENDING_REDRIVE')
+    return no(`Execution is ${e.status} and cannot be redriven`);
+  if (now - e.startDate >= MAX_EXECUTION_TIME_MS) return no('Execution has exceeded the max execution time');
+  if (e.stopDate !== undefined && now - e.stopDate > REDRIVABLE_PERIOD_MS) return no('Execution redrivable period exceeded');
+  if (lastEventId >= REDRIVE_EVENT_LIMIT) return no('Execution history event limit exceeded');
+  return { status: 'REDRIVABLE' };
+}
+
+export interface SyncExecutionOutput
+  extends Omit<DescribeExecutionOutput, 'status' | 'redriveCount' | 'redriveStatus'> {
   readonly status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
 }
 
@@ -101,6 +136,12 @@ export interface Stepwright {
     nextToken?: string;
   }): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
   stopExecution(input: { executionArn: string; error?: string; cause?: string }): Promise<{ stopDate: Date }>;
+  /**
+   * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution continues from the state that did
+   * not succeed (ExecutionNotRedrivable otherwise, with AWS's reason). Resolves once the redrive is
+   * durably queued; the execution is RUNNING from then on.
+   */
+  redriveExecution(input: { executionArn: string }): Promise<{ redriveDate: Date }>;
   sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void>;
   sendTaskFailure(input: { taskToken: string; error?: string; cause?: string }): Promise<void>;
   close(): Promise<void>;
@@ -117,7 +158,8 @@ const isValidName = (name: string): boolean =>
   !NAME_FORBIDDEN.test(name) &&
   ![...name].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 
-function describe(e: ExecutionRecord): DescribeExecutionOutput {
+function describe(e: ExecutionRecord, now: number): DescribeExecutionOutput {
+  const redrive = redriveStatusOf(e, now);
   const d: { -readonly [K in keyof DescribeExecutionOutput]: DescribeExecutionOutput[K] } = {
     executionArn: e.arn,
     stateMachineArn: e.stateMachineArn,
@@ -125,7 +167,11 @@ function describe(e: ExecutionRecord): DescribeExecutionOutput {
     status: e.status,
     startDate: new Date(e.startDate),
     input: e.input,
+    redriveCount: e.redriveCount ?? 0,
+    redriveStatus: redrive.status,
   };
+  if (e.redriveDate !== undefined) d.redriveDate = new Date(e.redriveDate);
+  if (redrive.reason !== undefined) d.redriveStatusReason = redrive.reason;
   if (e.stopDate !== undefined) d.stopDate = new Date(e.stopDate);
   if (e.output !== undefined) d.output = e.output;
   if (e.error !== undefined) d.error = e.error;
@@ -348,13 +394,13 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     },
 
     async describeExecution(arn) {
-      return describe(await executionOf(arn));
+      return describe(await executionOf(arn), clock.now());
     },
 
     async awaitExecution(arn) {
       const e = await scheduler.awaitCompletion(arn);
       if (e === undefined) throw new StepwrightApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
-      return describe(e);
+      return describe(e, clock.now());
     },
 
     async getExecutionHistory(input) {
@@ -390,6 +436,26 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       if (r.kind === 'delivered') scheduler.wake(input.executionArn);
       const stopped = await done;
       return { stopDate: new Date(stopped?.stopDate ?? clock.now()) };
+    },
+
+    async redriveExecution(input) {
+      const arn = input.executionArn;
+      const [e, kept] = await Promise.all([executionOf(arn), store.loadSnapshot(arn)]);
+      const now = clock.now();
+      const notRedrivable = (reason: string) => new StepwrightApiError('ExecutionNotRedrivable', reason);
+      const check = redriveStatusOf(e, now, kept?.snapshot?.lastEventId ?? 0);
+      if (check.reason !== undefined) throw notRedrivable(check.reason);
+      // The redrive runs the revision the execution ran: a machine deleted since cannot.
+      if ((await store.getStateMachineRevision(e.stateMachineArn, e.revision)) === undefined)
+        throw notRedrivable('State machine is in DELETING status');
+      const r = await scheduler.submit({ kind: 'redriveExecution', executionArn: arn, redriveDate: now });
+      if (r.kind !== 'redriven') {
+        // Another redrive (or a stop that raced it) changed the execution since it was read.
+        const status = r.kind === 'notRedrivable' ? r.status : undefined;
+        throw notRedrivable(status === undefined ? `Execution Does Not Exist: '${arn}'` : `Execution is ${status} and cannot be redriven`);
+      }
+      scheduler.wake(arn);
+      return { redriveDate: new Date(now) };
     },
 
     async sendTaskSuccess(input) {

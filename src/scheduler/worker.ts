@@ -280,17 +280,22 @@ export class Scheduler {
   /** Applies everything pending for one execution and commits it in one operation. */
   private async pass(arn: string): Promise<void> {
     const cached = await this.load(arn);
-    if (cached === undefined || cached.snapshot.status !== 'RUNNING') return;
+    if (cached === undefined) return;
     const now = this.clock.now();
     const [inbox, timers] = await Promise.all([
       this.store.pendingInbox(arn),
       cached.mayHaveTimers ? this.store.dueTimers(arn, now) : [],
     ]);
     if (inbox.length === 0 && timers.length === 0) return;
-    // A stop request goes first: AWS stops the execution whatever else is pending.
+    // A redriven execution is RUNNING in the store while its kept snapshot still says how it ended:
+    // the redrive event comes first (it makes the snapshot run again), then a stop request (AWS
+    // stops the execution whatever else is pending), then the rest in order.
+    const redriven = inbox.some((i) => i.event.type === 'redrive');
+    if (cached.snapshot.status !== 'RUNNING' && !redriven) return;
+    const rank = (e: EngineEvent): number => (e.type === 'redrive' ? 0 : e.type === 'stop' ? 1 : 2);
     const work: Work[] = [];
-    for (const i of inbox) if (i.event.type === 'stop') work.push({ event: i.event, inboxId: i.id });
-    for (const i of inbox) if (i.event.type !== 'stop') work.push({ event: i.event, inboxId: i.id });
+    for (let r = 0; r <= 2; r++)
+      for (const i of inbox) if (rank(i.event) === r) work.push({ event: i.event, inboxId: i.id });
     for (const t of timers) work.push({ event: { type: 'timerFired', frameId: t.frameId, key: t.key }, timer: t });
 
     const machine = await this.machineFor(cached.record.stateMachineArn, cached.record.revision);
@@ -337,7 +342,8 @@ export class Scheduler {
     for (const w of work) {
       if (w.inboxId !== undefined) consumedInbox.push(w.inboxId);
       if (w.timer !== undefined) firedTimers.push({ frameId: w.timer.frameId, key: w.timer.key });
-      if (snapshot.status !== 'RUNNING') continue; // consumed, but nothing happens to a finished execution
+      // Consumed, but nothing happens to a finished execution (unless it is the redrive itself).
+      if (snapshot.status !== 'RUNNING' && w.event.type !== 'redrive') continue;
       if (await step(w.event)) {
         yielded = true;
         break;

@@ -135,6 +135,9 @@ export interface ExecutionRecord {
   readonly cause?: string;
   readonly startDate: number;
   readonly stopDate?: number;
+  /** RedriveExecution: how many times it was redriven and when last (both absent until the first redrive). */
+  readonly redriveCount?: number;
+  readonly redriveDate?: number;
 }
 
 export interface InboxEvent {
@@ -243,6 +246,17 @@ export type WriteOp =
         | { readonly ok: false; readonly error: string; readonly cause: string };
     }
   | {
+      /**
+       * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution becomes RUNNING again (no stop
+       * date, error or cause), counts the redrive and gets a `redrive` inbox event; the scheduler
+       * then advances it from its kept snapshot like any execution with inbox events. Anything else
+       * (running, succeeded, no snapshot kept, unknown) is refused, so two redrives cannot both win.
+       */
+      readonly kind: 'redriveExecution';
+      readonly executionArn: string;
+      readonly redriveDate: number;
+    }
+  | {
       /** An event for a running execution (e.g. `stop`). */
       readonly kind: 'appendInbox';
       readonly executionArn: string;
@@ -259,7 +273,11 @@ export type WriteResult =
   /** Appended to the inbox of this execution. */
   | { readonly kind: 'delivered'; readonly executionArn: string }
   /** Dropped: stale result, unknown token, or execution no longer running. */
-  | { readonly kind: 'dropped'; readonly reason: 'stale' | 'unknownToken' | 'notRunning' };
+  | { readonly kind: 'dropped'; readonly reason: 'stale' | 'unknownToken' | 'notRunning' }
+  /** Redriven: the execution as it is now (RUNNING, with its new redrive count and date). */
+  | { readonly kind: 'redriven'; readonly execution: ExecutionRecord }
+  /** Not redriven: the execution's status then (undefined when there is no such execution or no snapshot). */
+  | { readonly kind: 'notRedrivable'; readonly status?: ExecutionStatus };
 
 /** An I/O failure of the store with a message a user can act on. */
 export class StoreError extends Error {

@@ -451,6 +451,80 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       });
     });
 
+    describe('redrive', () => {
+      async function endAs(status: 'FAILED' | 'SUCCEEDED' | 'ABORTED' | 'TIMED_OUT') {
+        const { record, snapshot } = await start('e1');
+        const ended: Snapshot = { ...snapshot, version: 1, lastEventId: 2, status };
+        if (status === 'SUCCEEDED') ended.output = 1;
+        else Object.assign(ended, { error: 'E', cause: 'C' });
+        await store.commit([advanceOp(record.arn, ended, 0, { history: events(1, 2), stopDate: T0 + 5 })]);
+        return { record, ended };
+      }
+
+      it('moves a failed execution back to RUNNING, counts the redrive and queues a redrive event', async () => {
+        const { record, ended } = await endAs('FAILED');
+        const [r] = await store.commit([{ kind: 'redriveExecution', executionArn: record.arn, redriveDate: T0 + 9 }]);
+        const running = { ...record, status: 'RUNNING', redriveCount: 1, redriveDate: T0 + 9 };
+        expect(r).toEqual({ kind: 'redriven', execution: running });
+        expect(await store.getExecution(record.arn)).toEqual(running);
+        expect((await store.pendingInbox(record.arn)).map((i) => i.event)).toEqual([{ type: 'redrive' }]);
+        expect(await store.findWork(T0, 10)).toEqual([record.arn]);
+        // The snapshot (how it ended) stays until the scheduler applies the redrive, from the same version.
+        expect(await store.loadSnapshot(record.arn)).toEqual({ snapshot: ended, version: 1 });
+        expect((await store.listExecutions({ status: 'RUNNING' })).map((e) => e.redriveCount)).toEqual([1]);
+      });
+
+      it('lets the redriven execution advance on from its history and end again', async () => {
+        const { record, ended } = await endAs('TIMED_OUT');
+        await store.commit([{ kind: 'redriveExecution', executionArn: record.arn, redriveDate: T0 + 9 }]);
+        const [inbox] = await store.pendingInbox(record.arn);
+        const again: Snapshot = { ...ended, version: 2, lastEventId: 4, status: 'FAILED' };
+        const [r] = await store.commit([
+          advanceOp(record.arn, again, 1, { history: events(3, 4), consumedInbox: [inbox.id], stopDate: T0 + 20 }),
+        ]);
+        expect(r.kind).toBe('applied');
+        expect(await store.getExecution(record.arn)).toEqual({
+          ...record,
+          status: 'FAILED',
+          error: 'E',
+          cause: 'C',
+          stopDate: T0 + 20,
+          redriveCount: 1,
+          redriveDate: T0 + 9,
+        });
+        expect((await store.getHistory(record.arn)).events.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+        const [second] = await store.commit([
+          { kind: 'redriveExecution', executionArn: record.arn, redriveDate: T0 + 30 },
+        ]);
+        expect(second).toMatchObject({ kind: 'redriven', execution: { redriveCount: 2, redriveDate: T0 + 30 } });
+      });
+
+      it('redrives aborted executions too', async () => {
+        const { record } = await endAs('ABORTED');
+        const [r] = await store.commit([{ kind: 'redriveExecution', executionArn: record.arn, redriveDate: T0 + 9 }]);
+        expect(r.kind).toBe('redriven');
+      });
+
+      it('refuses running, succeeded and unknown executions, so that two redrives cannot both win', async () => {
+        const { record } = await endAs('FAILED');
+        const [a, b] = await store.commit([
+          { kind: 'redriveExecution', executionArn: record.arn, redriveDate: T0 + 9 },
+          { kind: 'redriveExecution', executionArn: record.arn, redriveDate: T0 + 9 },
+        ]);
+        expect([a.kind, b]).toEqual(['redriven', { kind: 'notRedrivable', status: 'RUNNING' }]);
+        expect(await store.pendingInbox(record.arn)).toHaveLength(1);
+        const [c] = await store.commit([{ kind: 'redriveExecution', executionArn: 'nope', redriveDate: T0 }]);
+        expect(c).toEqual({ kind: 'notRedrivable' });
+      });
+
+      it('refuses a succeeded execution (whose snapshot is not kept)', async () => {
+        const { record } = await endAs('SUCCEEDED');
+        const [r] = await store.commit([{ kind: 'redriveExecution', executionArn: record.arn, redriveDate: T0 + 9 }]);
+        expect(r).toEqual({ kind: 'notRedrivable', status: 'SUCCEEDED' });
+        expect((await store.getExecution(record.arn))?.redriveCount).toBeUndefined();
+      });
+    });
+
     describe('ended attempts', () => {
       it('drops the outbox entry and task token of an attempt that is no longer awaited', async () => {
         const { record, snapshot } = await start('e1');

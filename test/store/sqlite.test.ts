@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore, StoreError } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { describeStoreContract } from './contract.js';
 
 const dirs: string[] = [];
@@ -180,6 +181,35 @@ describe('SQLite data dir', () => {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('DiskFull');
     expect(await s.getStateMachine('arn:big')).toBeUndefined();
+    await s.close();
+  });
+
+  it('upgrades a data dir written before redrive existed: its failed executions can be redriven', async () => {
+    const dir = tempDir();
+    const db = new Database(path.join(dir, 'stepwright.db'));
+    db.pragma(`application_id = ${0x53545750}`);
+    for (const [i, m] of MIGRATIONS.slice(0, 3).entries()) {
+      db.exec(m);
+      db.pragma(`user_version = ${i + 1}`);
+    }
+    db.prepare(
+      "insert into executions (arn, machine_arn, revision, name, status, input, error, start_date, stop_date, version, snapshot) values ('arn:e', 'arn:m', 1, 'e', 'FAILED', '{}', 'E', 1, 2, 1, '{}')",
+    ).run();
+    db.close();
+    const s = new SqliteStore(dir);
+    expect(await s.getExecution('arn:e')).toEqual({
+      arn: 'arn:e',
+      stateMachineArn: 'arn:m',
+      revision: 1,
+      name: 'e',
+      status: 'FAILED',
+      input: '{}',
+      error: 'E',
+      startDate: 1,
+      stopDate: 2,
+    });
+    const [r] = await s.commit([{ kind: 'redriveExecution', executionArn: 'arn:e', redriveDate: 3 }]);
+    expect(r).toMatchObject({ kind: 'redriven', execution: { status: 'RUNNING', redriveCount: 1, redriveDate: 3 } });
     await s.close();
   });
 });

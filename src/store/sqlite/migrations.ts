@@ -130,4 +130,9 @@ export const MIGRATIONS: readonly string[] = [
   alter table history_rows rename to history;
   create unique index history_by_execution on history (execution_id, first_event_id);
   `,
+  // 4: RedriveExecution: how many times an execution was redriven and when last.
+  `
+  alter table executions add column redrive_count integer not null default 0;
+  alter table executions add column redrive_date integer;
+  `,
 ];

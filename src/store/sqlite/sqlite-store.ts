@@ -34,6 +34,8 @@ interface ExecutionRow {
   cause: string | null;
   start_date: number;
   stop_date: number | null;
+  redrive_count: number;
+  redrive_date: number | null;
 }
 
 interface MachineRow {
@@ -58,7 +60,9 @@ interface RevisionRow {
 }
 
 const EXECUTION_COLUMNS =
-  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date';
+  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date';
+
+const REDRIVABLE = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 function toExecution(r: ExecutionRow): ExecutionRecord {
   const e: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = {
@@ -74,6 +78,8 @@ function toExecution(r: ExecutionRow): ExecutionRecord {
   if (r.error !== null) e.error = r.error;
   if (r.cause !== null) e.cause = r.cause;
   if (r.stop_date !== null) e.stopDate = r.stop_date;
+  if (r.redrive_count > 0) e.redriveCount = r.redrive_count;
+  if (r.redrive_date !== null) e.redriveDate = r.redrive_date;
   return e;
 }
 
@@ -191,6 +197,10 @@ export class SqliteStore implements Store {
       updateExecution: db.prepare(
         'update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, version = ?, last_event_id = ?, snapshot = ? where id = ? and version = ? and last_event_id = ?',
       ),
+      redriveExecution: db.prepare(
+        'update executions set status = ?, output = null, error = null, cause = null, stop_date = null, redrive_count = redrive_count + 1, redrive_date = ? where id = ?',
+      ),
+      redrivable: db.prepare('select id, status, snapshot is not null as kept from executions where arn = ?'),
       listExecutionsAll: db.prepare(`select ${EXECUTION_COLUMNS} from executions order by id desc limit ?`),
       listExecutionsByMachine: db.prepare(
         `select ${EXECUTION_COLUMNS} from executions where machine_arn = ? order by id desc limit ?`,
@@ -572,6 +582,16 @@ export class SqliteStore implements Store {
           : { type: 'taskFailed', frameId: t.frame_id, attempt: t.attempt, error: r.error, cause: r.cause };
         s.insertInbox.run(t.execution_id, JSON.stringify(event));
         return { kind: 'delivered', executionArn: e.arn };
+      }
+      case 'redriveExecution': {
+        const row = s.redrivable.get(op.executionArn) as
+          { id: number; status: ExecutionStatus; kept: number } | undefined;
+        if (row === undefined) return { kind: 'notRedrivable' };
+        if (!REDRIVABLE.has(row.status) || row.kept === 0) return { kind: 'notRedrivable', status: row.status };
+        // The version stays: the snapshot is unchanged until the scheduler applies the redrive event.
+        s.redriveExecution.run('RUNNING', op.redriveDate, row.id);
+        s.insertInbox.run(row.id, '{"type":"redrive"}');
+        return { kind: 'redriven', execution: toExecution(s.getExecution.get(op.executionArn) as ExecutionRow) };
       }
       case 'appendInbox': {
         const row = s.executionState.get(op.executionArn) as { id: number; status: string } | undefined;
