@@ -10,8 +10,17 @@ export interface PlacedNode extends GraphNode {
   readonly height: number;
 }
 
+export interface RoutedEdge {
+  /** Absolute points (start, bends, end) as ELK routed them. */
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+  /** Absolute centre of the label ELK placed beside the edge. */
+  readonly label?: { readonly x: number; readonly y: number };
+}
+
 export interface Layout {
   readonly nodes: PlacedNode[];
+  /** Edges ELK routed (catch edges are not: they are drawn by React Flow). */
+  readonly edges: ReadonlyMap<string, RoutedEdge>;
   readonly width: number;
   readonly height: number;
 }
@@ -24,6 +33,7 @@ const elk = new ElkClass();
 const STATE_WIDTH = 190;
 const STATE_HEIGHT = 52;
 const MARKER = 56;
+const ROUTE_CATCHES_UP_TO = 120;
 
 const LAYERED = {
   'elk.algorithm': 'layered',
@@ -40,7 +50,8 @@ const LAYERED = {
 /** Lays the graph out top to bottom with ELK's layered algorithm (compound nodes laid out inside). */
 export async function layoutGraph(graph: DefinitionGraph): Promise<Layout> {
   const elkNodes = new Map<string, ElkNode>();
-  const root: ElkNode = { id: '__root', layoutOptions: LAYERED, children: [], edges: [] };
+  // Edge points in root coordinates: React Flow draws every edge in one absolute layer.
+  const root: ElkNode = { id: '__root', layoutOptions: { ...LAYERED, 'elk.json.edgeCoords': 'ROOT' }, children: [], edges: [] };
   for (const n of graph.nodes) {
     const size = n.kind === 'Start' || n.kind === 'End' ? { width: MARKER, height: 28 } : { width: STATE_WIDTH, height: STATE_HEIGHT };
     const e: ElkNode = n.compound
@@ -52,10 +63,11 @@ export async function layoutGraph(graph: DefinitionGraph): Promise<Layout> {
   }
   // Parallel branches side by side.
   for (const n of graph.nodes) if (n.kind === 'Parallel') elkNodes.get(n.id)!.layoutOptions = { ...elkNodes.get(n.id)!.layoutOptions, 'elk.direction': 'RIGHT' };
-  // Catch edges are drawn but do not shape the layout: they often jump far (to one handler), and
-  // each layer they cross costs ELK a dummy node; the normal flow decides where states go.
+  // In large machines catch edges are drawn but do not shape the layout: they often jump far (to one
+  // handler), and each layer they cross costs ELK a dummy node; the normal flow decides where states go.
+  const routeCatches = graph.nodes.length <= ROUTE_CATCHES_UP_TO;
   for (const e of graph.edges) {
-    if (e.kind === 'catch') continue;
+    if (e.kind === 'catch' && !routeCatches) continue;
     const container = e.containerId === undefined ? root : elkNodes.get(e.containerId);
     const labels = e.label === undefined ? [] : [{ text: e.label, width: Math.min(260, e.label.length * 6.4 + 10), height: 16 }];
     const edge: ElkExtendedEdge = { id: e.id, sources: [e.source], targets: [e.target], labels };
@@ -72,5 +84,19 @@ export async function layoutGraph(graph: DefinitionGraph): Promise<Layout> {
     }
   };
   visit(laid);
-  return { nodes: placed, width: laid.width ?? 0, height: laid.height ?? 0 };
+  const edges = new Map<string, RoutedEdge>();
+  const collect = (node: ElkNode): void => {
+    for (const e of node.edges ?? []) {
+      const section = e.sections?.[0];
+      if (section === undefined) continue;
+      const label = e.labels?.[0];
+      edges.set(e.id, {
+        points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint],
+        label: label?.x === undefined || label.y === undefined ? undefined : { x: label.x + (label.width ?? 0) / 2, y: label.y + (label.height ?? 0) / 2 },
+      });
+    }
+    for (const c of node.children ?? []) collect(c);
+  };
+  collect(laid);
+  return { nodes: placed, edges, width: laid.width ?? 0, height: laid.height ?? 0 };
 }

@@ -121,6 +121,17 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
     }
   };
 
+  // RedriveExecution (AWS): a failed, timed-out or aborted Standard execution continues from where it stopped.
+  const redrivable = execution !== undefined && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(execution.status);
+  const redrive = async () => {
+    try {
+      await sfn('RedriveExecution', { executionArn: arn });
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
   const atEvent = events[at];
   return (
     <div className="page">
@@ -144,6 +155,11 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
             <a className="button" href={href.machine(execution.stateMachineArn, 'start') + '&start=1'}>
               New execution
             </a>
+          )}
+          {redrivable && (
+            <button type="button" onClick={() => void redrive()} title="Continue from the state that failed (RedriveExecution)">
+              Redrive
+            </button>
           )}
           {running && (
             <button type="button" className="danger" onClick={() => void stop()}>
