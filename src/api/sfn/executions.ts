@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseExecutionInput } from '../../engine/index.js';
+import { redriveStatusOf } from '../../stepwright.js';
 import type { ExecutionRecord, StateMachineRecord, StateMachineRevision } from '../../store/index.js';
 import { parseArn, parseMachineArn, type MachineRef } from './arns.js';
 import { awsErrors, str, type SfnBackend } from './backend.js';
@@ -31,8 +32,9 @@ async function target(b: SfnBackend, arn: string): Promise<{ machine: StateMachi
   return { ...(await revisionOf(b, versionRef, route.stateMachineVersionArn)), ref };
 }
 
-function describeOutput(e: ExecutionRecord): Record<string, unknown> {
-  const failed = e.status === 'FAILED' || e.status === 'TIMED_OUT' || e.status === 'ABORTED';
+function describeOutput(e: ExecutionRecord, now: number): Record<string, unknown> {
+  // AWS: a failed, timed-out or aborted Standard execution can be redriven (for 14 days); a running or succeeded one cannot.
+  const redrive = redriveStatusOf(e, now);
   return defined({
     executionArn: e.arn,
     stateMachineArn: e.stateMachineArn,
@@ -46,10 +48,10 @@ function describeOutput(e: ExecutionRecord): Record<string, unknown> {
     outputDetails: e.output === undefined ? undefined : { included: true },
     error: e.error,
     cause: e.cause,
-    redriveCount: 0,
-    // AWS: a failed, timed-out or aborted Standard execution can be redriven; a running or succeeded one cannot.
-    redriveStatus: failed ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
-    redriveStatusReason: e.status === 'RUNNING' ? 'Execution is RUNNING and cannot be redriven' : e.status === 'SUCCEEDED' ? 'Execution is SUCCEEDED and cannot be redriven' : undefined,
+    redriveCount: e.redriveCount ?? 0,
+    redriveDate: e.redriveDate === undefined ? undefined : epochSeconds(e.redriveDate),
+    redriveStatus: redrive.status,
+    redriveStatusReason: redrive.reason,
   });
 }
 
@@ -123,7 +125,16 @@ export function executionOperations(b: SfnBackend): Record<string, Operation> {
     },
 
     async DescribeExecution(input) {
-      return describeOutput(await executionOf(b, input.executionArn as string));
+      return describeOutput(await executionOf(b, input.executionArn as string), b.now());
+    },
+
+    async RedriveExecution(input) {
+      const arn = input.executionArn as string;
+      // Express executions are not stored (AWS keeps no history of them) and cannot be redriven.
+      if (parseArn(arn, ['execution', 'express']).type === 'express') throw executionMissing(arn);
+      await executionOf(b, arn);
+      const r = await sw.redriveExecution({ executionArn: arn });
+      return { redriveDate: epochSeconds(r.redriveDate) };
     },
 
     async ListExecutions(input) {
@@ -136,12 +147,15 @@ export function executionOperations(b: SfnBackend): Record<string, Operation> {
       const machine = await machineOf(b, ref.machineArn);
       if (machine.type === 'EXPRESS') throw new SfnApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
       const status = str(input.statusFilter) as ExecutionRecord['status'] | undefined;
+      if (status === 'PENDING_REDRIVE') throw new SfnApiError('ValidationException', 'PENDING_REDRIVE statusFilter is only supported with a mapRunArn');
+      const redriveFilter = str(input.redriveFilter);
       let all = await sw.store.listExecutions({ stateMachineArn: machine.arn, status, limit: Number.MAX_SAFE_INTEGER });
+      if (redriveFilter !== undefined) all = all.filter((e) => (e.redriveCount !== undefined) === (redriveFilter === 'REDRIVEN'));
       if (ref.version !== undefined) {
         const v = (await sw.store.listStateMachineVersions(machine.arn)).find((r) => r.version === ref.version);
         all = all.filter((e) => e.revision === v?.revision);
       }
-      const p = page(all, input, `ListExecutions:${arn}:${status ?? ''}`);
+      const p = page(all, input, `ListExecutions:${arn}:${status ?? ''}:${redriveFilter ?? ''}`);
       const out: Record<string, unknown> = {
         executions: p.items.map((e) =>
           defined({
@@ -151,6 +165,9 @@ export function executionOperations(b: SfnBackend): Record<string, Operation> {
             status: e.status,
             startDate: epochSeconds(e.startDate),
             stopDate: e.stopDate === undefined ? undefined : epochSeconds(e.stopDate),
+            // Only executions that were redriven carry the count and date.
+            redriveCount: e.redriveCount,
+            redriveDate: e.redriveDate === undefined ? undefined : epochSeconds(e.redriveDate),
           }),
         ),
       };
