@@ -105,7 +105,8 @@ describe('SQLite data dir', () => {
     }
     const s = new SqliteStore(dir);
     await s.close();
-  });
+    // Starting a second Node with tsx can take long on a loaded CI machine.
+  }, 90_000);
 
   it('refuses a file that is not a database', () => {
     const dir = tempDir();
