@@ -201,6 +201,20 @@ describe('RedriveExecution in the durable scheduler', () => {
     });
   });
 
+  it('refuses to redrive an execution whose machine was deleted with its revisions', async () => {
+    const { resources } = failOnce();
+    const sw = await stepwright({ dataDir: tempDir(), resources });
+    const executionArn = await startFailed(sw);
+    const { stateMachineArn } = await sw.describeExecution(executionArn);
+    await sw.store.deleteStateMachine(stateMachineArn);
+    await sw.store.deleteStateMachineRevisions(stateMachineArn);
+    await expect(sw.redriveExecution({ executionArn })).rejects.toMatchObject({
+      code: 'ExecutionNotRedrivable',
+      message: 'State machine is in DELETING status',
+    });
+    expect((await sw.describeExecution(executionArn)).status).toBe('FAILED');
+  });
+
   it('redrives an aborted execution, which can then be stopped again', async () => {
     let answer: (r: TaskResult) => void = () => undefined;
     const pending: TaskResources = { invoke: () => new Promise<TaskResult>((resolve) => (answer = resolve)) };

@@ -55,8 +55,14 @@ function describeOutput(e: ExecutionRecord, now: number): Record<string, unknown
   });
 }
 
+/** AWS answers a RedriveExecution retried with the same clientToken as the first time, for 15 minutes. */
+const CLIENT_TOKEN_MS = 15 * 60 * 1000;
+const CLIENT_TOKEN_LIMIT = 10_000;
+
 export function executionOperations(b: SfnBackend): Record<string, Operation> {
   const sw = b.stepwright;
+  // executionArn + clientToken → the redrive it made (kept in memory: a restart forgets them).
+  const redrives = new Map<string, { redriveDate: Date; at: number }>();
   const checkName = (name: string | undefined): string | undefined => {
     if (name !== undefined && !isValidName(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
     return name;
@@ -133,7 +139,17 @@ export function executionOperations(b: SfnBackend): Record<string, Operation> {
       // Express executions are not stored (AWS keeps no history of them) and cannot be redriven.
       if (parseArn(arn, ['execution', 'express']).type === 'express') throw executionMissing(arn);
       await executionOf(b, arn);
+      const token = str(input.clientToken);
+      const key = token === undefined ? undefined : `${arn}\n${token}`;
+      const now = b.now();
+      const previous = key === undefined ? undefined : redrives.get(key);
+      if (previous !== undefined && now - previous.at <= CLIENT_TOKEN_MS) return { redriveDate: epochSeconds(previous.redriveDate) };
       const r = await sw.redriveExecution({ executionArn: arn });
+      if (key !== undefined) {
+        if (redrives.size >= CLIENT_TOKEN_LIMIT) for (const [k, v] of redrives) if (now - v.at > CLIENT_TOKEN_MS) redrives.delete(k);
+        if (redrives.size >= CLIENT_TOKEN_LIMIT) redrives.clear();
+        redrives.set(key, { redriveDate: r.redriveDate, at: now });
+      }
       return { redriveDate: epochSeconds(r.redriveDate) };
     },
 

@@ -108,9 +108,12 @@ describe('RedriveExecution through @aws-sdk/client-sfn', () => {
     expect(failed.redriveDate).toBeUndefined();
 
     const t0 = Date.now();
-    const { redriveDate } = await client.send(new RedriveExecutionCommand({ executionArn }));
+    const { redriveDate } = await client.send(new RedriveExecutionCommand({ executionArn, clientToken: 'once' }));
     expect(redriveDate).toBeInstanceOf(Date);
     expect(Math.abs(redriveDate!.getTime() - t0)).toBeLessThan(2000);
+    // A retry with the same client token is the same request: same answer, no second redrive.
+    const retried = await client.send(new RedriveExecutionCommand({ executionArn, clientToken: 'once' }));
+    expect(retried.redriveDate).toEqual(redriveDate);
     const running = await client.send(new DescribeExecutionCommand({ executionArn }));
     expect(running).toMatchObject({
       status: 'RUNNING',
@@ -169,7 +172,10 @@ describe('RedriveExecution through @aws-sdk/client-sfn', () => {
       redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
     });
     const e = await errorOf(client.send(new RedriveExecutionCommand({ executionArn })));
-    expect(e).toMatchObject({ name: 'ExecutionNotRedrivable', message: 'Execution is SUCCEEDED and cannot be redriven' });
+    expect(e).toMatchObject({
+      name: 'ExecutionNotRedrivable',
+      message: 'Execution is SUCCEEDED and cannot be redriven',
+    });
   });
 
   it('refuses a running execution with ExecutionNotRedrivable', async () => {
@@ -186,9 +192,7 @@ describe('RedriveExecution through @aws-sdk/client-sfn', () => {
       name: 'ExecutionDoesNotExist',
       message: `Execution Does Not Exist: '${unknown}'`,
     });
-    expect((await errorOf(client.send(new RedriveExecutionCommand({ executionArn: 'nope' })))).name).toBe(
-      'InvalidArn',
-    );
+    expect((await errorOf(client.send(new RedriveExecutionCommand({ executionArn: 'nope' })))).name).toBe('InvalidArn');
     expect(
       (await errorOf(client.send(new RedriveExecutionCommand({ executionArn: `${ARN}:stateMachine:Approval` })))).name,
     ).toBe('InvalidArn');
