@@ -43,7 +43,15 @@ const ROOT = 'root';
 const STATE_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
 const ENTERED = Object.fromEntries(STATE_TYPES.map((t) => [t, `${t}StateEntered`])) as Record<CompiledState['type'], string>;
 const EXITED = Object.fromEntries(STATE_TYPES.map((t) => [t, `${t}StateExited`])) as Record<CompiledState['type'], string>;
-const EXECUTION_TIMEOUT_KEY = 'execution-timeout';
+/** The execution's TimeoutSeconds timer; each redrive arms a new one, so an old one fires stale. */
+const executionTimeoutKey = (snapshot: Snapshot): string =>
+  snapshot.redriveCount ? `execution-timeout:${snapshot.redriveCount}` : 'execution-timeout';
+
+function armExecutionTimeout(ctx: StepContext): void {
+  if (ctx.machine.timeoutSeconds === undefined) return;
+  const { snapshot } = ctx;
+  ctx.effects.push({ type: 'startTimer', frameId: snapshot.rootFrameId, key: executionTimeoutKey(snapshot), dueAt: ctx.now + ctx.machine.timeoutSeconds * 1000 });
+}
 
 /** The snapshot of an execution that has not started yet; `advance` it with `{ type: 'start' }`. */
 export function createSnapshot(machine: CompiledMachine, execution: ExecutionInfo): Snapshot {
@@ -88,7 +96,8 @@ export async function advance(
 
 /**
  * RedriveExecution: the execution continues from the state that did not succeed, with the input it
- * had, after an ExecutionRedriven event; states that succeeded are not run again. A Map or Parallel
+ * had, after an ExecutionRedriven event; states that succeeded are not run again; the machine's
+ * TimeoutSeconds counts again from the redrive (our choice: AWS does not document it). A Map or Parallel
  * that failed runs again as a whole (AWS re-runs only its unsuccessful iterations and branches).
  */
 function redrive(ctx: StepContext): void {
@@ -107,6 +116,8 @@ function redrive(ctx: StepContext): void {
   root.children = undefined;
   root.wait = null;
   root.pendingEnter = true;
+  // A redriven execution gets its whole TimeoutSeconds again, counted from the redrive.
+  armExecutionTimeout(ctx);
   ctx.ready.push(root);
 }
 
@@ -120,9 +131,7 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
     const root = snapshot.frames[snapshot.rootFrameId];
     const e = snapshot.execution;
     ctx.history.emit(root, 'ExecutionStarted', 'executionStartedEventDetails', inputDetails(e.input, e.roleArn), false);
-    if (ctx.machine.timeoutSeconds !== undefined) {
-      ctx.effects.push({ type: 'startTimer', frameId: root.id, key: EXECUTION_TIMEOUT_KEY, dueAt: ctx.now + ctx.machine.timeoutSeconds * 1000 });
-    }
+    armExecutionTimeout(ctx);
     root.pendingEnter = true;
     ctx.ready.push(root);
     return;
@@ -137,7 +146,7 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
   const frame = snapshot.frames[event.frameId];
   if (frame === undefined) return; // a result for a frame that ended (stale): AWS drops it too
   if (event.type === 'timerFired') {
-    if (event.key === EXECUTION_TIMEOUT_KEY) {
+    if (event.key === executionTimeoutKey(snapshot)) {
       finishExecution(ctx, 'TIMED_OUT', 'ExecutionTimedOut', 'executionTimedOutEventDetails', errorDetails('States.Timeout', undefined));
       snapshot.error = 'States.Timeout';
       return;

@@ -255,3 +255,23 @@ describe('redrive', () => {
     expect(r.historyEvents).toEqual([]);
   });
 });
+
+describe('redrive and TimeoutSeconds', () => {
+  it('arms a new execution timeout on redrive; the old timer fires stale', async () => {
+    const machine = prepareMachine({ TimeoutSeconds: 10, StartAt: 'W', States: { W: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } });
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const timeout = first.effects.find((e): e is Extract<Effect, { type: 'startTimer' }> => e.type === 'startTimer' && e.frameId === 'root' && !e.key.startsWith('timeout:'))!;
+    const timedOut = await advance(machine, roundTrip(first.snapshot), { type: 'timerFired', frameId: timeout.frameId, key: timeout.key }, T0 + 10_000, ids);
+    expect(timedOut.snapshot.status).toBe('TIMED_OUT');
+
+    const again = await advance(machine, roundTrip(timedOut.snapshot), { type: 'redrive' }, T0 + 20_000, ids);
+    const rearmed = again.effects.find((e): e is Extract<Effect, { type: 'startTimer' }> => e.type === 'startTimer' && e.frameId === 'root' && !e.key.startsWith('timeout:'))!;
+    expect(rearmed.dueAt).toBe(T0 + 30_000);
+    expect(rearmed.key).not.toBe(timeout.key);
+
+    const stale = await advance(machine, roundTrip(again.snapshot), { type: 'timerFired', frameId: timeout.frameId, key: timeout.key }, T0 + 21_000, ids);
+    expect(stale.snapshot.status).toBe('RUNNING');
+    const due = await advance(machine, roundTrip(stale.snapshot), { type: 'timerFired', frameId: rearmed.frameId, key: rearmed.key }, T0 + 30_000, ids);
+    expect(due.snapshot.status).toBe('TIMED_OUT');
+  });
+});
