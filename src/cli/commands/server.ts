@@ -150,7 +150,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   const [first] = server.machines.values();
   // One write, so a reader that sees the URL sees the whole banner.
   io.out(
-    `\nStepwright is listening on ${server.url}: open it in a browser for the console (same port: Step Functions and Lambda APIs, GET /health)\n` +
+    `\nStepwright is listening on ${server.url} (open it in a browser for the console; the Step Functions and Lambda APIs answer on the same port, GET /health)\n` +
       (first === undefined
         ? '\n'
         : `Try it (paste into a shell; the server takes any credentials):\n` +
