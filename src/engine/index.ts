@@ -1,5 +1,6 @@
 export { advance, createSnapshot, type AdvanceResult } from './advance.js';
 export { systemClock, virtualClock } from './clock.js';
+export { encodeTaskToken, taskTokenExecution } from './task-token.js';
 export { compileMachine, type CompiledMachine } from './compile.js';
 export { taskTimeoutKey, type Effect, type EngineEvent } from './effects.js';
 export { materializeEvent, type HistoryRecord } from './history.js';

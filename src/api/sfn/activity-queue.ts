@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskRequest, TaskResult } from '../../engine/index.js';
+import { encodeTaskToken } from '../../engine/index.js';
 
 /** An activity task waiting for (or held by) a worker. */
 interface ActivityTask {
@@ -43,7 +44,7 @@ export class ActivityQueue {
     });
     return new Promise((resolve) => {
       const task: ActivityTask = {
-        token: randomUUID(),
+        token: encodeTaskToken(request.executionArn, randomUUID()),
         activityArn: request.resource,
         input: JSON.stringify(request.parameters),
         request,

@@ -2,10 +2,13 @@ import type { Json } from '../../language/json.js';
 import { awsErrors, str, type SfnBackend } from './backend.js';
 import { SfnApiError } from './errors.js';
 import type { Operation } from './operations.js';
+import { taskTokenExecution } from '../../engine/index.js';
 
 // AWS's texts: a token it never issued, and one whose task is over (answered, timed out, execution closed).
 const invalidToken = (): SfnApiError => new SfnApiError('InvalidToken', "Invalid Token: 'Invalid token'");
 const taskOver = (): SfnApiError => new SfnApiError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+/** A token we issued whose task is gone is over; anything else was never a token of ours. */
+const unknownToken = (token: string): SfnApiError => (taskTokenExecution(token) === undefined ? invalidToken() : taskOver());
 
 type Outcome = { ok: true; output: Json } | { ok: false; error: string; cause: string };
 
@@ -20,7 +23,7 @@ export function taskOperations(b: SfnBackend): Record<string, Operation> {
       return {};
     }
     if (r.kind === 'dropped' && r.reason === 'notRunning') throw taskOver();
-    throw invalidToken();
+    throw unknownToken(token);
   }
 
   return awsErrors({
@@ -47,7 +50,7 @@ export function taskOperations(b: SfnBackend): Record<string, Operation> {
         if (target === undefined) return {};
       } else {
         target = await sw.store.getTaskToken(token);
-        if (target === undefined) throw invalidToken();
+        if (target === undefined) throw unknownToken(token);
       }
       const r = await sw.scheduler.submit({ kind: 'appendInbox', executionArn: target.executionArn, event: { type: 'taskHeartbeat', frameId: target.frameId, attempt: target.attempt } });
       if (r.kind !== 'delivered') throw taskOver();

@@ -6,6 +6,7 @@ import { resolveNumber } from '../numbers.js';
 import type { Frame } from '../snapshot.js';
 import { jsonPathScope, type Outcome, type StepContext } from '../step.js';
 import { taskTimeoutKey } from '../effects.js';
+import { encodeTaskToken } from '../task-token.js';
 
 /** AWS's default Task timeout when none is given. */
 const DEFAULT_TIMEOUT_SECONDS = 99999999;
@@ -33,7 +34,7 @@ async function awaitAll<T>(v: T | Promise<T>): Promise<T> {
 
 export function runTask(ctx: StepContext, frame: Frame, state: TaskState): Outcome | Promise<Outcome> {
   const raw = frame.input;
-  const taskToken = state.resource.endsWith('.waitForTaskToken') ? ctx.ids.uuid() : undefined;
+  const taskToken = state.resource.endsWith('.waitForTaskToken') ? encodeTaskToken(ctx.snapshot.execution.arn, ctx.ids.uuid()) : undefined;
   if (state.queryLanguage === 'JSONata') {
     return argumentsOf(ctx, frame, state, raw).then((params) => schedule(ctx, frame, state, params, raw, taskToken));
   }

@@ -270,6 +270,12 @@ describe('task tokens', () => {
       message: "Invalid Token: 'Invalid token'",
     });
     expect((await errorOf(client.send(new SendTaskHeartbeatCommand({ taskToken: 'NoSuchTaskToken' })))).name).toBe('InvalidToken');
+    // The token was ours, but its task is over: AWS answers TaskTimedOut, not InvalidToken.
+    expect(await errorOf(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })))).toMatchObject({
+      name: 'TaskTimedOut',
+      message: "Task Timed Out: 'Provided task does not exist anymore'",
+    });
+    expect((await errorOf(client.send(new SendTaskHeartbeatCommand({ taskToken: token })))).name).toBe('TaskTimedOut');
   });
 });
 
