@@ -97,8 +97,9 @@ export async function advance(
 /**
  * RedriveExecution: the execution continues from the state that did not succeed, with the input it
  * had, after an ExecutionRedriven event; states that succeeded are not run again; the machine's
- * TimeoutSeconds counts again from the redrive (our choice: AWS does not document it). A Map or Parallel
- * that failed runs again as a whole (AWS re-runs only its unsuccessful iterations and branches).
+ * TimeoutSeconds counts again from the redrive (our choice: AWS does not document it). A Map or
+ * Parallel runs again only its iterations and branches that did not succeed, as AWS's redrive does;
+ * one level deep (an iteration that failed inside runs again from its start).
  */
 function redrive(ctx: StepContext): void {
   const { snapshot } = ctx;
@@ -113,6 +114,7 @@ function redrive(ctx: StepContext): void {
   ctx.history.emit(root, 'ExecutionRedriven', 'executionRedrivenEventDetails', { redriveCount: snapshot.redriveCount });
   root.result = undefined;
   root.resume = undefined;
+  if (root.children !== undefined) root.redriveFrom = { done: root.children.done, results: root.children.results };
   root.children = undefined;
   root.wait = null;
   root.pendingEnter = true;
@@ -281,6 +283,7 @@ function assignSizeProblem(assign: { [name: string]: Json }): string | undefined
 }
 
 function enterState(ctx: StepContext, frame: Frame, state: CompiledState): void {
+  frame.children = undefined; // a failed Map/Parallel's progress lives on only into a redrive
   frame.enteredPrevId = frame.prevId;
   frame.enteredTime = ctx.now;
   frame.retryCounts = [];

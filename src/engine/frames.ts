@@ -95,6 +95,14 @@ export function abortSiblings(ctx: StepContext, parent: Frame, failing: Frame, m
   dropDescendants(ctx, parent);
 }
 
+/** The progress a redrive carries into a Map or Parallel, when it is for the same number of children. */
+export function takeRedrive(frame: Frame, total: number): { done: boolean[]; results: Json[] } | undefined {
+  const carried = frame.redriveFrom;
+  frame.redriveFrom = undefined;
+  if (carried === undefined || carried.done.length !== total) return undefined;
+  return { done: [...carried.done], results: [...carried.results] };
+}
+
 /** Wakes a frame with an event for its current state. */
 export function wake(ctx: StepContext, frame: Frame, resume: NonNullable<Frame['resume']>): void {
   frame.wait = null;

@@ -46,6 +46,8 @@ export interface ChildrenProgress {
   running: number;
   failedCount: number;
   results: Json[];
+  /** Which children have succeeded (their results are in `results`). */
+  done: boolean[];
   /** The items a Map iterates over (after ItemsPath/Items and ItemSelector is applied per item). */
   readonly items?: Json[];
   readonly maxConcurrency: number;
@@ -89,6 +91,11 @@ export interface Frame {
   /** previousEventId of the StateEntered event (AWS links EvaluationFailed to it). */
   enteredPrevId: number;
   children?: ChildrenProgress;
+  /**
+   * Set by a redrive when the state to run again is a Map or Parallel: the children that had
+   * succeeded keep their results and only the others run again, as AWS redrives them.
+   */
+  redriveFrom?: { readonly done: boolean[]; readonly results: Json[] };
   /**
    * Set on the iterations of a distributed Map and their descendants: they run as child executions
    * on AWS, so their events are not part of this execution's history.

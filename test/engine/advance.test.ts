@@ -275,3 +275,53 @@ describe('redrive and TimeoutSeconds', () => {
     expect(due.snapshot.status).toBe('TIMED_OUT');
   });
 });
+
+describe('redrive of a Map or Parallel', () => {
+  const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true };
+
+  async function answerAll(
+    machine: ReturnType<typeof prepareMachine>,
+    start: Awaited<ReturnType<typeof advance>>,
+    answer: (request: Json) => { ok: true; output: Json } | { ok: false; error: string; cause: string },
+    now: number,
+  ): Promise<{ last: Awaited<ReturnType<typeof advance>>; asked: Json[] }> {
+    let last = start;
+    const asked: Json[] = [];
+    for (const call of start.effects.filter((e): e is Extract<Effect, { type: 'invokeTask' }> => e.type === 'invokeTask')) {
+      asked.push(call.request.parameters);
+      const r = answer(call.request.parameters);
+      const event = r.ok
+        ? ({ type: 'taskSucceeded', frameId: call.frameId, attempt: call.attempt, output: r.output } as const)
+        : ({ type: 'taskFailed', frameId: call.frameId, attempt: call.attempt, error: r.error, cause: r.cause } as const);
+      last = await advance(machine, roundTrip(last.snapshot), event, now, ids);
+    }
+    return { last, asked };
+  }
+
+  it('runs again only the Map iterations that did not succeed, keeping the others\u2019 results', async () => {
+    const machine = prepareMachine({ StartAt: 'Each', States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'Work', States: { Work: task } }, End: true } } });
+    const first = await advance(machine, createSnapshot(machine, info([1, 2, 3])), { type: 'start' }, T0, ids);
+    // Items 1 and 2 succeed before item 3 fails (an iteration still running when another fails is aborted, and runs again too).
+    const failing = await answerAll(machine, first, (p) => (p === 3 ? { ok: false, error: 'Flaky', cause: 'try again' } : { ok: true, output: { did: p } }), T0 + 1);
+    expect(failing.last.snapshot.status).toBe('FAILED');
+
+    const again = await advance(machine, roundTrip(failing.last.snapshot), { type: 'redrive' }, T0 + 2, ids);
+    expect(again.historyEvents.filter((e) => e.type === 'MapIterationStarted').map((e) => e.mapIterationStartedEventDetails!.index)).toEqual([2]);
+    const fixed = await answerAll(machine, again, (p) => ({ ok: true, output: { did: p, second: true } }), T0 + 3);
+    expect(fixed.asked).toEqual([3]);
+    expect(fixed.last.snapshot.status).toBe('SUCCEEDED');
+    expect(fixed.last.snapshot.output).toEqual([{ did: 1 }, { did: 2 }, { did: 3, second: true }]);
+  });
+
+  it('runs again only the Parallel branches that did not succeed', async () => {
+    const branch = (n: number) => ({ StartAt: `B${n}`, States: { [`B${n}`]: { ...task, Parameters: { branch: n } } } });
+    const machine = prepareMachine({ StartAt: 'Both', States: { Both: { Type: 'Parallel', Branches: [branch(0), branch(1)], End: true } } });
+    const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    const failing = await answerAll(machine, first, (p) => ((p as { branch: number }).branch === 1 ? { ok: false, error: 'Down', cause: 'x' } : { ok: true, output: 'zero' }), T0 + 1);
+    expect(failing.last.snapshot.status).toBe('FAILED');
+    const again = await advance(machine, roundTrip(failing.last.snapshot), { type: 'redrive' }, T0 + 2, ids);
+    const fixed = await answerAll(machine, again, () => ({ ok: true, output: 'one' }), T0 + 3);
+    expect(fixed.asked).toEqual([{ branch: 1 }]);
+    expect(fixed.last.snapshot.output).toEqual(['zero', 'one']);
+  });
+});

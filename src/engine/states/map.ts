@@ -3,7 +3,7 @@ import type { Json } from '../../language/json.js';
 import { selectPath } from '../../language/jsonpath/index.js';
 import { queryEvaluationError, unexpectedResultTypeCause } from '../../language/jsonata/index.js';
 import type { MapState } from '../compile.js';
-import { abortSiblings, spawnFrame, wake } from '../frames.js';
+import { abortSiblings, spawnFrame, takeRedrive, wake } from '../frames.js';
 import { effectiveInput, finishState } from '../io.js';
 import { resolveNumber } from '../numbers.js';
 import type { Frame } from '../snapshot.js';
@@ -72,12 +72,14 @@ function start(ctx: StepContext, frame: Frame, state: MapState, items: Json[], l
     const mapRunArn = `${e.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/${state.label}:${ctx.ids.uuid()}`;
     ctx.history.emit(frame, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn });
   }
+  const carried = takeRedrive(frame, items.length);
   frame.children = {
     total: items.length,
     nextIndex: 0,
     running: 0,
     failedCount: 0,
-    results: new Array<Json>(items.length).fill(null),
+    results: carried?.results ?? new Array<Json>(items.length).fill(null),
+    done: carried?.done ?? new Array<boolean>(items.length).fill(false),
     items,
     ...limits,
     lastIterationEventId: 0,
@@ -93,6 +95,7 @@ function fillSlots(ctx: StepContext, frame: Frame, state: MapState): void {
   const limit = p.maxConcurrency > 0 ? p.maxConcurrency : Infinity;
   while (p.running < limit && p.nextIndex < p.total) {
     const index = p.nextIndex++;
+    if (p.done[index]) continue; // succeeded before a redrive
     p.running++;
     const child = spawnFrame(ctx, frame, state.processor, index, p.items![index], { index, value: p.items![index] }, frame.silent === true || state.distributed);
     ctx.history.emit(child, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: state.name });
@@ -117,6 +120,7 @@ export function mapChildFinished(ctx: StepContext, parent: Frame, child: Frame, 
     p.lastIterationEventId = ctx.history.emit(child, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', details, false);
     parent.prevId = Math.max(parent.prevId, child.prevId);
     p.results[child.index] = result.output;
+    p.done[child.index] = true;
     fillSlots(ctx, parent, state);
     return;
   }
@@ -145,7 +149,8 @@ export function mapChildFinished(ctx: StepContext, parent: Frame, child: Frame, 
 export function resumeMap(ctx: StepContext, frame: Frame, state: MapState): Outcome | Promise<Outcome> {
   const resume = frame.resume!;
   const progress = frame.children!;
-  frame.children = undefined;
+  // A failed Map keeps its progress: a redrive runs only the iterations that did not succeed.
+  if (resume.kind !== 'childFailed') frame.children = undefined;
   if (resume.kind === 'childFailed') {
     if (state.distributed) ctx.history.emit(frame, 'MapRunFailed', 'mapRunFailedEventDetails', { error: resume.error, cause: resume.cause });
     return { kind: 'fail', error: resume.error, cause: resume.cause };

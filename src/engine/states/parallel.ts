@@ -1,6 +1,6 @@
 import type { Json } from '../../language/json.js';
 import type { ParallelState } from '../compile.js';
-import { abortSiblings, spawnFrame, wake } from '../frames.js';
+import { abortSiblings, spawnFrame, takeRedrive, wake } from '../frames.js';
 import { argumentsOf, effectiveInput, finishState, parametersOf } from '../io.js';
 import type { Frame } from '../snapshot.js';
 import type { Outcome, StepContext } from '../step.js';
@@ -13,12 +13,16 @@ export function runParallel(ctx: StepContext, frame: Frame, state: ParallelState
 function start(ctx: StepContext, frame: Frame, state: ParallelState, input: Json): Outcome {
   ctx.history.emit(frame, 'ParallelStateStarted');
   const n = state.branches.length;
+  const carried = takeRedrive(frame, n);
+  const done = carried?.done ?? new Array<boolean>(n).fill(false);
+  const toRun = state.branches.map((_, i) => i).filter((i) => !done[i]);
   frame.children = {
     total: n,
     nextIndex: n,
-    running: n,
+    running: toRun.length,
     failedCount: 0,
-    results: new Array<Json>(n).fill(null),
+    results: carried?.results ?? new Array<Json>(n).fill(null),
+    done,
     maxConcurrency: 0,
     toleratedFailureCount: 0,
     toleratedFailurePercentage: 0,
@@ -26,7 +30,8 @@ function start(ctx: StepContext, frame: Frame, state: ParallelState, input: Json
     stateInput: frame.input,
   };
   frame.wait = { kind: 'children' };
-  state.branches.forEach((scope, i) => ctx.ready.push(spawnFrame(ctx, frame, scope, i, input)));
+  for (const i of toRun) ctx.ready.push(spawnFrame(ctx, frame, state.branches[i], i, input));
+  if (toRun.length === 0) wake(ctx, frame, { kind: 'childrenDone' });
   return { kind: 'wait' };
 }
 
@@ -40,14 +45,16 @@ export function parallelChildFinished(ctx: StepContext, parent: Frame, child: Fr
     return;
   }
   progress.results[child.index] = result.output;
+  progress.done[child.index] = true;
   if (--progress.running === 0) wake(ctx, parent, { kind: 'childrenDone' });
 }
 
 export function resumeParallel(ctx: StepContext, frame: Frame, state: ParallelState): Outcome | Promise<Outcome> {
   const resume = frame.resume!;
   const progress = frame.children!;
-  frame.children = undefined;
+  // A failed Parallel keeps its progress: a redrive runs only the branches that did not succeed.
   if (resume.kind === 'childFailed') return { kind: 'fail', error: resume.error, cause: resume.cause };
+  frame.children = undefined;
   // As with Map, AWS links ParallelStateExited to the event before ParallelStateSucceeded.
   ctx.history.emit(frame, 'ParallelStateSucceeded', undefined, undefined, false);
   return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results)).then((o) => ({ kind: 'next', ...o }));
