@@ -2,6 +2,7 @@
  * The function registry and its worker pools: register functions, invoke them as Lambda does
  * (RequestResponse), answer every failure with Lambda's error body.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type FunctionConfig } from './config.js';
@@ -81,6 +82,18 @@ export interface InvocationLog {
   readonly endedAt: number;
   readonly ok: boolean;
   readonly logs: string;
+  readonly durationMs?: number;
+  readonly maxMemoryUsedMB?: number;
+  /** The function's configured memory. */
+  readonly memoryMB?: number;
+  /** Who made the invocation, when it ran inside `asCaller` (e.g. a Task state of an execution). */
+  readonly caller?: InvocationCaller;
+}
+
+/** The Task state an invocation ran for: lets the console show a state's function logs. */
+export interface InvocationCaller {
+  readonly executionArn: string;
+  readonly stateName: string;
 }
 
 const RUNTIMES_DIR = fileURLToPath(new URL('./runtimes/', import.meta.url));
@@ -96,6 +109,7 @@ export class FunctionRuntime {
   private closed = false;
   private readonly logs = new Map<string, InvocationLog[]>();
   private readonly logsPerFunction: number;
+  private readonly callers = new AsyncLocalStorage<InvocationCaller>();
 
   constructor(options: FunctionRuntimeOptions = {}) {
     this.idleMs = options.idleMs ?? 300_000;
@@ -112,16 +126,29 @@ export class FunctionRuntime {
     return requestId === undefined ? [...all] : all.filter((l) => l.requestId === requestId);
   }
 
-  private keepLog(result: InvokeResult, name: string): InvokeResult {
+  /**
+   * Runs `fn` so that the invocations it starts are logged with `caller`. An async-context value,
+   * so the integrations between a Task state and `invoke` need not pass it along.
+   */
+  asCaller<T>(caller: InvocationCaller, fn: () => T): T {
+    return this.callers.run(caller, fn);
+  }
+
+  private keepLog(result: InvokeResult, name: string, memoryMB: number): InvokeResult {
     if (this.logsPerFunction === 0) return result;
     let list = this.logs.get(name);
     if (list === undefined) this.logs.set(name, (list = []));
+    const caller = this.callers.getStore();
     list.push({
       functionName: name,
       requestId: result.requestId,
       endedAt: Date.now(),
       ok: result.ok,
       logs: result.logs,
+      durationMs: result.durationMs,
+      ...(result.maxMemoryUsedMB !== undefined ? { maxMemoryUsedMB: result.maxMemoryUsedMB } : {}),
+      memoryMB,
+      ...(caller !== undefined ? { caller } : {}),
     });
     if (list.length > this.logsPerFunction) list.splice(0, list.length - this.logsPerFunction);
     return result;
@@ -228,7 +255,7 @@ export class FunctionRuntime {
     entry.inFlight++;
     const worker = await pool.acquire();
     try {
-      return this.keepLog(await this.run(worker, requestId, text, memoryMB, timeoutSeconds), name);
+      return this.keepLog(await this.run(worker, requestId, text, memoryMB, timeoutSeconds), name, memoryMB);
     } finally {
       entry.inFlight--;
       pool.release(worker);

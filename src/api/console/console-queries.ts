@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ExecutionStatus } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
+import type { ActivityWaiting } from './activity-watch.js';
 
 const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 const MAX_PAGE = 500;
 
 /** A task waiting for SendTaskSuccess/Failure (`.waitForTaskToken`): the console lists these to approve or reject. */
 export interface WaitingTask {
+  readonly kind: 'callback';
   readonly stateName: string;
   readonly taskToken: string;
   readonly enteredEventId: number;
@@ -25,9 +27,9 @@ const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ __t
 /**
  * What the Step Functions API cannot answer in one call and the console needs: executions across
  * every machine, counts by status, and the task tokens an execution is waiting on (AWS keeps those
- * to itself; the console is the person who approves).
+ * to itself; the console is the person who approves), with its activity tasks (`activities`).
  */
-export function registerConsoleQueries(app: FastifyInstance, store: Store): void {
+export function registerConsoleQueries(app: FastifyInstance, store: Store, activities?: { tasksOf(executionArn: string): ActivityWaiting[] }): void {
   // Executions of every machine (or one), newest first, with offset paging.
   app.get('/console/api/executions', async (request, reply) => {
     const q = request.query as Record<string, unknown>;
@@ -72,7 +74,7 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store): void
     if (arn === undefined) return bad(reply, 'executionArn is required');
     const stored = await store.loadSnapshot(arn);
     const snapshot = stored?.snapshot;
-    if (snapshot === null || snapshot === undefined || snapshot.status !== 'RUNNING') return { tasks: [] };
+    if (snapshot === null || snapshot === undefined || snapshot.status !== 'RUNNING') return { tasks: [], activities: [] };
     const pathOf = (id: string): number[] => {
       const out: number[] = [];
       for (let f = snapshot.frames[id]; f !== undefined && f.parentId !== null; f = snapshot.frames[f.parentId]) out.unshift(f.index);
@@ -82,8 +84,8 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store): void
     for (const frame of Object.values(snapshot.frames)) {
       const wait = frame.wait;
       if (wait === null || wait.kind !== 'task' || wait.taskToken === undefined || frame.result !== undefined) continue;
-      tasks.push({ stateName: frame.state, taskToken: wait.taskToken, enteredEventId: frame.enteredEventId, input: frame.input, path: pathOf(frame.id) });
+      tasks.push({ kind: 'callback', stateName: frame.state, taskToken: wait.taskToken, enteredEventId: frame.enteredEventId, input: frame.input, path: pathOf(frame.id) });
     }
-    return { tasks };
+    return { tasks, activities: activities?.tasksOf(arn) ?? [] };
   });
 }

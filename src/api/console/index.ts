@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import type { FunctionRuntime } from '../../functions/index.js';
 import type { Store } from '../../store/index.js';
+import type { ActivityWaiting } from './activity-watch.js';
 import { registerConsoleQueries } from './console-queries.js';
+import { registerFunctionLogs } from './function-logs.js';
 import { registerLiveEvents } from './live-events.js';
 import { defaultConsoleDir, registerStaticFiles } from './static-files.js';
 
 export type { ExecutionChange } from './live-events.js';
 export type { WaitingTask } from './console-queries.js';
+export { WatchedActivityQueue, type ActivityWaiting } from './activity-watch.js';
+export { linkFunctionLogs, type InvocationView } from './function-logs.js';
 export { defaultConsoleDir } from './static-files.js';
 
 export interface ConsoleOptions {
@@ -14,13 +19,18 @@ export interface ConsoleOptions {
   readonly staticDir?: string;
   /** How often live events look for changes while someone listens. */
   readonly pollMs?: number;
+  /** The function runtime: invocation logs per Task state and per function. */
+  readonly runtime?: FunctionRuntime;
+  /** The activity tasks of an execution (a `WatchedActivityQueue`). */
+  readonly activities?: { tasksOf(executionArn: string): ActivityWaiting[] };
 }
 
 /** The web console on the API's port: its pages at `/`, its JSON and server-sent events under `/console/api/`. */
 export function consoleRoutes(options: ConsoleOptions): (app: FastifyInstance) => void {
   return (app) => {
     registerStaticFiles(app, options.staticDir ?? defaultConsoleDir());
-    registerConsoleQueries(app, options.store);
+    registerConsoleQueries(app, options.store, options.activities);
+    if (options.runtime !== undefined) registerFunctionLogs(app, options.runtime);
     registerLiveEvents(app, options.store, options.pollMs);
   };
 }

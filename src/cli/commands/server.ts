@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { consoleRoutes } from '../../api/console/index.js';
+import { consoleRoutes, linkFunctionLogs, WatchedActivityQueue } from '../../api/console/index.js';
 import { createLambdaHandler } from '../../api/lambda/index.js';
 import { createServer } from '../../api/server.js';
-import { ActivityQueue, createServerResources, createSfnOperations } from '../../api/sfn/index.js';
+import { createServerResources, createSfnOperations } from '../../api/sfn/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { createLambdaResources } from '../../integrations/lambda.js';
 import { createStepwright, type Stepwright } from '../../stepwright.js';
@@ -54,7 +54,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
   const runtime = new FunctionRuntime({ region, accountId });
   const stopping = new AbortController();
-  const activities = new ActivityQueue();
+  // Watched so the console can list an execution's activity tasks.
+  const activities = new WatchedActivityQueue();
   let stepwright: Stepwright | undefined;
   let app: FastifyInstance | undefined;
   let lambda: ReturnType<typeof createLambdaHandler> | undefined;
@@ -63,14 +64,14 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     lambda = createLambdaHandler({ runtime, dataDir, region, accountId });
     await lambda.ready;
     const lambdaHandler = lambda;
-    const resources = createServerResources({ activities, resources: createLambdaResources(runtime, { region, accountId }), stepwright: () => stepwright });
+    const resources = createServerResources({ activities, resources: linkFunctionLogs(createLambdaResources(runtime, { region, accountId }), runtime), stepwright: () => stepwright });
     let log: (e: unknown, where: string) => void = () => undefined;
     stepwright = await createStepwright({ dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
     const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now, resources }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({
       operations,
       rawHandlers: [(req, res) => lambdaHandler(req, res)],
-      routes: [consoleRoutes({ store: stepwright.store })],
+      routes: [consoleRoutes({ store: stepwright.store, runtime, activities })],
       region,
       accountId,
       logger: app0Logger,

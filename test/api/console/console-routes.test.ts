@@ -106,3 +106,110 @@ describe('the console routes of stepwright server', () => {
     expect((await fetch(`${server.url}/console/api/executions?status=BOGUS`)).status).toBe(400);
   });
 });
+
+interface Invocation {
+  functionName: string;
+  requestId: string;
+  ok: boolean;
+  durationMs?: number;
+  memoryMB?: number;
+  maxMemoryUsedMB?: number;
+  executionArn?: string;
+  stateName?: string;
+  logs: string;
+}
+
+async function untilDone(executionArn: string): Promise<{ status: string; output?: string }> {
+  for (let i = 0; i < 200; i++) {
+    const d = await sfn<{ status: string; output?: string }>('DescribeExecution', { executionArn });
+    if (d.status !== 'RUNNING') return d;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${executionArn} still running`);
+}
+
+const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
+
+describe('function logs in the console', () => {
+  it('gives a lambda:invoke Task state the log of its invocation, linked to the request id in its result', async () => {
+    const input = fs.readFileSync('examples/order-processing/sample-input.json', 'utf8');
+    const { executionArn } = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn: MACHINE, name: 'logs-1', input });
+    expect((await untilDone(executionArn)).status).toBe('SUCCEEDED');
+    const { invocations } = await getJson<{ invocations: Invocation[] }>(`${server.url}/console/api/function-logs?executionArn=${encodeURIComponent(executionArn)}&stateName=ValidateOrder`);
+    expect(invocations).toHaveLength(1);
+    const [inv] = invocations;
+    expect(inv).toMatchObject({ functionName: 'validate-order', ok: true, executionArn, stateName: 'ValidateOrder' });
+    expect(inv.logs).toMatch(new RegExp(`^START RequestId: ${inv.requestId} Version: \\$LATEST\\n`));
+    expect(inv.logs).toContain(`END RequestId: ${inv.requestId}`);
+    expect(inv.logs).toMatch(/REPORT RequestId: \S+\tDuration: [\d.]+ ms/);
+    const history = await sfn<{ events: { type: string; taskSucceededEventDetails?: { output: string } }[] }>('GetExecutionHistory', { executionArn });
+    const succeeded = history.events.find((e) => e.type === 'TaskSucceeded');
+    expect((JSON.parse(succeeded!.taskSucceededEventDetails!.output) as { SdkResponseMetadata: { RequestId: string } }).SdkResponseMetadata.RequestId).toBe(inv.requestId);
+    const byId = await getJson<{ invocations: Invocation[] }>(`${server.url}/console/api/function-logs?requestId=${inv.requestId}`);
+    expect(byId.invocations.map((i) => i.stateName)).toEqual(['ValidateOrder']);
+    // Every Lambda task of the execution is linked, and a state that called no function has no log.
+    const notify = await getJson<{ invocations: Invocation[] }>(`${server.url}/console/api/function-logs?executionArn=${encodeURIComponent(executionArn)}&stateName=NotifyCustomer`);
+    const choice = await getJson<{ invocations: Invocation[] }>(`${server.url}/console/api/function-logs?executionArn=${encodeURIComponent(executionArn)}&stateName=CheckOrder`);
+    expect(choice.invocations).toEqual([]);
+    expect(notify.invocations.map((i) => i.functionName)).toEqual(['notify']);
+    expect(notify.invocations[0].logs).toContain('order order-1001 confirmed to ada@example.com'); // what the handler printed
+    expect((await fetch(`${server.url}/console/api/function-logs`)).status).toBe(400);
+  });
+
+  it('links the legacy function-ARN form too, where the result carries no request id', async () => {
+    const { stateMachineArn } = await sfn<{ stateMachineArn: string }>('CreateStateMachine', {
+      name: 'legacy-lambda',
+      roleArn: 'arn:aws:iam::123456789012:role/StepwrightExecutionRole',
+      definition: JSON.stringify({ StartAt: 'Validate', States: { Validate: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:validate-order', End: true } } }),
+    });
+    const { executionArn } = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn, input: '{"orderId":"x"}' });
+    expect((await untilDone(executionArn)).status).toBe('SUCCEEDED');
+    const { invocations } = await getJson<{ invocations: Invocation[] }>(`${server.url}/console/api/function-logs?executionArn=${encodeURIComponent(executionArn)}&stateName=Validate`);
+    expect(invocations.map((i) => i.functionName)).toEqual(['validate-order']);
+    expect(invocations[0].logs).toContain('START RequestId:');
+  });
+
+  it("lists a function's recent invocations newest first with duration and memory", async () => {
+    const direct = await fetch(`${server.url}/2015-03-31/functions/validate-order/invocations`, { method: 'POST', body: '{}' });
+    const requestId = direct.headers.get('x-amzn-requestid');
+    const { invocations } = await getJson<{ invocations: Invocation[] }>(`${server.url}/console/api/functions/validate-order/invocations?limit=2`);
+    expect(invocations.length).toBe(2);
+    expect(invocations[0].requestId).toBe(requestId);
+    expect(invocations[0].executionArn).toBeUndefined(); // invoked through the Lambda API, not by a state
+    expect(invocations[1].stateName).toBe('Validate');
+    expect(invocations[0].durationMs).toBeGreaterThan(0);
+    expect(invocations[0].memoryMB).toBeGreaterThan(0);
+    expect((await fetch(`${server.url}/console/api/functions/no-such-function/invocations`)).status).toBe(404);
+  });
+});
+
+describe('activities in the waiting list', () => {
+  it('shows an activity task waiting for a worker with its input, then its token once a worker took it, and it can be answered', async () => {
+    const { activityArn } = await sfn<{ activityArn: string }>('CreateActivity', { name: 'approve-by-hand' });
+    const { stateMachineArn } = await sfn<{ stateMachineArn: string }>('CreateStateMachine', {
+      name: 'with-activity',
+      roleArn: 'arn:aws:iam::123456789012:role/StepwrightExecutionRole',
+      definition: JSON.stringify({ StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: activityArn, Parameters: { 'order.$': '$.order' }, End: true } } }),
+    });
+    const { executionArn } = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn, input: '{"order":"o-7"}' });
+    type Waiting = { tasks: unknown[]; activities: { kind: string; stateName: string; activityArn: string; input: string; taskToken?: string }[] };
+    const url = `${server.url}/console/api/waiting-tasks?executionArn=${encodeURIComponent(executionArn)}`;
+    let waiting: Waiting = { tasks: [], activities: [] };
+    for (let i = 0; i < 100 && waiting.activities.length === 0; i++) {
+      waiting = await getJson<Waiting>(url);
+      if (waiting.activities.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(waiting.tasks).toEqual([]);
+    expect(waiting.activities).toEqual([expect.objectContaining({ kind: 'activity', stateName: 'Approve', activityArn, input: '{"order":"o-7"}' })]);
+    expect(waiting.activities[0].taskToken).toBeUndefined();
+
+    const task = await sfn<{ taskToken: string; input: string }>('GetActivityTask', { activityArn, workerName: 'test' });
+    expect(task.input).toBe('{"order":"o-7"}');
+    waiting = await getJson<Waiting>(url);
+    expect(waiting.activities[0].taskToken).toBe(task.taskToken);
+    await sfn('SendTaskSuccess', { taskToken: task.taskToken, output: '{"approved":true}' });
+    const done = await untilDone(executionArn);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
+    expect((await getJson<Waiting>(url)).activities).toEqual([]);
+  });
+});
