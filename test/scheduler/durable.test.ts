@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   runExecution,
   type HistoryEvent,
@@ -11,37 +8,10 @@ import {
 } from '../../src/engine/index.js';
 import type { DispatchedTaskRequest } from '../../src/scheduler/index.js';
 import { SqliteStore, StoreError, type Store, type WriteOp, type WriteResult } from '../../src/store/index.js';
-import { createStepwright, StepwrightApiError, type Stepwright, type StepwrightOptions } from '../../src/stepwright.js';
+import { StepwrightApiError, type Stepwright } from '../../src/stepwright.js';
+import { closeAll, stepwright, tempDir } from './fixtures.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:f';
-const open: Stepwright[] = [];
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-sched-'));
-  dirs.push(d);
-  return d;
-}
-
-async function stepwright(options: StepwrightOptions): Promise<Stepwright> {
-  const sw = await createStepwright({
-    onError: (e) => {
-      throw e;
-    },
-    ...options,
-  });
-  open.push(sw);
-  return sw;
-}
-
-async function closeAll(): Promise<void> {
-  for (const sw of open.splice(0)) await sw.close();
-}
-
-afterEach(async () => {
-  await closeAll();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
 
 const echo: TaskResources = { invoke: (r) => Promise.resolve({ ok: true, output: r.parameters }) };
 const never: TaskResources = { invoke: () => new Promise<TaskResult>(() => undefined) };

@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   systemClock,
   type HistoryEvent,
@@ -9,38 +6,11 @@ import {
   type TaskResources,
   type TaskResult,
 } from '../../src/engine/index.js';
-import { createStepwright, type Stepwright, type StepwrightOptions } from '../../src/stepwright.js';
+import type { Stepwright } from '../../src/stepwright.js';
+import { closeAll, stepwright, tempDir } from './fixtures.js';
 
 const CHARGE = 'arn:aws:lambda:us-east-1:123456789012:function:charge';
 const PREPARE = 'arn:aws:lambda:us-east-1:123456789012:function:prepare';
-const open: Stepwright[] = [];
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-redrive-'));
-  dirs.push(d);
-  return d;
-}
-
-async function stepwright(options: StepwrightOptions): Promise<Stepwright> {
-  const sw = await createStepwright({
-    onError: (e) => {
-      throw e;
-    },
-    ...options,
-  });
-  open.push(sw);
-  return sw;
-}
-
-async function closeAll(): Promise<void> {
-  for (const sw of open.splice(0)) await sw.close();
-}
-
-afterEach(async () => {
-  await closeAll();
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
 
 /** `prepare` always answers; `charge` fails on its first call and succeeds after. */
 function failOnce(): { resources: TaskResources; calls: { prepare: TaskRequest[]; charge: TaskRequest[] } } {
@@ -281,8 +251,7 @@ describe('RedriveExecution in the durable scheduler', () => {
     // Queue the redrive in the store only (as if the process died before the scheduler ran it).
     const r = await first.scheduler.submit({ kind: 'redriveExecution', executionArn, redriveDate: Date.now() });
     expect(r.kind).toBe('redriven');
-    await first.close();
-    open.splice(open.indexOf(first), 1);
+    await closeAll();
     const second = await stepwright({ dataDir: dir, resources });
     expect(await settled(second, executionArn)).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
   });
