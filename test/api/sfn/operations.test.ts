@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   CreateActivityCommand,
   CreateStateMachineAliasCommand,
@@ -26,7 +23,6 @@ import {
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StopExecutionCommand,
@@ -36,26 +32,10 @@ import {
   UpdateStateMachineCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStepwrightServer, type StepwrightServer } from '../../../src/cli/commands/server.js';
+import { describe, expect, it } from 'vitest';
+import { ARN, client, role, serveForTests } from './fixtures.js';
 
-let server: StepwrightServer;
-let client: SFNClient;
-let dataDir: string;
-const role = 'arn:aws:iam::123456789012:role/test';
-const ARN = 'arn:aws:states:us-east-1:123456789012';
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-sfn-ops-'));
-  server = await startStepwrightServer({ port: 0, dataDir, logLevel: false, activityPollMs: 300 });
-  // StartSyncExecution has the `sync-` host prefix on AWS; a local endpoint turns it off.
-  client = new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, disableHostPrefix: true, maxAttempts: 1 });
-});
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+serveForTests({ activityPollMs: 300 });
 
 const pass = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { ok: 1 }, ResultPath: '$.r', End: true } } });
 const waiting = JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } });

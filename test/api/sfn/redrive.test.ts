@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -9,34 +6,13 @@ import {
   RedriveExecutionCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
-  SFNClient,
   StartExecutionCommand,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStepwrightServer, type StepwrightServer } from '../../../src/cli/commands/server.js';
+import { describe, expect, it } from 'vitest';
+import { ARN, client, role, serveForTests } from './fixtures.js';
 
-let server: StepwrightServer;
-let client: SFNClient;
-let dataDir: string;
-const role = 'arn:aws:iam::123456789012:role/test';
-const ARN = 'arn:aws:states:us-east-1:123456789012';
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-sfn-redrive-'));
-  server = await startStepwrightServer({ port: 0, dataDir, logLevel: false });
-  client = new SFNClient({
-    endpoint: server.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-});
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+serveForTests();
 
 /** Prepare (Pass) then a callback Task: the test fails or completes it through its task token. */
 const approval = JSON.stringify({
