@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { InvokeResult } from '../../src/functions/index.js';
 
 const roots: string[] = [];
 
@@ -18,4 +19,16 @@ export function functionDir(files: Readonly<Record<string, string>>): string {
 
 export function removeFunctionDirs(): void {
   for (const d of roots.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** A successful invocation's parsed payload (fails the test otherwise). */
+export function ok(r: InvokeResult): unknown {
+  if (!r.ok) throw new Error(`expected success, got ${r.payload}`);
+  return JSON.parse(r.payload);
+}
+
+/** A failed invocation (fails the test when it succeeded). */
+export function failed(r: InvokeResult): Extract<InvokeResult, { ok: false }> {
+  if (r.ok) throw new Error(`expected a function error, got ${r.payload}`);
+  return r;
 }

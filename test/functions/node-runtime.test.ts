@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { FunctionRuntime, type FunctionConfig, type InvokeResult } from '../../src/functions/index.js';
-import { functionDir, removeFunctionDirs } from './fixtures.js';
+import { FunctionRuntime, type FunctionConfig } from '../../src/functions/index.js';
+import { failed, functionDir, ok, removeFunctionDirs } from './fixtures.js';
 
 const runtime = new FunctionRuntime({ region: 'eu-west-1', accountId: '123456789012' });
 afterAll(async () => {
@@ -22,15 +22,6 @@ function nodeFunction(files: Record<string, string>, config: Partial<FunctionCon
   return name;
 }
 
-function ok(r: InvokeResult): unknown {
-  if (!r.ok) throw new Error(`expected success, got ${r.payload}`);
-  return JSON.parse(r.payload);
-}
-
-function failed(r: InvokeResult): Extract<InvokeResult, { ok: false }> {
-  if (r.ok) throw new Error(`expected a function error, got ${r.payload}`);
-  return r;
-}
 
 describe('Node handlers in every module style', () => {
   it('runs an async ESM handler (.mjs) and returns its JSON result', async () => {

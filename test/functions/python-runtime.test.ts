@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { FunctionRuntime, type FunctionConfig, type InvokeResult } from '../../src/functions/index.js';
-import { functionDir, removeFunctionDirs } from './fixtures.js';
+import { FunctionRuntime, type FunctionConfig } from '../../src/functions/index.js';
+import { failed, functionDir, ok, removeFunctionDirs } from './fixtures.js';
 
 const runtime = new FunctionRuntime({ region: 'eu-west-1', accountId: '123456789012' });
 afterAll(async () => {
@@ -26,15 +26,6 @@ function pythonFunction(
   return name;
 }
 
-function ok(r: InvokeResult): unknown {
-  if (!r.ok) throw new Error(`expected success, got ${r.payload}`);
-  return JSON.parse(r.payload);
-}
-
-function failed(r: InvokeResult): Extract<InvokeResult, { ok: false }> {
-  if (r.ok) throw new Error(`expected a function error, got ${r.payload}`);
-  return r;
-}
 
 describe('Python handlers', () => {
   it("returns the handler's result as JSON", async () => {
