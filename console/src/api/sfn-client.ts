@@ -88,11 +88,37 @@ export interface Diagnostic {
 }
 
 export interface WaitingTask {
+  readonly kind?: 'callback';
   readonly stateName: string;
   readonly taskToken: string;
   readonly enteredEventId: number;
   readonly input: unknown;
   readonly path: readonly number[];
+}
+
+/** An activity task of the execution; `taskToken` only once a worker took it (GetActivityTask). */
+export interface ActivityTask {
+  readonly kind: 'activity';
+  readonly stateName: string;
+  readonly activityArn: string;
+  readonly input: string;
+  readonly scheduledAt: number;
+  readonly taskToken?: string;
+}
+
+/** One function invocation the server kept (console/api/function-logs, functions/NAME/invocations). */
+export interface Invocation {
+  readonly functionName: string;
+  readonly requestId: string;
+  /** Epoch ms. */
+  readonly endedAt: number;
+  readonly ok: boolean;
+  readonly durationMs?: number;
+  readonly maxMemoryUsedMB?: number;
+  readonly memoryMB?: number;
+  readonly executionArn?: string;
+  readonly stateName?: string;
+  readonly logs: string;
 }
 
 /** Every page of GetExecutionHistory (AWS pages at 1000 events). */

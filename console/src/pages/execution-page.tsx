@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveEvents } from '../api/live-events.js';
-import { consoleApi, fullHistory, machineNameOf, sfn, type ExecutionDescription, type HistoryEvent, type WaitingTask } from '../api/sfn-client.js';
+import { consoleApi, fullHistory, machineNameOf, sfn, type ActivityTask, type ExecutionDescription, type HistoryEvent, type WaitingTask } from '../api/sfn-client.js';
 import { dateText, ErrorNote, JsonBlock, StatusBadge } from '../components/format.js';
 import { StateMachineGraph, type StateMark } from '../graph/state-machine-graph.js';
 import { durationText, replayHistory, type StateView } from '../history/replay.js';
 import { href } from '../router.js';
 import { EventHistory } from './event-history.js';
+import { isLambdaTask, StateFunctionLogs } from './function-logs.js';
 import { WaitingTasks } from './waiting-tasks.js';
 
-function StateDetails({ state, onClose }: { readonly state: StateView | undefined; readonly onClose: () => void }) {
+function StateDetails({ state, onClose, logs }: { readonly state: StateView | undefined; readonly onClose: () => void; readonly logs?: { readonly executionArn: string; readonly version: number; readonly until?: number } }) {
   if (state === undefined) return <p className="muted">Choose a state in the graph to see its input, output, variables and errors.</p>;
   return (
     <div className="state-details" data-testid="state-details">
@@ -42,6 +43,7 @@ function StateDetails({ state, onClose }: { readonly state: StateView | undefine
           </ol>
         </section>
       )}
+      {logs !== undefined && isLambdaTask(state.resource) && <StateFunctionLogs executionArn={logs.executionArn} stateName={state.name} version={logs.version} until={logs.until} />}
     </div>
   );
 }
@@ -61,6 +63,7 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
   const [definition, setDefinition] = useState<unknown>();
   const [events, setEvents] = useState<HistoryEvent[]>([]);
   const [tasks, setTasks] = useState<WaitingTask[]>([]);
+  const [activities, setActivities] = useState<ActivityTask[]>([]);
   const [error, setError] = useState<unknown>();
   const [selected, setSelected] = useState<string | undefined>();
   // undefined: follow the latest event; a number: time travel to that event index.
@@ -73,10 +76,11 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
     loading.current = true;
     try {
       const ex = await sfn<ExecutionDescription>('DescribeExecution', { executionArn: arn });
-      const [history, waiting] = await Promise.all([fullHistory(arn), ex.status === 'RUNNING' ? consoleApi<{ tasks: WaitingTask[] }>('waiting-tasks', { executionArn: arn }) : { tasks: [] }]);
+      const [history, waiting] = await Promise.all([fullHistory(arn), ex.status === 'RUNNING' ? consoleApi<{ tasks: WaitingTask[]; activities?: ActivityTask[] }>('waiting-tasks', { executionArn: arn }) : { tasks: [], activities: [] }]);
       setExecution(ex);
       setEvents(history);
       setTasks(waiting.tasks);
+      setActivities(waiting.activities ?? []);
       setError(undefined);
     } catch (e) {
       setError(e);
@@ -174,7 +178,7 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
           <strong>{execution.error}</strong> {execution.cause}
         </div>
       )}
-      <WaitingTasks tasks={tasks} payloadOf={(name) => latest.states.get(name)?.parameters} onDone={() => void load()} />
+      <WaitingTasks tasks={tasks} activities={activities} payloadOf={(name) => latest.states.get(name)?.parameters} onDone={() => void load()} />
       <section className="panel timetravel" aria-label="Time travel">
         <label htmlFor="time-travel">
           Time travel: {events.length === 0 ? '—' : `after event ${atEvent?.id ?? ''} of ${events.length}`}
@@ -207,7 +211,11 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
           </p>
         </section>
         <section className="panel details-panel" aria-label="State details">
-          <StateDetails state={selected === undefined ? undefined : view.states.get(selected)} onClose={() => setSelected(undefined)} />
+          <StateDetails
+            state={selected === undefined ? undefined : view.states.get(selected)}
+            onClose={() => setSelected(undefined)}
+            logs={{ executionArn: arn, version: events.length, until: position === undefined || atEvent === undefined ? undefined : atEvent.timestamp * 1000 }}
+          />
           {selected !== undefined && !view.states.has(selected) && <p className="muted">{selected} has not run {position === undefined ? 'yet' : 'at this point'}.</p>}
           <details open={selected === undefined}>
             <summary>Execution input and output</summary>

@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'react';
+import { consoleApi, type Invocation } from '../api/sfn-client.js';
 import { ErrorNote, prettyJson } from '../components/format.js';
+import { href } from '../router.js';
+import { InvocationEntry } from './function-logs.js';
 
 interface FunctionConfig {
   readonly FunctionName: string;
@@ -29,7 +32,43 @@ const decodeLog = (b64: string | null): string | undefined => {
   }
 };
 
-/** Functions (the Lambda API at /2015-03-31/functions): configuration and a test invoke with its log. */
+/** A function's recent invocations (the server keeps the last 100), newest first, each expanding to its log. */
+function RecentInvocations({ name, version }: { readonly name: string; readonly version: number }) {
+  const [invocations, setInvocations] = useState<Invocation[] | undefined>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    let live = true;
+    consoleApi<{ invocations: Invocation[] }>(`functions/${encodeURIComponent(name)}/invocations`, { limit: 25 }).then(
+      (r) => live && (setInvocations(r.invocations), setError(undefined)),
+      (e: unknown) => live && setError(e),
+    );
+    return () => void (live = false);
+  }, [name, version]);
+  return (
+    <section aria-label="Recent invocations" data-testid="recent-invocations">
+      <h3>Recent invocations</h3>
+      <ErrorNote error={error} />
+      {invocations === undefined ? (
+        <p className="muted">Loading…</p>
+      ) : invocations.length === 0 ? (
+        <p className="muted small-text">None since the server started.</p>
+      ) : (
+        invocations.map((i) => (
+          <div key={i.requestId}>
+            <InvocationEntry invocation={i} showCaller />
+            {i.executionArn !== undefined && (
+              <p className="small-text invocation-caller">
+                by <a href={href.execution(i.executionArn)}>{i.executionArn.split(':').pop()}</a>
+              </p>
+            )}
+          </div>
+        ))
+      )}
+    </section>
+  );
+}
+
+/** Functions (the Lambda API at /2015-03-31/functions): configuration, recent invocations with their logs, and a test invoke. */
 export function FunctionsPage() {
   const [functions, setFunctions] = useState<FunctionConfig[] | undefined>();
   const [selected, setSelected] = useState<string | undefined>();
@@ -37,6 +76,8 @@ export function FunctionsPage() {
   const [result, setResult] = useState<InvokeResult | undefined>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  // Bumped after a test invoke so the recent invocations refetch.
+  const [invocations, setInvocations] = useState(0);
   useEffect(() => {
     fetch('/2015-03-31/functions')
       .then(async (r) => ((await r.json()) as { Functions: FunctionConfig[] }).Functions)
@@ -55,6 +96,7 @@ export function FunctionsPage() {
       setError(e);
     } finally {
       setBusy(false);
+      setInvocations((n) => n + 1);
     }
   };
   let payloadError: string | undefined;
@@ -129,6 +171,7 @@ export function FunctionsPage() {
                   <pre>{result.log ?? '—'}</pre>
                 </div>
               )}
+              <RecentInvocations name={fn.FunctionName} version={invocations} />
             </>
           )}
         </section>

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { sfn, type WaitingTask } from '../api/sfn-client.js';
+import { sfn, type ActivityTask, type WaitingTask } from '../api/sfn-client.js';
 import { ErrorNote, prettyJson } from '../components/format.js';
 
-/** A task waiting for a callback: its payload, approve with an edited JSON output, or reject. */
-function WaitingTaskCard({ task, payload, onDone }: { readonly task: WaitingTask; readonly payload: string | undefined; readonly onDone: () => void }) {
+/** A task waiting for a callback or an activity worker: its payload, approve with an edited JSON output, or reject. */
+function WaitingTaskCard({ task, payload, onDone, activityArn }: { readonly task: Pick<WaitingTask, 'stateName' | 'taskToken' | 'path'>; readonly payload: string | undefined; readonly onDone: () => void; readonly activityArn?: string }) {
   const [output, setOutput] = useState('{\n  "approved": true\n}');
   const [errorName, setErrorName] = useState('Rejected');
   const [cause, setCause] = useState('Rejected from the Stepwright console');
@@ -31,6 +31,7 @@ function WaitingTaskCard({ task, payload, onDone }: { readonly task: WaitingTask
     <article className="waiting-task" data-testid="waiting-task" aria-label={`Waiting task ${task.stateName}`}>
       <h3>
         Waiting: {task.stateName}
+        {activityArn !== undefined && <span className="muted"> (activity, taken by a worker)</span>}
         {task.path.length > 0 && <span className="muted"> (branch/iteration {task.path.join('.')})</span>}
       </h3>
       <p className="muted mono small-text">Task token {task.taskToken}</p>
@@ -66,14 +67,53 @@ function WaitingTaskCard({ task, payload, onDone }: { readonly task: WaitingTask
   );
 }
 
-export function WaitingTasks({ tasks, payloadOf, onDone }: { readonly tasks: readonly WaitingTask[]; readonly payloadOf: (stateName: string) => string | undefined; readonly onDone: () => void }) {
-  if (tasks.length === 0) return null;
+/**
+ * An activity task no worker took yet. Stepwright, as AWS, hands the task token only to the worker
+ * whose GetActivityTask receives the task, so nobody can answer it before then.
+ */
+function ActivityWaitingCard({ task }: { readonly task: ActivityTask }) {
+  return (
+    <article className="waiting-task" data-testid="waiting-activity" aria-label={`Activity task ${task.stateName}`}>
+      <h3>
+        Waiting for a worker: {task.stateName} <span className="muted">(activity)</span>
+      </h3>
+      <p className="muted small-text">
+        No worker has taken this task yet. A worker takes it with <code>GetActivityTask</code> on <span className="mono">{task.activityArn}</span> and gets its task token; it can be approved or rejected here once a worker holds it.
+      </p>
+      <h4>Input for the worker</h4>
+      <pre>{prettyJson(task.input)}</pre>
+    </article>
+  );
+}
+
+export function WaitingTasks({
+  tasks,
+  activities = [],
+  payloadOf,
+  onDone,
+}: {
+  readonly tasks: readonly WaitingTask[];
+  readonly activities?: readonly ActivityTask[];
+  readonly payloadOf: (stateName: string) => string | undefined;
+  readonly onDone: () => void;
+}) {
+  if (tasks.length === 0 && activities.length === 0) return null;
+  const count = tasks.length + activities.length;
   return (
     <section className="panel waiting" aria-label="Waiting for a callback">
-      <h2>Waiting for a callback ({tasks.length})</h2>
+      <h2>
+        Waiting for {activities.length === 0 ? 'a callback' : tasks.length === 0 ? 'an activity' : 'a callback or an activity'} ({count})
+      </h2>
       {tasks.map((t) => (
         <WaitingTaskCard key={t.taskToken} task={t} payload={payloadOf(t.stateName)} onDone={onDone} />
       ))}
+      {activities.map((a, i) =>
+        a.taskToken === undefined ? (
+          <ActivityWaitingCard key={`${a.stateName}-${a.scheduledAt}-${i}`} task={a} />
+        ) : (
+          <WaitingTaskCard key={a.taskToken} task={{ stateName: a.stateName, taskToken: a.taskToken, path: [] }} payload={a.input} onDone={onDone} activityArn={a.activityArn} />
+        ),
+      )}
     </section>
   );
 }

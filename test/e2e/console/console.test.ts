@@ -112,6 +112,9 @@ describe.skipIf(!ready)('the web console in a real browser', { timeout: 60_000 }
     const details = page.locator('[data-testid=state-details]');
     await poll(() => details.locator('[data-testid=json-input]').textContent()).toContain(`"orderId": "console-${runId}"`);
     expect(await details.locator('[data-testid=json-output]').textContent()).toContain('"total": 800');
+    // The Lambda task's function log for this invocation: START, END and REPORT with its request id.
+    await poll(() => details.locator('[data-testid=function-logs] [data-testid=invocation-log]').first().textContent()).toMatch(/^START RequestId: \S+ Version: \$LATEST\n[\s\S]*END RequestId: [\s\S]*REPORT RequestId: \S+\tDuration: /);
+    expect(await details.locator('[data-testid=function-logs] [data-testid=invocation]').count()).toBe(1);
     await page.screenshot({ path: path.join(SHOTS, 'execution.png'), fullPage: true });
 
     // Time travel: back to right after ValidateOrder was entered, nothing after it has happened.
@@ -146,7 +149,16 @@ describe.skipIf(!ready)('the web console in a real browser', { timeout: 60_000 }
     await page.click('button:has-text("Test invoke")');
     await expect.poll(() => page.locator('[data-testid=invoke-result]').textContent(), { timeout: 15_000 }).toContain(`"orderId": "fn-${runId}"`);
     expect(await page.locator('[data-testid=invoke-result]').textContent()).toContain('Succeeded');
-    await page.screenshot({ path: path.join(SHOTS, 'functions.png') });
+    // Recent invocations, newest first: the test invoke, then those the executions' ValidateOrder states made.
+    const recent = page.locator('[data-testid=recent-invocations] [data-testid=invocation]');
+    await poll(() => recent.count()).toBeGreaterThanOrEqual(3);
+    expect(await recent.first().locator('summary').textContent()).toMatch(/ms · \d+ \/ \d+ MB/);
+    expect(await recent.first().locator('summary').textContent()).not.toContain('state ValidateOrder');
+    expect(await recent.nth(1).locator('summary').textContent()).toContain('state ValidateOrder');
+    await recent.first().locator('summary').click();
+    expect(await recent.first().locator('[data-testid=invocation-log]').textContent()).toContain('REPORT RequestId:');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: path.join(SHOTS, 'functions.png'), fullPage: true });
   });
 
   it('lists executions filtered by status, and fits a phone in the dark theme', async () => {
