@@ -86,6 +86,26 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store, activ
       if (wait === null || wait.kind !== 'task' || wait.taskToken === undefined || frame.result !== undefined) continue;
       tasks.push({ kind: 'callback', stateName: frame.state, taskToken: wait.taskToken, enteredEventId: frame.enteredEventId, input: frame.input, path: pathOf(frame.id) });
     }
-    return { tasks, activities: activities?.tasksOf(arn) ?? [] };
+    return { tasks, activities: activities === undefined ? [] : currentActivities(activities.tasksOf(arn), snapshot.frames) };
   });
+}
+
+/**
+ * The activity tasks frames still wait for. A task that timed out (or was retried) stays unanswered
+ * in the queue while the execution moves on, so keep per state only as many of the newest tasks as
+ * frames wait there (a Map runs one state in many frames at once).
+ */
+function currentActivities(tasks: ActivityWaiting[], frames: Record<string, { state: string; wait: { kind: string; taskToken?: string } | null; result?: unknown }>): ActivityWaiting[] {
+  const waitingIn = new Map<string, number>();
+  for (const f of Object.values(frames)) {
+    if (f.wait?.kind === 'task' && f.wait.taskToken === undefined && f.result === undefined) waitingIn.set(f.state, (waitingIn.get(f.state) ?? 0) + 1);
+  }
+  const kept: ActivityWaiting[] = [];
+  for (let i = tasks.length - 1; i >= 0; i--) {
+    const left = waitingIn.get(tasks[i].stateName) ?? 0;
+    if (left === 0) continue;
+    waitingIn.set(tasks[i].stateName, left - 1);
+    kept.unshift(tasks[i]);
+  }
+  return kept;
 }

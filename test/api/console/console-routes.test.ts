@@ -212,4 +212,25 @@ describe('activities in the waiting list', () => {
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
     expect((await getJson<Waiting>(url)).activities).toEqual([]);
   });
+
+  it('drops an activity task that timed out while the execution runs on', async () => {
+    const { activityArn } = await sfn<{ activityArn: string }>('CreateActivity', { name: 'nobody-works-here' });
+    const { stateMachineArn } = await sfn<{ stateMachineArn: string }>('CreateStateMachine', {
+      name: 'activity-times-out',
+      roleArn: 'arn:aws:iam::123456789012:role/StepwrightExecutionRole',
+      definition: JSON.stringify({
+        StartAt: 'Work',
+        States: {
+          Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Later' }], End: true },
+          Later: { Type: 'Wait', Seconds: 60, End: true },
+        },
+      }),
+    });
+    const { executionArn } = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn, input: '{}' });
+    const url = `${server.url}/console/api/waiting-tasks?executionArn=${encodeURIComponent(executionArn)}`;
+    await expect.poll(async () => (await getJson<{ activities: unknown[] }>(url)).activities.length, { timeout: 5_000 }).toBe(1);
+    await expect.poll(async () => (await sfn<{ events: { type: string }[] }>('GetExecutionHistory', { executionArn })).events.some((e) => e.type === 'WaitStateEntered'), { timeout: 10_000 }).toBe(true);
+    expect((await sfn<{ status: string }>('DescribeExecution', { executionArn })).status).toBe('RUNNING');
+    expect((await getJson<{ activities: unknown[] }>(url)).activities).toEqual([]);
+  });
 });
