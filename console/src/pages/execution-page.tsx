@@ -101,6 +101,13 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
       .then((m) => setDefinition(JSON.parse(m.definition) as unknown))
       .catch(setError);
   }, [execution, definition, arn]);
+  // A worker taking an activity task writes no history event, so look again while one waits for a worker.
+  const untaken = activities.some((a) => a.taskToken === undefined);
+  useEffect(() => {
+    if (!untaken) return;
+    const timer = setInterval(() => void load(), 2000);
+    return () => clearInterval(timer);
+  }, [untaken, load]);
   useLiveEvents((e) => {
     if (e.kind === 'reconnected' || (e.kind === 'execution' && e.change.executionArn === arn)) void load();
   });

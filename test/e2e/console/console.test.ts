@@ -178,4 +178,28 @@ describe.skipIf(!ready)('the web console in a real browser', { timeout: 60_000 }
     await page.screenshot({ path: path.join(SHOTS, 'execution-phone-dark.png') });
     expect(pageErrors).toEqual([]);
   });
+
+  it('lists an activity task as waiting for a worker, then lets a person answer it once a worker took it', async () => {
+    const api = async <T,>(operation: string, input: object): Promise<T> =>
+      (await (await fetch(`${server.url}/`, { method: 'POST', headers: { 'x-amz-target': `AWSStepFunctions.${operation}`, 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(input) })).json()) as T;
+    const { activityArn } = await api<{ activityArn: string }>('CreateActivity', { name: `pack-${runId}` });
+    const { stateMachineArn } = await api<{ stateMachineArn: string }>('CreateStateMachine', {
+      name: `activity-${runId}`,
+      roleArn: 'arn:aws:iam::123456789012:role/StepwrightExecutionRole',
+      definition: JSON.stringify({ StartAt: 'Pack', States: { Pack: { Type: 'Task', Resource: activityArn, End: true } } }),
+    });
+    const { executionArn } = await api<{ executionArn: string }>('StartExecution', { stateMachineArn, input: '{"parcel":"p-1"}' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/#/executions/${encodeURIComponent(executionArn)}`);
+    await page.waitForSelector('[data-testid=waiting-activity]');
+    expect(await page.locator('[data-testid=waiting-activity]').textContent()).toContain('"parcel": "p-1"');
+    expect(await page.locator('[data-testid=waiting-activity]').textContent()).toContain('No worker has taken this task yet');
+    const task = await api<{ taskToken: string }>('GetActivityTask', { activityArn });
+    await page.waitForSelector('[data-testid=waiting-task]', { timeout: 10_000 });
+    expect(await page.locator('[data-testid=waiting-task]').textContent()).toContain(task.taskToken);
+    await page.fill('[data-testid=task-output]', '{"packed": true}');
+    await page.click('[data-testid=waiting-task] button:has-text("Approve")');
+    await expect.poll(() => page.locator('h1 .badge').textContent(), { timeout: 15_000 }).toBe('SUCCEEDED');
+    expect(pageErrors).toEqual([]);
+  });
 });
