@@ -73,3 +73,18 @@ describe('stepwright run', () => {
     expect(r.err).toMatch(/^InvalidExecutionInput: /);
   });
 });
+
+describe('stepwright run with a project', () => {
+  it("runs Lambda Task states with the project's functions (TypeScript and Python)", async () => {
+    const r = await run([
+      'examples/order-processing/state-machines/order-processing.asl.json',
+      '--input',
+      '@examples/order-processing/sample-input.json',
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { orderId: string; fulfilment: { invoice: { invoiceNumber: string } } };
+    expect(out.orderId).toBe('order-1001');
+    expect(out.fulfilment.invoice.invoiceNumber).toBe('INV-order-1001');
+  });
+});

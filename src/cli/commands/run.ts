@@ -6,13 +6,28 @@ import { InvalidDefinitionError, InvalidExecutionInputError, runExecution } from
 import type { HistoryEvent, TaskResources } from '../../engine/index.js';
 import { StoreError } from '../../store/index.js';
 import { createStepwright, StepwrightApiError } from '../../stepwright.js';
+import fs from 'node:fs';
+import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
+import { createLambdaResources } from '../../integrations/lambda.js';
 import { command, parseArguments, stdio, type CliIO } from '../io.js';
-
 
 export interface RunCommandOptions {
   readonly io?: CliIO;
-  /** Serves Task states; until the functions issue lands, `run` has none and Task states fail. */
+  /** Serves Task states instead of the project's functions (tests). */
   readonly resources?: TaskResources;
+}
+
+/**
+ * The functions folder of the definition's project: `--functions-dir`, else `functions/` beside the
+ * definition or beside its `state-machines/` folder (the layout `stepwright server --project` uses).
+ */
+function projectFunctionsDir(definitionFile: string, given: string | undefined): string | undefined {
+  if (given !== undefined) return given;
+  const dir = path.dirname(path.resolve(definitionFile));
+  for (const candidate of [path.join(dir, 'functions'), path.join(dir, '..', 'functions')]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) return candidate;
+  }
+  return undefined;
 }
 
 /**
@@ -26,10 +41,11 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('-i, --input <json>', 'execution input as JSON text, or @file to read it from a file', '{}')
     .option('--history', 'print the execution history events as JSON')
     .option('-n, --name <name>', 'execution name')
-    .option('--data-dir <dir>', 'run durably, stored in this data dir (SQLite), surviving restarts');
+    .option('--data-dir <dir>', 'run durably, stored in this data dir (SQLite), surviving restarts')
+    .option('--functions-dir <dir>', 'Lambda functions for Task states (default: the project\'s functions/ folder)');
   if (!parseArguments(program, argv)) return 2;
   const file = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string }>();
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string }>();
   let definitionText: string;
   let inputText: string;
   try {
@@ -44,11 +60,20 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     for (const d of parsed.diagnostics) io.err(`${file}:${d.path}: ${d.code} ${d.message}\n`);
     return 1;
   }
+  // Lambda Task states run the project's functions, as `stepwright server` would.
+  let runtime: FunctionRuntime | undefined;
+  let resources = options.resources;
+  const functionsDir = resources === undefined ? projectFunctionsDir(file, opts.functionsDir) : undefined;
   try {
+    if (functionsDir !== undefined) {
+      runtime = new FunctionRuntime();
+      for (const config of loadFunctionsDir(functionsDir)) runtime.register(config);
+      resources = createLambdaResources(runtime);
+    }
     const result =
       opts.dataDir === undefined
-        ? await runExecution(parsed.value, { inputText, name: opts.name, resources: options.resources })
-        : await runDurably(opts.dataDir, file, parsed.value, inputText, opts.name, options.resources);
+        ? await runExecution(parsed.value, { inputText, name: opts.name, resources })
+        : await runDurably(opts.dataDir, file, parsed.value, inputText, opts.name, resources);
     if (opts.history) io.out(`${JSON.stringify(result.events, null, 2)}\n`);
     if (result.status === 'SUCCEEDED') {
       io.out(`${JSON.stringify(JSON.parse(result.output ?? 'null') as Json, null, 2)}\n`);
@@ -74,6 +99,8 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       return 1;
     }
     throw e;
+  } finally {
+    await runtime?.close();
   }
 }
 
