@@ -82,16 +82,19 @@ export async function advance(
     ready: [],
     budget: { transitions: maxTransitions },
   };
-  for (const e of Array.isArray(event) ? event : [event as EngineEvent]) {
-    if (e.type === 'redrive') redrive(ctx);
-    else if (snapshot.status === 'RUNNING') applyEvent(ctx, e);
-  }
+  if (Array.isArray(event)) for (const e of event as readonly EngineEvent[]) take(ctx, e);
+  else take(ctx, event as EngineEvent);
   const settled = ctx.ready.length > 1 ? await settleSimultaneous(ctx) : NOTHING_SETTLED;
   while (ctx.ready.length > 0 && snapshot.status === 'RUNNING' && ctx.budget.transitions > 0) await drive(ctx, ctx.ready.shift()!, settled);
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
   snapshot.version++;
   return new AdvanceOutcome(snapshot, ctx.history.records, ctx.effects);
+}
+
+function take(ctx: StepContext, event: EngineEvent): void {
+  if (event.type === 'redrive') redrive(ctx);
+  else if (ctx.snapshot.status === 'RUNNING') applyEvent(ctx, event);
 }
 
 /**
@@ -225,10 +228,6 @@ async function settleSimultaneous(ctx: StepContext): Promise<Map<Frame, Outcome>
  */
 function step(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> | undefined {
   let outcome: Outcome | Promise<Outcome>;
-  const failed = (e: unknown): Outcome => {
-    frame.resume = undefined;
-    return evaluationFailure(frame, e);
-  };
   try {
     if (frame.resume !== undefined) {
       outcome = resumeState(ctx, frame, state);
@@ -242,10 +241,16 @@ function step(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | P
     } else {
       return undefined;
     }
-    return outcome instanceof Promise ? outcome.catch(failed) : outcome;
+    return outcome instanceof Promise ? outcome.catch((e: unknown) => stepFailed(frame, e)) : outcome;
   } catch (e) {
-    return failed(e);
+    return stepFailed(frame, e);
   }
+}
+
+/** A step threw: the state fails with the error as AWS reports evaluation failures. */
+function stepFailed(frame: Frame, e: unknown): Outcome {
+  frame.resume = undefined;
+  return evaluationFailure(frame, e);
 }
 
 /** Runs one frame until it waits or ends. */

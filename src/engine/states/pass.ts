@@ -11,5 +11,6 @@ export function runPass(ctx: StepContext, frame: Frame, state: PassState): Outco
   }
   const effective = effectiveInput(ctx, frame, state, raw);
   const result = state.result !== undefined ? state.result : parametersOf(ctx, frame, state, effective);
-  return { kind: 'next', ...jsonPathOutput(ctx, frame, state, raw, result) };
+  const out = jsonPathOutput(ctx, frame, state, raw, result);
+  return { kind: 'next', output: out.output, assign: out.assign };
 }
