@@ -9,7 +9,7 @@ import { indentWithTab } from '@codemirror/commands';
 import { useEffect, useRef } from 'react';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { sfn, type Diagnostic } from '../api/sfn-client.js';
-import { locateLineColumn, locatePointer } from './source-locations.js';
+import { locateLineColumn, pointerLocator } from './source-locations.js';
 
 export type SourceFormat = 'json' | 'yaml';
 
@@ -32,8 +32,9 @@ export async function validateText(text: string, format: SourceFormat, type: 'ST
     return { diagnostics: [d], marks: [{ from: converted.from, to: Math.min(converted.to, text.length), severity: 'error', message: converted.error, source: d.code }] };
   }
   const result = await sfn<{ result: string; diagnostics: Diagnostic[] }>('ValidateStateMachineDefinition', { definition: converted.json, type, severity: 'WARNING' });
+  const locate = pointerLocator(text, format);
   const marks = result.diagnostics.map((d): CmDiagnostic => {
-    const range = (d.code === 'INVALID_JSON_DESCRIPTION' ? locateLineColumn(text, d.message) : undefined) ?? locatePointer(text, format, d.location ?? '', d.message);
+    const range = (d.code === 'INVALID_JSON_DESCRIPTION' ? locateLineColumn(text, d.message) : undefined) ?? locate(d.location ?? '', d.message);
     return { from: range.from, to: Math.max(range.to, range.from), severity: d.severity === 'ERROR' ? 'error' : 'warning', message: d.message, source: d.code };
   });
   return { diagnostics: result.diagnostics, marks };

@@ -114,8 +114,7 @@ function scanJson(text: string): JsonNode | undefined {
   }
 }
 
-function yamlRange(text: string, segments: readonly string[]): SourceRange | undefined {
-  const doc = parseDocument(text);
+function yamlRange(doc: ReturnType<typeof parseDocument>, segments: readonly string[]): SourceRange | undefined {
   let node: unknown = doc.contents;
   let range: SourceRange | undefined = rangeOf(node);
   for (const seg of segments) {
@@ -142,26 +141,41 @@ function rangeOf(n: unknown): SourceRange | undefined {
 }
 
 /**
+ * Places many diagnostics in one text: the text is scanned (or the YAML parsed) once, on first use.
+ * A 10,000-state definition draws 100 diagnostics (AWS's page); scanning it per diagnostic held the
+ * page for seconds.
+ */
+export function pointerLocator(text: string, format: 'json' | 'yaml'): (pointer: string, message?: string) => SourceRange {
+  const whole: SourceRange = { from: 0, to: Math.min(text.length, 1) };
+  let json: JsonNode | undefined | null = null;
+  let yaml: ReturnType<typeof parseDocument> | undefined;
+  return (pointer, message = '') => {
+    const segments = pointerSegments(pointer);
+    const field = /Field '([^']+)' is not supported/.exec(message)?.[1];
+    if (field !== undefined) segments.push(field);
+    if (format === 'yaml') return yamlRange((yaml ??= parseDocument(text)), segments) ?? whole;
+    if (json === null) json = scanJson(text);
+    let node: JsonNode | undefined = json;
+    if (node === undefined) return whole;
+    let range: SourceRange = { from: node.from, to: Math.min(node.to, node.from + 1) };
+    for (const seg of segments) {
+      const child: JsonNode | undefined = node.children?.get(seg);
+      if (child === undefined) break;
+      node = child;
+      // A member whose value is an object or array: mark its key (the value can span the page).
+      if (child.keyFrom !== undefined) range = { from: child.keyFrom, to: child.children !== undefined ? (child.keyTo ?? child.to) : child.to };
+      else range = child.children !== undefined ? { from: child.from, to: child.from + 1 } : { from: child.from, to: child.to };
+    }
+    return range;
+  };
+}
+
+/**
  * The range to mark for a pointer: the deepest member found (its key and value), narrowed to a
  * named field when the message names one ("Field 'Nxt' is not supported").
  */
 export function locatePointer(text: string, format: 'json' | 'yaml', pointer: string, message = ''): SourceRange {
-  const segments = pointerSegments(pointer);
-  const field = /Field '([^']+)' is not supported/.exec(message)?.[1];
-  if (field !== undefined) segments.push(field);
-  if (format === 'yaml') return yamlRange(text, segments) ?? { from: 0, to: Math.min(text.length, 1) };
-  let node: JsonNode | undefined = scanJson(text);
-  if (node === undefined) return { from: 0, to: Math.min(text.length, 1) };
-  let range: SourceRange = { from: node.from, to: Math.min(node.to, node.from + 1) };
-  for (const seg of segments) {
-    const child: JsonNode | undefined = node.children?.get(seg);
-    if (child === undefined) break;
-    node = child;
-    // A member whose value is an object or array: mark its key (the value can span the page).
-    if (child.keyFrom !== undefined) range = { from: child.keyFrom, to: child.children !== undefined ? (child.keyTo ?? child.to) : child.to };
-    else range = child.children !== undefined ? { from: child.from, to: child.from + 1 } : { from: child.from, to: child.to };
-  }
-  return range;
+  return pointerLocator(text, format)(pointer, message);
 }
 
 /** Offset of `[line: L, column: C]` (the parser's message for malformed JSON). */

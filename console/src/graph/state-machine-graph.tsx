@@ -163,7 +163,9 @@ export function StateMachineGraph({ definition, marks, selected, onSelect, heigh
   const graph = useMemo(() => definitionGraph(definition), [definition]);
   const [layout, setLayout] = useState<Layout | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const tooBig = graph.nodes.length > MAX_DRAWN_STATES;
+  // Count states (nested ones too), not the Start/End markers and branch groups drawn with them.
+  const stateCount = useMemo(() => graph.nodes.filter((n) => n.stateName !== undefined).length, [graph]);
+  const tooBig = stateCount > MAX_DRAWN_STATES;
   useEffect(() => {
     let live = true;
     if (tooBig) return;
@@ -226,7 +228,7 @@ export function StateMachineGraph({ definition, marks, selected, onSelect, heigh
   if (tooBig)
     return (
       <div className="graph-empty">
-        {graph.nodes.length} states: too many to draw here (up to {MAX_DRAWN_STATES}). The definition and the history
+        {stateCount.toLocaleString('en-US')} states: too many to draw here (up to {MAX_DRAWN_STATES}). The definition and the history
         still work.
       </div>
     );

@@ -35,7 +35,11 @@ export function StartExecution({ stateMachineArn, onClose }: { readonly stateMac
   const start = async () => {
     setBusy(true);
     try {
-      localStorage.setItem(inputKey(stateMachineArn), input);
+      try {
+        localStorage.setItem(inputKey(stateMachineArn), input);
+      } catch {
+        // Storage full (a few 256 KB inputs fill a browser's 5 MB): remembering the input is a nicety, starting is not.
+      }
       const r = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn, input, ...(name.trim() !== '' ? { name: name.trim() } : {}) });
       navigate(href.execution(r.executionArn));
     } catch (e) {
