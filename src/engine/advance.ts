@@ -72,6 +72,21 @@ export async function advance(
   ids: Ids,
   maxTransitions = Infinity,
 ): Promise<AdvanceResult> {
+  return advanceNow(machine, snapshot, event, now, ids, maxTransitions);
+}
+
+/**
+ * `advance`, answering synchronously when no state needed to wait for a promise (JSONata, Map
+ * inputs): the in-memory runner's hot path then makes no promise at all.
+ */
+export function advanceNow(
+  machine: CompiledMachine,
+  snapshot: Snapshot,
+  event: EngineEvent | readonly EngineEvent[],
+  now: number,
+  ids: Ids,
+  maxTransitions = Infinity,
+): AdvanceResult | Promise<AdvanceResult> {
   const ctx: StepContext = {
     machine,
     snapshot,
@@ -84,8 +99,17 @@ export async function advance(
   };
   if (Array.isArray(event)) for (const e of event as readonly EngineEvent[]) take(ctx, e);
   else take(ctx, event as EngineEvent);
-  const settled = ctx.ready.length > 1 ? await settleSimultaneous(ctx) : NOTHING_SETTLED;
-  while (ctx.ready.length > 0 && snapshot.status === 'RUNNING' && ctx.budget.transitions > 0) await drive(ctx, ctx.ready.shift()!, settled);
+  if (ctx.ready.length > 1) return settleSimultaneous(ctx).then((settled) => driveAll(ctx, settled));
+  return driveAll(ctx, NOTHING_SETTLED);
+}
+
+/** Drives the ready frames in turn; synchronous until a frame has to wait for a promise. */
+function driveAll(ctx: StepContext, settled: Map<Frame, Outcome>): AdvanceResult | Promise<AdvanceResult> {
+  const { snapshot } = ctx;
+  while (ctx.ready.length > 0 && snapshot.status === 'RUNNING' && ctx.budget.transitions > 0) {
+    const pending = drive(ctx, ctx.ready.shift()!, settled);
+    if (pending !== undefined) return pending.then(() => driveAll(ctx, settled));
+  }
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
   snapshot.version++;
@@ -253,24 +277,32 @@ function stepFailed(frame: Frame, e: unknown): Outcome {
   return evaluationFailure(frame, e);
 }
 
-/** Runs one frame until it waits or ends. */
-async function drive(ctx: StepContext, frame: Frame, settled: Map<Frame, Outcome>): Promise<void> {
+/**
+ * Runs one frame until it waits or ends. Synchronous (answers undefined) while every step is; when a
+ * step or a failure handler has to wait for a promise, answers a promise of the rest of the run.
+ */
+function drive(ctx: StepContext, frame: Frame, settled: Map<Frame, Outcome>): Promise<void> | undefined {
   const { snapshot } = ctx;
   while (snapshot.status === 'RUNNING' && snapshot.frames[frame.id] === frame && frame.result === undefined) {
     const state = stateOf(ctx, frame);
     const early = settled.get(frame);
     if (early !== undefined) settled.delete(frame);
-    let outcome = early ?? step(ctx, frame, state);
-    if (outcome instanceof Promise) outcome = await outcome;
-    if (outcome === undefined || outcome.kind === 'wait') return;
-    if (outcome.kind === 'fail') {
-      await handleFailure(ctx, frame, state, outcome);
-      continue;
-    }
-    const tooLarge = outcome.assign === undefined ? undefined : assignSizeProblem(outcome.assign);
-    if (tooLarge === undefined) exitState(ctx, frame, state, outcome);
-    else await handleFailure(ctx, frame, state, evaluationFailure(frame, new StatesError('States.Runtime', tooLarge)));
+    const outcome = early ?? step(ctx, frame, state);
+    const go = outcome instanceof Promise ? outcome.then((o) => applyOutcome(ctx, frame, state, o)) : applyOutcome(ctx, frame, state, outcome);
+    if (go instanceof Promise) return go.then((more) => (more ? drive(ctx, frame, settled) : undefined));
+    if (!go) return undefined;
   }
+  return undefined;
+}
+
+/** Applies a step's outcome: true when the frame may run on, false when it waits. */
+function applyOutcome(ctx: StepContext, frame: Frame, state: CompiledState, outcome: Outcome | undefined): boolean | Promise<boolean> {
+  if (outcome === undefined || outcome.kind === 'wait') return false;
+  if (outcome.kind === 'fail') return handleFailure(ctx, frame, state, outcome).then(() => true);
+  const tooLarge = outcome.assign === undefined ? undefined : assignSizeProblem(outcome.assign);
+  if (tooLarge !== undefined) return handleFailure(ctx, frame, state, evaluationFailure(frame, new StatesError('States.Runtime', tooLarge))).then(() => true);
+  exitState(ctx, frame, state, outcome);
+  return true;
 }
 
 /** AWS limits each variable, and all the values one Assign sets, to 256 KiB of UTF-8. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Json, JsonObject } from '../language/json.js';
 import { scanJson } from '../language/json-scan.js';
 import { validateDefinition } from '../language/validate/index.js';
-import { advance, createSnapshot } from './advance.js';
+import { advanceNow, createSnapshot } from './advance.js';
 import { systemClock } from './clock.js';
 import { compileMachine, type CompiledMachine } from './compile.js';
 import { materializeEvent, type HistoryRecord } from './history.js';
@@ -176,7 +176,8 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     if (options.signal?.aborted) queue.unshift({ type: 'stop', error: 'States.Aborted', cause: 'Execution was stopped' });
     const event = queue.shift();
     if (event !== undefined) {
-      const r = await advance(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE);
+      let r = advanceNow(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE);
+      if (r instanceof Promise) r = await r;
       for (const rec of r.historyRecords) records.push(rec);
       for (const effect of r.effects) {
         if (effect.type === 'invokeTask') dispatchTask(effect.frameId, effect.attempt, effect.request);
