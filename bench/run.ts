@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import jsonata from 'jsonata';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -28,6 +29,8 @@ const { values: args } = parseArgs({
     reps: { type: 'string' },
     filter: { type: 'string' },
     workloads: { type: 'string' },
+    /** Child mode: measure this one workload and print its row as JSON. */
+    one: { type: 'string' },
   },
 });
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -199,10 +202,31 @@ async function benchJsonata(): Promise<string[]> {
 
 // ---------------------------------------------------------------------------------------------
 
+const ROW_PREFIX = 'BENCH-ROW ';
+
+/**
+ * Each workload is measured in a fresh process: what one workload leaves on the heap (map-1000's
+ * histories) would otherwise slow the next one's garbage collection and blur its figures.
+ */
+function measureInChild(w: Workload): Row {
+  const childArgs = [process.argv[1], '--one', w.name, ...(args.reps !== undefined ? ['--reps', args.reps] : []), '--workloads', workloadsDir];
+  const r = spawnSync(process.execPath, childArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith(ROW_PREFIX));
+  if (line === undefined) return { name: w.name, reps: 0, oursOk: `**error** child exited ${r.status}`, peerOk: '-' };
+  return JSON.parse(line.slice(ROW_PREFIX.length)) as Row;
+}
+
+if (args.one !== undefined) {
+  const w = workloads.find((x) => x.name === args.one);
+  if (w === undefined) throw new Error(`no workload ${args.one}`);
+  console.log(ROW_PREFIX + JSON.stringify(await benchWorkload(w)));
+  process.exit(0);
+}
+
 const rows: Row[] = [];
 for (const w of workloads) {
   process.stderr.write(`bench: ${w.name}\n`);
-  rows.push(await benchWorkload(w));
+  rows.push(measureInChild(w));
 }
 const jsonataRows = await benchJsonata();
 
@@ -210,7 +234,7 @@ console.log('# Stepwright benchmark\n');
 console.log(
   'Stepwright: in-memory engine on a virtual clock; every execution records its AWS history events. "ms/exec" leaves them as recorded; ' +
     '"with history read" also turns every event into GetExecutionHistory\'s shape (payloads as JSON text), as a client reading the whole history would. ' +
-    'Peer: aws-local-stepfunctions, which keeps no history. Floor: plain JS, no engine (bench/floors.ts). Times are the median ms per execution after a warm-up.\n',
+    'Peer: aws-local-stepfunctions, which keeps no history. Floor: plain JS, no engine (bench/floors.ts). Each workload runs in a fresh process; times are the median ms per execution after a warm-up.\n',
 );
 console.log('| workload | executions (at least) | Stepwright ms/exec | transitions/s | peer ms/exec | peer ÷ ours | floor ms/exec | ours ÷ floor | Stepwright with history read | peer ÷ ours (history read) | output ok (ours) | output ok (peer) |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
