@@ -222,6 +222,35 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
   // Machines are read on every start: keep them a moment (another server may update a shared store).
   const machines = new Map<string, { record: StateMachineRecord; until: number }>();
   const MACHINE_CACHE_MS = 1000;
+  /** Each Express machine revision's parsed definition, so the engine validates and compiles it once. */
+  const expressDefinitions = new Map<string, { readonly revision: number; readonly definition: unknown }>();
+
+  /** Express executions keep no history in the store (as on AWS): they run in memory. */
+  function runExpress(
+    m: StateMachineRecord,
+    name: string,
+    payload: { readonly input: Json } | { readonly inputText: string },
+  ): { executionArn: string; startDate: Date; result: ReturnType<typeof runExecution> } {
+    let cached = expressDefinitions.get(m.arn);
+    if (cached === undefined || cached.revision !== m.revision) {
+      cached = { revision: m.revision, definition: JSON.parse(m.definition) as unknown };
+      expressDefinitions.set(m.arn, cached);
+    }
+    const executionArn = `arn:aws:states:${region}:${account}:express:${m.name}:${name}:${randomUUID()}`;
+    const startDate = new Date(clock.now());
+    const result = runExecution(cached.definition, {
+      ...payload,
+      name,
+      stateMachineName: m.name,
+      region,
+      accountId: account,
+      roleArn: m.roleArn,
+      resources: options.resources,
+      clock,
+    });
+    return { executionArn, startDate, result };
+  }
+
   const machineOf = async (arn: string): Promise<StateMachineRecord> => {
     const hit = machines.get(arn);
     const now = Date.now();
@@ -312,20 +341,9 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       const inputText = input.input ?? '{}';
       const value = parseInput(inputText);
       if (m.type === 'EXPRESS') {
-        // Express executions keep no history in the store (as on AWS): they run in memory.
-        const executionArn = `arn:aws:states:${region}:${account}:express:${m.name}:${name}:${randomUUID()}`;
-        const startDate = new Date(clock.now());
-        void runExecution(JSON.parse(m.definition) as unknown, {
-          input: value,
-          name,
-          stateMachineName: m.name,
-          region,
-          accountId: account,
-          roleArn: m.roleArn,
-          resources: options.resources,
-          clock,
-        }).catch((e: unknown) => options.onError?.(e, `express execution ${executionArn}`));
-        return { executionArn, startDate };
+        const express = runExpress(m, name, { input: value });
+        void express.result.catch((e: unknown) => options.onError?.(e, `express execution ${express.executionArn}`));
+        return { executionArn: express.executionArn, startDate: express.startDate };
       }
       const executionArn = `arn:aws:states:${region}:${account}:execution:${m.name}:${name}`;
       const startDate = clock.now();
@@ -366,18 +384,8 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       checkName(name);
       const inputText = input.input ?? '{}';
       parseInput(inputText);
-      const startDate = new Date(clock.now());
-      const executionArn = `arn:aws:states:${region}:${account}:express:${m.name}:${name}:${randomUUID()}`;
-      const r = await runExecution(JSON.parse(m.definition) as unknown, {
-        inputText,
-        name,
-        stateMachineName: m.name,
-        region,
-        accountId: account,
-        roleArn: m.roleArn,
-        resources: options.resources,
-        clock,
-      });
+      const { executionArn, startDate, result } = runExpress(m, name, { inputText });
+      const r = await result;
       const out: { -readonly [K in keyof SyncExecutionOutput]: SyncExecutionOutput[K] } = {
         executionArn,
         stateMachineArn: m.arn,
