@@ -3,7 +3,7 @@ import type { Json } from '../language/json.js';
 import { applyResultPath } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import { taskTimeoutKey, type EngineEvent, type Effect } from './effects.js';
-import { errorDetails, HistoryWriter, inputDetails, materializeEvent, outputDetails, stateEnteredDetails, stateExitedDetails, type HistoryRecord } from './history.js';
+import { errorDetails, HistoryWriter, inputDetails, materializeEvent, outputDetails, type HistoryRecord } from './history.js';
 import { newFrame } from './frames.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
 import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
@@ -40,9 +40,6 @@ class AdvanceOutcome implements AdvanceResult {
 }
 
 const ROOT = 'root';
-const STATE_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
-const ENTERED = Object.fromEntries(STATE_TYPES.map((t) => [t, `${t}StateEntered`])) as Record<CompiledState['type'], string>;
-const EXITED = Object.fromEntries(STATE_TYPES.map((t) => [t, `${t}StateExited`])) as Record<CompiledState['type'], string>;
 /** The execution's TimeoutSeconds timer; each redrive arms a new one, so an old one fires stale. */
 const executionTimeoutKey = (snapshot: Snapshot): string =>
   snapshot.redriveCount ? `execution-timeout:${snapshot.redriveCount}` : 'execution-timeout';
@@ -283,12 +280,15 @@ function stepFailed(frame: Frame, e: unknown): Outcome {
  */
 function drive(ctx: StepContext, frame: Frame, settled: Map<Frame, Outcome>): Promise<void> | undefined {
   const { snapshot } = ctx;
+  let state: CompiledState | undefined;
   while (snapshot.status === 'RUNNING' && snapshot.frames[frame.id] === frame && frame.result === undefined) {
-    const state = stateOf(ctx, frame);
-    const early = settled.get(frame);
+    // The state just run usually names the next one: follow its link instead of two table lookups.
+    if (state === undefined || state.name !== frame.state) state = state?.following?.name === frame.state ? state.following : stateOf(ctx, frame);
+    const current = state;
+    const early = settled.size === 0 ? undefined : settled.get(frame);
     if (early !== undefined) settled.delete(frame);
-    const outcome = early ?? step(ctx, frame, state);
-    const go = outcome instanceof Promise ? outcome.then((o) => applyOutcome(ctx, frame, state, o)) : applyOutcome(ctx, frame, state, outcome);
+    const outcome = early ?? step(ctx, frame, current);
+    const go = outcome instanceof Promise ? outcome.then((o) => applyOutcome(ctx, frame, current, o)) : applyOutcome(ctx, frame, current, outcome);
     if (go instanceof Promise) return go.then((more) => (more ? drive(ctx, frame, settled) : undefined));
     if (!go) return undefined;
   }
@@ -323,9 +323,9 @@ function enterState(ctx: StepContext, frame: Frame, state: CompiledState): void 
   frame.children = undefined; // a failed Map/Parallel's progress lives on only into a redrive
   frame.enteredPrevId = frame.prevId;
   frame.enteredTime = ctx.now;
-  frame.retryCounts = [];
+  if (frame.retryCounts.length > 0) frame.retryCounts = [];
   frame.retryCount = 0;
-  frame.enteredEventId = ctx.history.emit(frame, ENTERED[state.type], 'stateEnteredEventDetails', stateEnteredDetails(state.name, frame.input));
+  frame.enteredEventId = ctx.history.emitState(frame, state.enteredType, false, state.name, frame.input);
 }
 
 function runState(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> {
@@ -381,7 +381,7 @@ function evaluationFailure(frame: Frame, e: unknown): Extract<Outcome, { kind: '
 
 function exitState(ctx: StepContext, frame: Frame, state: CompiledState, outcome: Extract<Outcome, { kind: 'next' }>): void {
   if (outcome.assign !== undefined) Object.assign(frame.variables, outcome.assign);
-  ctx.history.emit(frame, EXITED[state.type], 'stateExitedEventDetails', stateExitedDetails(state.name, outcome.output, outcome.assign));
+  ctx.history.emitState(frame, state.exitedType, true, state.name, outcome.output, outcome.assign);
   const next = outcome.next ?? state.next;
   if (state.type === 'Succeed' || next === undefined) {
     endFrame(ctx, frame, { ok: true, output: outcome.output });

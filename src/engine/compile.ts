@@ -74,6 +74,11 @@ export interface CompiledStateBase {
   readonly assignJsonata?: CompiledJsonataField;
   readonly retry: readonly CompiledRetrier[];
   readonly catch: readonly CompiledCatcher[];
+  /** The state `next` names, linked after the scope is compiled (saves the table lookups of a transition). */
+  following?: CompiledState;
+  /** Its history event types, e.g. PassStateEntered / PassStateExited. */
+  readonly enteredType: string;
+  readonly exitedType: string;
 }
 
 export interface PassState extends CompiledStateBase {
@@ -211,6 +216,7 @@ function compileScope(machine: JsonObject, key: string, inherited: QueryLanguage
   for (const name of Object.keys(table)) {
     states.set(name, compileState(name, table[name] as JsonObject, key, language, scopes));
   }
+  for (const state of states.values()) if (state.next !== undefined) state.following = states.get(state.next);
 }
 
 function compileState(
@@ -240,6 +246,9 @@ function compileState(
     assignJsonata: jsonata && has(o, 'Assign') ? compileJsonataField(o.Assign, 'Assign') : undefined,
     retry: compileRetriers(o),
     catch: compileCatchers(o, language),
+    following: undefined,
+    enteredType: `${String(o.Type)}StateEntered`,
+    exitedType: `${String(o.Type)}StateExited`,
   };
   switch (o.Type) {
     case 'Pass':

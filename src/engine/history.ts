@@ -102,6 +102,31 @@ export function materializeEvent(r: HistoryRecord): HistoryEvent {
   return event as unknown as HistoryEvent;
 }
 
+/**
+ * A …StateEntered / …StateExited event, the bulk of every history, kept flat: one object per event
+ * on the hot path, its details object built only when something reads it.
+ */
+class StateEventRecord implements HistoryRecord {
+  constructor(
+    readonly timestamp: number,
+    readonly type: string,
+    readonly id: number,
+    readonly previousEventId: number,
+    private readonly exited: boolean,
+    private readonly name: string,
+    private readonly payload: Json,
+    private readonly assigned: { [name: string]: Json } | undefined,
+  ) {}
+
+  get detailsKey(): string {
+    return this.exited ? 'stateExitedEventDetails' : 'stateEnteredEventDetails';
+  }
+
+  get details(): Details {
+    return this.exited ? stateExitedDetails(this.name, this.payload, this.assigned) : stateEnteredDetails(this.name, this.payload);
+  }
+}
+
 /** Collects the history events of one advance and numbers them as AWS does. */
 export class HistoryWriter {
   readonly records: HistoryRecord[] = [];
@@ -121,6 +146,16 @@ export class HistoryWriter {
     const previousEventId = prev ?? frame?.prevId ?? 0;
     if (frame !== null && advance) frame.prevId = id;
     this.records.push({ timestamp: this.now, type, id, previousEventId, detailsKey, details });
+    return id;
+  }
+
+  /** `emit` of a state's entered (`exited` false) or exited event, with `payload` its input or output. */
+  emitState(frame: Frame, type: string, exited: boolean, name: string, payload: Json, assigned?: { [name: string]: Json }): number {
+    if (frame.silent === true) return 0;
+    const id = ++this.snapshot.lastEventId;
+    const previousEventId = frame.prevId;
+    frame.prevId = id;
+    this.records.push(new StateEventRecord(this.now, type, id, previousEventId, exited, name, payload, assigned));
     return id;
   }
 }

@@ -91,9 +91,7 @@ export function visibleVariables(snapshot: Snapshot, frame: Frame): { [name: str
 
 /** A JSONPath evaluation scope whose `$$` is built only when an expression reads it. */
 class JsonPathScope implements Scope {
-  private contextValue: Json | undefined;
-  readonly random: () => number;
-  readonly uuid: () => string;
+  private contextValue: Json | undefined = undefined;
 
   constructor(
     readonly input: Json,
@@ -101,15 +99,19 @@ class JsonPathScope implements Scope {
     private readonly frame: Frame,
     private readonly stateType: string,
     private readonly extra: Parameters<typeof contextObject>[3],
-  ) {
-    this.random = ctx.ids.random;
-    this.uuid = ctx.ids.uuid;
-  }
+  ) {}
 
   get context(): Json {
     return (this.contextValue ??= contextObject(this.ctx.snapshot, this.frame, this.stateType, this.extra));
   }
 
+  get random(): () => number {
+    return this.ctx.ids.random;
+  }
+
+  get uuid(): () => string {
+    return this.ctx.ids.uuid;
+  }
 
   variable(name: string): Json | undefined {
     return lookupVariable(this.ctx.snapshot, this.frame, name);

@@ -41,7 +41,7 @@ function compileDefinite(tokens: readonly PathToken[]): DocumentSelector {
   if (tokens.every((t) => t.kind === 'property' && t.names.length === 1)) {
     const names = tokens.map((t) => (t.kind === 'property' ? t.names[0] : ''));
     const last = names.length - 1;
-    return (doc) => {
+    const walk: DocumentSelector = (doc) => {
       let cur = doc;
       for (let i = 0; i <= last; i++) {
         if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return notAnObject(tokens, i, cur);
@@ -55,6 +55,7 @@ function compileDefinite(tokens: readonly PathToken[]): DocumentSelector {
       }
       return cur;
     };
+    return namesSelector(names, walk) ?? walk;
   }
 
   return (doc) => {
@@ -89,6 +90,29 @@ function compileDefinite(tokens: readonly PathToken[]): DocumentSelector {
     }
     return cur;
   };
+}
+
+/** Paths with more names than this walk them in a loop. */
+const MAX_GENERATED_NAMES = 8;
+
+/**
+ * `$.a.b.c` as straight-line generated code with each name a literal: every property read is then
+ * its own inline-cache site (monomorphic for a given input shape), where the loop's one keyed read
+ * of a variable name goes megamorphic across all the paths of a machine. The text holds only JSON
+ * string literals. Any miss goes to `walk`, which knows Jayway's reason.
+ */
+function namesSelector(names: readonly string[], walk: DocumentSelector): DocumentSelector | undefined {
+  if (names.length > MAX_GENERATED_NAMES || names.includes('__proto__')) return undefined;
+  const steps = names.map((n) => {
+    const key = JSON.stringify(n);
+    return `if (cur === null || typeof cur !== 'object' || isArray(cur) || !hasOwn.call(cur, ${key})) return walk(doc, root); cur = cur[${key}];`;
+  });
+  const make = new Function('walk', 'hasOwn', 'isArray', `return function selectNames(doc, root) { let cur = doc; ${steps.join(' ')} return cur; };`) as (
+    w: DocumentSelector,
+    h: typeof hasOwn,
+    a: typeof Array.isArray,
+  ) => DocumentSelector;
+  return make(walk, hasOwn, Array.isArray);
 }
 
 function notAnObject(tokens: readonly PathToken[], i: number, model: Json): PathMiss {

@@ -21,6 +21,8 @@ export class JsonPath implements CompiledPath {
   readonly root: '$' | '$$' | 'variable';
   readonly variableName?: string;
   readonly definite: boolean;
+  /** For paths made of plain property names only (`$.a.b`): the names. */
+  readonly names?: readonly string[];
   /** The whole evaluation, bound once to the root so the hot path is one closure call. */
   readonly evaluate: (scope: Scope) => Json | PathMiss;
 
@@ -29,6 +31,9 @@ export class JsonPath implements CompiledPath {
     this.root = parsed.root;
     if (parsed.variableName !== undefined) this.variableName = parsed.variableName;
     this.definite = isDefiniteTokens(parsed.tokens);
+    if (parsed.tokens.every((t) => t.kind === 'property' && t.names.length === 1)) {
+      this.names = parsed.tokens.map((t) => (t.kind === 'property' ? t.names[0] : ''));
+    }
     const selector: DocumentSelector = compileSelector(parsed.tokens);
     if (this.root === '$') this.evaluate = (scope) => selector(scope.input, scope.input);
     else if (this.root === '$$') this.evaluate = (scope) => selector(scope.context, scope.context);

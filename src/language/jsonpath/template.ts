@@ -35,12 +35,12 @@ function compileNode(node: Json, field: string): Evaluator | undefined {
   }
   if (!isJsonObject(node)) return undefined;
   const keys = Object.keys(node);
-  const entries: { key: string; evaluate: Evaluator | undefined; value: Json }[] = [];
+  const entries: Entry[] = [];
   let dynamic = false;
   for (const key of keys) {
     const value = node[key];
     if (key.endsWith('.$')) {
-      entries.push({ key: key.slice(0, -2), evaluate: compileDollarValue(key, value), value });
+      entries.push({ key: key.slice(0, -2), evaluate: compileDollarValue(key, value), value, inputName: inputPropertyName(value) });
       dynamic = true;
     } else {
       const evaluate = compileNode(value, field);
@@ -49,11 +49,57 @@ function compileNode(node: Json, field: string): Evaluator | undefined {
     }
   }
   if (!dynamic) return undefined;
-  return (scope) => {
+  return objectLiteralEvaluator(entries) ?? ((scope) => {
     const out: JsonObject = {};
     for (const entry of entries) defineOwn(out, entry.key, entry.evaluate ? entry.evaluate(scope) : entry.value);
     return out;
-  };
+  });
+}
+
+interface Entry {
+  readonly key: string;
+  readonly evaluate: Evaluator | undefined;
+  readonly value: Json;
+  /** Set when the value is `$.name`: the generated code reads it inline. */
+  readonly inputName?: string;
+}
+
+/** Templates with more keys than this build their objects key by key. */
+const MAX_LITERAL_KEYS = 64;
+
+/** `name` for a path `$.name` (one plain property of the input), else undefined. */
+function inputPropertyName(value: Json): string | undefined {
+  if (typeof value !== 'string' || isIntrinsicCall(value)) return undefined;
+  try {
+    const path = new JsonPath(value);
+    return path.root === '$' && path.names?.length === 1 && path.names[0] !== '__proto__' ? path.names[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A template's object built by one generated object literal: V8 then allocates it at its final
+ * shape, where setting keys one by one from a loop goes through a megamorphic keyed store per key
+ * (most of a Pass state's cost). The generated text holds only the keys, each a JSON string
+ * literal, and parameter names; values come in as arguments. `__proto__` would set the prototype
+ * in a literal, so such templates keep the loop.
+ */
+function objectLiteralEvaluator(entries: readonly Entry[]): Evaluator | undefined {
+  if (entries.length > MAX_LITERAL_KEYS || entries.some((e) => e.key === '__proto__')) return undefined;
+  const params = entries.map((_, i) => `v${i}`);
+  const members = entries.map((e, i) => {
+    const value = e.evaluate === undefined ? `v${i}` : `v${i}(scope)`;
+    if (e.inputName === undefined) return `${JSON.stringify(e.key)}: ${value}`;
+    // `$.name` read in place when the input has it; otherwise the evaluator fails with AWS's text.
+    const name = JSON.stringify(e.inputName);
+    return `${JSON.stringify(e.key)}: (isObject && hasOwn.call(input, ${name})) ? input[${name}] : ${value}`;
+  });
+  const body =
+    'const input = scope.input; const isObject = input !== null && typeof input === "object" && !isArray(input); ' +
+    `return { ${members.join(', ')} };`;
+  const make = new Function('hasOwn', 'isArray', ...params, `return function evaluateTemplate(scope) { ${body} };`) as (...args: unknown[]) => Evaluator;
+  return make(Object.prototype.hasOwnProperty, Array.isArray, ...entries.map((e) => e.evaluate ?? e.value));
 }
 
 function compileDollarValue(key: string, value: Json): Evaluator {

@@ -225,6 +225,15 @@ describe('selectPath failures', () => {
     expect(e.cause).toBe("Invalid path '$.no.such.result.path' : Missing property in path $['no']");
   });
 
+  it('selects names that look like code as plain names (name paths run as generated code)', () => {
+    const odd = `"]; throw 1; //`;
+    expect(select(`$['${odd}'].x`, { [odd]: { x: 1 } })).toBe(1);
+    expect(select("$['a\\u2028'].b", { 'a\\u2028': { b: 2 } })).toBe(2);
+    // Inherited members are not properties of the document.
+    expect(select('$.a.constructor', { a: {} })).toBeUndefined();
+    expect(select('$.a.b.c.d.e.f.g.h.i', { a: { b: { c: { d: { e: { f: { g: { h: { i: 9 } } } } } } } } })).toBe(9);
+  });
+
   it('reports an index out of bounds as no results', () => {
     const e = failure(() => selectPath(compilePath('$.a[5]'), scopeOf({ a: [1] })));
     expect(e.cause).toBe("Invalid path '$.a[5]' : No results for path: $['a'][5]");

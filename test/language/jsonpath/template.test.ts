@@ -117,6 +117,40 @@ describe('compileTemplate', () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('keeps keys that look like code as plain keys (the object is built by generated code)', () => {
+    const keys = ['"}; throw 1; ({"', "'); process.exit(1); ('", '\\', '\u2028\u2029', '${x}', '`', '*/', '0', '10', '2', 'a b', ''];
+    const template: Record<string, Json> = {};
+    for (const k of keys) template[`${k}.$`] = '$.v';
+    template.static = 's';
+    const out = compileTemplate(template, 'Parameters').evaluate(scopeOf({ v: 7 })) as Record<string, Json>;
+    // Integer-like keys come first, in ascending order, as JSON.parse would order them too.
+    expect(Object.keys(out)).toEqual(['0', '2', '10', ...keys.filter((k) => !/^\d+$/.test(k)), 'static']);
+    expect(Object.values(out)).toEqual([...keys.map(() => 7), 's']);
+  });
+
+  it('reads `$.name` in place, and fails or falls back like the full path evaluation', () => {
+    const template = compileTemplate({ 'id.$': '$.id', 'all.$': '$', 'deep.$': '$.a.b' }, 'Parameters');
+    expect(template.evaluate(scopeOf({ id: null, a: { b: [1] } }))).toEqual({ id: null, all: { id: null, a: { b: [1] } }, deep: [1] });
+    // Not an object: Jayway's text from the full evaluation.
+    expect(failure(() => template.evaluate(scopeOf([1, 2]))).cause).toBe(
+      "The JSONPath '$.id' specified for the field 'id.$' could not be found in the input '[1,2]'",
+    );
+    // Inherited properties are not the input's.
+    expect(failure(() => template.evaluate(scopeOf({ a: { b: 1 } }))).error).toBe('States.Runtime');
+    expect(failure(() => compileTemplate({ 'c.$': '$.constructor' }, 'Parameters').evaluate(scopeOf({}))).cause).toBe(
+      "The JSONPath '$.constructor' specified for the field 'c.$' could not be found in the input '{}'",
+    );
+  });
+
+  it('builds templates wider than the generated literal allows key by key, the same way', () => {
+    const template: Record<string, Json> = {};
+    for (let i = 0; i < 100; i++) template[i % 2 === 0 ? `k${i}.$` : `k${i}`] = i % 2 === 0 ? '$.v' : i;
+    const out = compileTemplate(template, 'Parameters').evaluate(scopeOf({ v: 'x' })) as Record<string, Json>;
+    expect(Object.keys(out)).toHaveLength(100);
+    expect(out.k0).toBe('x');
+    expect(out.k99).toBe(99);
+  });
 });
 
 describe('selectFieldPath', () => {
