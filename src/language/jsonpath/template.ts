@@ -91,15 +91,17 @@ function objectLiteralEvaluator(entries: readonly Entry[]): Evaluator | undefine
   const members = entries.map((e, i) => {
     const value = e.evaluate === undefined ? `v${i}` : `v${i}(scope)`;
     if (e.inputName === undefined) return `${JSON.stringify(e.key)}: ${value}`;
-    // `$.name` read in place when the input has it; otherwise the evaluator fails with AWS's text.
-    const name = JSON.stringify(e.inputName);
-    return `${JSON.stringify(e.key)}: (isObject && hasOwn.call(input, ${name})) ? input[${name}] : ${value}`;
+    // `$.name` read in place when the input has it; otherwise the evaluator decides, failing with
+    // AWS's text. A JSON value is never undefined or a function, and all a plain object inherits
+    // are functions but `__proto__` (never inlined): so a defined non-function value is the
+    // input's own, with no own-property call (which V8 does not inline).
+    return `${JSON.stringify(e.key)}: isObject && (v = input[${JSON.stringify(e.inputName)}]) !== undefined && typeof v !== "function" ? v : ${value}`;
   });
   const body =
-    'const input = scope.input; const isObject = input !== null && typeof input === "object" && !isArray(input); ' +
+    'const input = scope.input; const isObject = input !== null && typeof input === "object" && !isArray(input); let v; ' +
     `return { ${members.join(', ')} };`;
-  const make = new Function('hasOwn', 'isArray', ...params, `return function evaluateTemplate(scope) { ${body} };`) as (...args: unknown[]) => Evaluator;
-  return make(Object.prototype.hasOwnProperty, Array.isArray, ...entries.map((e) => e.evaluate ?? e.value));
+  const make = new Function('isArray', ...params, `return function evaluateTemplate(scope) { ${body} };`) as (...args: unknown[]) => Evaluator;
+  return make(Array.isArray, ...entries.map((e) => e.evaluate ?? e.value));
 }
 
 function compileDollarValue(key: string, value: Json): Evaluator {
