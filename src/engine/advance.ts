@@ -29,11 +29,18 @@ export interface AdvanceResult {
 
 class AdvanceOutcome implements AdvanceResult {
   private materialized?: HistoryEvent[];
+  private readonly end: number;
   constructor(
     readonly snapshot: Snapshot,
-    readonly historyRecords: readonly HistoryRecord[],
+    private readonly history: HistoryWriter,
     readonly effects: readonly Effect[],
-  ) {}
+  ) {
+    this.end = history.records.length;
+  }
+  get historyRecords(): readonly HistoryRecord[] {
+    const { records, start } = this.history;
+    return start === 0 && this.end === records.length ? records : records.slice(start, this.end);
+  }
   get historyEvents(): readonly HistoryEvent[] {
     return (this.materialized ??= this.historyRecords.map(materializeEvent));
   }
@@ -83,11 +90,13 @@ export function advanceNow(
   now: number,
   ids: Ids,
   maxTransitions = Infinity,
+  /** The runner's whole history so far: this advance's records are appended to it. */
+  history?: HistoryRecord[],
 ): AdvanceResult | Promise<AdvanceResult> {
   const ctx: StepContext = {
     machine,
     snapshot,
-    history: new HistoryWriter(snapshot, now),
+    history: new HistoryWriter(snapshot, now, history),
     effects: [],
     now,
     ids,
@@ -110,7 +119,7 @@ function driveAll(ctx: StepContext, settled: Map<Frame, Outcome>): AdvanceResult
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
   snapshot.version++;
-  return new AdvanceOutcome(snapshot, ctx.history.records, ctx.effects);
+  return new AdvanceOutcome(snapshot, ctx.history, ctx.effects);
 }
 
 function take(ctx: StepContext, event: EngineEvent): void {

@@ -108,7 +108,7 @@ export function materializeEvent(r: HistoryRecord): HistoryEvent {
  */
 class StateEventRecord implements HistoryRecord {
   constructor(
-    readonly timestamp: number,
+    private readonly stamp: Stamp,
     readonly type: string,
     readonly id: number,
     readonly previousEventId: number,
@@ -117,6 +117,10 @@ class StateEventRecord implements HistoryRecord {
     private readonly payload: Json,
     private readonly assigned: { [name: string]: Json } | undefined,
   ) {}
+
+  get timestamp(): number {
+    return this.stamp.at;
+  }
 
   get detailsKey(): string {
     return this.exited ? 'stateExitedEventDetails' : 'stateEnteredEventDetails';
@@ -127,14 +131,30 @@ class StateEventRecord implements HistoryRecord {
   }
 }
 
+/**
+ * The instant of one advance, shared by its state events: a number field of its own would cost
+ * each event a heap-allocated double.
+ */
+interface Stamp {
+  readonly at: number;
+}
+
 /** Collects the history events of one advance and numbers them as AWS does. */
 export class HistoryWriter {
-  readonly records: HistoryRecord[] = [];
+  /** Where the records of this advance start in `records`. */
+  readonly start: number;
 
   constructor(
     private readonly snapshot: Snapshot,
     private readonly now: number,
-  ) {}
+    /** Appended to; a caller that keeps the whole history passes its own array (no copying). */
+    readonly records: HistoryRecord[] = [],
+  ) {
+    this.start = records.length;
+    this.stamp = { at: now };
+  }
+
+  private readonly stamp: Stamp;
 
   /**
    * Appends an event. Its previousEventId is the frame's source event; `advance: false` leaves the
@@ -155,7 +175,7 @@ export class HistoryWriter {
     const id = ++this.snapshot.lastEventId;
     const previousEventId = frame.prevId;
     frame.prevId = id;
-    this.records.push(new StateEventRecord(this.now, type, id, previousEventId, exited, name, payload, assigned));
+    this.records.push(new StateEventRecord(this.stamp, type, id, previousEventId, exited, name, payload, assigned));
     return id;
   }
 }

@@ -4,8 +4,9 @@ import type { CompiledState } from './compile.js';
 import type { Frame } from './snapshot.js';
 import { assignFromJsonata, assignFromTemplate, jsonataEnv, jsonPathScope, type Assignment, type StepContext } from './step.js';
 
-/** A state's result passed through its output pipeline, plus the variables it assigns. */
+/** A state's result passed through its output pipeline, plus the variables it assigns: the state's outcome. */
 export interface StateOutput {
+  readonly kind: 'next';
   readonly output: Json;
   readonly assign?: Assignment;
 }
@@ -29,7 +30,7 @@ export function jsonPathOutput(ctx: StepContext, frame: Frame, state: CompiledSt
   const selected = state.resultSelector === undefined ? result : state.resultSelector.evaluate(jsonPathScope(ctx, frame, state, result));
   const assign = assignFromTemplate(ctx, frame, state, state.assignPath, selected);
   const combined = state.resultPath === undefined ? selected : applyResultPath(raw, selected, state.resultPath);
-  return { output: selectOutput(ctx, frame, state, combined), assign };
+  return { kind: 'next', output: selectOutput(ctx, frame, state, combined), assign };
 }
 
 export function selectOutput(ctx: StepContext, frame: Frame, state: CompiledState, value: Json): Json {
@@ -46,11 +47,11 @@ export async function argumentsOf(ctx: StepContext, frame: Frame, state: Compile
 
 /** JSONata: Assign and Output both see the values from before the state (AWS evaluates all right-hand sides first). */
 export async function jsonataOutput(ctx: StepContext, frame: Frame, state: CompiledState, raw: Json, result: Json | undefined): Promise<StateOutput> {
-  if (state.assignJsonata === undefined && state.output === undefined) return { output: result ?? raw };
+  if (state.assignJsonata === undefined && state.output === undefined) return { kind: 'next', output: result ?? raw };
   const env = jsonataEnv(ctx, frame, state, result === undefined ? { input: raw } : { input: raw, result });
   const assign = await assignFromJsonata(state.assignJsonata, env);
   const output = state.output === undefined ? (result ?? raw) : await state.output.evaluate(env);
-  return { output, assign };
+  return { kind: 'next', output, assign };
 }
 
 /** Runs the output pipeline of whichever query language the state uses. */

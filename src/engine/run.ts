@@ -176,9 +176,8 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     if (options.signal?.aborted) queue.unshift({ type: 'stop', error: 'States.Aborted', cause: 'Execution was stopped' });
     const event = queue.shift();
     if (event !== undefined) {
-      let r = advanceNow(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE);
+      let r = advanceNow(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE, records);
       if (r instanceof Promise) r = await r;
-      for (const rec of r.historyRecords) records.push(rec);
       for (const effect of r.effects) {
         if (effect.type === 'invokeTask') dispatchTask(effect.frameId, effect.attempt, effect.request);
         else if (effect.type === 'startTimer') timers.push({ dueAt: effect.dueAt, frameId: effect.frameId, key: effect.key });

@@ -160,5 +160,5 @@ export function resumeMap(ctx: StepContext, frame: Frame, state: MapState): Outc
   // to MapRunSucceeded (distributed).
   else if (progress.lastIterationEventId > 0) frame.prevId = progress.lastIterationEventId;
   ctx.history.emit(frame, 'MapStateSucceeded', undefined, undefined, false);
-  return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results)).then((o) => ({ kind: 'next', ...o }));
+  return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results));
 }

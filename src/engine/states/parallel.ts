@@ -57,5 +57,5 @@ export function resumeParallel(ctx: StepContext, frame: Frame, state: ParallelSt
   frame.children = undefined;
   // As with Map, AWS links ParallelStateExited to the event before ParallelStateSucceeded.
   ctx.history.emit(frame, 'ParallelStateSucceeded', undefined, undefined, false);
-  return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results)).then((o) => ({ kind: 'next', ...o }));
+  return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results));
 }

@@ -7,10 +7,9 @@ export function runPass(ctx: StepContext, frame: Frame, state: PassState): Outco
   const raw = frame.input;
   if (state.resultTooLarge) return dataLimitExceeded(state.name);
   if (state.queryLanguage === 'JSONata') {
-    return Promise.resolve(finishState(ctx, frame, state, raw, undefined)).then((o) => ({ kind: 'next', ...o }));
+    return Promise.resolve(finishState(ctx, frame, state, raw, undefined));
   }
   const effective = effectiveInput(ctx, frame, state, raw);
   const result = state.result !== undefined ? state.result : parametersOf(ctx, frame, state, effective);
-  const out = jsonPathOutput(ctx, frame, state, raw, result);
-  return { kind: 'next', output: out.output, assign: out.assign };
+  return jsonPathOutput(ctx, frame, state, raw, result);
 }

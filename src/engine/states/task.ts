@@ -104,7 +104,7 @@ export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, 
   if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', payloadDetails('output', result));
   else ctx.history.emit(frame, 'TaskSucceeded', 'taskSucceededEventDetails', payloadDetails('output', result, describeResource(state.resource)));
   const raw = frame.input;
-  return Promise.resolve(finishState(ctx, frame, state, raw, result)).then((o) => ({ kind: 'next', ...o }));
+  return Promise.resolve(finishState(ctx, frame, state, raw, result));
 }
 
 export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, error: string, cause: string): Outcome {

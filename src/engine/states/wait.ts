@@ -79,7 +79,7 @@ export function runWait(ctx: StepContext, frame: Frame, state: WaitState): Outco
 
 /** The timer fired: the Wait state passes its input through. */
 export function resumeWait(ctx: StepContext, frame: Frame, state: WaitState): Outcome | Promise<Outcome> {
-  if (state.queryLanguage === 'JSONata') return Promise.resolve(finishState(ctx, frame, state, frame.input, undefined)).then((o) => ({ kind: 'next', ...o }));
+  if (state.queryLanguage === 'JSONata') return Promise.resolve(finishState(ctx, frame, state, frame.input, undefined));
   const effective = effectiveInput(ctx, frame, state, frame.input);
   const assign = assignFromTemplate(ctx, frame, state, state.assignPath, effective);
   return { kind: 'next', output: selectOutput(ctx, frame, state, effective), assign };
