@@ -3,7 +3,7 @@ import type { Json } from '../language/json.js';
 import { applyResultPath } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import { taskTimeoutKey, type EngineEvent, type Effect } from './effects.js';
-import { errorDetails, HistoryWriter, inputDetails, materializeEvent, outputDetails, type HistoryRecord } from './history.js';
+import { errorDetails, historyRecords, HistoryWriter, inputDetails, materializeEvent, outputDetails, type HistoryLog, type HistoryRecord } from './history.js';
 import { newFrame } from './frames.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
 import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
@@ -35,11 +35,10 @@ class AdvanceOutcome implements AdvanceResult {
     private readonly history: HistoryWriter,
     readonly effects: readonly Effect[],
   ) {
-    this.end = history.records.length;
+    this.end = history.log.length;
   }
   get historyRecords(): readonly HistoryRecord[] {
-    const { records, start } = this.history;
-    return start === 0 && this.end === records.length ? records : records.slice(start, this.end);
+    return historyRecords(this.history.log, this.history.start, this.end);
   }
   get historyEvents(): readonly HistoryEvent[] {
     return (this.materialized ??= this.historyRecords.map(materializeEvent));
@@ -90,8 +89,8 @@ export function advanceNow(
   now: number,
   ids: Ids,
   maxTransitions = Infinity,
-  /** The runner's whole history so far: this advance's records are appended to it. */
-  history?: HistoryRecord[],
+  /** The runner's whole history so far: this advance's entries are appended to it. */
+  history?: HistoryLog,
 ): AdvanceResult | Promise<AdvanceResult> {
   const ctx: StepContext = {
     machine,
@@ -334,7 +333,7 @@ function enterState(ctx: StepContext, frame: Frame, state: CompiledState): void 
   frame.enteredTime = ctx.now;
   if (frame.retryCounts.length > 0) frame.retryCounts = [];
   frame.retryCount = 0;
-  frame.enteredEventId = ctx.history.emitState(frame, state.enteredType, false, state.name, frame.input);
+  frame.enteredEventId = ctx.history.emitEntered(frame, state.enteredType, state.name, frame.input);
 }
 
 function runState(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> {
@@ -390,7 +389,7 @@ function evaluationFailure(frame: Frame, e: unknown): Extract<Outcome, { kind: '
 
 function exitState(ctx: StepContext, frame: Frame, state: CompiledState, outcome: Extract<Outcome, { kind: 'next' }>): void {
   if (outcome.assign !== undefined) Object.assign(frame.variables, outcome.assign);
-  ctx.history.emitState(frame, state.exitedType, true, state.name, outcome.output, outcome.assign);
+  ctx.history.emitExited(frame, state.exitedType, state.name, outcome.output, outcome.assign);
   const next = outcome.next ?? state.next;
   if (state.type === 'Succeed' || next === undefined) {
     endFrame(ctx, frame, { ok: true, output: outcome.output });

@@ -216,7 +216,13 @@ function compileScope(machine: JsonObject, key: string, inherited: QueryLanguage
   for (const name of Object.keys(table)) {
     states.set(name, compileState(name, table[name] as JsonObject, key, language, scopes));
   }
-  for (const state of states.values()) if (state.next !== undefined) state.following = states.get(state.next);
+  for (const state of states.values()) {
+    if (state.next === undefined) continue;
+    const following = states.get(state.next);
+    state.following = following;
+    // The table's own key string: comparing a frame's state name with it is then a pointer check.
+    if (following !== undefined) (state as { next?: string }).next = following.name;
+  }
 }
 
 /**

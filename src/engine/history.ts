@@ -103,12 +103,12 @@ export function materializeEvent(r: HistoryRecord): HistoryEvent {
 }
 
 /**
- * A …StateEntered / …StateExited event, the bulk of every history, kept flat: one object per event
- * on the hot path, its details object built only when something reads it.
+ * A …StateEntered / …StateExited event as a HistoryRecord: its details object is built only when
+ * something reads it.
  */
 class StateEventRecord implements HistoryRecord {
   constructor(
-    private readonly stamp: Stamp,
+    readonly timestamp: number,
     readonly type: string,
     readonly id: number,
     readonly previousEventId: number,
@@ -117,10 +117,6 @@ class StateEventRecord implements HistoryRecord {
     private readonly payload: Json,
     private readonly assigned: { [name: string]: Json } | undefined,
   ) {}
-
-  get timestamp(): number {
-    return this.stamp.at;
-  }
 
   get detailsKey(): string {
     return this.exited ? 'stateExitedEventDetails' : 'stateEnteredEventDetails';
@@ -132,29 +128,67 @@ class StateEventRecord implements HistoryRecord {
 }
 
 /**
- * The instant of one advance, shared by its state events: a number field of its own would cost
- * each event a heap-allocated double.
+ * One visit of a state, the bulk of every history: its …StateEntered event and, when the state
+ * exits before anything else is recorded (Pass, Choice, Succeed, and any state that fails over to
+ * nothing), its …StateExited event too. One flat object where two events would take two: the
+ * hot path of a Pass chain allocates and appends half as much. Read through `historyRecords`.
  */
-interface Stamp {
-  readonly at: number;
+export class StateVisit {
+  exitType: string | undefined = undefined;
+  exitPrev = 0;
+  output: Json = null;
+  assigned: { [name: string]: Json } | undefined = undefined;
+
+  constructor(
+    /** Shared by the visits of one advance: a number field of its own would cost a heap number each. */
+    private readonly stamp: { readonly at: number },
+    readonly type: string,
+    readonly id: number,
+    readonly previousEventId: number,
+    readonly name: string,
+    readonly input: Json,
+  ) {}
+
+  /** Its events as records. */
+  records(): HistoryRecord[] {
+    const at = this.stamp.at;
+    const entered = new StateEventRecord(at, this.type, this.id, this.previousEventId, false, this.name, this.input, undefined);
+    if (this.exitType === undefined) return [entered];
+    return [entered, new StateEventRecord(at, this.exitType, this.id + 1, this.exitPrev, true, this.name, this.output, this.assigned)];
+  }
+}
+
+/** What advances append to: event records, and state visits that stand for one or two events. */
+export type HistoryLog = (HistoryRecord | StateVisit)[];
+
+/** The events of `log[start, end)` as records, in order. */
+export function historyRecords(log: readonly (HistoryRecord | StateVisit)[], start = 0, end = log.length): HistoryRecord[] {
+  const out: HistoryRecord[] = [];
+  for (let i = start; i < end; i++) {
+    const entry = log[i];
+    if (entry instanceof StateVisit) for (const r of entry.records()) out.push(r);
+    else out.push(entry);
+  }
+  return out;
 }
 
 /** Collects the history events of one advance and numbers them as AWS does. */
 export class HistoryWriter {
-  /** Where the records of this advance start in `records`. */
+  /** Where the entries of this advance start in `log`. */
   readonly start: number;
+  private readonly stamp: { readonly at: number };
+  /** The visit whose entered event is the last event recorded (an exit right after folds into it). */
+  private open: StateVisit | undefined = undefined;
 
   constructor(
     private readonly snapshot: Snapshot,
     private readonly now: number,
-    /** Appended to; a caller that keeps the whole history passes its own array (no copying). */
-    readonly records: HistoryRecord[] = [],
+    /** Appended to; a caller that keeps the whole history passes its own log (no copying). */
+    readonly log: HistoryLog = [],
   ) {
-    this.start = records.length;
+    this.start = log.length;
     this.stamp = { at: now };
   }
-
-  private readonly stamp: Stamp;
 
   /**
    * Appends an event. Its previousEventId is the frame's source event; `advance: false` leaves the
@@ -165,17 +199,37 @@ export class HistoryWriter {
     const id = ++this.snapshot.lastEventId;
     const previousEventId = prev ?? frame?.prevId ?? 0;
     if (frame !== null && advance) frame.prevId = id;
-    this.records.push({ timestamp: this.now, type, id, previousEventId, detailsKey, details });
+    this.log.push({ timestamp: this.now, type, id, previousEventId, detailsKey, details });
     return id;
   }
 
-  /** `emit` of a state's entered (`exited` false) or exited event, with `payload` its input or output. */
-  emitState(frame: Frame, type: string, exited: boolean, name: string, payload: Json, assigned?: { [name: string]: Json }): number {
+  /** A state's …StateEntered event. */
+  emitEntered(frame: Frame, type: string, name: string, input: Json): number {
     if (frame.silent === true) return 0;
     const id = ++this.snapshot.lastEventId;
-    const previousEventId = frame.prevId;
+    const visit = new StateVisit(this.stamp, type, id, frame.prevId, name, input);
     frame.prevId = id;
-    this.records.push(new StateEventRecord(this.stamp, type, id, previousEventId, exited, name, payload, assigned));
+    this.log.push(visit);
+    this.open = visit;
+    return id;
+  }
+
+  /** A state's …StateExited event: folded into its visit when nothing was recorded since it entered. */
+  emitExited(frame: Frame, type: string, name: string, output: Json, assigned?: { [name: string]: Json }): number {
+    if (frame.silent === true) return 0;
+    const id = ++this.snapshot.lastEventId;
+    const open = this.open;
+    // Nothing recorded since it entered, by this frame or any other (the frame's source is still it).
+    if (open !== undefined && open.id === id - 1 && frame.prevId === open.id && open.name === name) {
+      open.exitType = type;
+      open.exitPrev = frame.prevId;
+      open.output = output;
+      open.assigned = assigned;
+      this.open = undefined;
+    } else {
+      this.log.push(new StateEventRecord(this.now, type, id, frame.prevId, true, name, output, assigned));
+    }
+    frame.prevId = id;
     return id;
   }
 }

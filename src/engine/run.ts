@@ -5,7 +5,7 @@ import { validateDefinition } from '../language/validate/index.js';
 import { advanceNow, createSnapshot } from './advance.js';
 import { systemClock } from './clock.js';
 import { compileMachine, type CompiledMachine } from './compile.js';
-import { materializeEvent, type HistoryRecord } from './history.js';
+import { historyRecords, materializeEvent, type HistoryLog } from './history.js';
 import type { EngineEvent } from './effects.js';
 import type { Snapshot } from './snapshot.js';
 import type { Clock, ExecutionStatus, HistoryEvent, TaskResources } from './types.js';
@@ -47,7 +47,7 @@ class InMemoryResult implements ExecutionResult {
   constructor(
     readonly executionArn: string,
     private readonly snapshot: Snapshot,
-    private readonly records: readonly HistoryRecord[],
+    private readonly log: HistoryLog,
   ) {
     this.status = snapshot.status;
     if (snapshot.error !== undefined) this.error = snapshot.error;
@@ -67,7 +67,7 @@ class InMemoryResult implements ExecutionResult {
 
   /** Materialised on first read: producing JSON texts for every payload is most of a history's cost. */
   get events(): HistoryEvent[] {
-    return (this.materialized ??= this.records.map(materializeEvent));
+    return (this.materialized ??= historyRecords(this.log).map(materializeEvent));
   }
 }
 
@@ -153,7 +153,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     redriveCount: 0,
   });
 
-  const records: HistoryRecord[] = [];
+  const log: HistoryLog = [];
   // Each entry is applied by one advance; timers due at the same instant travel together.
   const queue: (EngineEvent | EngineEvent[])[] = [{ type: 'start' }];
   const timers: { dueAt: number; frameId: string; key: string }[] = [];
@@ -176,7 +176,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     if (options.signal?.aborted) queue.unshift({ type: 'stop', error: 'States.Aborted', cause: 'Execution was stopped' });
     const event = queue.shift();
     if (event !== undefined) {
-      let r = advanceNow(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE, records);
+      let r = advanceNow(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE, log);
       if (r instanceof Promise) r = await r;
       for (const effect of r.effects) {
         if (effect.type === 'invokeTask') dispatchTask(effect.frameId, effect.attempt, effect.request);
@@ -204,5 +204,5 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
       queue.push(due.map((t): EngineEvent => ({ type: 'timerFired', frameId: t.frameId, key: t.key })));
     }
   }
-  return new InMemoryResult(executionArn, snapshot, records);
+  return new InMemoryResult(executionArn, snapshot, log);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSnapshot, materializeEvent, prepareMachine } from '../../src/engine/index.js';
-import { errorDetails, HistoryWriter, JsonPayload, payloadDetails, stateEnteredDetails, stateExitedDetails } from '../../src/engine/history.js';
+import { errorDetails, historyRecords, HistoryWriter, JsonPayload, payloadDetails, stateEnteredDetails, stateExitedDetails } from '../../src/engine/history.js';
+import { newFrame } from '../../src/engine/frames.js';
 
 function freshSnapshot() {
   const machine = prepareMachine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
@@ -24,7 +25,7 @@ describe('HistoryWriter', () => {
     expect(writer.emit(frame, 'ExecutionStarted', undefined, undefined, false)).toBe(1);
     expect(writer.emit(frame, 'PassStateEntered')).toBe(2);
     expect(writer.emit(frame, 'PassStateExited')).toBe(3);
-    expect(writer.records.map((r) => [r.id, r.previousEventId, r.type, r.timestamp])).toEqual([
+    expect(historyRecords(writer.log).map((r) => [r.id, r.previousEventId, r.type, r.timestamp])).toEqual([
       [1, 0, 'ExecutionStarted', 5000],
       [2, 0, 'PassStateEntered', 5000],
       [3, 2, 'PassStateExited', 5000],
@@ -39,8 +40,63 @@ describe('HistoryWriter', () => {
     const writer = new HistoryWriter(snapshot, 0);
     writer.emit(frame, 'A');
     writer.emit(frame, 'B', undefined, undefined, false, 0);
-    expect(writer.records[1]).toMatchObject({ id: 2, previousEventId: 0 });
+    expect(historyRecords(writer.log)[1]).toMatchObject({ id: 2, previousEventId: 0 });
     expect(frame.prevId).toBe(1);
+  });
+});
+
+describe('HistoryWriter state visits', () => {
+  const shape = (writer: HistoryWriter) =>
+    historyRecords(writer.log).map((r) => [r.id, r.previousEventId, r.type, r.detailsKey, r.details?.name]);
+
+  it('keeps a state exited right after it entered as one log entry, read back as two events', () => {
+    const snapshot = freshSnapshot();
+    const frame = snapshot.frames[snapshot.rootFrameId];
+    const writer = new HistoryWriter(snapshot, 7);
+    writer.emit(frame, 'ExecutionStarted', undefined, undefined, false);
+    expect(writer.emitEntered(frame, 'PassStateEntered', 'P', { a: 1 })).toBe(2);
+    expect(writer.emitExited(frame, 'PassStateExited', 'P', { b: 2 }, { v: 3 })).toBe(3);
+    expect(writer.log).toHaveLength(2);
+    expect(shape(writer)).toEqual([
+      [1, 0, 'ExecutionStarted', undefined, undefined],
+      [2, 0, 'PassStateEntered', 'stateEnteredEventDetails', 'P'],
+      [3, 2, 'PassStateExited', 'stateExitedEventDetails', 'P'],
+    ]);
+    const exited = materializeEvent(historyRecords(writer.log)[2]);
+    expect(exited.timestamp).toEqual(new Date(7));
+    expect(exited.stateExitedEventDetails).toMatchObject({ output: '{"b":2}', assignedVariables: { v: '3' } });
+    expect(frame.prevId).toBe(3);
+  });
+
+  it('records an exit separately when anything was recorded since the entry', () => {
+    const snapshot = freshSnapshot();
+    const frame = snapshot.frames[snapshot.rootFrameId];
+    const writer = new HistoryWriter(snapshot, 0);
+    writer.emitEntered(frame, 'TaskStateEntered', 'T', {});
+    writer.emit(frame, 'TaskScheduled');
+    writer.emitExited(frame, 'TaskStateExited', 'T', {});
+    expect(writer.log).toHaveLength(3);
+    expect(shape(writer).map((r) => r.slice(0, 3))).toEqual([
+      [1, 0, 'TaskStateEntered'],
+      [2, 1, 'TaskScheduled'],
+      [3, 2, 'TaskStateExited'],
+    ]);
+  });
+
+  it('never folds one frame\'s exit into another frame\'s entry of a state with the same name (Map iterations)', () => {
+    const snapshot = freshSnapshot();
+    const a = newFrame({ id: 'a', parentId: 'root', scope: '/M', index: 0, prevId: 4, input: {}, pendingEnter: true, startAt: 'T' });
+    const b = newFrame({ id: 'b', parentId: 'root', scope: '/M', index: 1, prevId: 4, input: {}, pendingEnter: true, startAt: 'T' });
+    snapshot.lastEventId = 9;
+    b.prevId = 9;
+    const writer = new HistoryWriter(snapshot, 0);
+    expect(writer.emitEntered(a, 'TaskStateEntered', 'T', {})).toBe(10);
+    expect(writer.emitExited(b, 'TaskStateExited', 'T', { from: 'b' })).toBe(11);
+    expect(shape(writer).map((r) => r.slice(0, 3))).toEqual([
+      [10, 4, 'TaskStateEntered'],
+      [11, 9, 'TaskStateExited'],
+    ]);
+    expect(writer.log).toHaveLength(2);
   });
 });
 

@@ -106,9 +106,10 @@ function namesSelector(names: readonly string[], walk: DocumentSelector): Docume
   const steps = names.map((n) => {
     const key = JSON.stringify(n);
     // A JSON value is never undefined or a function, and all a plain object inherits are functions
-    // but `__proto__` (excluded above): a defined non-function value is an own property, with no
-    // own-property call (which V8 does not inline).
-    return `if (cur === null || typeof cur !== 'object' || isArray(cur)) return walk(doc, root); cur = cur[${key}]; if (cur === undefined || typeof cur === 'function') return walk(doc, root);`;
+    // but `__proto__` (excluded above): a defined value is an own property (a non-function one, for
+    // names Object.prototype has), with no own-property call (which V8 does not inline).
+    const inherited = n in Object.prototype ? " || typeof cur === 'function'" : '';
+    return `if (cur === null || typeof cur !== 'object' || isArray(cur)) return walk(doc, root); cur = cur[${key}]; if (cur === undefined${inherited}) return walk(doc, root);`;
   });
   const make = new Function('walk', 'isArray', `return function selectNames(doc, root) { let cur = doc; ${steps.join(' ')} return cur; };`) as (
     w: DocumentSelector,

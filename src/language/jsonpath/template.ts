@@ -93,9 +93,12 @@ function objectLiteralEvaluator(entries: readonly Entry[]): Evaluator | undefine
     if (e.inputName === undefined) return `${JSON.stringify(e.key)}: ${value}`;
     // `$.name` read in place when the input has it; otherwise the evaluator decides, failing with
     // AWS's text. A JSON value is never undefined or a function, and all a plain object inherits
-    // are functions but `__proto__` (never inlined): so a defined non-function value is the
-    // input's own, with no own-property call (which V8 does not inline).
-    return `${JSON.stringify(e.key)}: isObject && (v = input[${JSON.stringify(e.inputName)}]) !== undefined && typeof v !== "function" ? v : ${value}`;
+    // are functions but `__proto__` (never inlined): so a defined value is the input's own (a
+    // non-function one, for names Object.prototype has), with no own-property call (which V8
+    // does not inline).
+    const name = e.inputName;
+    const own = name in Object.prototype ? '(v = input[N]) !== undefined && typeof v !== "function"' : '(v = input[N]) !== undefined';
+    return `${JSON.stringify(e.key)}: isObject && ${own.replace('N', JSON.stringify(name))} ? v : ${value}`;
   });
   const body =
     'const input = scope.input; const isObject = input !== null && typeof input === "object" && !isArray(input); let v; ' +
