@@ -129,6 +129,31 @@ export function prepareMachine(definition: unknown): CompiledMachine {
 /** How many state transitions one advance may run before the runner checks for a stop request. */
 const TRANSITIONS_PER_SLICE = 10_000;
 
+interface Arns {
+  readonly region: string;
+  readonly account: string;
+  readonly smName: string;
+  readonly stateMachineArn: string;
+  readonly executionPrefix: string;
+  readonly roleArn: string;
+}
+
+let lastArns: Arns | undefined;
+
+/** The ARNs of a state machine, kept from the last call: runs of one machine build them once. */
+function arnsFor(region: string, account: string, smName: string): Arns {
+  const hit = lastArns;
+  if (hit !== undefined && hit.region === region && hit.account === account && hit.smName === smName) return hit;
+  return (lastArns = {
+    region,
+    account,
+    smName,
+    stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:${smName}`,
+    executionPrefix: `arn:aws:states:${region}:${account}:execution:${smName}:`,
+    roleArn: `arn:aws:iam::${account}:role/StepwrightExecutionRole`,
+  });
+}
+
 /** Runs one execution in memory to its end: the engine's loop without a store. */
 export async function runExecution(definition: unknown, options: RunExecutionOptions = {}): Promise<ExecutionResult> {
   const machine = prepareMachine(definition);
@@ -140,15 +165,15 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
   const account = options.accountId ?? '123456789012';
   const smName = options.stateMachineName ?? 'StateMachine';
   const name = options.name ?? uuid();
-  const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${smName}`;
-  const executionArn = `arn:aws:states:${region}:${account}:execution:${smName}:${name}`;
+  const arns = arnsFor(region, account, smName);
+  const executionArn = arns.executionPrefix + name;
   const snapshot = createSnapshot(machine, {
     arn: executionArn,
     name,
     input,
     startTime: clock.now(),
-    roleArn: options.roleArn ?? `arn:aws:iam::${account}:role/StepwrightExecutionRole`,
-    stateMachineArn,
+    roleArn: options.roleArn ?? arns.roleArn,
+    stateMachineArn: arns.stateMachineArn,
     stateMachineName: smName,
     redriveCount: 0,
   });
@@ -189,7 +214,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
       }
       continue;
     }
-    timers.sort((a, b) => a.dueAt - b.dueAt);
+    if (timers.length > 1) timers.sort((a, b) => a.dueAt - b.dueAt);
     const next = timers[0];
     if (next === undefined && inFlight.size === 0) break; // nothing can happen any more
     const wake = new AbortController();
