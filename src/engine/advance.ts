@@ -288,8 +288,11 @@ function stepFailed(frame: Frame, e: unknown): Outcome {
  */
 function drive(ctx: StepContext, frame: Frame, settled: Map<Frame, Outcome>): Promise<void> | undefined {
   const { snapshot } = ctx;
+  // Dropped while it waited to run (a sibling failed its Map or Parallel). Once it runs, only its
+  // own end removes it, and that sets its result (or ends the execution).
+  if (snapshot.frames[frame.id] !== frame) return undefined;
   let state: CompiledState | undefined;
-  while (snapshot.status === 'RUNNING' && snapshot.frames[frame.id] === frame && frame.result === undefined) {
+  while (snapshot.status === 'RUNNING' && frame.result === undefined) {
     // The state just run usually names the next one: follow its link instead of two table lookups.
     if (state === undefined || state.name !== frame.state) state = state?.following?.name === frame.state ? state.following : stateOf(ctx, frame);
     const current = state;
