@@ -339,25 +339,22 @@ function enterState(ctx: StepContext, frame: Frame, state: CompiledState): void 
   frame.enteredEventId = ctx.history.emitEntered(frame, state.enteredType, state.name, frame.input);
 }
 
+type StateRunner = (ctx: StepContext, frame: Frame, state: never) => Outcome | Promise<Outcome>;
+
+/** What entering each type of state runs. */
+const RUNNERS: { readonly [T in CompiledState['type']]: StateRunner } = {
+  Pass: runPass,
+  Choice: runChoice,
+  Succeed: runSucceed,
+  Fail: runFail,
+  Wait: runWait,
+  Task: runTask,
+  Parallel: runParallel,
+  Map: runMap,
+};
+
 function runState(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> {
-  switch (state.type) {
-    case 'Pass':
-      return runPass(ctx, frame, state);
-    case 'Choice':
-      return runChoice(ctx, frame, state);
-    case 'Succeed':
-      return runSucceed(ctx, frame, state);
-    case 'Fail':
-      return runFail(ctx, frame, state);
-    case 'Wait':
-      return runWait(ctx, frame, state);
-    case 'Task':
-      return runTask(ctx, frame, state);
-    case 'Parallel':
-      return runParallel(ctx, frame, state);
-    case 'Map':
-      return runMap(ctx, frame, state);
-  }
+  return (RUNNERS[state.type] as (ctx: StepContext, frame: Frame, state: CompiledState) => Outcome | Promise<Outcome>)(ctx, frame, state);
 }
 
 function resumeState(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | Promise<Outcome> {
