@@ -3,7 +3,7 @@ import type { Json } from '../language/json.js';
 import { applyResultPath } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import { taskTimeoutKey, type EngineEvent, type Effect } from './effects.js';
-import { errorDetails, historyRecords, HistoryWriter, inputDetails, materializeEvent, outputDetails, type HistoryLog, type HistoryRecord } from './history.js';
+import { errorDetails, historyRecords, HistoryWriter, inputDetails, materializeEvents, outputDetails, type HistoryLog, type HistoryRecord } from './history.js';
 import { newFrame } from './frames.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
 import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
@@ -41,7 +41,7 @@ class AdvanceOutcome implements AdvanceResult {
     return historyRecords(this.history.log, this.history.start, this.end);
   }
   get historyEvents(): readonly HistoryEvent[] {
-    return (this.materialized ??= this.historyRecords.map(materializeEvent));
+    return (this.materialized ??= materializeEvents(this.historyRecords));
   }
 }
 

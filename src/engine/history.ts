@@ -65,25 +65,32 @@ export function errorDetails(error: string | undefined, cause: string | undefine
 }
 
 /**
- * JSON texts of payload objects already serialised. Payloads are immutable and one state's output
- * is the next one's input, so each object is serialised once however many events carry it.
+ * JSON texts of payload objects already serialised, for one batch of events: payloads are immutable
+ * and one state's output is the next one's input, so each object is serialised once however many
+ * events carry it. Scoped to a batch (not a process-wide WeakMap, whose table outlived the objects
+ * and slowed every garbage collection after a large history was read).
  */
-const payloadTexts = new WeakMap<object, string>();
+export type PayloadTexts = Map<object, string>;
 
-function materializeValue(v: unknown): unknown {
+function materializeValue(v: unknown, texts: PayloadTexts | undefined): unknown {
   if (!(v instanceof JsonPayload)) return v;
   const value = v.value;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  let text = payloadTexts.get(value);
+  if (value === null || typeof value !== 'object' || texts === undefined) return JSON.stringify(value);
+  let text = texts.get(value);
   if (text === undefined) {
     text = JSON.stringify(value);
-    payloadTexts.set(value, text);
+    texts.set(value, text);
   }
   return text;
 }
 
+/** Events as GetExecutionHistory shows them, sharing the JSON text of payloads they have in common. */
+export function materializeEvents(records: readonly HistoryRecord[], texts: PayloadTexts = new Map()): HistoryEvent[] {
+  return records.map((r) => materializeEvent(r, texts));
+}
+
 /** The event as GetExecutionHistory shows it: payloads as JSON texts. */
-export function materializeEvent(r: HistoryRecord): HistoryEvent {
+export function materializeEvent(r: HistoryRecord, texts?: PayloadTexts): HistoryEvent {
   const event: Record<string, unknown> = { timestamp: new Date(r.timestamp), type: r.type, id: r.id, previousEventId: r.previousEventId };
   if (r.detailsKey !== undefined && r.details !== undefined) {
     const d: Details = {};
@@ -91,10 +98,10 @@ export function materializeEvent(r: HistoryRecord): HistoryEvent {
       const v = r.details[k];
       if (v !== null && typeof v === 'object' && !(v instanceof JsonPayload) && k === 'assignedVariables') {
         const vars: Details = {};
-        for (const name of Object.keys(v)) vars[name] = materializeValue((v as Details)[name]);
+        for (const name of Object.keys(v)) vars[name] = materializeValue((v as Details)[name], texts);
         d[k] = vars;
       } else {
-        d[k] = materializeValue(v);
+        d[k] = materializeValue(v, texts);
       }
     }
     event[r.detailsKey] = d;

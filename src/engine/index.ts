@@ -3,7 +3,7 @@ export { systemClock, virtualClock } from './clock.js';
 export { encodeTaskToken, taskTokenExecution } from './task-token.js';
 export { compileMachine, type CompiledMachine } from './compile.js';
 export { taskTimeoutKey, type Effect, type EngineEvent } from './effects.js';
-export { materializeEvent, type HistoryRecord } from './history.js';
+export { materializeEvent, materializeEvents, type HistoryRecord, type PayloadTexts } from './history.js';
 export {
   InvalidDefinitionError,
   InvalidExecutionInputError,

@@ -5,7 +5,7 @@ import { validateDefinition } from '../language/validate/index.js';
 import { advanceNow, createSnapshot } from './advance.js';
 import { systemClock } from './clock.js';
 import { compileMachine, type CompiledMachine } from './compile.js';
-import { historyRecords, materializeEvent, type HistoryLog } from './history.js';
+import { historyRecords, materializeEvents, type HistoryLog } from './history.js';
 import type { EngineEvent } from './effects.js';
 import type { Snapshot } from './snapshot.js';
 import type { Clock, ExecutionStatus, HistoryEvent, TaskResources } from './types.js';
@@ -67,7 +67,7 @@ class InMemoryResult implements ExecutionResult {
 
   /** Materialised on first read: producing JSON texts for every payload is most of a history's cost. */
   get events(): HistoryEvent[] {
-    return (this.materialized ??= historyRecords(this.log).map(materializeEvent));
+    return (this.materialized ??= materializeEvents(historyRecords(this.log)));
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   CompiledMachine,
   EngineEvent,
   HistoryRecord,
+  PayloadTexts,
   Ids,
   Snapshot,
   TaskResources,
@@ -65,10 +66,10 @@ function waitingTasks(snapshot: Snapshot): Map<number, { frameId: string; heartb
   return out;
 }
 
-function toStored(r: HistoryRecord): StoredHistoryEvent {
+function toStored(r: HistoryRecord, texts: PayloadTexts): StoredHistoryEvent {
   if (r.detailsKey === undefined)
     return { id: r.id, previousEventId: r.previousEventId, timestamp: r.timestamp, type: r.type };
-  const details = (materializeEvent(r) as unknown as Record<string, { [k: string]: unknown }>)[r.detailsKey];
+  const details = (materializeEvent(r, texts) as unknown as Record<string, { [k: string]: unknown }>)[r.detailsKey];
   return {
     id: r.id,
     previousEventId: r.previousEventId,
@@ -312,7 +313,8 @@ export class Scheduler {
 
     const step = async (event: EngineEvent): Promise<boolean> => {
       const r = await advance(machine, snapshot, event, now, this.ids, this.slice);
-      for (const rec of r.historyRecords) history.push(toStored(rec));
+      const texts: PayloadTexts = new Map();
+      for (const rec of r.historyRecords) history.push(toStored(rec, texts));
       let yielded = false;
       const started: EngineEvent[] = [];
       for (const effect of r.effects) {
@@ -333,7 +335,7 @@ export class Scheduler {
       }
       for (const s of started)
         await advance(machine, snapshot, s, now, this.ids, this.slice).then((r2) =>
-          r2.historyRecords.forEach((rec) => history.push(toStored(rec))),
+          r2.historyRecords.forEach((rec) => history.push(toStored(rec, texts))),
         );
       return yielded;
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, createSnapshot, materializeEvent, prepareMachine } from '../../src/engine/index.js';
+import { advance, createSnapshot, materializeEvents, prepareMachine } from '../../src/engine/index.js';
 import type { Effect, ExecutionInfo, Ids, Snapshot } from '../../src/engine/index.js';
 import type { Json } from '../../src/language/json.js';
 
@@ -124,7 +124,7 @@ describe('advance', () => {
     const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
     const stopped = await advance(machine, roundTrip(first.snapshot), { type: 'stop', error: 'Reason', cause: 'user asked' }, T0 + 5, ids);
     expect(stopped.snapshot.status).toBe('ABORTED');
-    expect(JSON.parse(JSON.stringify(stopped.historyRecords.map(materializeEvent).map(({ timestamp: _t, ...e }) => e)))).toEqual([
+    expect(JSON.parse(JSON.stringify(materializeEvents(stopped.historyRecords).map(({ timestamp: _t, ...e }) => e)))).toEqual([
       { type: 'ExecutionAborted', id: 3, previousEventId: 2, executionAbortedEventDetails: { error: 'Reason', cause: 'user asked' } },
     ]);
     const after = await advance(machine, roundTrip(stopped.snapshot), { type: 'timerFired', frameId: 'root', key: timerOf(first.effects)!.key }, T0 + 100_000, ids);
