@@ -227,6 +227,16 @@ function wakeFrame(ctx: StepContext, frame: Frame, resume: NonNullable<Frame['re
   ctx.ready.push(frame);
 }
 
+/**
+ * The frame's state after `previous` when that is not the one its Next names: the one it jumped
+ * to last time (a Choice's usual branch), else from the table (two lookups), remembered.
+ */
+function jumpTarget(ctx: StepContext, frame: Frame, previous: CompiledState | undefined): CompiledState {
+  if (previous === undefined) return stateOf(ctx, frame);
+  if (previous.lastJump?.name === frame.state) return previous.lastJump;
+  return (previous.lastJump = stateOf(ctx, frame));
+}
+
 function stateOf(ctx: StepContext, frame: Frame): CompiledState {
   const state = ctx.machine.scopes.get(frame.scope)?.states.get(frame.state);
   if (state === undefined) throw new Error(`no state ${frame.state} in scope '${frame.scope}'`);
@@ -294,7 +304,7 @@ function drive(ctx: StepContext, frame: Frame, settled: Map<Frame, Outcome>): Pr
   let state: CompiledState | undefined;
   while (snapshot.status === 'RUNNING' && frame.result === undefined) {
     // The state just run usually names the next one: follow its link instead of two table lookups.
-    if (state === undefined || state.name !== frame.state) state = state?.following?.name === frame.state ? state.following : stateOf(ctx, frame);
+    if (state === undefined || state.name !== frame.state) state = state?.following?.name === frame.state ? state.following : jumpTarget(ctx, frame, state);
     const current = state;
     const early = settled.size === 0 ? undefined : settled.get(frame);
     if (early !== undefined) settled.delete(frame);

@@ -76,6 +76,8 @@ export interface CompiledStateBase {
   readonly catch: readonly CompiledCatcher[];
   /** The state `next` names, linked after the scope is compiled (saves the table lookups of a transition). */
   following?: CompiledState;
+  /** The state this one last went to other than `following` (a Choice's branch, a Catch): a cache. */
+  lastJump?: CompiledState;
   /** Its history event types, e.g. PassStateEntered / PassStateExited. */
   readonly enteredType: string;
   readonly exitedType: string;
@@ -249,6 +251,7 @@ class UniformState {
   readonly retry: unknown;
   readonly catch: unknown;
   following: unknown;
+  lastJump: unknown;
   readonly enteredType: unknown;
   readonly exitedType: unknown;
   readonly type: unknown;
@@ -300,6 +303,7 @@ class UniformState {
     this.retry = f.retry;
     this.catch = f.catch;
     this.following = f.following;
+    this.lastJump = undefined;
     this.enteredType = f.enteredType;
     this.exitedType = f.exitedType;
     this.type = f.type;
