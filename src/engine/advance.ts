@@ -12,11 +12,11 @@ import { runChoice } from './states/choice.js';
 import { runFail } from './states/fail.js';
 import { mapChildFinished, resumeMap, runMap } from './states/map.js';
 import { parallelChildFinished, resumeParallel, runParallel } from './states/parallel.js';
-import { runPass } from './states/pass.js';
+import { isPlainPass, passOutput, runPass } from './states/pass.js';
 import { runSucceed } from './states/succeed.js';
 import { runTask, taskFailed, taskStarted, taskSucceeded, taskTimedOut } from './states/task.js';
 import { resumeWait, runWait } from './states/wait.js';
-import { assignFromJsonata, assignFromTemplate, jsonataEnv, type Ids, type Outcome, type StepContext } from './step.js';
+import { assignFromJsonata, assignFromTemplate, jsonataEnv, type Assignment, type Ids, type Outcome, type StepContext } from './step.js';
 
 export interface AdvanceResult {
   readonly snapshot: Snapshot;
@@ -287,7 +287,7 @@ function step(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | P
 }
 
 /** A step threw: the state fails with the error as AWS reports evaluation failures. */
-function stepFailed(frame: Frame, e: unknown): Outcome {
+function stepFailed(frame: Frame, e: unknown): Extract<Outcome, { kind: 'fail' }> {
   frame.resume = undefined;
   return evaluationFailure(frame, e);
 }
@@ -306,6 +306,22 @@ function drive(ctx: StepContext, frame: Frame, settled: Map<Frame, Outcome>): Pr
     // The state just run usually names the next one: follow its link instead of two table lookups.
     if (state === undefined || state.name !== frame.state) state = state?.following?.name === frame.state ? state.following : jumpTarget(ctx, frame, state);
     const current = state;
+    if (frame.pendingEnter && settled.size === 0 && frame.resume === undefined && isPlainPass(current)) {
+      // The bulk of most workflows, run in a straight line: enter, compute the output, exit. The
+      // same steps as `step` and `applyOutcome` below, without the outcome they pass around.
+      if (ctx.budget.transitions <= 0) return undefined;
+      ctx.budget.transitions--;
+      frame.pendingEnter = false;
+      enterState(ctx, frame, current);
+      let output: Json;
+      try {
+        output = passOutput(ctx, frame, current);
+      } catch (e) {
+        return handleFailure(ctx, frame, current, stepFailed(frame, e)).then(() => drive(ctx, frame, settled));
+      }
+      exitState(ctx, frame, current, output, undefined, undefined);
+      continue;
+    }
     const early = settled.size === 0 ? undefined : settled.get(frame);
     if (early !== undefined) settled.delete(frame);
     const outcome = early ?? step(ctx, frame, current);
@@ -322,7 +338,7 @@ function applyOutcome(ctx: StepContext, frame: Frame, state: CompiledState, outc
   if (outcome.kind === 'fail') return handleFailure(ctx, frame, state, outcome).then(() => true);
   const tooLarge = outcome.assign === undefined ? undefined : assignSizeProblem(outcome.assign);
   if (tooLarge !== undefined) return handleFailure(ctx, frame, state, evaluationFailure(frame, new StatesError('States.Runtime', tooLarge))).then(() => true);
-  exitState(ctx, frame, state, outcome);
+  exitState(ctx, frame, state, outcome.output, outcome.assign, outcome.next);
   return true;
 }
 
@@ -397,16 +413,17 @@ function evaluationFailure(frame: Frame, e: unknown): Extract<Outcome, { kind: '
   return { kind: 'fail', error: 'States.Runtime', cause: prefix + (e instanceof Error ? e.message : String(e)) };
 }
 
-function exitState(ctx: StepContext, frame: Frame, state: CompiledState, outcome: Extract<Outcome, { kind: 'next' }>): void {
-  if (outcome.assign !== undefined) Object.assign(frame.variables, outcome.assign);
-  ctx.history.emitExited(frame, state.exitedType, state.name, outcome.output, outcome.assign);
-  const next = outcome.next ?? state.next;
-  if (state.type === 'Succeed' || next === undefined) {
-    endFrame(ctx, frame, { ok: true, output: outcome.output });
+/** The state ends with `output` (and `assign`): the frame goes on to `next` (else the state's Next) or ends. */
+function exitState(ctx: StepContext, frame: Frame, state: CompiledState, output: Json, assign: Assignment | undefined, next: string | undefined): void {
+  if (assign !== undefined) Object.assign(frame.variables, assign);
+  ctx.history.emitExited(frame, state.exitedType, state.name, output, assign);
+  const to = next ?? state.next;
+  if (state.type === 'Succeed' || to === undefined) {
+    endFrame(ctx, frame, { ok: true, output });
     return;
   }
-  frame.state = next;
-  frame.input = outcome.output;
+  frame.state = to;
+  frame.input = output;
   frame.pendingEnter = true;
 }
 
@@ -451,7 +468,7 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
         output = catcher.resultPath === undefined ? errorOutput : applyResultPath(frame.input, errorOutput, catcher.resultPath);
         assign = assignFromTemplate(ctx, frame, state, catcher.assignPath, errorOutput);
       }
-      exitState(ctx, frame, state, { kind: 'next', output, assign, next: catcher.next });
+      exitState(ctx, frame, state, output, assign, catcher.next);
     } catch (e) {
       const failed = evaluationFailure(frame, e);
       endFrame(ctx, frame, { ok: false, error: failed.error, cause: failed.cause });

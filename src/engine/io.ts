@@ -29,8 +29,13 @@ export function parametersOf(ctx: StepContext, frame: Frame, state: CompiledStat
 export function jsonPathOutput(ctx: StepContext, frame: Frame, state: CompiledState, raw: Json, result: Json): StateOutput {
   const selected = state.resultSelector === undefined ? result : state.resultSelector.evaluate(jsonPathScope(ctx, frame, state, result));
   const assign = assignFromTemplate(ctx, frame, state, state.assignPath, selected);
+  return { kind: 'next', output: placeResult(ctx, frame, state, raw, selected), assign };
+}
+
+/** JSONPath: ResultPath → OutputPath, of a result already through ResultSelector. */
+export function placeResult(ctx: StepContext, frame: Frame, state: CompiledState, raw: Json, selected: Json): Json {
   const combined = state.resultPath === undefined ? selected : applyResultPath(raw, selected, state.resultPath);
-  return { kind: 'next', output: selectOutput(ctx, frame, state, combined), assign };
+  return selectOutput(ctx, frame, state, combined);
 }
 
 export function selectOutput(ctx: StepContext, frame: Frame, state: CompiledState, value: Json): Json {

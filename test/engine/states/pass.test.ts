@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { output, plainHistory, run, single } from '../fixtures.js';
+import { output, plainHistory, run, single, skeleton } from '../fixtures.js';
 
 describe('Pass state', () => {
   it('passes its input through unchanged when it has no Result or Parameters', async () => {
@@ -108,6 +108,58 @@ describe('Pass state', () => {
     expect(r.status).toBe('FAILED');
     expect(r.error).toBe('States.ReferencePathConflict');
     expect(r.cause).toMatch(/^An error occurred while executing the state 'S' \(entered at the event id #2\)\. /);
+  });
+
+  it('fails a Parallel branch mid-chain, and the Parallel\'s Catch takes over with the rest of the run', async () => {
+    const r = await run({
+      StartAt: 'Par',
+      States: {
+        Par: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'A',
+              States: {
+                A: { Type: 'Pass', Parameters: { 'v.$': '$.v' }, Next: 'B' },
+                B: { Type: 'Pass', Result: 1, ResultPath: '$.v.x', Next: 'C' },
+                C: { Type: 'Pass', End: true },
+              },
+            },
+          ],
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'After' }],
+          Next: 'After',
+        },
+        After: { Type: 'Pass', Parameters: { 'caught.$': '$.error.Error' }, End: true },
+      },
+    }, { input: { v: 1 } });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(output(r)).toEqual({ caught: 'States.ReferencePathConflict' });
+    expect(skeleton(r.events)).toEqual([
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'ParallelStateEntered'],
+      [3, 2, 'ParallelStateStarted'],
+      [4, 3, 'PassStateEntered'],
+      [5, 4, 'PassStateExited'],
+      [6, 5, 'PassStateEntered'],
+      [7, 6, 'ParallelStateFailed'],
+      [8, 7, 'ParallelStateExited'],
+      [9, 8, 'PassStateEntered'],
+      [10, 9, 'PassStateExited'],
+      [11, 10, 'ExecutionSucceeded'],
+    ]);
+  });
+
+  it('runs a long chain in slices: a stop request ends it between slices', async () => {
+    const states: Record<string, unknown> = {
+      Loop: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Check' },
+      Check: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 1e12, Next: 'Done' }], Default: 'Loop' },
+      Done: { Type: 'Succeed' },
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const r = await run({ StartAt: 'Loop', States: states }, { input: { n: 0 }, signal: controller.signal });
+    expect(r.status).toBe('ABORTED');
+    expect(r.events.at(-1)?.type).toBe('ExecutionAborted');
   });
 
   it('fails with States.Runtime when InputPath selects nothing', async () => {
