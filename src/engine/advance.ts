@@ -14,7 +14,7 @@ import { mapChildFinished, resumeMap, runMap } from './states/map.js';
 import { parallelChildFinished, resumeParallel, runParallel } from './states/parallel.js';
 import { isPlainPass, passOutput, runPass } from './states/pass.js';
 import { runSucceed } from './states/succeed.js';
-import { runTask, taskFailed, taskStarted, taskSucceeded, taskTimedOut } from './states/task.js';
+import { runTask, taskFailed, taskStarted, taskSubmitted, taskSucceeded, taskTimedOut } from './states/task.js';
 import { resumeWait, runWait } from './states/wait.js';
 import { assignFromJsonata, assignFromTemplate, jsonataEnv, type Assignment, type Ids, type Outcome, type StepContext } from './step.js';
 
@@ -200,6 +200,14 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
   const wait = frame.wait;
   if (wait?.kind !== 'task' || wait.attempt !== event.attempt) return; // stale result of an earlier attempt
   if (event.type === 'taskStarted') return ensureStarted(ctx, frame);
+  if (event.type === 'taskSubmitted') {
+    ensureStarted(ctx, frame);
+    const waiting = frame.wait;
+    if (waiting?.kind !== 'task' || waiting.submitted === true) return;
+    frame.wait = { ...waiting, submitted: true };
+    taskSubmitted(ctx, frame, stateOf(ctx, frame) as Extract<CompiledState, { type: 'Task' }>, event.output);
+    return;
+  }
   if (event.type === 'taskHeartbeat') {
     if (wait.heartbeatSeconds === undefined) return;
     // A heartbeat re-arms the timer under a new key, so the earlier one fires stale.

@@ -19,6 +19,8 @@ export type EngineEvent =
   | { readonly type: 'taskSucceeded'; readonly frameId: string; readonly attempt: number; readonly output: import('../language/json.js').Json }
   | { readonly type: 'taskFailed'; readonly frameId: string; readonly attempt: number; readonly error: string; readonly cause: string }
   | { readonly type: 'taskTimedOut'; readonly frameId: string; readonly attempt: number }
+  /** A `.sync` integration submitted its job (TaskSubmitted); its result comes later. */
+  | { readonly type: 'taskSubmitted'; readonly frameId: string; readonly attempt: number; readonly output: import('../language/json.js').Json }
   /** SendTaskHeartbeat: restarts the HeartbeatSeconds clock of the attempt. */
   | { readonly type: 'taskHeartbeat'; readonly frameId: string; readonly attempt: number }
   | { readonly type: 'timerFired'; readonly frameId: string; readonly key: string }

@@ -21,6 +21,8 @@ export type FrameWait =
       readonly kind: 'task';
       readonly attempt: number;
       readonly started: boolean;
+      /** TaskSubmitted is recorded (a repeated dispatch after a restart reports it again: once is enough). */
+      readonly submitted?: boolean;
       readonly taskToken?: string;
       /** The heartbeat timer armed now (HeartbeatSeconds); each heartbeat re-arms it under a new key. */
       readonly heartbeatKey?: string;

@@ -32,9 +32,15 @@ export type TaskResult =
   | { readonly ok: true; readonly output: Json }
   | { readonly ok: false; readonly error: string; readonly cause: string };
 
+/** What a resource may report before its result: a `.sync` integration has submitted its job. */
+export interface TaskProgress {
+  /** AWS records TaskSubmitted with `output` (the submitting call's response), then waits for the job. */
+  submitted(output: Json): void;
+}
+
 /** Serves Task states. Integrations (functions, callbacks, activities …) plug in here. */
 export interface TaskResources {
-  invoke(request: TaskRequest): Promise<TaskResult>;
+  invoke(request: TaskRequest, progress?: TaskProgress): Promise<TaskResult>;
 }
 
 /** Time as the engine's caller sees it: the system clock in production, a virtual one in tests. */

@@ -421,9 +421,25 @@ export class Scheduler {
   private dispatch(o: OutboxRecord): void {
     if (this.inFlight.has(o.idempotencyKey) || this.closed) return;
     this.inFlight.add(o.idempotencyKey);
-    void dispatchTask(this.options.resources, o)
+    const progress = { submitted: (output: Json) => void this.reportSubmitted(o, output) };
+    void dispatchTask(this.options.resources, o, progress)
       .then((r: TaskResult) => this.settleUntilStored(o, r))
       .finally(() => this.inFlight.delete(o.idempotencyKey));
+  }
+
+  /**
+   * TaskSubmitted, through the inbox ahead of the result (the committer keeps their order). Lost if
+   * it cannot be stored: the history then lacks one informative event, and the result still comes.
+   */
+  private async reportSubmitted(o: OutboxRecord, output: Json): Promise<void> {
+    if (this.closed) return;
+    try {
+      const event: EngineEvent = { type: 'taskSubmitted', frameId: o.frameId, attempt: o.attempt, output };
+      const r = await this.committer.submit({ kind: 'appendInbox', executionArn: o.request.executionArn, event });
+      if (r.kind === 'delivered') this.wake(r.executionArn);
+    } catch (e) {
+      this.onError(e, `recording TaskSubmitted of ${o.idempotencyKey}`);
+    }
   }
 
   /** A result that could not be stored (disk full …) is kept and offered again, not lost until a restart. */

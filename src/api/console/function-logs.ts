@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { TaskRequest, TaskResources, TaskResult } from '../../engine/index.js';
+import type { TaskProgress, TaskRequest, TaskResources, TaskResult } from '../../engine/index.js';
 import type { FunctionRuntime, InvocationLog } from '../../functions/index.js';
 
 /** One invocation as the console shows it. */
@@ -26,8 +26,8 @@ export interface InvocationView {
  */
 export function linkFunctionLogs(resources: TaskResources, runtime: FunctionRuntime): TaskResources {
   return {
-    invoke(request: TaskRequest): Promise<TaskResult> {
-      return runtime.asCaller({ executionArn: request.executionArn, stateName: request.stateName }, () => resources.invoke(request));
+    invoke(request: TaskRequest, progress?: TaskProgress): Promise<TaskResult> {
+      return runtime.asCaller({ executionArn: request.executionArn, stateName: request.stateName }, () => resources.invoke(request, progress));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { TaskRequest, TaskResult } from '../../engine/index.js';
+import type { TaskProgress, TaskRequest, TaskResult } from '../../engine/index.js';
 import { isJsonObject, type Json } from '../../language/json.js';
 import { StepwrightApiError, type DescribeExecutionOutput, type Stepwright } from '../../stepwright.js';
 
@@ -47,7 +47,7 @@ function syncOutput(d: DescribeExecutionOutput, parsed: boolean): { [k: string]:
  * DescribeExecution (a child that does not succeed fails the task with States.TaskFailed and that
  * description as the cause), `.sync:2` the same with Input and Output as JSON.
  */
-export async function startNestedExecution(stepwright: Stepwright, request: TaskRequest): Promise<TaskResult> {
+export async function startNestedExecution(stepwright: Stepwright, request: TaskRequest, progress?: TaskProgress): Promise<TaskResult> {
   const m = START.exec(request.resource);
   const p = isJsonObject(request.parameters) ? request.parameters : {};
   const input = p.Input === undefined ? '{}' : typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input);
@@ -64,7 +64,7 @@ export async function startNestedExecution(stepwright: Stepwright, request: Task
     if (derived && e.code === 'ExecutionAlreadyExists' && e.resourceArn !== undefined) {
       const previous = await stepwright.describeExecution(e.resourceArn);
       started = { executionArn: previous.executionArn, startDate: previous.startDate };
-      return finish(stepwright, m, started);
+      return finish(stepwright, m, started, progress);
     }
     // As the Java SDK reports a service error to Step Functions.
     return {
@@ -73,13 +73,14 @@ export async function startNestedExecution(stepwright: Stepwright, request: Task
       cause: `${e.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${e.code}Exception; Request ID: ${randomUUID()}; Proxy: null)`,
     };
   }
-  return finish(stepwright, m, started);
+  return finish(stepwright, m, started, progress);
 }
 
-async function finish(stepwright: Stepwright, m: RegExpExecArray | null, started: { executionArn: string; startDate: Date }): Promise<TaskResult> {
-  if (m?.[1] === undefined) {
-    return { ok: true, output: { ExecutionArn: started.executionArn, ...(sdkMetadata(160) as object), StartDate: started.startDate.getTime() } };
-  }
+async function finish(stepwright: Stepwright, m: RegExpExecArray | null, started: { executionArn: string; startDate: Date }, progress: TaskProgress | undefined): Promise<TaskResult> {
+  // StartExecution's response: the plain form's result, and what `.sync` records as TaskSubmitted.
+  const response: Json = { ExecutionArn: started.executionArn, ...(sdkMetadata(160) as object), StartDate: started.startDate.getTime() };
+  if (m?.[1] === undefined) return { ok: true, output: response };
+  progress?.submitted(response);
   const done = await stepwright.awaitExecution(started.executionArn);
   const described = syncOutput(done, m[2] !== undefined);
   if (done.status === 'SUCCEEDED') return { ok: true, output: described };

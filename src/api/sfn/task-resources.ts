@@ -1,4 +1,4 @@
-import type { TaskRequest, TaskResources, TaskResult } from '../../engine/index.js';
+import type { TaskProgress, TaskRequest, TaskResources, TaskResult } from '../../engine/index.js';
 import type { Stepwright } from '../../stepwright.js';
 import { isActivityResource, type ActivityQueue } from './activity-queue.js';
 import { isNestedExecutionResource, startNestedExecution } from './nested-executions.js';
@@ -18,15 +18,15 @@ export function createServerResources(options: {
   readonly stepwright?: () => Stepwright | undefined;
 }): TaskResources {
   const inner = options.resources;
-  const nested = (request: TaskRequest): Promise<TaskResult> => {
+  const nested = (request: TaskRequest, progress?: TaskProgress): Promise<TaskResult> => {
     const sw = options.stepwright?.();
     if (sw === undefined) return Promise.resolve({ ok: false, error: 'States.Runtime', cause: 'Nested executions are not available' });
-    return startNestedExecution(sw, request);
+    return startNestedExecution(sw, request, progress);
   };
   return {
-    async invoke(request: TaskRequest): Promise<TaskResult> {
+    async invoke(request: TaskRequest, progress?: TaskProgress): Promise<TaskResult> {
       if (isActivityResource(request.resource)) return options.activities.dispatch(request);
-      if (isNestedExecutionResource(request.resource)) return nested(request);
+      if (isNestedExecutionResource(request.resource)) return nested(request, progress);
       if (request.resource.endsWith(WAIT_FOR_TOKEN)) {
         const base = request.resource.slice(0, -WAIT_FOR_TOKEN.length);
         if (isNestedExecutionResource(base)) {
@@ -39,7 +39,7 @@ export function createServerResources(options: {
         return sent.ok ? { ok: true, output: null } : sent;
       }
       if (inner === undefined) return { ok: false, error: 'States.Runtime', cause: `No resource is configured to serve '${request.resource}'` };
-      return inner.invoke(request);
+      return inner.invoke(request, progress);
     },
   };
 }

@@ -96,6 +96,11 @@ export function taskStarted(ctx: StepContext, frame: Frame, state: TaskState): v
   else ctx.history.emit(frame, 'TaskStarted', 'taskStartedEventDetails', describeResource(state.resource));
 }
 
+/** A `.sync` integration submitted its job: TaskSubmitted with the submitting call's response. */
+export function taskSubmitted(ctx: StepContext, frame: Frame, state: TaskState, output: Json): void {
+  ctx.history.emit(frame, 'TaskSubmitted', 'taskSubmittedEventDetails', payloadDetails('output', output, describeResource(state.resource)));
+}
+
 export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, result: Json): Outcome | Promise<Outcome> {
   const text = JSON.stringify(result);
   if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {

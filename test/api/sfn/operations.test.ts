@@ -382,7 +382,24 @@ describe('nested executions', () => {
     expect(p.SdkHttpMetadata.HttpStatusCode).toBe(200);
     expect(await awaitDone(p.ExecutionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"got":7}' });
 
-    expect(JSON.parse((await start(sync, child)).output!)).toMatchObject({ Status: 'SUCCEEDED', Output: '{"got":7}', Input: '{"n":7}', InputDetails: { Included: true } });
+    const parentArn = (await client.send(new StartExecutionCommand({ stateMachineArn: sync, input: JSON.stringify({ arn: child }) }))).executionArn!;
+    const synced = await awaitDone(parentArn);
+    expect(JSON.parse(synced.output!)).toMatchObject({ Status: 'SUCCEEDED', Output: '{"got":7}', Input: '{"n":7}', InputDetails: { Included: true } });
+    // As AWS records a .sync integration: the job is submitted (StartExecution's response), then done.
+    const events = (await client.send(new GetExecutionHistoryCommand({ executionArn: parentArn }))).events!;
+    expect(events.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+    const submitted = events[4].taskSubmittedEventDetails!;
+    expect(submitted).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync', outputDetails: { truncated: false } });
+    expect(JSON.parse(submitted.output!)).toMatchObject({ ExecutionArn: JSON.parse(synced.output!).ExecutionArn, SdkHttpMetadata: { HttpStatusCode: 200 } });
     expect(JSON.parse((await start(sync2, child)).output!)).toMatchObject({ Status: 'SUCCEEDED', Output: { got: 7 }, Input: { n: 7 } });
     const failed = await start(sync, failing);
     expect(failed).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });

@@ -73,6 +73,36 @@ describe('Task state', () => {
     ]);
   });
 
+  it('records TaskSubmitted between TaskStarted and TaskSucceeded when a .sync resource submits its job, once', async () => {
+    const resources = {
+      invoke: async (_request: unknown, progress?: { submitted(output: unknown): void }) => {
+        progress?.submitted({ JobId: 'j-1' });
+        progress?.submitted({ JobId: 'j-1' }); // a dispatch repeated after a restart reports it again
+        await Promise.resolve(); // the result comes later than the submission
+        return { ok: true as const, output: { Status: 'DONE' } };
+      },
+    };
+    const r = await run(single({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: { StateMachineArn: 'arn:x' } }), { resources });
+    expect([r.status, r.error, r.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const events = plainHistory(r.events);
+    expect(events.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'TaskStateEntered'],
+      [3, 2, 'TaskScheduled'],
+      [4, 3, 'TaskStarted'],
+      [5, 4, 'TaskSubmitted'],
+      [6, 5, 'TaskSucceeded'],
+      [7, 6, 'TaskStateExited'],
+      [8, 7, 'ExecutionSucceeded'],
+    ]);
+    expect(events[4].taskSubmittedEventDetails).toEqual({
+      resourceType: 'states',
+      resource: 'startExecution.sync',
+      output: '{"JobId":"j-1"}',
+      outputDetails: { truncated: false },
+    });
+  });
+
   it('shows timeoutInSeconds in TaskScheduled when TimeoutSeconds is set', async () => {
     const resources = new RecordingResources(virtualClock(), echo);
     const r = await run(single({ Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 5, Parameters: {} }), { resources });
