@@ -44,10 +44,10 @@ export function selectOutput(ctx: StepContext, frame: Frame, state: CompiledStat
   return selectPath(state.outputPath, jsonPathScope(ctx, frame, state, value));
 }
 
-/** JSONata: Arguments (absent = the state input). */
-export async function argumentsOf(ctx: StepContext, frame: Frame, state: CompiledState, raw: Json): Promise<Json> {
+/** JSONata: Arguments (absent = the state input); `taskToken` is `$states.context.Task.Token`. */
+export async function argumentsOf(ctx: StepContext, frame: Frame, state: CompiledState, raw: Json, taskToken?: string): Promise<Json> {
   if (state.arguments === undefined) return raw;
-  return state.arguments.evaluate(jsonataEnv(ctx, frame, state, { input: raw }));
+  return state.arguments.evaluate(jsonataEnv(ctx, frame, state, { input: raw }, taskToken === undefined ? undefined : { taskToken }));
 }
 
 /** JSONata: Assign and Output both see the values from before the state (AWS evaluates all right-hand sides first). */

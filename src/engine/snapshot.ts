@@ -23,6 +23,7 @@ export type FrameWait =
       readonly started: boolean;
       /** TaskSubmitted is recorded (a repeated dispatch after a restart reports it again: once is enough). */
       readonly submitted?: boolean;
+      /** The token a `.waitForTaskToken` task waits on (activity tasks carry theirs in the request only). */
       readonly taskToken?: string;
       /** The heartbeat timer armed now (HeartbeatSeconds); each heartbeat re-arms it under a new key. */
       readonly heartbeatKey?: string;

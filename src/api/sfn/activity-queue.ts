@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskRequest, TaskResult } from '../../engine/index.js';
-import { encodeTaskToken } from '../../engine/index.js';
+import { encodeTaskToken, isActivityArn } from '../../engine/index.js';
 
 /** An activity task waiting for (or held by) a worker. */
 interface ActivityTask {
   readonly token: string;
+  /**
+   * The token came with the attempt (made by the engine, kept in the store): the worker's answer
+   * goes through the store like any task token's, and the token outlives a restart. Tasks stored
+   * before tokens came with them get one made here, answered through this queue.
+   */
+  readonly durable: boolean;
   readonly activityArn: string;
   readonly input: string;
   readonly request: TaskRequest;
@@ -16,15 +22,14 @@ interface Poller {
   deliver(task: ActivityTask): void;
 }
 
-const ACTIVITY = /^arn:aws[a-z-]*:states:[^:]+:\d{12}:activity:[^:]+$/;
-
-export const isActivityResource = (resource: string): boolean => ACTIVITY.test(resource);
+export const isActivityResource = isActivityArn;
 
 /**
  * Activities: Task states whose resource is an activity ARN put their input here; workers take it
  * with GetActivityTask (long poll) and answer with SendTaskSuccess/Failure/Heartbeat and the token
- * they got. Held in memory: after a restart the scheduler dispatches unanswered tasks again, so a
- * worker may see a task twice (at least once, as AWS activities are).
+ * they got. The queue is in memory; the tasks and their tokens are in the store: after a restart
+ * the scheduler dispatches unanswered tasks again with the same tokens, so a worker that took one
+ * before can still answer it, and another may be handed it again (at least once, as AWS's are).
  */
 export class ActivityQueue {
   private readonly waiting = new Map<string, ActivityTask[]>();
@@ -44,7 +49,8 @@ export class ActivityQueue {
     });
     return new Promise((resolve) => {
       const task: ActivityTask = {
-        token: encodeTaskToken(request.executionArn, randomUUID()),
+        token: request.taskToken ?? encodeTaskToken(request.executionArn, randomUUID()),
+        durable: request.taskToken !== undefined,
         activityArn: request.resource,
         input: JSON.stringify(request.parameters),
         request,
@@ -81,19 +87,37 @@ export class ActivityQueue {
     });
   }
 
-  /** The task a token was handed out for, while it is unanswered. */
-  taskOf(token: string): { request: TaskRequest; idempotencyKey?: string } | undefined {
+  /** The task a token was handed out for, while it is unanswered (`durable`: see ActivityTask). */
+  taskOf(token: string): { request: TaskRequest; idempotencyKey?: string; durable: boolean } | undefined {
     return this.byToken.get(token);
   }
 
-  /** Answers a task; false when the token is not one of ours (or was answered already). */
+  /** Answers a task whose token this queue made; false for any other token (the store answers those). */
   complete(token: string, result: TaskResult): boolean {
     const task = this.byToken.get(token);
-    if (task === undefined) return false;
-    this.byToken.delete(token);
-    if (task.idempotencyKey !== undefined) this.byKey.delete(task.idempotencyKey);
+    if (task === undefined || task.durable) return false;
+    this.remove(task);
     task.resolve(result);
     return true;
+  }
+
+  /**
+   * A durable task was answered through the store (or is over): no worker gets it any more, and
+   * its dispatch ends with nothing left to deliver.
+   */
+  forget(token: string): void {
+    const task = this.byToken.get(token);
+    if (task === undefined) return;
+    this.remove(task);
+    const queued = this.waiting.get(task.activityArn);
+    const i = queued?.indexOf(task) ?? -1;
+    if (i >= 0) queued!.splice(i, 1);
+    task.resolve({ ok: true, output: null });
+  }
+
+  private remove(task: ActivityTask): void {
+    this.byToken.delete(task.token);
+    if (task.idempotencyKey !== undefined) this.byKey.delete(task.idempotencyKey);
   }
 
   /** Forgets the tasks of an activity that was deleted (their executions wait for their timeouts). */

@@ -18,6 +18,8 @@ export function taskOperations(b: SfnBackend): Record<string, Operation> {
   async function complete(token: string, result: Outcome): Promise<Record<string, never>> {
     if (b.activities.complete(token, result)) return {};
     const r = await sw.scheduler.submit({ kind: 'completeTaskToken', token, result });
+    // An activity task answered (or over): no other worker is handed it.
+    b.activities.forget(token);
     if (r.kind === 'delivered') {
       sw.scheduler.wake(r.executionArn);
       return {};
@@ -45,7 +47,7 @@ export function taskOperations(b: SfnBackend): Record<string, Operation> {
       const token = input.taskToken as string;
       const activity = b.activities.taskOf(token);
       let target: { executionArn: string; frameId: string; attempt: number } | undefined;
-      if (activity !== undefined) {
+      if (activity !== undefined && !activity.durable) {
         target = activity.idempotencyKey === undefined ? undefined : await sw.store.getOutboxEntry(activity.idempotencyKey);
         if (target === undefined) return {};
       } else {

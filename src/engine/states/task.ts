@@ -32,19 +32,37 @@ async function awaitAll<T>(v: T | Promise<T>): Promise<T> {
   return v;
 }
 
+const ACTIVITY_ARN = /^arn:aws[a-z-]*:states:[^:]+:\d{12}:activity:[^:]+$/;
+
+/** An activity ARN as a Task's resource: workers take the task with GetActivityTask. */
+export const isActivityArn = (resource: string): boolean => ACTIVITY_ARN.test(resource);
+
 export function runTask(ctx: StepContext, frame: Frame, state: TaskState): Outcome | Promise<Outcome> {
   const raw = frame.input;
-  const taskToken = state.resource.endsWith('.waitForTaskToken') ? encodeTaskToken(ctx.snapshot.execution.arn, ctx.ids.uuid()) : undefined;
+  // `.waitForTaskToken` tasks show their token as `$$.Task.Token`; activity tasks hand theirs to a
+  // worker. Made here, it is stored with the attempt, so it outlives a restart of the server.
+  const callback = state.resource.endsWith('.waitForTaskToken');
+  const taskToken = callback || isActivityArn(state.resource) ? encodeTaskToken(ctx.snapshot.execution.arn, ctx.ids.uuid()) : undefined;
+  const exposed = callback ? taskToken : undefined;
   if (state.queryLanguage === 'JSONata') {
-    return argumentsOf(ctx, frame, state, raw).then((params) => schedule(ctx, frame, state, params, raw, taskToken));
+    return argumentsOf(ctx, frame, state, raw, exposed).then((params) => schedule(ctx, frame, state, params, raw, taskToken, exposed));
   }
   const effective = effectiveInput(ctx, frame, state, raw);
   const params =
-    state.parameters === undefined ? effective : state.parameters.evaluate(jsonPathScope(ctx, frame, state, effective, { taskToken }));
-  return schedule(ctx, frame, state, params, effective, taskToken);
+    state.parameters === undefined ? effective : state.parameters.evaluate(jsonPathScope(ctx, frame, state, effective, { taskToken: exposed }));
+  return schedule(ctx, frame, state, params, effective, taskToken, exposed);
 }
 
-async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parameters: Json, timeoutInput: Json, taskToken: string | undefined): Promise<Outcome> {
+/** `taskToken` goes with the request; `callbackToken` (the same, for `.waitForTaskToken`) is what the task waits on. */
+async function schedule(
+  ctx: StepContext,
+  frame: Frame,
+  state: TaskState,
+  parameters: Json,
+  timeoutInput: Json,
+  taskToken: string | undefined,
+  callbackToken: string | undefined,
+): Promise<Outcome> {
   const timeoutSeconds = state.timeout === undefined ? undefined : await awaitAll(resolveNumber(ctx, frame, state, state.timeout, timeoutInput, 'integer'));
   const heartbeatSeconds = state.heartbeat === undefined ? undefined : await awaitAll(resolveNumber(ctx, frame, state, state.heartbeat, timeoutInput, 'integer'));
   const described = describeResource(state.resource);
@@ -55,7 +73,7 @@ async function schedule(ctx: StepContext, frame: Frame, state: TaskState, parame
     ? ctx.history.emit(frame, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', lambdaScheduledDetails(state.resource, parameters, timeoutSeconds))
     : ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
   const heartbeatKey = heartbeatSeconds === undefined ? undefined : `heartbeat:${attempt}:0`;
-  frame.wait = { kind: 'task', attempt, started: false, taskToken, heartbeatKey, heartbeatSeconds };
+  frame.wait = { kind: 'task', attempt, started: false, taskToken: callbackToken, heartbeatKey, heartbeatSeconds };
   ctx.effects.push({
     type: 'invokeTask',
     frameId: frame.id,

@@ -49,6 +49,31 @@ describe('Task state', () => {
     expect(output(r)).toEqual({ token });
   });
 
+  it('gives JSONata Arguments the token as $states.context.Task.Token', async () => {
+    const resources = new RecordingResources(virtualClock(), () => ({ ok: true, output: {} }));
+    await run(
+      single(
+        { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Arguments: { QueueUrl: 'q', MessageBody: '{% $states.context.Task.Token %}' } },
+        { QueryLanguage: 'JSONata' },
+      ),
+      { resources },
+    );
+    const token = resources.requests[0].taskToken;
+    expect(token).toEqual(expect.any(String));
+    expect(resources.requests[0].parameters).toEqual({ QueueUrl: 'q', MessageBody: token });
+  });
+
+  it('gives an activity task a token of its own (for its worker), which $$.Task.Token does not show', async () => {
+    const resources = new RecordingResources(virtualClock(), () => ({ ok: true, output: {} }));
+    const r = await run(
+      single({ Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:approve', Parameters: { 'ctx.$': '$$' } }),
+      { resources },
+    );
+    expect(r.status).toBe('SUCCEEDED');
+    expect(resources.requests[0].taskToken).toEqual(expect.any(String));
+    expect(resources.requests[0].parameters).not.toHaveProperty('ctx.Task');
+  });
+
   it('records TaskScheduled, TaskStarted and TaskSucceeded with the resource type and name', async () => {
     const resources = new RecordingResources(virtualClock(), () => ({ ok: true, output: { Payload: 'done' } }));
     const r = await run(single({ Type: 'Task', Resource: LAMBDA, Parameters: { FunctionName: 'fn' } }), { input: { a: 1 }, resources });
