@@ -133,5 +133,16 @@ export async function fullHistory(executionArn: string): Promise<HistoryEvent[]>
   return events;
 }
 
+/** The events after `afterEventId` (the console's own route: GetExecutionHistory cannot start mid-way). */
+export async function historyAfter(executionArn: string, afterEventId: number): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  for (let after = afterEventId; ; ) {
+    const page = await consoleApi<{ events: HistoryEvent[]; more?: boolean }>('history', { executionArn, afterEventId: after });
+    events.push(...page.events);
+    if (page.more !== true || page.events.length === 0) return events;
+    after = page.events[page.events.length - 1].id;
+  }
+}
+
 export const machineNameOf = (arn: string): string => arn.split(':')[6] ?? arn;
 export const DEFAULT_ROLE_ARN = 'arn:aws:iam::123456789012:role/StepwrightExecutionRole';

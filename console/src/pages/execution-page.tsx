@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveEvents } from '../api/live-events.js';
-import { consoleApi, fullHistory, machineNameOf, sfn, type ActivityTask, type ExecutionDescription, type HistoryEvent, type WaitingTask } from '../api/sfn-client.js';
+import { consoleApi, fullHistory, historyAfter, machineNameOf, sfn, type ActivityTask, type ExecutionDescription, type HistoryEvent, type WaitingTask } from '../api/sfn-client.js';
 import { dateText, ErrorNote, JsonBlock, StatusBadge } from '../components/format.js';
 import { StateMachineGraph, type StateMark } from '../graph/state-machine-graph.js';
 import { durationText, replayHistory, type StateView } from '../history/replay.js';
@@ -70,13 +70,18 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
   const [position, setPosition] = useState<number | undefined>();
   const loading = useRef(false);
   const again = useRef(false);
+  // The history loaded so far, and whose: events are only ever appended, so a live update fetches the tail.
+  const known = useRef<{ arn: string; events: HistoryEvent[] }>({ arn, events: [] });
 
   const load = useCallback(async () => {
     if (loading.current) return void (again.current = true);
     loading.current = true;
     try {
       const ex = await sfn<ExecutionDescription>('DescribeExecution', { executionArn: arn });
-      const [history, waiting] = await Promise.all([fullHistory(arn), ex.status === 'RUNNING' ? consoleApi<{ tasks: WaitingTask[]; activities?: ActivityTask[] }>('waiting-tasks', { executionArn: arn }) : { tasks: [], activities: [] }]);
+      const have = known.current.arn === arn ? known.current.events : [];
+      const tail = have.length === 0 ? fullHistory(arn) : historyAfter(arn, have[have.length - 1].id).then((more) => (more.length === 0 ? have : [...have, ...more]));
+      const [history, waiting] = await Promise.all([tail, ex.status === 'RUNNING' ? consoleApi<{ tasks: WaitingTask[]; activities?: ActivityTask[] }>('waiting-tasks', { executionArn: arn }) : { tasks: [], activities: [] }]);
+      known.current = { arn, events: history };
       setExecution(ex);
       setEvents(history);
       setTasks(waiting.tasks);

@@ -2,9 +2,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ExecutionStatus } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
 import type { ActivityWaiting } from './activity-watch.js';
+import { wireEvent } from '../sfn/history.js';
 
 const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 const MAX_PAGE = 500;
+/** Events per /console/api/history answer (as GetExecutionHistory's largest page). */
+const HISTORY_PAGE = 1000;
 
 /** A task waiting for SendTaskSuccess/Failure (`.waitForTaskToken`): the console lists these to approve or reject. */
 export interface WaitingTask {
@@ -67,6 +70,16 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store, activ
       counts[m.arn] = byStatus;
     }
     return { counts };
+  });
+
+  // The events of an execution after one the console has (GetExecutionHistory shapes, oldest
+  // first): a live page fetches what is new, not the whole history, at each change.
+  app.get('/console/api/history', async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const arn = text(q.executionArn);
+    if (arn === undefined) return bad(reply, 'executionArn is required');
+    const page = await store.getHistory(arn, { afterEventId: int(q.afterEventId, 0), maxResults: HISTORY_PAGE });
+    return { events: page.events.map((e) => wireEvent(e, true)), ...(page.nextEventId !== undefined ? { more: true } : {}) };
   });
 
   app.get('/console/api/waiting-tasks', async (request, reply) => {

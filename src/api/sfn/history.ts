@@ -7,7 +7,7 @@ import { pageSize } from './paging.js';
 import { epochSeconds } from './wire.js';
 
 /** An event as the wire carries it; without execution data its input and output are left out. */
-function wireEvent(e: HistoryEvent, includeData: boolean): Record<string, unknown> {
+export function wireEvent(e: HistoryEvent, includeData: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
     if (k === 'timestamp') out[k] = epochSeconds(v as Date);

@@ -105,6 +105,30 @@ describe('the console routes of stepwright server', () => {
     expect(summary.counts[MACHINE].SUCCEEDED).toBeGreaterThanOrEqual(1);
     expect((await fetch(`${server.url}/console/api/executions?status=BOGUS`)).status).toBe(400);
   });
+
+  it('gives the events after a given one, as GetExecutionHistory shows them (a live page fetches only what is new)', async () => {
+    const definition = JSON.stringify({ StartAt: 'P0', States: Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`P${i}`, i === 599 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `P${i + 1}` }])) });
+    const { stateMachineArn } = await sfn<{ stateMachineArn: string }>('CreateStateMachine', { name: 'long-history', definition, roleArn: 'arn:aws:iam::123456789012:role/r' });
+    const { executionArn } = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn, input: '{"k":1}' });
+    await untilDone(executionArn);
+    const all: { id: number; type: string }[] = [];
+    let token: string | undefined;
+    do {
+      const page: { events: { id: number; type: string }[]; nextToken?: string } = await sfn('GetExecutionHistory', { executionArn, ...(token ? { nextToken: token } : {}) });
+      all.push(...page.events);
+      token = page.nextToken;
+    } while (token !== undefined);
+    expect(all).toHaveLength(1202);
+
+    const url = (after: number) => `${server.url}/console/api/history?executionArn=${encodeURIComponent(executionArn)}&afterEventId=${after}`;
+    const tail = await getJson<{ events: { id: number }[]; more?: boolean }>(url(1190));
+    expect(tail).toEqual({ events: all.slice(1190) });
+    const first = await getJson<{ events: { id: number }[]; more?: boolean }>(url(0));
+    expect(first.more).toBe(true);
+    expect(first.events).toEqual(all.slice(0, 1000));
+    expect(await getJson(url(1202))).toEqual({ events: [] });
+    expect((await fetch(`${server.url}/console/api/history`)).status).toBe(400);
+  });
 });
 
 interface Invocation {

@@ -100,9 +100,19 @@ describe.skipIf(!ready)('the web console in a real browser', { timeout: 60_000 }
     expect(await page.locator('[data-testid=waiting-task]').textContent()).toContain('approval-request');
     await page.screenshot({ path: path.join(SHOTS, 'execution-waiting.png') });
 
+    // From here on, live updates fetch only the events that are new, not the whole history again.
+    const fetched: string[] = [];
+    const watch = (r: import('playwright-core').Request): void => {
+      if (r.url().includes('/console/api/history')) fetched.push('tail');
+      else if (r.headers()['x-amz-target'] === 'AWSStepFunctions.GetExecutionHistory') fetched.push('whole');
+    };
+    page.on('request', watch);
     await page.fill('[data-testid=task-output]', '{"approved": true, "by": "console"}');
     await page.click('[data-testid=waiting-task] button:has-text("Approve")');
     await expect.poll(() => page.locator('h1 .badge').textContent(), { timeout: 20_000 }).toBe('SUCCEEDED');
+    page.off('request', watch);
+    expect(fetched).toContain('tail');
+    expect(fetched).not.toContain('whole');
     await poll(() => page.locator('[data-state=OrderComplete]').getAttribute('data-status')).toBe('succeeded');
     expect(await page.locator('[data-state=CheckApproval]').getAttribute('data-status')).toBe('succeeded');
     expect(await page.locator('[data-state=OrderInvalid]').getAttribute('data-status')).toBeNull();
