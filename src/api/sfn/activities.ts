@@ -52,9 +52,18 @@ export function activityOperations(b: SfnBackend, options: { pollMs?: number; si
       parseArn(arn, ['activity']);
       if ((await store.getActivity(arn)) === undefined) throw activityMissing(arn);
       void str(input.workerName);
-      const task = await b.activities.poll(arn, options.pollMs ?? ACTIVITY_POLL_MS, options.signal);
-      // No task within the poll: AWS answers 200 with no token.
-      return task ?? {};
+      const deadline = Date.now() + (options.pollMs ?? ACTIVITY_POLL_MS);
+      for (;;) {
+        const task = await b.activities.poll(arn, Math.max(0, deadline - Date.now()), options.signal);
+        // No task within the poll: AWS answers 200 with no token.
+        if (task === undefined) return {};
+        // A task whose attempt ended while it waited (timed out, execution stopped) is nobody's work.
+        if (b.activities.taskOf(task.taskToken)?.durable === true && (await store.getTaskToken(task.taskToken)) === undefined) {
+          b.activities.forget(task.taskToken);
+          continue;
+        }
+        return task;
+      }
     },
   });
 }

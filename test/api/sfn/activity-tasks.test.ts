@@ -40,7 +40,7 @@ async function takeTask(client: SFNClient, activityArn: string): Promise<{ taskT
   throw new Error('no activity task');
 }
 
-describe('activity tasks across a restart', () => {
+describe('activity tasks kept in the store', () => {
   it('keeps the token a worker took: the worker answers after the server restarted', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-activity-'));
     dirs.push(dataDir);
@@ -67,5 +67,28 @@ describe('activity tasks across a restart', () => {
     expect([d.status, d.output]).toEqual(['SUCCEEDED', '{"approved":true}']);
     // Answered: no other worker is handed it again.
     expect((await second.send(new GetActivityTaskCommand({ activityArn }))).taskToken).toBeUndefined();
+  });
+
+  it('hands no worker a task whose attempt timed out while it waited in the queue', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-activity-'));
+    dirs.push(dataDir);
+    const client = await serve(dataDir);
+    const activityArn = (await client.send(new CreateActivityCommand({ name: 'slow' }))).activityArn!;
+    const definition = {
+      StartAt: 'Work',
+      States: {
+        Work: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Gave up' }], End: true },
+        'Gave up': { Type: 'Pass', Result: 'timed out', End: true },
+      },
+    };
+    const machine = (await client.send(new CreateStateMachineCommand({ name: 'Slow', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/r' }))).stateMachineArn!;
+    const executionArn = (await client.send(new StartExecutionCommand({ stateMachineArn: machine, input: '{}' }))).executionArn!;
+    let d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    for (let i = 0; d.status === 'RUNNING' && i < 150; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    }
+    expect([d.status, d.output]).toEqual(['SUCCEEDED', '"timed out"']);
+    expect((await client.send(new GetActivityTaskCommand({ activityArn }))).taskToken).toBeUndefined();
   });
 });
