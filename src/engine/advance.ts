@@ -16,7 +16,7 @@ import { isPlainPass, passOutput, runPass } from './states/pass.js';
 import { runSucceed } from './states/succeed.js';
 import { runTask, taskFailed, taskStarted, taskSubmitted, taskSucceeded, taskTimedOut } from './states/task.js';
 import { resumeWait, runWait } from './states/wait.js';
-import { assignFromJsonata, assignFromTemplate, jsonataEnv, type Assignment, type Ids, type Outcome, type StepContext } from './step.js';
+import { assignFromJsonata, assignFromTemplate, jsonataEnv, JsonPathScope, type Assignment, type Ids, type Outcome, type StepContext } from './step.js';
 
 export interface AdvanceResult {
   readonly snapshot: Snapshot;
@@ -101,6 +101,7 @@ export function advanceNow(
     ids,
     ready: [],
     budget: { transitions: maxTransitions },
+    scope: new JsonPathScope({ snapshot, ids }),
   };
   if (Array.isArray(event)) for (const e of event as readonly EngineEvent[]) take(ctx, e);
   else take(ctx, event as EngineEvent);

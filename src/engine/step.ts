@@ -26,6 +26,8 @@ export interface StepContext {
   readonly ready: Frame[];
   /** State entries left before the advance yields. */
   readonly budget: { transitions: number };
+  /** The one JSONPath scope of the advance (see jsonPathScope). */
+  readonly scope: JsonPathScope;
 }
 
 /** What running (or resuming) a state decided. */
@@ -89,20 +91,31 @@ export function visibleVariables(snapshot: Snapshot, frame: Frame): { [name: str
   return out;
 }
 
-/** A JSONPath evaluation scope whose `$$` is built only when an expression reads it. */
-class JsonPathScope implements Scope {
+/**
+ * A JSONPath evaluation scope whose `$$` is built only when an expression reads it. One per advance,
+ * reset for each evaluation (see jsonPathScope): JSONPath evaluations are synchronous and keep no
+ * scope, and allocating one per evaluation was a tenth of a Pass state's time.
+ */
+export class JsonPathScope implements Scope {
+  input: Json = null;
+  private frame: Frame | undefined = undefined;
+  private stateType = '';
+  private extra: Parameters<typeof contextObject>[3] = undefined;
   private contextValue: Json | undefined = undefined;
 
-  constructor(
-    readonly input: Json,
-    private readonly ctx: StepContext,
-    private readonly frame: Frame,
-    private readonly stateType: string,
-    private readonly extra: Parameters<typeof contextObject>[3],
-  ) {}
+  constructor(private readonly ctx: Pick<StepContext, 'snapshot' | 'ids'>) {}
+
+  reset(input: Json, frame: Frame, stateType: string, extra: Parameters<typeof contextObject>[3]): this {
+    this.input = input;
+    this.frame = frame;
+    this.stateType = stateType;
+    this.extra = extra;
+    this.contextValue = undefined;
+    return this;
+  }
 
   get context(): Json {
-    return (this.contextValue ??= contextObject(this.ctx.snapshot, this.frame, this.stateType, this.extra));
+    return (this.contextValue ??= contextObject(this.ctx.snapshot, this.frame!, this.stateType, this.extra));
   }
 
   get random(): () => number {
@@ -114,10 +127,14 @@ class JsonPathScope implements Scope {
   }
 
   variable(name: string): Json | undefined {
-    return lookupVariable(this.ctx.snapshot, this.frame, name);
+    return lookupVariable(this.ctx.snapshot, this.frame!, name);
   }
 }
 
+/**
+ * The scope for one JSONPath evaluation: the advance's scope object, reset. Use it before asking
+ * for the next one (every caller evaluates at once; nothing keeps a scope).
+ */
 export function jsonPathScope(
   ctx: StepContext,
   frame: Frame,
@@ -125,7 +142,7 @@ export function jsonPathScope(
   input: Json,
   extra?: Parameters<typeof contextObject>[3],
 ): Scope {
-  return new JsonPathScope(input, ctx, frame, state.type, extra);
+  return ctx.scope.reset(input, frame, state.type, extra);
 }
 
 /** The context object of a frame's current state entry, built once per entry and retry. */
