@@ -40,6 +40,15 @@ async function takeTask(client: SFNClient, activityArn: string): Promise<{ taskT
   throw new Error('no activity task');
 }
 
+async function untilDone(client: SFNClient, executionArn: string): Promise<{ status?: string; output?: string }> {
+  let d = await client.send(new DescribeExecutionCommand({ executionArn }));
+  for (let i = 0; d.status === 'RUNNING' && i < 200; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    d = await client.send(new DescribeExecutionCommand({ executionArn }));
+  }
+  return d;
+}
+
 describe('activity tasks kept in the store', () => {
   it('keeps the token a worker took: the worker answers after the server restarted', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-activity-'));
@@ -59,11 +68,7 @@ describe('activity tasks kept in the store', () => {
     // The worker still holds its token: heartbeats and the answer reach the execution.
     await second.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
     await second.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"approved":true}' }));
-    let d = await second.send(new DescribeExecutionCommand({ executionArn }));
-    for (let i = 0; d.status === 'RUNNING' && i < 100; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      d = await second.send(new DescribeExecutionCommand({ executionArn }));
-    }
+    const d = await untilDone(second, executionArn);
     expect([d.status, d.output]).toEqual(['SUCCEEDED', '{"approved":true}']);
     // Answered: no other worker is handed it again.
     expect((await second.send(new GetActivityTaskCommand({ activityArn }))).taskToken).toBeUndefined();
@@ -83,11 +88,7 @@ describe('activity tasks kept in the store', () => {
     };
     const machine = (await client.send(new CreateStateMachineCommand({ name: 'Slow', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/r' }))).stateMachineArn!;
     const executionArn = (await client.send(new StartExecutionCommand({ stateMachineArn: machine, input: '{}' }))).executionArn!;
-    let d = await client.send(new DescribeExecutionCommand({ executionArn }));
-    for (let i = 0; d.status === 'RUNNING' && i < 150; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      d = await client.send(new DescribeExecutionCommand({ executionArn }));
-    }
+    const d = await untilDone(client, executionArn);
     expect([d.status, d.output]).toEqual(['SUCCEEDED', '"timed out"']);
     expect((await client.send(new GetActivityTaskCommand({ activityArn }))).taskToken).toBeUndefined();
   });
