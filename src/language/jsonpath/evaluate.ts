@@ -38,8 +38,8 @@ function compileDefinite(tokens: readonly PathToken[]): DocumentSelector {
   if (tokens.length === 0) return (doc) => doc;
 
   // Fast path for the common `$.a.b.c`: names only.
-  if (tokens.every((t) => t.kind === 'property' && t.names.length === 1)) {
-    const names = tokens.map((t) => (t.kind === 'property' ? t.names[0] : ''));
+  const names = plainNames(tokens);
+  if (names !== undefined) {
     const last = names.length - 1;
     const walk: DocumentSelector = (doc) => {
       let cur = doc;
@@ -92,6 +92,22 @@ function compileDefinite(tokens: readonly PathToken[]): DocumentSelector {
   };
 }
 
+/** The names of a path made of plain property names only (`$.a.b` → a, b), else undefined. */
+export function plainNames(tokens: readonly PathToken[]): string[] | undefined {
+  if (!tokens.every((t) => t.kind === 'property' && t.names.length === 1)) return undefined;
+  return tokens.map((t) => (t.kind === 'property' ? t.names[0] : ''));
+}
+
+/**
+ * Generated code that is true when `variable`, just read as `obj[name]` from a JSON object, is the
+ * object's own property: a JSON value is never undefined or a function, and all a plain object
+ * inherits are functions but `__proto__` (which generated reads never use). So no own-property
+ * call, which V8 does not inline; the function test only for names Object.prototype has.
+ */
+export function ownValueTest(variable: string, name: string): string {
+  return name in Object.prototype ? `${variable} !== undefined && typeof ${variable} !== 'function'` : `${variable} !== undefined`;
+}
+
 /** Paths with more names than this walk them in a loop. */
 const MAX_GENERATED_NAMES = 8;
 
@@ -103,14 +119,9 @@ const MAX_GENERATED_NAMES = 8;
  */
 function namesSelector(names: readonly string[], walk: DocumentSelector): DocumentSelector | undefined {
   if (names.length > MAX_GENERATED_NAMES || names.includes('__proto__')) return undefined;
-  const steps = names.map((n) => {
-    const key = JSON.stringify(n);
-    // A JSON value is never undefined or a function, and all a plain object inherits are functions
-    // but `__proto__` (excluded above): a defined value is an own property (a non-function one, for
-    // names Object.prototype has), with no own-property call (which V8 does not inline).
-    const inherited = n in Object.prototype ? " || typeof cur === 'function'" : '';
-    return `if (cur === null || typeof cur !== 'object' || isArray(cur)) return walk(doc, root); cur = cur[${key}]; if (cur === undefined${inherited}) return walk(doc, root);`;
-  });
+  const steps = names.map(
+    (n) => `if (cur === null || typeof cur !== 'object' || isArray(cur)) return walk(doc, root); cur = cur[${JSON.stringify(n)}]; if (!(${ownValueTest('cur', n)})) return walk(doc, root);`,
+  );
   const make = new Function('walk', 'isArray', `return function selectNames(doc, root) { let cur = doc; ${steps.join(' ')} return cur; };`) as (
     w: DocumentSelector,
     a: typeof Array.isArray,

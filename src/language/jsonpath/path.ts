@@ -2,7 +2,7 @@ import { StatesError } from '../errors.js';
 import type { Json } from '../json.js';
 import type { Scope } from '../scope.js';
 import { isDefiniteTokens } from './definite.js';
-import { compileSelector, PathMiss, type DocumentSelector } from './evaluate.js';
+import { compileSelector, PathMiss, plainNames, type DocumentSelector } from './evaluate.js';
 import { parsePath } from './parse.js';
 
 export interface CompiledPath {
@@ -31,9 +31,8 @@ export class JsonPath implements CompiledPath {
     this.root = parsed.root;
     if (parsed.variableName !== undefined) this.variableName = parsed.variableName;
     this.definite = isDefiniteTokens(parsed.tokens);
-    if (parsed.tokens.every((t) => t.kind === 'property' && t.names.length === 1)) {
-      this.names = parsed.tokens.map((t) => (t.kind === 'property' ? t.names[0] : ''));
-    }
+    const names = plainNames(parsed.tokens);
+    if (names !== undefined) this.names = names;
     const selector: DocumentSelector = compileSelector(parsed.tokens);
     if (this.root === '$') this.evaluate = (scope) => selector(scope.input, scope.input);
     else if (this.root === '$$') this.evaluate = (scope) => selector(scope.context, scope.context);

@@ -3,7 +3,7 @@ import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { compileIntrinsic, isIntrinsicCall } from '../intrinsics/index.js';
 import type { Scope } from '../scope.js';
 import { causeJson } from './cause-json.js';
-import { defineOwn, PathMiss } from './evaluate.js';
+import { defineOwn, ownValueTest, PathMiss } from './evaluate.js';
 import { JsonPath } from './path.js';
 import { PathSyntaxError } from './path-syntax-error.js';
 
@@ -40,7 +40,8 @@ function compileNode(node: Json, field: string): Evaluator | undefined {
   for (const key of keys) {
     const value = node[key];
     if (key.endsWith('.$')) {
-      entries.push({ key: key.slice(0, -2), evaluate: compileDollarValue(key, value), value, inputName: inputPropertyName(value) });
+      const compiled = compileDollarValue(key, value);
+      entries.push({ key: key.slice(0, -2), evaluate: compiled.evaluate, value, inputName: compiled.inputName });
       dynamic = true;
     } else {
       const evaluate = compileNode(value, field);
@@ -67,17 +68,6 @@ interface Entry {
 /** Templates with more keys than this build their objects key by key. */
 const MAX_LITERAL_KEYS = 64;
 
-/** `name` for a path `$.name` (one plain property of the input), else undefined. */
-function inputPropertyName(value: Json): string | undefined {
-  if (typeof value !== 'string' || isIntrinsicCall(value)) return undefined;
-  try {
-    const path = new JsonPath(value);
-    return path.root === '$' && path.names?.length === 1 && path.names[0] !== '__proto__' ? path.names[0] : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A template's object built by one generated object literal: V8 then allocates it at its final
  * shape, where setting keys one by one from a loop goes through a megamorphic keyed store per key
@@ -92,13 +82,8 @@ function objectLiteralEvaluator(entries: readonly Entry[]): Evaluator | undefine
     const value = e.evaluate === undefined ? `v${i}` : `v${i}(scope)`;
     if (e.inputName === undefined) return `${JSON.stringify(e.key)}: ${value}`;
     // `$.name` read in place when the input has it; otherwise the evaluator decides, failing with
-    // AWS's text. A JSON value is never undefined or a function, and all a plain object inherits
-    // are functions but `__proto__` (never inlined): so a defined value is the input's own (a
-    // non-function one, for names Object.prototype has), with no own-property call (which V8
-    // does not inline).
-    const name = e.inputName;
-    const own = name in Object.prototype ? '(v = input[N]) !== undefined && typeof v !== "function"' : '(v = input[N]) !== undefined';
-    return `${JSON.stringify(e.key)}: isObject && ${own.replace('N', JSON.stringify(name))} ? v : ${value}`;
+    // AWS's text.
+    return `${JSON.stringify(e.key)}: isObject && ((v = input[${JSON.stringify(e.inputName)}]), ${ownValueTest('v', e.inputName)}) ? v : ${value}`;
   });
   const body =
     'const input = scope.input; const isObject = input !== null && typeof input === "object" && !isArray(input); let v; ' +
@@ -107,13 +92,14 @@ function objectLiteralEvaluator(entries: readonly Entry[]): Evaluator | undefine
   return make(Array.isArray, ...entries.map((e) => e.evaluate ?? e.value));
 }
 
-function compileDollarValue(key: string, value: Json): Evaluator {
+/** A `.$` value compiled; `inputName` is set for `$.name` (one plain property of the input). */
+function compileDollarValue(key: string, value: Json): { evaluate: Evaluator; inputName?: string } {
   const invalid = (): PathSyntaxError =>
     new PathSyntaxError(`The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call`);
   if (typeof value !== 'string') throw invalid();
   if (isIntrinsicCall(value)) {
     const intrinsic = compileIntrinsic(value);
-    return (scope) => intrinsic.evaluate(scope);
+    return { evaluate: (scope) => intrinsic.evaluate(scope) };
   }
   let path: JsonPath;
   try {
@@ -122,11 +108,13 @@ function compileDollarValue(key: string, value: Json): Evaluator {
     if (e instanceof PathSyntaxError) throw invalid();
     throw e;
   }
-  return (scope) => {
+  const evaluate: Evaluator = (scope) => {
     const v = path.evaluate(scope);
     if (v instanceof PathMiss) throw pathNotFound(path, scope, key);
     return v;
   };
+  const names = path.root === '$' ? path.names : undefined;
+  return names?.length === 1 && names[0] !== '__proto__' ? { evaluate, inputName: names[0] } : { evaluate };
 }
 
 function pathNotFound(path: JsonPath, scope: Scope, field: string): StatesError {
