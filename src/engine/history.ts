@@ -142,7 +142,6 @@ class StateEventRecord implements HistoryRecord {
  */
 export class StateVisit {
   exitType: string | undefined = undefined;
-  exitPrev = 0;
   output: Json = null;
   assigned: { [name: string]: Json } | undefined = undefined;
 
@@ -161,7 +160,8 @@ export class StateVisit {
     const at = this.stamp.at;
     const entered = new StateEventRecord(at, this.type, this.id, this.previousEventId, false, this.name, this.input, undefined);
     if (this.exitType === undefined) return [entered];
-    return [entered, new StateEventRecord(at, this.exitType, this.id + 1, this.exitPrev, true, this.name, this.output, this.assigned)];
+    // Folded only when nothing came between: the exit follows the entry and links to it.
+    return [entered, new StateEventRecord(at, this.exitType, this.id + 1, this.id, true, this.name, this.output, this.assigned)];
   }
 }
 
@@ -229,7 +229,6 @@ export class HistoryWriter {
     // Nothing recorded since it entered, by this frame or any other (the frame's source is still it).
     if (open !== undefined && open.id === id - 1 && frame.prevId === open.id && open.name === name) {
       open.exitType = type;
-      open.exitPrev = frame.prevId;
       open.output = output;
       open.assigned = assigned;
       this.open = undefined;
