@@ -281,10 +281,7 @@ function step(ctx: StepContext, frame: Frame, state: CompiledState): Outcome | P
       outcome = resumeState(ctx, frame, state);
       frame.resume = undefined;
     } else if (frame.pendingEnter) {
-      if (ctx.budget.transitions <= 0) return undefined;
-      ctx.budget.transitions--;
-      frame.pendingEnter = false;
-      enterState(ctx, frame, state);
+      if (!beginEntry(ctx, frame, state)) return undefined;
       outcome = runState(ctx, frame, state);
     } else {
       return undefined;
@@ -316,12 +313,9 @@ function drive(ctx: StepContext, frame: Frame, settled: Map<Frame, Outcome>): Pr
     if (state === undefined || state.name !== frame.state) state = state?.following?.name === frame.state ? state.following : jumpTarget(ctx, frame, state);
     const current = state;
     if (frame.pendingEnter && settled.size === 0 && frame.resume === undefined && isPlainPass(current)) {
-      // The bulk of most workflows, run in a straight line: enter, compute the output, exit. The
-      // same steps as `step` and `applyOutcome` below, without the outcome they pass around.
-      if (ctx.budget.transitions <= 0) return undefined;
-      ctx.budget.transitions--;
-      frame.pendingEnter = false;
-      enterState(ctx, frame, current);
+      // The bulk of most workflows, run in a straight line: enter, compute the output, exit. What
+      // `step` and `applyOutcome` below do, without the outcome they pass around.
+      if (!beginEntry(ctx, frame, current)) return undefined;
       let output: Json;
       try {
         output = passOutput(ctx, frame, current);
@@ -363,6 +357,15 @@ function assignSizeProblem(assign: { [name: string]: Json }): string | undefined
   }
   if (total > MAX_VARIABLE_BYTES) return `The variables assigned by the state exceed the maximum size of ${MAX_VARIABLE_BYTES} bytes.`;
   return undefined;
+}
+
+/** Enters the frame's pending state, if the advance has a transition left (else it yields). */
+function beginEntry(ctx: StepContext, frame: Frame, state: CompiledState): boolean {
+  if (ctx.budget.transitions <= 0) return false;
+  ctx.budget.transitions--;
+  frame.pendingEnter = false;
+  enterState(ctx, frame, state);
+  return true;
 }
 
 function enterState(ctx: StepContext, frame: Frame, state: CompiledState): void {
