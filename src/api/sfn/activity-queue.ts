@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskRequest, TaskResult } from '../../engine/index.js';
-import { encodeTaskToken, isActivityArn } from '../../engine/index.js';
+import { encodeTaskToken } from '../../engine/index.js';
 
 /** An activity task waiting for (or held by) a worker. */
 interface ActivityTask {
@@ -21,8 +21,6 @@ interface ActivityTask {
 interface Poller {
   deliver(task: ActivityTask): void;
 }
-
-export const isActivityResource = isActivityArn;
 
 /**
  * Activities: Task states whose resource is an activity ARN put their input here; workers take it

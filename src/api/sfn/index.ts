@@ -9,7 +9,7 @@ import { taskOperations } from './tasks.js';
 import { testStateOperations } from './test-state.js';
 import { versionAliasOperations } from './versions-aliases.js';
 
-export { ActivityQueue, isActivityResource } from './activity-queue.js';
+export { ActivityQueue } from './activity-queue.js';
 export type { SfnBackend } from './backend.js';
 export { createServerResources } from './task-resources.js';
 export { ACTIVITY_POLL_MS } from './activities.js';

@@ -1,6 +1,6 @@
-import type { TaskProgress, TaskRequest, TaskResources, TaskResult } from '../../engine/index.js';
+import { isActivityArn, type TaskProgress, type TaskRequest, type TaskResources, type TaskResult } from '../../engine/index.js';
 import type { Stepwright } from '../../stepwright.js';
-import { isActivityResource, type ActivityQueue } from './activity-queue.js';
+import type { ActivityQueue } from './activity-queue.js';
 import { isNestedExecutionResource, startNestedExecution } from './nested-executions.js';
 
 const WAIT_FOR_TOKEN = '.waitForTaskToken';
@@ -25,7 +25,7 @@ export function createServerResources(options: {
   };
   return {
     async invoke(request: TaskRequest, progress?: TaskProgress): Promise<TaskResult> {
-      if (isActivityResource(request.resource)) return options.activities.dispatch(request);
+      if (isActivityArn(request.resource)) return options.activities.dispatch(request);
       if (isNestedExecutionResource(request.resource)) return nested(request, progress);
       if (request.resource.endsWith(WAIT_FOR_TOKEN)) {
         const base = request.resource.slice(0, -WAIT_FOR_TOKEN.length);
