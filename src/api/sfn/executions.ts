@@ -32,16 +32,23 @@ async function target(b: SfnBackend, arn: string): Promise<{ machine: StateMachi
   return { ...(await revisionOf(b, versionRef, route.stateMachineVersionArn)), ref };
 }
 
-function describeOutput(e: ExecutionRecord, now: number): Record<string, unknown> {
-  // AWS: a failed, timed-out or aborted Standard execution can be redriven (for 14 days); a running or succeeded one cannot.
-  const redrive = redriveStatusOf(e, now);
-  return defined({
+/** What DescribeExecution and ListExecutions both say of an execution first. */
+function executionSummary(e: ExecutionRecord): Record<string, unknown> {
+  return {
     executionArn: e.arn,
     stateMachineArn: e.stateMachineArn,
     name: e.name,
     status: e.status,
     startDate: epochSeconds(e.startDate),
     stopDate: e.stopDate === undefined ? undefined : epochSeconds(e.stopDate),
+  };
+}
+
+function describeOutput(e: ExecutionRecord, now: number): Record<string, unknown> {
+  // AWS: a failed, timed-out or aborted Standard execution can be redriven (for 14 days); a running or succeeded one cannot.
+  const redrive = redriveStatusOf(e, now);
+  return defined({
+    ...executionSummary(e),
     input: e.input,
     inputDetails: { included: true },
     output: e.output,
@@ -175,12 +182,7 @@ export function executionOperations(b: SfnBackend): Record<string, Operation> {
       const out: Record<string, unknown> = {
         executions: p.items.map((e) =>
           defined({
-            executionArn: e.arn,
-            stateMachineArn: e.stateMachineArn,
-            name: e.name,
-            status: e.status,
-            startDate: epochSeconds(e.startDate),
-            stopDate: e.stopDate === undefined ? undefined : epochSeconds(e.stopDate),
+            ...executionSummary(e),
             // Only executions that were redriven carry the count and date.
             redriveCount: e.redriveCount,
             redriveDate: e.redriveDate === undefined ? undefined : epochSeconds(e.redriveDate),
