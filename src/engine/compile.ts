@@ -1,12 +1,6 @@
 import { isJsonObject, type Json, type JsonObject } from '../language/json.js';
-import {
-  compilePath,
-  compileReferencePath,
-  compileTemplate,
-  type CompiledPath,
-  type CompiledReferencePath,
-  type CompiledTemplate,
-} from '../language/jsonpath/index.js';
+import { compilePath, compileReferencePath, type CompiledPath, type CompiledReferencePath } from '../language/jsonpath/index.js';
+import { compileTemplate, type CompiledTemplate } from '../language/template/index.js';
 import { compileChoices, type CompiledChoices } from '../language/choice/index.js';
 import { compileJsonataField, isJsonataExpression, jsonataExpressionText, type CompiledJsonataField } from '../language/jsonata/index.js';
 

@@ -1,7 +1,7 @@
 import type { Json } from '../language/json.js';
 import type { Scope } from '../language/scope.js';
 import type { CompiledJsonataField, JsonataEnv, StatesBinding } from '../language/jsonata/index.js';
-import type { CompiledTemplate } from '../language/jsonpath/index.js';
+import type { CompiledTemplate } from '../language/template/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import { contextObject } from './context-object.js';
 import type { HistoryWriter } from './history.js';

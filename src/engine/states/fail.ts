@@ -1,6 +1,7 @@
 import type { Json } from '../../language/json.js';
 import { StatesError } from '../../language/errors.js';
-import type { CompiledPath, CompiledTemplate } from '../../language/jsonpath/index.js';
+import type { CompiledPath } from '../../language/jsonpath/index.js';
+import type { CompiledTemplate } from '../../language/template/index.js';
 import type { FailState } from '../compile.js';
 import { jsonataEnv, jsonPathScope, type Outcome, type StepContext } from '../step.js';
 import type { Frame } from '../snapshot.js';

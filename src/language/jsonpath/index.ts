@@ -7,4 +7,3 @@ export {
   type CompiledReferencePath,
   type ReferenceStep,
 } from './reference-path.js';
-export { compileTemplate, selectFieldPath, type CompiledTemplate } from './template.js';

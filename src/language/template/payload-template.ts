@@ -2,10 +2,10 @@ import { StatesError } from '../errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
 import { compileIntrinsic, isIntrinsicCall } from '../intrinsics/index.js';
 import type { Scope } from '../scope.js';
-import { causeJson } from './cause-json.js';
-import { defineOwn, ownValueTest, PathMiss } from './evaluate.js';
-import { JsonPath } from './path.js';
-import { PathSyntaxError } from './path-syntax-error.js';
+import { causeJson } from '../jsonpath/cause-json.js';
+import { defineOwn, ownValueTest, PathMiss } from '../jsonpath/evaluate.js';
+import { JsonPath } from '../jsonpath/path.js';
+import { PathSyntaxError } from '../jsonpath/path-syntax-error.js';
 
 export interface CompiledTemplate {
   /** Throws StatesError with AWS's error and cause when a path matches nothing or an intrinsic fails. */

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../../src/language/json.js';
-import {
-  compilePath,
-  compileTemplate,
-  PathSyntaxError,
-  selectFieldPath,
-} from '../../../src/language/jsonpath/index.js';
-import { scopeOf } from './scope.js';
+import { compilePath, PathSyntaxError } from '../../../src/language/jsonpath/index.js';
+import { compileTemplate, selectFieldPath } from '../../../src/language/template/index.js';
+import { scopeOf } from '../jsonpath/scope.js';
 import { statesFailure } from '../fixtures.js';
 
 const failure = statesFailure;
