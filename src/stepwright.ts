@@ -28,6 +28,8 @@ export interface StepwrightOptions {
   readonly region?: string;
   readonly accountId?: string;
   readonly onError?: (error: unknown, context: string) => void;
+  /** State entries per advance before the scheduler commits and checks for a stop (default 10,000). */
+  readonly transitionsPerSlice?: number;
   /** How long an Express execution may run before it ends TIMED_OUT (default 5 minutes, as AWS). */
   readonly expressMaxDurationMs?: number;
 }
@@ -212,6 +214,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     clock,
     ids: options.ids,
     groupCommit: options.groupCommit === false ? NO_GROUP_COMMIT : options.groupCommit,
+    transitionsPerSlice: options.transitionsPerSlice,
     onError: options.onError,
   });
   try {
