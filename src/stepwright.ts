@@ -83,7 +83,7 @@ export const REDRIVE_EVENT_LIMIT = 24_999;
 export function redriveStatusOf(
   e: ExecutionRecord,
   now: number,
-  lastEventId = 0,
+  lastEventId = e.lastEventId ?? 0,
 ): { status: RedriveStatus; reason?: string } {
   const no = (reason: string) => ({ status: 'NOT_REDRIVABLE' as const, reason });
   if (e.status === 'RUNNING' || e.status === 'SUCCEEDED' || e.status === 'PENDING_REDRIVE')
@@ -425,8 +425,11 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     },
 
     async awaitExecution(arn) {
-      const e = await scheduler.awaitCompletion(arn);
+      let e = await scheduler.awaitCompletion(arn);
       if (e === undefined) throw new StepwrightApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+      // Whether it can be redriven depends on its history's length, which only the stored row knows
+      // (the scheduler's record of a running execution does not follow it).
+      if (e.status !== 'RUNNING' && e.status !== 'SUCCEEDED') e = (await store.getExecution(arn)) ?? e;
       return describe(e, clock.now());
     },
 

@@ -138,6 +138,8 @@ export interface ExecutionRecord {
   /** RedriveExecution: how many times it was redriven and when last (both absent until the first redrive). */
   readonly redriveCount?: number;
   readonly redriveDate?: number;
+  /** The id of its last history event, as stored (set by the store; the history quota is 25,000). */
+  readonly lastEventId?: number;
 }
 
 export interface InboxEvent {

@@ -36,6 +36,7 @@ interface ExecutionRow {
   stop_date: number | null;
   redrive_count: number;
   redrive_date: number | null;
+  last_event_id: number;
 }
 
 interface MachineRow {
@@ -60,7 +61,7 @@ interface RevisionRow {
 }
 
 const EXECUTION_COLUMNS =
-  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date';
+  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, last_event_id';
 
 const REDRIVABLE = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
@@ -80,6 +81,7 @@ function toExecution(r: ExecutionRow): ExecutionRecord {
   if (r.stop_date !== null) e.stopDate = r.stop_date;
   if (r.redrive_count > 0) e.redriveCount = r.redrive_count;
   if (r.redrive_date !== null) e.redriveDate = r.redrive_date;
+  if (r.last_event_id > 0) e.lastEventId = r.last_event_id;
   return e;
 }
 
