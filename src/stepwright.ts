@@ -28,6 +28,10 @@ export interface StepwrightOptions {
   readonly region?: string;
   readonly accountId?: string;
   readonly onError?: (error: unknown, context: string) => void;
+  /** State entries per advance before the scheduler commits and checks for a stop (default 10,000). */
+  readonly transitionsPerSlice?: number;
+  /** How long an Express execution may run before it ends TIMED_OUT (default 5 minutes, as AWS). */
+  readonly expressMaxDurationMs?: number;
 }
 
 /** An API error with AWS's error name (`ExecutionDoesNotExist`, …) as `code`. */
@@ -79,7 +83,7 @@ export const REDRIVE_EVENT_LIMIT = 24_999;
 export function redriveStatusOf(
   e: ExecutionRecord,
   now: number,
-  lastEventId = 0,
+  lastEventId = e.lastEventId ?? 0,
 ): { status: RedriveStatus; reason?: string } {
   const no = (reason: string) => ({ status: 'NOT_REDRIVABLE' as const, reason });
   if (e.status === 'RUNNING' || e.status === 'SUCCEEDED' || e.status === 'PENDING_REDRIVE')
@@ -210,6 +214,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     clock,
     ids: options.ids,
     groupCommit: options.groupCommit === false ? NO_GROUP_COMMIT : options.groupCommit,
+    transitionsPerSlice: options.transitionsPerSlice,
     onError: options.onError,
   });
   try {
@@ -225,7 +230,14 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
   /** Each Express machine revision's parsed definition, so the engine validates and compiles it once. */
   const expressDefinitions = new Map<string, { readonly revision: number; readonly definition: unknown }>();
 
-  /** Express executions keep no history in the store (as on AWS): they run in memory. */
+  /** Express executions running now, by ARN: stopExecution and close() end them. */
+  const runningExpress = new Map<string, { readonly stop: AbortController; readonly result: ReturnType<typeof runExecution> }>();
+
+  /**
+   * Express executions keep no history in the store (as on AWS): they run in memory, keep no
+   * history events at all (a long loop holds no memory for them) and end TIMED_OUT after
+   * `expressMaxDurationMs`.
+   */
   function runExpress(
     m: StateMachineRecord,
     name: string,
@@ -238,6 +250,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     }
     const executionArn = `arn:aws:states:${region}:${account}:express:${m.name}:${name}:${randomUUID()}`;
     const startDate = new Date(clock.now());
+    const stop = new AbortController();
     const result = runExecution(cached.definition, {
       ...payload,
       name,
@@ -247,7 +260,13 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       roleArn: m.roleArn,
       resources: options.resources,
       clock,
+      type: 'EXPRESS',
+      maxDurationMs: options.expressMaxDurationMs,
+      signal: stop.signal,
     });
+    runningExpress.set(executionArn, { stop, result });
+    const forget = () => void runningExpress.delete(executionArn);
+    result.then(forget, forget);
     return { executionArn, startDate, result };
   }
 
@@ -406,8 +425,11 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     },
 
     async awaitExecution(arn) {
-      const e = await scheduler.awaitCompletion(arn);
+      let e = await scheduler.awaitCompletion(arn);
       if (e === undefined) throw new StepwrightApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+      // Whether it can be redriven depends on its history's length, which only the stored row knows
+      // (the scheduler's record of a running execution does not follow it).
+      if (e.status !== 'RUNNING' && e.status !== 'SUCCEEDED') e = (await store.getExecution(arn)) ?? e;
       return describe(e, clock.now());
     },
 
@@ -433,6 +455,13 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     },
 
     async stopExecution(input) {
+      const express = runningExpress.get(input.executionArn);
+      if (express !== undefined) {
+        // An Express execution runs in this process only: abort it where it runs (ABORTED).
+        express.stop.abort();
+        await express.result.catch(() => undefined);
+        return { stopDate: new Date(clock.now()) };
+      }
       const e = await executionOf(input.executionArn);
       if (e.status !== 'RUNNING') return { stopDate: new Date(e.stopDate ?? clock.now()) };
       const done = scheduler.awaitCompletion(input.executionArn);
@@ -481,6 +510,8 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     },
 
     async close() {
+      for (const running of runningExpress.values()) running.stop.abort();
+      await Promise.all([...runningExpress.values()].map((r) => r.result.catch(() => undefined)));
       await scheduler.close();
       await store.close();
     },

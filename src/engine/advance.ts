@@ -5,6 +5,7 @@ import type { CompiledMachine, CompiledState } from './compile.js';
 import { taskTimeoutKey, type EngineEvent, type Effect } from './effects.js';
 import { errorDetails, historyRecords, HistoryWriter, inputDetails, materializeEvents, outputDetails, type HistoryLog, type HistoryRecord } from './history.js';
 import { newFrame } from './frames.js';
+import { MAX_HISTORY_EVENTS } from './limits.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
 import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
 import type { HistoryEvent } from './types.js';
@@ -91,11 +92,13 @@ export function advanceNow(
   maxTransitions = Infinity,
   /** The runner's whole history so far: this advance's entries are appended to it. */
   history?: HistoryLog,
+  /** The history quota (AWS: 25,000 events for Standard; Express has none). */
+  maxHistoryEvents = MAX_HISTORY_EVENTS,
 ): AdvanceResult | Promise<AdvanceResult> {
   const ctx: StepContext = {
     machine,
     snapshot,
-    history: new HistoryWriter(snapshot, now, history),
+    history: new HistoryWriter(snapshot, now, history, maxHistoryEvents),
     effects: [],
     now,
     ids,
@@ -118,6 +121,7 @@ function driveAll(ctx: StepContext, settled: Map<Frame, Outcome>): AdvanceResult
   }
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
+  if (ctx.history.limitReached) endOnHistoryLimit(ctx);
   snapshot.version++;
   return new AdvanceOutcome(snapshot, ctx.history, ctx.effects);
 }
@@ -492,7 +496,21 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
 
 type FrameResult = { ok: true; output: Json } | { ok: false; error?: string; cause?: string };
 
+/**
+ * The history quota ended the execution in the middle of this advance (HistoryWriter recorded its
+ * ExecutionFailed): whatever the states did after that point is dropped, as it never happened on
+ * AWS. No task is dispatched and no timer armed; the frames go, as at any end.
+ */
+function endOnHistoryLimit(ctx: StepContext): void {
+  const { snapshot } = ctx;
+  for (const id of Object.keys(snapshot.frames)) if (id !== snapshot.rootFrameId) delete snapshot.frames[id];
+  snapshot.output = undefined;
+  ctx.effects.length = 0;
+  ctx.effects.push({ type: 'executionCompleted' });
+}
+
 function endFrame(ctx: StepContext, frame: Frame, result: FrameResult): void {
+  if (ctx.history.limitReached) return; // the execution has ended already
   frame.result = result as Frame['result'];
   frame.wait = { kind: 'done' };
   const { snapshot } = ctx;

@@ -1,4 +1,5 @@
 import type { Json } from '../language/json.js';
+import { HISTORY_LIMIT_CAUSE } from './limits.js';
 import type { Frame, Snapshot } from './snapshot.js';
 import type { HistoryEvent } from './types.js';
 
@@ -179,6 +180,9 @@ export function historyRecords(log: readonly (HistoryRecord | StateVisit)[], sta
   return out;
 }
 
+/** The events that end an execution: the last one may take the last id the history has. */
+const ENDING_EVENTS: ReadonlySet<string> = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+
 /** Collects the history events of one advance and numbers them as AWS does. */
 export class HistoryWriter {
   /** Where the entries of this advance start in `log`. */
@@ -187,14 +191,48 @@ export class HistoryWriter {
   /** The visit whose entered event is the last event recorded (an exit right after folds into it). */
   private open: StateVisit | undefined = undefined;
 
+  /**
+   * Set when this advance recorded the ExecutionFailed of the history limit: the execution has
+   * ended, and every event after it is dropped (the advance then cleans up, see advance.ts).
+   */
+  limitReached = false;
+
   constructor(
     private readonly snapshot: Snapshot,
     private readonly now: number,
     /** Appended to; a caller that keeps the whole history passes its own log (no copying). */
     readonly log: HistoryLog = [],
+    /** The id of the last event allowed (AWS: 25,000); only an execution's end may take it. */
+    private readonly maxEvents = Infinity,
   ) {
     this.start = log.length;
     this.stamp = { at: now };
+  }
+
+  /**
+   * The next event id, or 0 when the event is not recorded: the history is full (the execution
+   * fails in its place) or has already ended so. One comparison on the hot path.
+   */
+  private nextId(type: string): number {
+    const id = this.snapshot.lastEventId + 1;
+    if (id < this.maxEvents) return (this.snapshot.lastEventId = id);
+    if (this.limitReached) return 0;
+    if (id === this.maxEvents && ENDING_EVENTS.has(type)) return (this.snapshot.lastEventId = id);
+    this.failOnLimit();
+    return 0;
+  }
+
+  /** Records ExecutionFailed as the last event and ends the execution (AWS's history quota). */
+  private failOnLimit(): void {
+    const snapshot = this.snapshot;
+    this.limitReached = true;
+    this.open = undefined;
+    const previousEventId = snapshot.lastEventId;
+    const id = ++snapshot.lastEventId;
+    snapshot.status = 'FAILED';
+    snapshot.error = 'States.Runtime';
+    snapshot.cause = HISTORY_LIMIT_CAUSE;
+    this.log.push({ timestamp: this.now, type: 'ExecutionFailed', id, previousEventId, detailsKey: 'executionFailedEventDetails', details: errorDetails(snapshot.error, snapshot.cause) });
   }
 
   /**
@@ -203,7 +241,8 @@ export class HistoryWriter {
    */
   emit(frame: Frame | null, type: string, detailsKey?: string, details?: Details, advance = true, prev?: number): number {
     if (frame?.silent === true) return 0;
-    const id = ++this.snapshot.lastEventId;
+    const id = this.nextId(type);
+    if (id === 0) return 0;
     const previousEventId = prev ?? frame?.prevId ?? 0;
     if (frame !== null && advance) frame.prevId = id;
     this.log.push({ timestamp: this.now, type, id, previousEventId, detailsKey, details });
@@ -213,7 +252,8 @@ export class HistoryWriter {
   /** A state's …StateEntered event. */
   emitEntered(frame: Frame, type: string, name: string, input: Json): number {
     if (frame.silent === true) return 0;
-    const id = ++this.snapshot.lastEventId;
+    const id = this.nextId(type);
+    if (id === 0) return 0;
     const visit = new StateVisit(this.stamp, type, id, frame.prevId, name, input);
     frame.prevId = id;
     this.log.push(visit);
@@ -224,7 +264,8 @@ export class HistoryWriter {
   /** A state's …StateExited event: folded into its visit when nothing was recorded since it entered. */
   emitExited(frame: Frame, type: string, name: string, output: Json, assigned?: { [name: string]: Json }): number {
     if (frame.silent === true) return 0;
-    const id = ++this.snapshot.lastEventId;
+    const id = this.nextId(type);
+    if (id === 0) return 0;
     const open = this.open;
     // Nothing recorded since it entered, by this frame or any other (the frame's source is still it).
     if (open !== undefined && open.id === id - 1 && frame.prevId === open.id && open.name === name) {

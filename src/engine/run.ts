@@ -6,6 +6,7 @@ import { advanceNow, createSnapshot } from './advance.js';
 import { systemClock } from './clock.js';
 import { compileMachine, type CompiledMachine } from './compile.js';
 import { historyRecords, materializeEvents, type HistoryLog } from './history.js';
+import { EXPRESS_MAX_DURATION_MS, MAX_HISTORY_EVENTS } from './limits.js';
 import type { EngineEvent } from './effects.js';
 import type { Snapshot } from './snapshot.js';
 import type { Clock, ExecutionStatus, HistoryEvent, TaskResources } from './types.js';
@@ -25,6 +26,13 @@ export interface RunExecutionOptions {
   readonly uuid?: () => string;
   /** Aborting stops the execution (status ABORTED), even inside a runaway Choice loop. */
   readonly signal?: AbortSignal;
+  /**
+   * EXPRESS runs as AWS runs Express workflows: no history is kept (`events` is empty, so a long
+   * loop holds no memory for it), no 25,000-event quota, and at most `maxDurationMs`.
+   */
+  readonly type?: 'STANDARD' | 'EXPRESS';
+  /** The longest an execution may run before it ends TIMED_OUT (Express: 5 minutes, as AWS). */
+  readonly maxDurationMs?: number;
 }
 
 export interface ExecutionResult {
@@ -178,7 +186,15 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     redriveCount: 0,
   });
 
+  const express = options.type === 'EXPRESS';
   const log: HistoryLog = [];
+  // Express keeps no history: each advance gets a log of its own, dropped once it is applied.
+  const keptLog = express ? undefined : log;
+  const maxHistoryEvents = express ? Infinity : MAX_HISTORY_EVENTS;
+  const maxDurationMs = options.maxDurationMs ?? (express ? EXPRESS_MAX_DURATION_MS : undefined);
+  const deadline = maxDurationMs === undefined ? Infinity : snapshot.execution.startTime + maxDurationMs;
+  /** The engine's own TimeoutSeconds event: the execution ends TIMED_OUT with States.Timeout. */
+  const timedOut: EngineEvent = { type: 'timerFired', frameId: snapshot.rootFrameId, key: 'execution-timeout' };
   // Each entry is applied by one advance; timers due at the same instant travel together.
   const queue: (EngineEvent | EngineEvent[])[] = [{ type: 'start' }];
   const timers: { dueAt: number; frameId: string; key: string }[] = [];
@@ -199,9 +215,10 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
 
   while (snapshot.status === 'RUNNING') {
     if (options.signal?.aborted) queue.unshift({ type: 'stop', error: 'States.Aborted', cause: 'Execution was stopped' });
+    else if (clock.now() >= deadline) queue.unshift(timedOut);
     const event = queue.shift();
     if (event !== undefined) {
-      let r = advanceNow(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE, log);
+      let r = advanceNow(machine, snapshot, event, clock.now(), ids, TRANSITIONS_PER_SLICE, keptLog, maxHistoryEvents);
       if (r instanceof Promise) r = await r;
       for (const effect of r.effects) {
         if (effect.type === 'invokeTask') dispatchTask(effect.frameId, effect.attempt, effect.request);
@@ -219,7 +236,8 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     if (next === undefined && inFlight.size === 0) break; // nothing can happen any more
     const wake = new AbortController();
     const waits: Promise<unknown>[] = [...inFlight];
-    if (next !== undefined) waits.push(clock.sleepUntil(next.dueAt, wake.signal));
+    if (next !== undefined) waits.push(clock.sleepUntil(Math.min(next.dueAt, deadline), wake.signal));
+    else if (deadline !== Infinity) waits.push(clock.sleepUntil(deadline, wake.signal));
     if (options.signal !== undefined) waits.push(new Promise((r) => options.signal!.addEventListener('abort', r, { once: true })));
     await Promise.race(waits);
     wake.abort();

@@ -35,6 +35,14 @@ export interface Store {
     limit?: number;
   }): Promise<ExecutionRecord[]>;
 
+  /**
+   * One page of executions, newest first, filtered and paged in the store (keyset: `after` is the
+   * `next` of the page before, so a page costs its own rows whatever the table holds).
+   */
+  listExecutionsPage(query: ExecutionQuery): Promise<ExecutionPage>;
+  /** How many executions each machine has in each status (the console's summary). */
+  countExecutions(): Promise<ExecutionCount[]>;
+
   // Work
   /** Inbox events not yet applied, oldest first. */
   pendingInbox(executionArn: string): Promise<InboxEvent[]>;
@@ -138,6 +146,34 @@ export interface ExecutionRecord {
   /** RedriveExecution: how many times it was redriven and when last (both absent until the first redrive). */
   readonly redriveCount?: number;
   readonly redriveDate?: number;
+  /** The id of its last history event, as stored (set by the store; the history quota is 25,000). */
+  readonly lastEventId?: number;
+}
+
+export interface ExecutionQuery {
+  readonly stateMachineArn?: string;
+  readonly status?: ExecutionStatus;
+  /** Only executions redriven at least once (true) or never (false). */
+  readonly redriven?: boolean;
+  /** Only executions of this revision of the machine (a version's). */
+  readonly revision?: number;
+  /** Only executions started at or after this time (epoch ms). */
+  readonly startedAfter?: number;
+  /** Continue after this position: the `next` of the previous page. */
+  readonly after?: number;
+  readonly limit: number;
+}
+
+export interface ExecutionPage {
+  readonly executions: ExecutionRecord[];
+  /** Where the next page starts; absent on the last page. */
+  readonly next?: number;
+}
+
+export interface ExecutionCount {
+  readonly stateMachineArn: string;
+  readonly status: ExecutionStatus;
+  readonly count: number;
 }
 
 export interface InboxEvent {

@@ -248,7 +248,8 @@ describe('durable executions', () => {
   });
 
   it('commits a runaway loop in slices, so that StopExecution can end it', async () => {
-    const sw = await stepwright({ dataDir: tempDir() });
+    // Slices of 1,000 transitions: a loop ends at the history quota (25,000 events) within 13.
+    const sw = await stepwright({ dataDir: tempDir(), transitionsPerSlice: 1000 });
     const loop = {
       StartAt: 'Spin',
       States: {
@@ -259,10 +260,10 @@ describe('durable executions', () => {
     };
     const { stateMachineArn } = await sw.createStateMachine({ name: 'loop', definition: loop });
     const { executionArn } = await sw.startExecution({ stateMachineArn });
-    // Wait until at least one slice (10,000 transitions) is committed.
+    // Wait until at least one slice (1,000 transitions) is committed.
     const lastId = async (): Promise<number> =>
       (await sw.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.id ?? 0;
-    while ((await lastId()) < 20_000) await new Promise((r) => setTimeout(r, 20));
+    while ((await lastId()) < 2_000) await new Promise((r) => setTimeout(r, 5));
     await sw.stopExecution({ executionArn });
     const d = await sw.describeExecution(executionArn);
     expect(d.status).toBe('ABORTED');

@@ -203,6 +203,67 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.listExecutions({ status: 'SUCCEEDED' })).toEqual([]);
       });
 
+      it('pages executions newest first in the store, each page after the last position, with every filter', async () => {
+        const other = 'arn:aws:states:us-east-1:123456789012:stateMachine:other';
+        await store.createStateMachine({ arn: other, name: 'other', type: 'STANDARD', definition: DEFINITION, roleArn: 'r', createdAt: T0 });
+        const names: string[] = [];
+        for (let i = 0; i < 25; i++) {
+          const e = newExecution(`p${i}`);
+          const record = { ...e.record, stateMachineArn: i % 5 === 0 ? other : MACHINE_ARN, startDate: T0 + i, revision: i < 10 ? 1 : 2 };
+          await store.commit([{ kind: 'createExecution', execution: record }]);
+          if (i % 3 === 0) {
+            await store.commit([advanceOp(record.arn, { ...e.snapshot, version: 1, lastEventId: 2, status: 'FAILED' }, 0, { history: events(1, 2), stopDate: T0 + 100 })]);
+          }
+          if (record.stateMachineArn === MACHINE_ARN) names.unshift(record.name);
+        }
+        const pages: string[][] = [];
+        let after: number | undefined;
+        do {
+          const page = await store.listExecutionsPage({ stateMachineArn: MACHINE_ARN, limit: 7, after });
+          pages.push(page.executions.map((e) => e.name));
+          after = page.next;
+        } while (after !== undefined);
+        expect(pages.map((p) => p.length)).toEqual([7, 7, 6]);
+        expect(pages.flat()).toEqual(names);
+
+        // A page begun before new executions arrive is not shifted by them.
+        const first = await store.listExecutionsPage({ stateMachineArn: MACHINE_ARN, limit: 7 });
+        await start('newest');
+        const second = await store.listExecutionsPage({ stateMachineArn: MACHINE_ARN, limit: 7, after: first.next });
+        expect(second.executions.map((e) => e.name)).toEqual(names.slice(7, 14));
+
+        const failed = await store.listExecutionsPage({ stateMachineArn: MACHINE_ARN, status: 'FAILED', limit: 100 });
+        expect(failed.executions.map((e) => e.name)).toEqual(names.filter((n) => Number(n.slice(1)) % 3 === 0));
+        expect(failed.next).toBeUndefined();
+        const anyMachine = await store.listExecutionsPage({ status: 'FAILED', limit: 100 });
+        expect(anyMachine.executions).toHaveLength(9);
+        const v2 = await store.listExecutionsPage({ stateMachineArn: MACHINE_ARN, revision: 2, limit: 100 });
+        expect(v2.executions.every((e) => e.revision === 2 && Number(e.name.slice(1)) >= 10)).toBe(true);
+        expect(v2.executions).toHaveLength(12);
+        const recent = await store.listExecutionsPage({ startedAfter: T0 + 20, limit: 100 });
+        expect(recent.executions.map((e) => e.name)).toEqual(['p24', 'p23', 'p22', 'p21', 'p20']);
+        expect((await store.listExecutionsPage({ redriven: true, limit: 10 })).executions).toEqual([]);
+        expect((await store.listExecutionsPage({ redriven: false, limit: 100 })).executions).toHaveLength(26);
+      });
+
+      it('counts executions by machine and status', async () => {
+        const a = await start('c1');
+        await start('c2');
+        await store.commit([advanceOp(a.record.arn, { ...a.snapshot, version: 1, lastEventId: 2, status: 'SUCCEEDED', output: 1 }, 0, { history: events(1, 2), stopDate: T0 + 5 })]);
+        const counts = await store.countExecutions();
+        expect(counts.sort((x, y) => x.status.localeCompare(y.status))).toEqual([
+          { stateMachineArn: MACHINE_ARN, status: 'RUNNING', count: 1 },
+          { stateMachineArn: MACHINE_ARN, status: 'SUCCEEDED', count: 1 },
+        ]);
+      });
+
+      it('knows the id of the last history event of an execution', async () => {
+        const { record, snapshot } = await start('h1');
+        expect((await store.getExecution(record.arn))?.lastEventId).toBeUndefined();
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 1, lastEventId: 2 }, 0, { history: events(1, 2) })]);
+        expect((await store.getExecution(record.arn))?.lastEventId).toBe(2);
+      });
+
       it('returns nothing for unknown executions', async () => {
         expect(await store.getExecution('nope')).toBeUndefined();
         expect(await store.loadSnapshot('nope')).toBeUndefined();
@@ -269,6 +330,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
           status: 'SUCCEEDED',
           output: '{"ok":true}',
           stopDate: T0 + 50,
+          lastEventId: 2,
         });
         expect(await store.findWork(T0 + 10_000, 10)).toEqual([]);
         expect(await store.pendingOutbox(10)).toEqual([]);
@@ -464,7 +526,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       it('moves a failed execution back to RUNNING, counts the redrive and queues a redrive event', async () => {
         const { record, ended } = await endAs('FAILED');
         const [r] = await store.commit([{ kind: 'redriveExecution', executionArn: record.arn, redriveDate: T0 + 9 }]);
-        const running = { ...record, status: 'RUNNING', redriveCount: 1, redriveDate: T0 + 9 };
+        const running = { ...record, status: 'RUNNING', redriveCount: 1, redriveDate: T0 + 9, lastEventId: 2 };
         expect(r).toEqual({ kind: 'redriven', execution: running });
         expect(await store.getExecution(record.arn)).toEqual(running);
         expect((await store.pendingInbox(record.arn)).map((i) => i.event)).toEqual([{ type: 'redrive' }]);
@@ -491,6 +553,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
           stopDate: T0 + 20,
           redriveCount: 1,
           redriveDate: T0 + 9,
+          lastEventId: 4,
         });
         expect((await store.getHistory(record.arn)).events.map((e) => e.id)).toEqual([1, 2, 3, 4]);
         const [second] = await store.commit([

@@ -41,13 +41,14 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store, activ
     const offset = int(q.offset, 0);
     const limit = Math.min(Math.max(int(q.limit, 50), 1), MAX_PAGE);
     const since = int(q.startedAfter, 0);
-    const rows = await store.listExecutions({
+    // Filtered and limited in SQL: a page costs its own rows (and the offset's), not the table.
+    const { executions: rows } = await store.listExecutionsPage({
       stateMachineArn: text(q.stateMachineArn),
       status: status as ExecutionStatus | undefined,
-      limit: since > 0 ? Number.MAX_SAFE_INTEGER : offset + limit + 1,
+      startedAfter: since > 0 ? since : undefined,
+      limit: offset + limit + 1,
     });
-    const filtered = since > 0 ? rows.filter((e) => e.startDate >= since) : rows;
-    const page = filtered.slice(offset, offset + limit);
+    const page = rows.slice(offset, offset + limit);
     return {
       executions: page.map((e) => ({
         executionArn: e.arn,
@@ -57,17 +58,17 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store, activ
         startDate: e.startDate / 1000,
         ...(e.stopDate === undefined ? {} : { stopDate: e.stopDate / 1000 }),
       })),
-      hasMore: filtered.length > offset + limit,
+      hasMore: rows.length > offset + limit,
     };
   });
 
-  // Executions of each machine by status.
+  // Executions of each machine by status, counted in SQL (not by loading rows).
   app.get('/console/api/machines/summary', async () => {
     const counts: Record<string, Record<string, number>> = {};
-    for (const m of await store.listStateMachines()) {
-      const byStatus: Record<string, number> = {};
-      for (const e of await store.listExecutions({ stateMachineArn: m.arn, limit: Number.MAX_SAFE_INTEGER })) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
-      counts[m.arn] = byStatus;
+    for (const m of await store.listStateMachines()) counts[m.arn] = {};
+    for (const c of await store.countExecutions()) {
+      const byStatus = counts[c.stateMachineArn];
+      if (byStatus !== undefined) byStatus[c.status] = c.count; // executions of a deleted machine are not shown
     }
     return { counts };
   });

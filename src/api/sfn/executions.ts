@@ -7,7 +7,7 @@ import { awsErrors, str, type SfnBackend } from './backend.js';
 import { SfnApiError } from './errors.js';
 import { isValidName } from './names.js';
 import type { Operation } from './operations.js';
-import { page } from './paging.js';
+import { decodePositionToken, encodePositionToken, pageSize } from './paging.js';
 import { machineOf, revisionOf } from './state-machines.js';
 import { defined, epochSeconds } from './wire.js';
 
@@ -172,13 +172,22 @@ export function executionOperations(b: SfnBackend): Record<string, Operation> {
       const status = str(input.statusFilter) as ExecutionRecord['status'] | undefined;
       if (status === 'PENDING_REDRIVE') throw new SfnApiError('ValidationException', 'PENDING_REDRIVE statusFilter is only supported with a mapRunArn');
       const redriveFilter = str(input.redriveFilter);
-      let all = await sw.store.listExecutions({ stateMachineArn: machine.arn, status, limit: Number.MAX_SAFE_INTEGER });
-      if (redriveFilter !== undefined) all = all.filter((e) => (e.redriveCount !== undefined) === (redriveFilter === 'REDRIVEN'));
+      let revision: number | undefined;
       if (ref.version !== undefined) {
         const v = (await sw.store.listStateMachineVersions(machine.arn)).find((r) => r.version === ref.version);
-        all = all.filter((e) => e.revision === v?.revision);
+        // A version that does not exist has no executions (-1 is no revision).
+        revision = v?.revision ?? -1;
       }
-      const p = page(all, input, `ListExecutions:${arn}:${status ?? ''}:${redriveFilter ?? ''}`);
+      const scope = `ListExecutions:${arn}:${status ?? ''}:${redriveFilter ?? ''}`;
+      const found = await sw.store.listExecutionsPage({
+        stateMachineArn: machine.arn,
+        status,
+        redriven: redriveFilter === undefined ? undefined : redriveFilter === 'REDRIVEN',
+        revision,
+        after: decodePositionToken(input.nextToken, scope),
+        limit: pageSize(input.maxResults),
+      });
+      const p = { items: found.executions, nextToken: found.next === undefined ? undefined : encodePositionToken(found.next, scope) };
       const out: Record<string, unknown> = {
         executions: p.items.map((e) =>
           defined({

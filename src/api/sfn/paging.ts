@@ -27,3 +27,22 @@ export function page<T>(items: readonly T[], input: { maxResults?: unknown; next
   const slice = items.slice(from, from + size);
   return from + size < items.length ? { items: slice, nextToken: encodeToken(from + size, scope) } : { items: slice };
 }
+
+const KEY_PREFIX = 'sw2:';
+
+/**
+ * Tokens of lists paged in the store (ListExecutions): the store's position after the last item
+ * sent, and what they page over. New items do not shift the pages of a listing already begun.
+ */
+export function encodePositionToken(position: number, scope: string): string {
+  return Buffer.from(`${KEY_PREFIX}${position}:${scope}`).toString('base64');
+}
+
+/** The position in a token of `encodePositionToken` for `scope` (undefined: from the start). */
+export function decodePositionToken(token: unknown, scope: string): number | undefined {
+  if (token === undefined || token === null) return undefined;
+  const text = typeof token === 'string' ? Buffer.from(token, 'base64').toString('utf8') : '';
+  const m = /^sw2:(\d{1,15}):(.*)$/s.exec(text);
+  if (m === null || m[2] !== scope) throw new SfnApiError('InvalidToken', `Invalid Token: '${String(token)}'`);
+  return Number(m[1]);
+}

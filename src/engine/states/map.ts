@@ -2,7 +2,7 @@ import { StatesError } from '../../language/errors.js';
 import type { Json } from '../../language/json.js';
 import { selectPath } from '../../language/jsonpath/index.js';
 import { queryEvaluationError, unexpectedResultTypeCause } from '../../language/jsonata/index.js';
-import type { MapState } from '../compile.js';
+import { MAX_PAYLOAD_BYTES, type MapState } from '../compile.js';
 import { abortSiblings, spawnFrame, takeRedrive, wake } from '../frames.js';
 import { effectiveInput, finishState } from '../io.js';
 import { resolveNumber } from '../numbers.js';
@@ -19,13 +19,12 @@ async function startJsonPath(ctx: StepContext, frame: Frame, state: MapState): P
   if (!Array.isArray(items)) {
     throw new StatesError('States.Runtime', `Map state input must be an array but was: ${JSON.stringify(items)}`);
   }
+  if (exceedsPayloadLimit(items)) return itemsTooLarge(state);
   const limits = await resolveLimits(ctx, frame, state, effective);
   const selector = state.itemSelector as { evaluate(s: unknown): Json } | undefined;
-  const inputs =
-    selector === undefined
-      ? items
-      : items.map((value, index) => selector.evaluate(jsonPathScope(ctx, frame, state, effective, { mapItem: { index, value } })));
-  return start(ctx, frame, state, inputs, limits);
+  if (selector === undefined) return start(ctx, frame, state, items, limits);
+  const inputs = items.map((value, index) => selector.evaluate(jsonPathScope(ctx, frame, state, effective, { mapItem: { index, value } })));
+  return exceedsPayloadLimit(inputs) ? itemsTooLarge(state) : start(ctx, frame, state, inputs, limits);
 }
 
 async function startJsonata(ctx: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
@@ -37,15 +36,35 @@ async function startJsonata(ctx: StepContext, frame: Frame, state: MapState): Pr
     }
     throw queryEvaluationError(unexpectedResultTypeCause(state.itemsText ?? '', 'Items', 'array', items));
   }
+  if (exceedsPayloadLimit(items)) return itemsTooLarge(state);
   const limits = await resolveLimits(ctx, frame, state, raw);
   const selector = state.itemSelector as { evaluate(e: unknown): Promise<Json> } | undefined;
+  if (selector === undefined) return start(ctx, frame, state, items, limits);
   const inputs: Json[] = [];
   for (let index = 0; index < items.length; index++) {
     const value = items[index];
-    inputs.push(selector === undefined ? value : await selector.evaluate(jsonataEnv(ctx, frame, state, { input: raw }, { mapItem: { index, value } })));
+    inputs.push(await selector.evaluate(jsonataEnv(ctx, frame, state, { input: raw }, { mapItem: { index, value } })));
   }
-  return start(ctx, frame, state, inputs, limits);
+  return exceedsPayloadLimit(inputs) ? itemsTooLarge(state) : start(ctx, frame, state, inputs, limits);
 }
+
+/**
+ * The items an inline Map iterates over are state data, bound as all state data is (256 KiB of
+ * UTF-8). An Items expression or ItemSelector could make far more (`[1..1000000]`): refused before
+ * any iteration starts, instead of allocating a frame per item.
+ */
+function exceedsPayloadLimit(items: readonly Json[]): boolean {
+  // Every item takes two bytes at least ("0,"): a longer array cannot fit and is not serialised to find out.
+  if (items.length * 2 + 1 > MAX_PAYLOAD_BYTES) return true;
+  return Buffer.byteLength(JSON.stringify(items), 'utf8') > MAX_PAYLOAD_BYTES;
+}
+
+/** Our wording (AWS's for this case is not recorded); the error is AWS's for state data over the limit. */
+const itemsTooLarge = (state: MapState): Outcome => ({
+  kind: 'fail',
+  error: 'States.DataLimitExceeded',
+  cause: `The items of the Map state '${state.name}' exceed the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES} bytes).`,
+});
 
 interface Limits {
   maxConcurrency: number;
@@ -93,7 +112,8 @@ function start(ctx: StepContext, frame: Frame, state: MapState, items: Json[], l
 function fillSlots(ctx: StepContext, frame: Frame, state: MapState): void {
   const p = frame.children!;
   const limit = p.maxConcurrency > 0 ? p.maxConcurrency : Infinity;
-  while (p.running < limit && p.nextIndex < p.total) {
+  // Stops as soon as the execution ends (the history quota can end it while iterations start).
+  while (p.running < limit && p.nextIndex < p.total && ctx.snapshot.status === 'RUNNING') {
     const index = p.nextIndex++;
     if (p.done[index]) continue; // succeeded before a redrive
     p.running++;

@@ -135,4 +135,10 @@ export const MIGRATIONS: readonly string[] = [
   alter table executions add column redrive_count integer not null default 0;
   alter table executions add column redrive_date integer;
   `,
+  // 5: ListExecutions pages in SQL, newest first (id desc): per machine, and per status across
+  // machines (the console). Per machine and status is executions_by_status (its rowid is the id).
+  `
+  create index executions_by_machine on executions (machine_arn);
+  create index executions_by_status_only on executions (status);
+  `,
 ];

@@ -3,6 +3,9 @@ import type { EngineEvent, ExecutionStatus, HistoryEvent, Snapshot } from '../..
 import type {
   ActivityRecord,
   AliasRecord,
+  ExecutionCount,
+  ExecutionPage,
+  ExecutionQuery,
   ExecutionRecord,
   HistoryPage,
   InboxEvent,
@@ -36,6 +39,7 @@ interface ExecutionRow {
   stop_date: number | null;
   redrive_count: number;
   redrive_date: number | null;
+  last_event_id: number;
 }
 
 interface MachineRow {
@@ -60,7 +64,7 @@ interface RevisionRow {
 }
 
 const EXECUTION_COLUMNS =
-  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date';
+  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, last_event_id';
 
 const REDRIVABLE = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
@@ -80,6 +84,7 @@ function toExecution(r: ExecutionRow): ExecutionRecord {
   if (r.stop_date !== null) e.stopDate = r.stop_date;
   if (r.redrive_count > 0) e.redriveCount = r.redrive_count;
   if (r.redrive_date !== null) e.redriveDate = r.redrive_date;
+  if (r.last_event_id > 0) e.lastEventId = r.last_event_id;
   return e;
 }
 
@@ -211,6 +216,9 @@ export class SqliteStore implements Store {
       listExecutionsByBoth: db.prepare(
         `select ${EXECUTION_COLUMNS} from executions where machine_arn = ? and status = ? order by id desc limit ?`,
       ),
+
+      // Read from the (machine_arn, status) index alone: no row of the table is read.
+      countExecutions: db.prepare('select machine_arn, status, count(*) as n from executions group by machine_arn, status'),
 
       insertInbox: db.prepare('insert into inbox (execution_id, event) values (?, ?)'),
       pendingInbox: db.prepare('select id, event from inbox where execution_id = ? order by id'),
@@ -393,6 +401,41 @@ export class SqliteStore implements Store {
       else rows = this.s.listExecutionsAll.all(limit) as ExecutionRow[];
       return rows.map(toExecution);
     });
+  }
+
+  /** Prepared once per shape of query (which filters are set): at most 2^6 statements. */
+  private readonly pageStatements = new Map<string, Database.Statement>();
+
+  listExecutionsPage(query: ExecutionQuery): Promise<ExecutionPage> {
+    return this.run(() => {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      const add = (sql: string, value: string | number) => (where.push(sql), args.push(value));
+      if (query.stateMachineArn !== undefined) add('machine_arn = ?', query.stateMachineArn);
+      if (query.status !== undefined) add('status = ?', query.status);
+      if (query.redriven !== undefined) where.push(query.redriven ? 'redrive_count > 0' : 'redrive_count = 0');
+      if (query.revision !== undefined) add('revision = ?', query.revision);
+      if (query.startedAfter !== undefined) add('start_date >= ?', query.startedAfter);
+      if (query.after !== undefined) add('id < ?', query.after);
+      const sql = `select ${EXECUTION_COLUMNS} from executions${where.length > 0 ? ` where ${where.join(' and ')}` : ''} order by id desc limit ?`;
+      let statement = this.pageStatements.get(sql);
+      if (statement === undefined) this.pageStatements.set(sql, (statement = this.db.prepare(sql)));
+      const limit = Math.max(1, Math.floor(query.limit));
+      const rows = statement.all(...args, limit + 1) as ExecutionRow[];
+      if (rows.length <= limit) return { executions: rows.map(toExecution) };
+      rows.length = limit;
+      return { executions: rows.map(toExecution), next: rows[limit - 1].id };
+    });
+  }
+
+  countExecutions(): Promise<ExecutionCount[]> {
+    return this.run(() =>
+      (this.s.countExecutions.all() as { machine_arn: string; status: ExecutionStatus; n: number }[]).map((r) => ({
+        stateMachineArn: r.machine_arn,
+        status: r.status,
+        count: r.n,
+      })),
+    );
   }
 
   // Work

@@ -212,6 +212,10 @@ describe('executions', () => {
     const page1 = await client.send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 2 }));
     const page2 = await client.send(new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 2, nextToken: page1.nextToken }));
     expect([...page1.executions!, ...page2.executions!].map((e) => e.name)).toEqual(['e3', 'e2', 'e1']);
+    expect(page2.nextToken).toBeUndefined();
+    // A token is bound to the listing it came from.
+    await expect(client.send(new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: 'FAILED', nextToken: page1.nextToken }))).rejects.toMatchObject({ name: 'InvalidToken' });
+    await expect(client.send(new ListExecutionsCommand({ stateMachineArn: arn, nextToken: 'bm9wZQ==' }))).rejects.toMatchObject({ name: 'InvalidToken' });
     const running = await client.send(new StartExecutionCommand({ stateMachineArn: waits }));
     expect((await client.send(new ListExecutionsCommand({ stateMachineArn: waits, statusFilter: 'RUNNING' }))).executions!.map((e) => e.executionArn)).toEqual([running.executionArn]);
     expect((await client.send(new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: 'RUNNING' }))).executions).toEqual([]);
