@@ -230,6 +230,23 @@ describe('executions', () => {
     const standard = await create('NotQuick', pass);
     expect((await errorOf(client.send(new StartSyncExecutionCommand({ stateMachineArn: standard })))).name).toBe('StateMachineTypeNotSupported');
   });
+
+  it('stops a running Express execution with StopExecution; one that is not running answers as AWS does', async () => {
+    const loop = JSON.stringify({
+      StartAt: 'L',
+      States: { L: { Type: 'Choice', Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'L' }], Default: 'E' }, E: { Type: 'Succeed' } },
+    });
+    const express = await create('ExpressLoop', loop, 'EXPRESS');
+    const started = await client.send(new StartExecutionCommand({ stateMachineArn: express, input: '{"go":true}' }));
+    await client.send(new StopExecutionCommand({ executionArn: started.executionArn }));
+    // The server keeps answering; the execution is over, so a second stop finds nothing running.
+    const listed = await client.send(new ListStateMachinesCommand({}));
+    expect(listed.stateMachines!.some((m) => m.name === 'ExpressLoop')).toBe(true);
+    expect((await errorOf(client.send(new StopExecutionCommand({ executionArn: started.executionArn })))).name).toBe('StateMachineTypeNotSupported');
+    expect((await errorOf(client.send(new StopExecutionCommand({ executionArn: `${express.replace(':stateMachine:', ':express:')}:ghost:00000000-0000-0000-0000-000000000000` })))).name).toBe(
+      'StateMachineTypeNotSupported',
+    );
+  });
 });
 
 describe('task tokens', () => {
