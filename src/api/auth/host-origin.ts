@@ -70,13 +70,11 @@ function isOwnOrigin(origin: string, host: string | undefined): boolean {
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.host.toLowerCase() === normalizedHost(host);
 }
 
+/** The name in a Host header, without its port; undefined for anything that is not a plain host[:port]. */
 function hostnameOf(host: string): string | undefined {
-  try {
-    const url = new URL(`http://${host}`);
-    return url.hostname === '' || url.username !== '' || url.pathname !== '/' ? undefined : url.hostname;
-  } catch {
-    return undefined;
-  }
+  // Not URL: WHATWG parsing refuses names that end in a number, such as the SDKs' sync-127.0.0.1.
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/.exec(host);
+  return m === null ? undefined : m[1];
 }
 
 function normalizedHost(host: string): string {
