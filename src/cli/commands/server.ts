@@ -35,7 +35,7 @@ export interface StepwrightServerOptions {
   readonly allowedHosts?: readonly string[];
   /** `--auth`: the access keys whose SigV4 signatures are accepted; the console gets a token. */
   readonly auth?: { readonly keys: AccessKeys; readonly consoleToken?: string };
-  /** Bytes of request bodies held in memory at once (default 160 MB). */
+  /** Bytes of request bodies held in memory at once (default 96 MB). */
   readonly bodyBudgetBytes?: number;
 }
 
