@@ -118,7 +118,7 @@ describe('content types of the Lambda API', () => {
   it('takes what the SDKs, the CLI and boto3 send: JSON operations as application/json, Invoke as octet-stream, JSON or nothing', async () => {
     const created = await send(url, 'POST', '/2015-03-31/functions', { 'content-type': 'application/json' }, CREATE.replace('pwned', 'typed'));
     expect(created.status).toBe(201);
-    for (const headers of [{ 'content-type': 'application/octet-stream' }, { 'content-type': 'application/json' }, {}]) {
+    for (const headers of [{ 'content-type': 'application/octet-stream' }, { 'content-type': 'application/json' }, {}] as Record<string, string>[]) {
       const res = await send(url, 'POST', '/2015-03-31/functions/typed/invocations', headers, '{}');
       expect([headers, res.status]).toEqual([headers, 200]);
     }

@@ -37,11 +37,11 @@ async function signed(options: { path: string; body: string; service: 'states' |
     service: options.service,
     sha256: class {
       private readonly h;
-      constructor(key?: string | Uint8Array) {
-        this.h = key === undefined ? createHash('sha256') : createHmac('sha256', key);
+      constructor(key?: string | ArrayBuffer | ArrayBufferView) {
+        this.h = key === undefined ? createHash('sha256') : createHmac('sha256', bytes(key));
       }
-      update(d: string | Uint8Array) {
-        this.h.update(d);
+      update(d: string | ArrayBuffer | ArrayBufferView) {
+        this.h.update(bytes(d));
       }
       digest() {
         return Promise.resolve(new Uint8Array(this.h.digest()));
@@ -53,6 +53,11 @@ async function signed(options: { path: string; body: string; service: 'states' |
     { signingDate: options.date ?? new Date() },
   );
   return request.headers as Record<string, string>;
+}
+
+function bytes(d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof d === 'string') return d;
+  return ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
 }
 
 const listMachines = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' };
