@@ -56,6 +56,13 @@ describe('concurrent uploads on the whole server', () => {
     expect(edge.server.budget.usedBytes).toBe(0);
   });
 
+  it('refuses a Step Functions body over 1 MB with 413 in the awsJson shape', async () => {
+    const res = await send(edge.server.url, 'POST', '/', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' }, JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.json()).toEqual({ __type: 'ValidationException', message: 'Request size exceeds the maximum of 1048576 bytes' });
+    expect(edge.server.budget.usedBytes).toBe(0);
+  });
+
   it('holds Step Functions bodies in the same budget and gives them back', async () => {
     const res = await send(edge.server.url, 'POST', '/', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' }, '{}');
     expect(res.status).toBe(200);
