@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useLiveConnected } from './api/live-events.js';
+import { consoleAdmitted } from './api/sfn-client.js';
 import { ExecutionPage } from './pages/execution-page.js';
 import { ExecutionsPage } from './pages/executions-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
@@ -15,7 +16,31 @@ function initialTheme(): Theme {
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/** What a server started with --auth shows a browser that has no (or a stale) console token. */
+function TokenRequired({ message }: { message?: string }) {
+  return (
+    <main id="main" className="page" data-testid="token-required">
+      <h1>This Stepwright server needs its console token</h1>
+      <p>{message ?? 'The server runs with --auth.'}</p>
+      <p>
+        Open the console with the address the server printed when it started, the one that ends in <code>#token=…</code>. The token stays in this browser, for
+        this address only; a restarted server prints a new one unless <code>STEPWRIGHT_CONSOLE_TOKEN</code> is set.
+      </p>
+    </main>
+  );
+}
+
 export function App() {
+  const [admission, setAdmission] = useState<{ admitted: boolean; message?: string } | undefined>();
+  useEffect(() => {
+    consoleAdmitted().then(setAdmission, () => setAdmission({ admitted: true }));
+  }, []);
+  if (admission === undefined) return null;
+  if (!admission.admitted) return <TokenRequired message={admission.message} />;
+  return <AdmittedApp />;
+}
+
+function AdmittedApp() {
   const route = useRoute();
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const live = useLiveConnected();

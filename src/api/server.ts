@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import { checkHostAndOrigin, HostRules, type AuthErrorCode, type RequestAuthenticator } from './auth/index.js';
+import { RequestBudget } from './request-budget.js';
 import { errorBody, SfnApiError } from './sfn/errors.js';
 import { definitionOperations, type Operation, type SfnContext } from './sfn/operations.js';
 import { isOperation, validateOperationInput } from './sfn/validation.js';
@@ -17,12 +19,29 @@ export interface ServerOptions {
   readonly routes?: readonly ((app: FastifyInstance) => void)[];
   /** pino logger options, or false for none. */
   readonly logger?: boolean | { level: string };
+  /** Host names the server answers for besides localhost and IP addresses (`--allowed-host`). */
+  readonly allowedHosts?: readonly string[];
+  /** `--auth`: API requests must be signed with a configured key or carry the console token. */
+  readonly authenticator?: RequestAuthenticator;
+  /** Bytes of request bodies held at once (share one with the Lambda handler). */
+  readonly budget?: RequestBudget;
 }
 
 const TARGET_PREFIX = 'AWSStepFunctions.';
 const AMZ_JSON = 'application/x-amz-json-1.0';
 /** AWS takes at most 1 MB per Step Functions request. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
+/** The API paths of Lambda (`/2015-03-31/functions…`, `/2017-10-31/…`). */
+const LAMBDA_PREFIX = /^\/\d{4}-\d{2}-\d{2}\//;
+/** Coral's statuses for refused credentials on the Step Functions API. */
+const SFN_AUTH_STATUS: Readonly<Record<AuthErrorCode, number>> = {
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 400,
+  InvalidSignatureException: 400,
+  UnrecognizedClientException: 400,
+};
+
+type Surface = 'sfn' | 'lambda' | 'console-api' | 'page';
 
 /**
  * One HTTP port for everything: the Step Functions API (awsJson1_0: `POST /` with
@@ -39,8 +58,37 @@ export function createServer(options: ServerOptions = {}): FastifyInstance {
   const ctx: SfnContext = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
   const operations: Readonly<Record<string, Operation>> = { ...definitionOperations, ...options.operations };
 
-  // The SDKs send awsJson bodies as application/x-amz-json-1.0; keep the text and parse it ourselves.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  const hosts = new HostRules(options.allowedHosts);
+  const budget = options.budget ?? new RequestBudget();
+  const authenticator = options.authenticator;
+
+  // The SDKs send awsJson bodies as application/x-amz-json-1.0; keep the bytes (they are signed) and parse them ourselves.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  // First of all hooks: browser rules for every path, then the console token for the console's data.
+  app.addHook('onRequest', async (request, reply) => {
+    const surface = surfaceOf(request.method, request.url);
+    if (request.method === 'OPTIONS') {
+      return refuse(reply, surface, 'AccessDeniedException', 403, 'Stepwright grants no CORS preflight: web pages on other origins may not call it. Call it from the AWS CLI or SDKs, or use the console it serves.');
+    }
+    const refusal = checkHostAndOrigin(request.raw, hosts, surface === 'page' && (request.method === 'GET' || request.method === 'HEAD'));
+    if (refusal !== undefined) return refuse(reply, surface, 'AccessDeniedException', 403, refusal.message);
+    if (surface === 'console-api' && authenticator !== undefined && !authenticator.isConsole(request.raw)) {
+      return refuse(reply, surface, 'AccessDeniedException', 401, 'This server runs with --auth: open the console with the URL it printed when it started (it ends in #token=…).');
+    }
+  });
+
+  // Step Functions bodies wait for room in the server's budget (chunked ones are charged the limit).
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (surfaceOf(request.method, request.url) !== 'sfn') return payload;
+    const declared = Number(request.headers['content-length']);
+    const charge = Number.isFinite(declared) && request.headers['content-length'] !== undefined ? Math.min(declared, MAX_REQUEST_BYTES) : MAX_REQUEST_BYTES;
+    const release = await budget.acquire(charge);
+    if (release === undefined) throw new SfnApiError('ThrottlingException', 'Rate exceeded: the server is holding as many request bodies as it may; try again.');
+    reply.raw.once('close', release);
+    (request as { releaseBody?: () => void }).releaseBody = release;
+    return payload;
+  });
 
   for (const handler of options.rawHandlers ?? []) {
     app.addHook('onRequest', async (request, reply) => {
@@ -59,7 +107,14 @@ export function createServer(options: ServerOptions = {}): FastifyInstance {
       if (operation === undefined || !isOperation(operation)) {
         throw new SfnApiError('UnknownOperationException', `Unknown operation ${String(target)}`);
       }
-      const input = parseBody(request.body);
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      if (authenticator !== undefined) {
+        const refusal = await authenticator.authenticate(request.raw, bytes, 'states');
+        if (refusal !== undefined) throw new SfnApiError(refusal.code, refusal.message, SFN_AUTH_STATUS[refusal.code]);
+      }
+      const input = parseBody(bytes);
+      // Parsed: the bytes go back to the budget before the operation runs (StartSyncExecution waits long).
+      (request as { releaseBody?: () => void }).releaseBody?.();
       validateOperationInput(operation, input);
       const run = operations[operation];
       if (run === undefined) throw new SfnApiError('UnknownOperationException', `${operation} is not supported yet`);
@@ -76,18 +131,18 @@ export function createServer(options: ServerOptions = {}): FastifyInstance {
   app.setErrorHandler((e, _request, reply) => {
     // Fastify's own refusals (body too large, bad content) in AWS's shape.
     const tooLarge = (e as { statusCode?: number }).statusCode === 413;
-    const error = tooLarge ? new SfnApiError('ValidationException', 'Request size exceeds the maximum of 1048576 bytes', 413) : internalError(app, e);
+    const error = e instanceof SfnApiError ? e : tooLarge ? new SfnApiError('ValidationException', 'Request size exceeds the maximum of 1048576 bytes', 413) : internalError(app, e);
     void reply.code(error.status).header('content-type', AMZ_JSON).send(JSON.stringify(errorBody(error)));
   });
 
   return app;
 }
 
-function parseBody(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || body === '') return {};
+function parseBody(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
   let value: unknown;
   try {
-    value = typeof body === 'string' ? JSON.parse(body) : body;
+    value = JSON.parse(body.toString('utf8'));
   } catch {
     throw new SfnApiError('SerializationException', 'Request body is not valid JSON');
   }
@@ -95,6 +150,29 @@ function parseBody(body: unknown): Record<string, unknown> {
     throw new SfnApiError('SerializationException', 'Request body must be a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+function surfaceOf(method: string, url: string): Surface {
+  const path = url.split('?')[0];
+  if (path === '/' && method !== 'GET' && method !== 'HEAD') return 'sfn';
+  if (LAMBDA_PREFIX.test(path)) return 'lambda';
+  if (path.startsWith('/console/api/')) return 'console-api';
+  return 'page';
+}
+
+/** A refusal in the shape of the API that was called: awsJson `__type`, Lambda's restJson error, or text for pages. */
+function refuse(reply: FastifyReply, surface: Surface, code: string, status: number, message: string): FastifyReply {
+  reply.code(status);
+  switch (surface) {
+    case 'sfn':
+      return reply.header('content-type', AMZ_JSON).send(JSON.stringify({ __type: code, message }));
+    case 'lambda':
+      return reply.header('x-amzn-ErrorType', code).type('application/json').send(JSON.stringify({ Type: 'User', message, __type: code }));
+    case 'console-api':
+      return reply.type('application/json').send(JSON.stringify({ __type: code, message }));
+    case 'page':
+      return reply.type('text/plain; charset=utf-8').send(`${message}\n`);
+  }
 }
 
 function internalError(app: FastifyInstance, e: unknown): SfnApiError {

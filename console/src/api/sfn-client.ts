@@ -1,4 +1,5 @@
 /** The Step Functions API of this same origin (awsJson1_0: `POST /` with `X-Amz-Target`). */
+import { tokenHeaders } from './console-token.js';
 
 export class ApiError extends Error {
   constructor(
@@ -13,7 +14,7 @@ export class ApiError extends Error {
 export async function sfn<T>(operation: string, input: object): Promise<T> {
   const res = await fetch('/', {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}`, ...tokenHeaders() },
     body: JSON.stringify(input),
   });
   const text = await res.text();
@@ -34,10 +35,18 @@ export async function sfn<T>(operation: string, input: object): Promise<T> {
 export async function consoleApi<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const res = await fetch(`/console/api/${path}${q.size > 0 ? `?${q}` : ''}`);
+  const res = await fetch(`/console/api/${path}${q.size > 0 ? `?${q}` : ''}`, { headers: tokenHeaders() });
   const body = (await res.json()) as T & { message?: string };
-  if (!res.ok) throw new ApiError('ConsoleError', body.message ?? String(res.status));
+  if (!res.ok) throw new ApiError(res.status === 401 ? 'Unauthorized' : 'ConsoleError', body.message ?? String(res.status));
   return body;
+}
+
+/** Whether the server lets this console in: false when it runs with --auth and the token is missing or wrong. */
+export async function consoleAdmitted(): Promise<{ admitted: boolean; message?: string }> {
+  const res = await fetch('/console/api/executions?limit=1', { headers: tokenHeaders() });
+  if (res.status !== 401) return { admitted: true };
+  const body = (await res.json().catch(() => ({}))) as { message?: string };
+  return { admitted: false, message: body.message };
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { consoleApi, type Invocation } from '../api/sfn-client.js';
+import { tokenHeaders } from '../api/console-token.js';
 import { ErrorNote, prettyJson } from '../components/format.js';
 import { href } from '../router.js';
 import { InvocationEntry } from './function-logs.js';
@@ -79,7 +80,7 @@ export function FunctionsPage() {
   // Bumped after a test invoke so the recent invocations refetch.
   const [invocations, setInvocations] = useState(0);
   useEffect(() => {
-    fetch('/2015-03-31/functions')
+    fetch('/2015-03-31/functions', { headers: tokenHeaders() })
       .then(async (r) => ((await r.json()) as { Functions: FunctionConfig[] }).Functions)
       .then(setFunctions, setError);
   }, []);
@@ -90,7 +91,7 @@ export function FunctionsPage() {
     setError(undefined);
     const t0 = performance.now();
     try {
-      const r = await fetch(`/2015-03-31/functions/${encodeURIComponent(fn.FunctionName)}/invocations`, { method: 'POST', headers: { 'x-amz-log-type': 'Tail', 'content-type': 'application/json' }, body: payload });
+      const r = await fetch(`/2015-03-31/functions/${encodeURIComponent(fn.FunctionName)}/invocations`, { method: 'POST', headers: { 'x-amz-log-type': 'Tail', 'content-type': 'application/json', ...tokenHeaders() }, body: payload });
       setResult({ status: r.status, functionError: r.headers.get('x-amz-function-error') ?? undefined, payload: await r.text(), log: decodeLog(r.headers.get('x-amz-log-result')), ms: Math.round(performance.now() - t0) });
     } catch (e) {
       setError(e);

@@ -22,6 +22,10 @@ export interface OperationRequest {
   readonly res: ServerResponse;
   readonly requestId: string;
   readonly query: URLSearchParams;
+  /** The body, read (within the operation's limit) before the operation runs. */
+  readonly body: Buffer;
+  /** Gives the body's bytes back to the server's budget before a long wait (Invoke runs the function). */
+  readonly releaseBody: () => void;
 }
 
 /** A function as the API sees it: created through the API, or only registered in the runtime. */

@@ -2,7 +2,7 @@ import type { ApiContext, OperationRequest } from './api-context.js';
 import { resolveFunction } from './api-context.js';
 import { invalidParameter, invalidRequestContent, LambdaApiError, resourceConflict, validationError } from './errors.js';
 import { toRuntimeConfig, type FunctionRecord } from './function-record.js';
-import { readBody, sendEmpty, sendJson } from './http-exchange.js';
+import { sendEmpty, sendJson } from './http-exchange.js';
 
 /** Lambda's default account concurrency, of which 100 must stay unreserved. */
 const ACCOUNT_CONCURRENCY = 1000;
@@ -10,11 +10,9 @@ const MIN_UNRESERVED = 100;
 
 /** PUT /2017-10-31/functions/{FunctionName}/concurrency */
 export async function putFunctionConcurrency(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
-  const read = await readBody(op.req, op.res, 64 * 1024);
-  if (read.kind === 'too-large') throw invalidRequestContent('Could not parse request body into json: the body is too large');
   let body: unknown;
   try {
-    body = read.body.length === 0 ? {} : (JSON.parse(read.body.toString('utf8')) as unknown);
+    body = op.body.length === 0 ? {} : (JSON.parse(op.body.toString('utf8')) as unknown);
   } catch (e) {
     throw invalidRequestContent(`Could not parse request body into json: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -12,7 +12,7 @@ import {
 import { functionArn, parseFunctionName } from './function-name.js';
 import { functionConfiguration, lambdaTimestamp, toRuntimeConfig, type FunctionRecord } from './function-record.js';
 import type { StagedCode } from './function-store.js';
-import { readBody, sendEmpty, sendJson } from './http-exchange.js';
+import { sendEmpty, sendJson } from './http-exchange.js';
 import { asBody, validateCodeUpdate, validateConfigurationUpdate, validateCreate } from './request-validation.js';
 import { MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES, ZipRejectedError } from './zip-extract.js';
 
@@ -23,7 +23,7 @@ const LIST_PAGE_LIMIT = 50;
 
 /** POST /2015-03-31/functions */
 export async function createFunction(ctx: ApiContext, op: OperationRequest): Promise<void> {
-  const body = asBodyOrThrow(await readJson(op, MAX_CODE_REQUEST_BYTES, 'CreateFunction'));
+  const body = asBodyOrThrow(readJson(op));
   const input = orThrow(validateCreate(body));
   const parsed = orThrow(parseFunctionName(input.functionName, 140));
   if (parsed.qualifier !== undefined) {
@@ -141,7 +141,7 @@ export async function listFunctions(ctx: ApiContext, op: OperationRequest): Prom
 
 /** PUT /2015-03-31/functions/{FunctionName}/code */
 export async function updateFunctionCode(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
-  const body = asBodyOrThrow(await readJson(op, MAX_CODE_REQUEST_BYTES, 'UpdateFunctionCode'));
+  const body = asBodyOrThrow(readJson(op));
   const name = nameOf(reference);
   const input = orThrow(validateCodeUpdate(body));
   if (input.zipFile.length > MAX_ZIPPED_BYTES) throw requestEntityTooLarge(`Zipped size must be smaller than ${MAX_ZIPPED_BYTES} bytes`);
@@ -171,7 +171,7 @@ export async function updateFunctionCode(ctx: ApiContext, op: OperationRequest, 
 
 /** PUT /2015-03-31/functions/{FunctionName}/configuration */
 export async function updateFunctionConfiguration(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
-  const body = asBodyOrThrow(await readJson(op, 1024 * 1024, 'UpdateFunctionConfiguration'));
+  const body = asBodyOrThrow(readJson(op));
   const name = nameOf(reference);
   const input = orThrow(validateConfigurationUpdate(body));
   const record = await ctx.withLock(name, async () => {
@@ -285,12 +285,10 @@ function nameOf(reference: string): string {
   return orThrow(parseFunctionName(reference)).name;
 }
 
-async function readJson(op: OperationRequest, limit: number, operation: string): Promise<unknown> {
-  const read = await readBody(op.req, op.res, limit);
-  if (read.kind === 'too-large') throw requestEntityTooLarge(`Request must be smaller than ${limit} bytes for the ${operation} operation`);
-  if (read.body.length === 0) return {};
+function readJson(op: OperationRequest): unknown {
+  if (op.body.length === 0) return {};
   try {
-    return JSON.parse(read.body.toString('utf8')) as unknown;
+    return JSON.parse(op.body.toString('utf8')) as unknown;
   } catch (e) {
     throw invalidRequestContent(`Could not parse request body into json: ${e instanceof Error ? e.message : String(e)}`);
   }

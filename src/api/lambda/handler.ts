@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionRuntime } from '../../functions/index.js';
 import type { ApiContext, OperationRequest } from './api-context.js';
-import { asServiceError, LambdaApiError, serviceException } from './errors.js';
+import { asServiceError, invalidRequestContent, LambdaApiError, serviceException } from './errors.js';
 import { toRuntimeConfig } from './function-record.js';
 import { FunctionStore } from './function-store.js';
 import {
@@ -15,9 +15,13 @@ import {
   updateFunctionCode,
   updateFunctionConfiguration,
 } from './function-operations.js';
-import { sendError } from './http-exchange.js';
+import { readBody, sendError } from './http-exchange.js';
 import { deleteFunctionConcurrency, getFunctionConcurrency, putFunctionConcurrency } from './concurrency-operations.js';
-import { invoke } from './invoke.js';
+import { invoke, invokeLimitBytes } from './invoke.js';
+import { MAX_CODE_REQUEST_BYTES } from './function-operations.js';
+import { checkContentType, NO_BODY_LIMIT_BYTES, tooLargeFor, type BodyRule } from './request-body.js';
+import type { RequestAuthenticator } from '../auth/index.js';
+import { RequestBudget } from '../request-budget.js';
 
 export interface LambdaHandlerOptions {
   readonly runtime: FunctionRuntime;
@@ -28,6 +32,10 @@ export interface LambdaHandlerOptions {
   readonly accountId?: string;
   /** Where problems that have no client to answer go (default: stderr). */
   readonly warn?: (message: string) => void;
+  /** `--auth`: requests must be signed with a configured key (or carry the console token). */
+  readonly authenticator?: RequestAuthenticator;
+  /** Bytes of request bodies held at once, shared with the rest of the server (default: its own). */
+  readonly budget?: RequestBudget;
 }
 
 /** A request handler for plain `node:http`: resolves true when it answered the request. */
@@ -41,20 +49,34 @@ export type LambdaHandler = ((req: IncomingMessage, res: ServerResponse) => Prom
 /** Lambda's paths: `/<api version>/functions[/<name>[/<suffix>]]`. */
 const LAMBDA_PATH = /^\/(2015-03-31|2017-10-31|2019-09-30)\/functions(?:\/([^/]+)(\/.*)?)?\/?$/;
 
-type Route = (ctx: ApiContext, op: OperationRequest, name: string) => Promise<void>;
+interface Route {
+  readonly run: (ctx: ApiContext, op: OperationRequest, name: string) => Promise<void>;
+  readonly body: BodyRule;
+}
 
-/** The Lambda API operations by method, API version and the path after `/functions/{name}`. */
+const json = (operation: string, limitBytes: number, tooLarge?: BodyRule['tooLarge']): BodyRule => ({ operation, kind: 'json', limitBytes: () => limitBytes, tooLarge });
+const none = (operation: string): BodyRule => ({ operation, kind: 'none', limitBytes: () => NO_BODY_LIMIT_BYTES });
+
+/** The Lambda API operations by method, API version and the path after `/functions/{name}`, with the body each takes. */
 const FUNCTION_ROUTES: Readonly<Record<string, Route>> = {
-  'GET 2015-03-31': getFunction,
-  'DELETE 2015-03-31': deleteFunction,
-  'GET 2015-03-31/configuration': getFunctionConfiguration,
-  'PUT 2015-03-31/configuration': updateFunctionConfiguration,
-  'PUT 2015-03-31/code': updateFunctionCode,
-  'POST 2015-03-31/invocations': invoke,
-  'GET 2015-03-31/code.zip': getCodeArchive,
-  'PUT 2017-10-31/concurrency': putFunctionConcurrency,
-  'DELETE 2017-10-31/concurrency': deleteFunctionConcurrency,
-  'GET 2019-09-30/concurrency': getFunctionConcurrency,
+  'GET 2015-03-31': { run: getFunction, body: none('GetFunction') },
+  'DELETE 2015-03-31': { run: deleteFunction, body: none('DeleteFunction') },
+  'GET 2015-03-31/configuration': { run: getFunctionConfiguration, body: none('GetFunctionConfiguration') },
+  'PUT 2015-03-31/configuration': { run: updateFunctionConfiguration, body: json('UpdateFunctionConfiguration', 1024 * 1024) },
+  'PUT 2015-03-31/code': { run: updateFunctionCode, body: json('UpdateFunctionCode', MAX_CODE_REQUEST_BYTES) },
+  'POST 2015-03-31/invocations': { run: invoke, body: { operation: 'InvokeFunction', kind: 'payload', limitBytes: invokeLimitBytes } },
+  'GET 2015-03-31/code.zip': { run: getCodeArchive, body: none('GetCodeArchive') },
+  'PUT 2017-10-31/concurrency': {
+    run: putFunctionConcurrency,
+    body: json('PutFunctionConcurrency', 64 * 1024, () => invalidRequestContent('Could not parse request body into json: the body is too large')),
+  },
+  'DELETE 2017-10-31/concurrency': { run: deleteFunctionConcurrency, body: none('DeleteFunctionConcurrency') },
+  'GET 2019-09-30/concurrency': { run: getFunctionConcurrency, body: none('GetFunctionConcurrency') },
+};
+
+const ROOT_ROUTES: Readonly<Record<string, Route>> = {
+  'POST 2015-03-31': { run: (ctx, op) => createFunction(ctx, op), body: json('CreateFunction', MAX_CODE_REQUEST_BYTES) },
+  'GET 2015-03-31': { run: (ctx, op) => listFunctions(ctx, op), body: none('ListFunctions') },
 };
 
 /**
@@ -66,6 +88,8 @@ const FUNCTION_ROUTES: Readonly<Record<string, Route>> = {
 export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandler {
   const store = new FunctionStore(options.dataDir);
   const warn = options.warn ?? ((m: string) => process.stderr.write(`stepwright lambda: ${m}\n`));
+  const budget = options.budget ?? new RequestBudget();
+  const authenticator = options.authenticator;
   const locks = new Map<string, Promise<unknown>>();
   const background = new Set<Promise<unknown>>();
   const ctx: ApiContext = {
@@ -108,29 +132,34 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     const match = LAMBDA_PATH.exec(path);
     if (match === null) return false;
     const [, version, encodedName, suffix] = match;
-    const op: OperationRequest = { req, res, requestId: randomUUID(), query: url.searchParams };
+    const requestId = randomUUID();
     const method = req.method ?? 'GET';
+    let release: (() => void) | undefined;
     try {
       await ready;
-      if (encodedName === undefined) {
-        if (version === '2015-03-31' && method === 'POST') await createFunction(ctx, op);
-        else if (version === '2015-03-31' && method === 'GET') await listFunctions(ctx, op);
-        else throw unknownOperation(method, path);
-        return true;
-      }
-      const route = FUNCTION_ROUTES[`${method} ${version}${suffix ?? ''}`];
+      const route = encodedName === undefined ? ROOT_ROUTES[`${method} ${version}`] : FUNCTION_ROUTES[`${method} ${version}${suffix ?? ''}`];
       if (route === undefined) throw unknownOperation(method, path);
-      let name: string;
-      try {
-        name = decodeURIComponent(encodedName);
-      } catch {
-        name = encodedName;
+      const body = await receiveBody(req, res, route.body, budget, (r) => (release = r));
+      if (authenticator !== undefined) {
+        const refusal = await authenticator.authenticate(req, body, 'lambda');
+        if (refusal !== undefined) throw new LambdaApiError(refusal.code, 403, refusal.message);
       }
-      await route(ctx, op, name);
+      const op: OperationRequest = { req, res, requestId, query: url.searchParams, body, releaseBody: () => release?.() };
+      let name = '';
+      if (encodedName !== undefined) {
+        try {
+          name = decodeURIComponent(encodedName);
+        } catch {
+          name = encodedName;
+        }
+      }
+      await route.run(ctx, op, name);
     } catch (e) {
       const error = asServiceError(e) ?? internal(e, warn);
-      sendError(res, error, op.requestId);
+      sendError(res, error, requestId);
       if (res.getHeader('Connection') === 'close') req.destroy();
+    } finally {
+      release?.();
     }
     return true;
   };
@@ -141,6 +170,32 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       while (background.size > 0) await Promise.allSettled([...background]);
     },
   });
+}
+
+/**
+ * Waits for room in the server's budget, then reads the body up to the operation's limit. A body
+ * of unknown length (chunked) is charged at that limit. An oversized body is discarded as it is
+ * drained (it costs no memory), so it is charged nothing.
+ */
+async function receiveBody(req: IncomingMessage, res: ServerResponse, rule: BodyRule, budget: RequestBudget, held: (release: () => void) => void): Promise<Buffer> {
+  const limit = rule.limitBytes(req);
+  const declared = Number(req.headers['content-length']);
+  const known = req.headers['content-length'] !== undefined && Number.isFinite(declared);
+  const refusal = checkContentType(rule, req, known ? declared : 1);
+  if (refusal !== undefined) throw refusal;
+  const charge = known ? (declared > limit ? 0 : declared) : limit;
+  if (charge > 0) {
+    const release = await budget.acquire(charge);
+    if (release === undefined) {
+      throw new LambdaApiError('TooManyRequestsException', 429, `Rate exceeded: the server is already holding ${budget.usedBytes} bytes of request bodies; try again.`, {
+        Reason: 'CallerRateLimitExceeded',
+      });
+    }
+    held(release);
+  }
+  const read = await readBody(req, res, limit);
+  if (read.kind === 'too-large') throw tooLargeFor(rule, limit);
+  return read.body;
 }
 
 function unknownOperation(method: string, path: string): LambdaApiError {

@@ -47,6 +47,13 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limit: numbe
         reject(e);
       }
     });
+    // A client that goes away mid-body must not hold its share of the budget forever.
+    req.on('close', () => {
+      if (!settled && !req.complete) {
+        settled = true;
+        reject(new Error('the client closed the connection before the body ended'));
+      }
+    });
   });
 }
 

@@ -1,7 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import type { InvokeResult } from '../../functions/index.js';
 import { resolveFunction, type ApiContext, type OperationRequest } from './api-context.js';
-import { asServiceError, invalidRequestContent, LambdaApiError, requestEntityTooLarge, validationError } from './errors.js';
-import { readBody, sendEmpty } from './http-exchange.js';
+import { asServiceError, invalidRequestContent, LambdaApiError, validationError } from './errors.js';
+import { sendEmpty } from './http-exchange.js';
 
 /** Lambda's payload quotas: 6 MB for a synchronous invocation, 1 MB for an asynchronous one. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6_291_456;
@@ -25,22 +26,20 @@ export async function invoke(ctx: ApiContext, op: OperationRequest, reference: s
   if (problems.length > 0) throw validationError(problems);
   const invocationType = typeHeader as InvocationType;
 
-  const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
-  const read = await readBody(op.req, op.res, limit);
-  if (read.kind === 'too-large') throw requestEntityTooLarge(`Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
-
   const fn = resolveFunction(ctx, reference, op.query.get('Qualifier'));
   if (fn instanceof LambdaApiError) throw fn;
   const name = fn.record.name;
 
   // An empty payload is the event {} (what Lambda hands the handler when none is sent).
-  const payloadText = read.body.length === 0 ? '{}' : read.body.toString('utf8');
+  const payloadText = op.body.length === 0 ? '{}' : op.body.toString('utf8');
   try {
     JSON.parse(payloadText);
   } catch (e) {
     throw invalidRequestContent(`Could not parse request body into json: Could not parse payload into json: ${e instanceof Error ? e.message : String(e)}`);
   }
 
+  // The payload text is all the invocation keeps: the body's bytes go back to the budget now.
+  op.releaseBody();
   if (invocationType === 'DryRun') {
     sendEmpty(op.res, 204, op.requestId);
     return;
@@ -80,6 +79,11 @@ export async function invoke(ctx: ApiContext, op: OperationRequest, reference: s
   headers['Content-Length'] = String(payload.length);
   op.res.writeHead(200, headers);
   op.res.end(payload);
+}
+
+/** The payload limit of an Invoke request, from its invocation type. */
+export function invokeLimitBytes(req: IncomingMessage): number {
+  return req.headers['x-amz-invocation-type'] === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
 }
 
 function header(op: OperationRequest, name: string): string | undefined {

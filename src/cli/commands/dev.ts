@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadFunctionsDir } from '../../functions/index.js';
 import { command, parseArguments, portOption, stdio, untilStopped, type CliIO, type ServeCommandOptions } from '../io.js';
 import { syncDefinitions } from '../project.js';
-import { startStepwrightServer, type StepwrightServer } from './server.js';
+import { addEdgeOptions, edgeOptions, startStepwrightServer, type EdgeFlags, type StepwrightServer } from './server.js';
 
 /** Changes that arrive together (an editor writes a file in several steps) reload once. */
 const SETTLE_MS = 150;
@@ -73,9 +73,10 @@ export async function runDev(argv: readonly string[], options: ServeCommandOptio
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
     .option('--log-level <level>', 'pino log level', 'warn');
+  addEdgeOptions(program);
   if (!parseArguments(program, argv)) return 2;
   const project = path.resolve(program.args[0] ?? '.');
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; logLevel: string }>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
@@ -88,6 +89,7 @@ export async function runDev(argv: readonly string[], options: ServeCommandOptio
       region: opts.region,
       accountId: opts.accountId,
       logLevel: opts.logLevel === 'silent' ? false : opts.logLevel,
+      ...edgeOptions(opts),
     });
   } catch (e) {
     io.err(`stepwright dev: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -99,6 +101,7 @@ export async function runDev(argv: readonly string[], options: ServeCommandOptio
     roleArn: `arn:aws:iam::${opts.accountId}:role/StepwrightExecutionRole`,
   });
   io.out(`Stepwright dev on ${server.url}: watching ${project} (functions/, state-machines/)\n`);
+  if (opts.auth === true) io.out(`With --auth: requests must be signed with a configured access key. Console: ${server.consoleUrl}\n`);
   await untilStopped(options.signal);
   stop();
   await server.close();

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { checkHostAndOrigin, HostRules } from '../../api/auth/index.js';
 import { createLambdaHandler } from '../../api/lambda/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
@@ -40,7 +41,16 @@ export async function startFunctionsServer(options: FunctionsServerOptions = {})
     await runtime.close();
     throw e;
   }
+  const hosts = new HostRules();
   const server: Server = createServer((req, res) => {
+    // The same browser rules as the whole server: no preflight granted, no foreign Host or Origin.
+    const refusal = req.method === 'OPTIONS' ? { message: 'Stepwright grants no CORS preflight.' } : checkHostAndOrigin(req, hosts, false);
+    if (refusal !== undefined) {
+      const body = JSON.stringify({ Type: 'User', message: refusal.message, __type: 'AccessDeniedException' });
+      res.writeHead(403, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'AccessDeniedException', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(body);
+      return;
+    }
     if (req.method === 'GET' && (req.url === '/health' || req.url?.startsWith('/health?'))) {
       const body = JSON.stringify({ status: 'ok', functions: runtime.list().length });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { consoleRoutes, linkFunctionLogs, WatchedActivityQueue } from '../../api/console/index.js';
+import { createConsoleToken, loadAccessKeys, RequestAuthenticator, type AccessKeys } from '../../api/auth/index.js';
 import { createLambdaHandler } from '../../api/lambda/index.js';
+import { RequestBudget } from '../../api/request-budget.js';
 import { createServer } from '../../api/server.js';
 import { createServerResources, createSfnOperations } from '../../api/sfn/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
@@ -28,6 +31,12 @@ export interface StepwrightServerOptions {
   readonly logLevel?: string | false;
   /** GetActivityTask's long poll (AWS: 60 s). */
   readonly activityPollMs?: number;
+  /** Host names to answer for besides localhost and IP addresses (DNS rebinding protection). */
+  readonly allowedHosts?: readonly string[];
+  /** `--auth`: the access keys whose SigV4 signatures are accepted; the console gets a token. */
+  readonly auth?: { readonly keys: AccessKeys; readonly consoleToken?: string };
+  /** Bytes of request bodies held in memory at once (default 96 MB). */
+  readonly bodyBudgetBytes?: number;
 }
 
 export interface StepwrightServer {
@@ -38,6 +47,9 @@ export interface StepwrightServer {
   readonly runtime: FunctionRuntime;
   /** The machines loaded from the project, by name → ARN. */
   readonly machines: ReadonlyMap<string, string>;
+  /** The console's address; with `--auth` it carries the token in its fragment (never sent over the wire). */
+  readonly consoleUrl: string;
+  readonly budget: RequestBudget;
   /** Stops taking requests, lets in-flight commits finish, closes the store and the function workers. */
   readonly close: () => Promise<void>;
 }
@@ -54,6 +66,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
   const runtime = new FunctionRuntime({ region, accountId });
   const stopping = new AbortController();
+  const authenticator = options.auth === undefined ? undefined : new RequestAuthenticator(options.auth.keys, options.auth.consoleToken ?? createConsoleToken(), region);
+  const budget = new RequestBudget(options.bodyBudgetBytes);
   // Watched so the console can list an execution's activity tasks.
   const activities = new WatchedActivityQueue();
   let stepwright: Stepwright | undefined;
@@ -61,7 +75,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   let lambda: ReturnType<typeof createLambdaHandler> | undefined;
   try {
     if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
-    lambda = createLambdaHandler({ runtime, dataDir, region, accountId });
+    lambda = createLambdaHandler({ runtime, dataDir, region, accountId, authenticator, budget });
     await lambda.ready;
     const lambdaHandler = lambda;
     const resources = createServerResources({ activities, resources: linkFunctionLogs(createLambdaResources(runtime, { region, accountId }), runtime), stepwright: () => stepwright });
@@ -75,6 +89,9 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
       region,
       accountId,
       logger: app0Logger,
+      allowedHosts: options.allowedHosts,
+      authenticator,
+      budget,
     });
     const appLog = app.log;
     log = (e, where) => appLog.error({ err: e }, where);
@@ -99,6 +116,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
       stepwright: sw,
       runtime,
       machines,
+      consoleUrl: authenticator === undefined ? `${url}/` : `${url}/#token=${authenticator.consoleToken}`,
+      budget,
       close: () =>
         (closing ??= (async () => {
           stopping.abort(); // long polls answer now instead of holding the shutdown
@@ -137,13 +156,15 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
     .option('--log-level <level>', 'pino log level', 'info');
+  addEdgeOptions(program);
   if (!parseArguments(program, argv)) return 2;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; logLevel: string }>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
   try {
-    server = await startStepwrightServer({ ...opts, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel });
+    const { auth: _flag, authKeys: _file, allowedHost: _names, ...rest } = opts;
+    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts) });
   } catch (e) {
     io.err(`stepwright server: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
@@ -152,10 +173,11 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   // One write, so a reader that sees the URL sees the whole banner.
   io.out(
     `\nStepwright is listening on ${server.url} (open it in a browser for the console; the Step Functions and Lambda APIs answer on the same port, GET /health)\n` +
+      (opts.auth === true ? `With --auth: requests must be signed with a configured access key. Console: ${server.consoleUrl}\n` : '') +
       (first === undefined
         ? '\n'
-        : `Try it (paste into a shell; the server takes any credentials):\n` +
-          `  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${opts.region}\n` +
+        : `Try it (paste into a shell; ${opts.auth === true ? 'use one of the configured access keys' : 'the server takes any credentials'}):\n` +
+          (opts.auth === true ? `  export AWS_DEFAULT_REGION=${opts.region}\n` : `  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${opts.region}\n`) +
           `  ARN=$(aws stepfunctions start-execution --endpoint-url ${server.url} --state-machine-arn ${first} --input '${sampleInput(opts.project)}' --query executionArn --output text)\n` +
           `  sleep 2; aws stepfunctions describe-execution --endpoint-url ${server.url} --execution-arn "$ARN" --query '{status: status, output: output}'\n\n`),
   );
@@ -163,6 +185,32 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   await server.close();
   io.out('Stepwright stopped\n');
   return 0;
+}
+
+/** The flags `server` and `dev` share for who may call them. */
+export interface EdgeFlags {
+  readonly allowedHost: string[];
+  readonly auth?: boolean;
+  readonly authKeys?: string;
+}
+
+export function addEdgeOptions(program: Command): void {
+  program
+    .option('--allowed-host <name>', 'a host name to answer for besides localhost and IP addresses (repeatable; refuses DNS rebinding)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--auth', 'require AWS SigV4 signatures of the configured access keys; the console gets a token')
+    .option('--auth-keys <file>', 'JSON access keys for --auth: {"AKID": "SECRET"} (or set STEPWRIGHT_ACCESS_KEYS=AKID:SECRET,…)');
+}
+
+/** Throws when --auth has no keys to check against. */
+export function edgeOptions(flags: EdgeFlags, env: NodeJS.ProcessEnv = process.env): Pick<StepwrightServerOptions, 'allowedHosts' | 'auth'> {
+  if (flags.auth !== true) {
+    if (flags.authKeys !== undefined) throw new Error('--auth-keys is given without --auth');
+    return { allowedHosts: flags.allowedHost };
+  }
+  const keys = loadAccessKeys({ file: flags.authKeys, env: env.STEPWRIGHT_ACCESS_KEYS });
+  if (keys.size === 0) throw new Error('--auth needs access keys: --auth-keys FILE ({"AKID": "SECRET"}) or STEPWRIGHT_ACCESS_KEYS=AKID:SECRET');
+  const token = env.STEPWRIGHT_CONSOLE_TOKEN;
+  return { allowedHosts: flags.allowedHost, auth: { keys, ...(token !== undefined && token !== '' ? { consoleToken: token } : {}) } };
 }
 
 /** The project's `sample-input.json`, on one line, for the printed command. */

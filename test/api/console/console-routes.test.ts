@@ -194,7 +194,7 @@ describe('function logs in the console', () => {
   });
 
   it("lists a function's recent invocations newest first with duration and memory", async () => {
-    const direct = await fetch(`${server.url}/2015-03-31/functions/validate-order/invocations`, { method: 'POST', body: '{}' });
+    const direct = await fetch(`${server.url}/2015-03-31/functions/validate-order/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     const requestId = direct.headers.get('x-amzn-requestid');
     const { invocations } = await getJson<{ invocations: Invocation[] }>(`${server.url}/console/api/functions/validate-order/invocations?limit=2`);
     expect(invocations.length).toBe(2);

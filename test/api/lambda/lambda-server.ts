@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createLambdaHandler, type LambdaHandler } from '../../../src/api/lambda/index.js';
+import { createLambdaHandler, type LambdaHandler, type LambdaHandlerOptions } from '../../../src/api/lambda/index.js';
 import { FunctionRuntime } from '../../../src/functions/index.js';
 import { buildZip, type ZipEntrySpec } from './zip-writer.js';
 
@@ -26,9 +26,15 @@ export function tempDir(prefix: string): string {
 
 /** The handler mounted on a plain node:http server on an ephemeral port, with a real runtime. */
 export async function startLambdaApi(dataDir = tempDir('stepwright-lambda-')): Promise<LambdaApiUnderTest> {
+  return startLambdaApiWith({ dataDir });
+}
+
+/** The same, with handler options (a budget, an authenticator). */
+export async function startLambdaApiWith(options: Partial<LambdaHandlerOptions> & { dataDir?: string }): Promise<LambdaApiUnderTest> {
+  const dataDir = options.dataDir ?? tempDir('stepwright-lambda-');
   const runtime = new FunctionRuntime({ region: 'us-east-1', accountId: '123456789012', idleMs: 30_000 });
   const warnings: string[] = [];
-  const handler = createLambdaHandler({ runtime, dataDir, warn: (m) => warnings.push(m) });
+  const handler = createLambdaHandler({ ...options, runtime, dataDir, warn: (m) => warnings.push(m) });
   await handler.ready;
   const server = createServer((req, res) => {
     void handler(req, res).then((handled) => {

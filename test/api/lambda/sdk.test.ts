@@ -416,6 +416,7 @@ describe('the wire format of errors', () => {
     });
     const conflict = await fetch(`${api.url}/2015-03-31/functions`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ FunctionName: 'echo', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: nodeZip(echoSource).toString('base64') } }),
     });
     expect(await conflict.json()).toEqual({ Type: 'User', message: 'Function already exist: echo', __type: 'ResourceConflictException' });

@@ -7,13 +7,13 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const root = path.resolve(import.meta.dirname, '../../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** `stepwright server` with the order-processing example, on a free port, in a fresh data dir. */
-export async function startServer(): Promise<{ url: string; close: () => Promise<void> }> {
+/** `stepwright server` with the order-processing example, on a free port, in a fresh data dir (`args`, `env`: more flags and variables). */
+export async function startServer(options: { args?: readonly string[]; env?: Record<string, string> } = {}): Promise<{ url: string; banner: () => string; close: () => Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-console-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'test/e2e/stepwright-bin.ts', 'server', '--port', '0', '--data-dir', dataDir, '--project', 'examples/order-processing', '--log-level', 'warn'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', 'tsx', 'test/e2e/stepwright-bin.ts', 'server', '--port', '0', '--data-dir', dataDir, '--project', 'examples/order-processing', '--log-level', 'warn', ...(options.args ?? [])],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let stdout = '';
   child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -31,6 +31,7 @@ export async function startServer(): Promise<{ url: string; close: () => Promise
   });
   return {
     url,
+    banner: () => stdout,
     close: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
