@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StoreError } from '../store/index.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { errorBody, SfnApiError } from './sfn/errors.js';
 import { definitionOperations, type Operation, type SfnContext } from './sfn/operations.js';
@@ -98,6 +99,10 @@ function parseBody(body: unknown): Record<string, unknown> {
 }
 
 function internalError(app: FastifyInstance, e: unknown): SfnApiError {
+  // A full disk is the operator's to fix and passes: say so, with a status clients retry on.
+  if (e instanceof StoreError && e.code === 'DiskFull') {
+    return new SfnApiError('ServiceUnavailable', `Stepwright cannot write: the disk holding its data dir is full. ${e.message}`, 503);
+  }
   app.log.error({ err: e }, 'internal error');
   return new SfnApiError('InternalServerError', 'An internal error occurred', 500);
 }

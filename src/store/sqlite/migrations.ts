@@ -135,4 +135,10 @@ export const MIGRATIONS: readonly string[] = [
   alter table executions add column redrive_count integer not null default 0;
   alter table executions add column redrive_date integer;
   `,
+  // 5: poison pills. Whether the scheduler's last run ended cleanly, and per execution the attempts
+  // to advance it made since its last successful advance after an unclean restart.
+  `
+  create table scheduler_run (id integer primary key check (id = 1), running integer not null);
+  alter table executions add column advance_attempts integer not null default 0;
+  `,
 ];
