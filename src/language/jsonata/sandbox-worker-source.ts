@@ -22,12 +22,11 @@
  * `{ type: 'done', id, outcome }` with outcome `{ kind: 'value', value }`, `{ kind: 'unsupported' }`,
  * `{ kind: 'tooLarge' }` or `{ kind: 'error', code, message, range }`.
  */
-export const SANDBOX_WORKER_SOURCE = String.raw`'use strict';
+const EVALUATOR_SOURCE = String.raw`'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const jsonata = require(process.argv[1]);
-const post = (message) => process.send(message);
-// The server went away: nothing is left to evaluate for.
-process.on('disconnect', () => process.exit(0));
+const jsonata = require(workerData.jsonataPath);
+const post = (message) => parentPort.postMessage(message);
 
 const SERVICES = ' stepwright services';
 const MAX_RANGE_LENGTH = 10000000;
@@ -254,7 +253,7 @@ async function evaluate(m) {
   return { kind: 'value', value: result };
 }
 
-process.on('message', (m) => {
+parentPort.on('message', (m) => {
   if (m.type === 'service') {
     const resolve = pendingServices.get(m.seq);
     pendingServices.delete(m.seq);
@@ -266,4 +265,20 @@ process.on('message', (m) => {
     (e) => post({ type: 'done', id: m.id, outcome: { kind: 'error', message: String(e && e.message ? e.message : e), range: false } }),
   );
 });
+`;
+
+/**
+ * The sandbox process's main thread relays messages to the evaluator thread and watches the
+ * server: when the server dies (even by kill -9) the IPC channel closes, and process.exit ends the
+ * process, which stops the evaluator even inside a runaway regex. Without the relay a stuck
+ * evaluation would outlive the server, burning a core.
+ */
+export const SANDBOX_WORKER_SOURCE = `'use strict';
+const { Worker } = require('node:worker_threads');
+const evaluator = new Worker(${JSON.stringify(EVALUATOR_SOURCE)}, { eval: true, workerData: { jsonataPath: process.argv[1] } });
+evaluator.on('message', (m) => process.send(m));
+evaluator.on('error', () => process.exit(1));
+evaluator.on('exit', () => process.exit(1));
+process.on('message', (m) => evaluator.postMessage(m));
+process.on('disconnect', () => process.exit(0));
 `;
