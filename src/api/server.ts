@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import { StoreError } from '../store/index.js';
 import { checkHostAndOrigin, HostRules, type AuthErrorCode, type RequestAuthenticator } from './auth/index.js';
 import { RequestBudget } from './request-budget.js';
 import { errorBody, SfnApiError } from './sfn/errors.js';
@@ -176,6 +177,10 @@ function refuse(reply: FastifyReply, surface: Surface, code: string, status: num
 }
 
 function internalError(app: FastifyInstance, e: unknown): SfnApiError {
+  // A full disk is the operator's to fix and passes: say so, with a status clients retry on.
+  if (e instanceof StoreError && e.code === 'DiskFull') {
+    return new SfnApiError('ServiceUnavailable', `Stepwright cannot write: the disk holding its data dir is full. ${e.message}`, 503);
+  }
   app.log.error({ err: e }, 'internal error');
   return new SfnApiError('InternalServerError', 'An internal error occurred', 500);
 }

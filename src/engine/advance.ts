@@ -181,6 +181,17 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
     snapshot.cause = event.cause;
     return;
   }
+  if (event.type === 'fail') {
+    // Failed before its start was applied (the start itself was the poison): AWS's histories always begin with ExecutionStarted.
+    if (snapshot.lastEventId === 0) {
+      const e = snapshot.execution;
+      ctx.history.emit(snapshot.frames[snapshot.rootFrameId], 'ExecutionStarted', 'executionStartedEventDetails', inputDetails(e.input, e.roleArn), false);
+    }
+    finishExecution(ctx, 'FAILED', 'ExecutionFailed', 'executionFailedEventDetails', errorDetails(event.error, event.cause));
+    snapshot.error = event.error;
+    snapshot.cause = event.cause;
+    return;
+  }
   if (event.type === 'redrive') return; // handled before: it applies to executions that ended
   const frame = snapshot.frames[event.frameId];
   if (frame === undefined) return; // a result for a frame that ended (stale): AWS drops it too

@@ -25,5 +25,7 @@ export type EngineEvent =
   | { readonly type: 'taskHeartbeat'; readonly frameId: string; readonly attempt: number }
   | { readonly type: 'timerFired'; readonly frameId: string; readonly key: string }
   | { readonly type: 'stop'; readonly error?: string; readonly cause?: string }
+  /** The scheduler gives up on an execution it cannot advance (a poison pill): it ends FAILED. */
+  | { readonly type: 'fail'; readonly error: string; readonly cause: string }
   /** RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution continues from the state that did not succeed. */
   | { readonly type: 'redrive' };

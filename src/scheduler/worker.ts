@@ -21,6 +21,7 @@ import type {
   WriteOp,
   WriteResult,
 } from '../store/index.js';
+import { StoreError } from '../store/index.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 import { dispatchTask } from './dispatch.js';
 
@@ -37,6 +38,13 @@ export interface SchedulerOptions {
   /** How often the store is asked for work nobody announced (a safety net; timers are armed directly). */
   readonly pollMs?: number;
   readonly onError?: (error: unknown, context: string) => void;
+  /** Something that went wrong is fine again (the store writes after a full disk). */
+  readonly onNotice?: (message: string) => void;
+  /**
+   * Attempts to advance one execution before it is failed with States.Runtime: advances that throw,
+   * and advances that end the whole process (counted in the store across restarts).
+   */
+  readonly maxAdvanceAttempts?: number;
 }
 
 interface Cached {
@@ -54,6 +62,14 @@ type Work = { readonly event: EngineEvent; readonly inboxId?: number; readonly t
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 const SNAPSHOT_CACHE_LIMIT = 50_000;
 const RETRY_AFTER_FAILURE_MS = 1000;
+const MAX_RETRY_AFTER_FAILURE_MS = 30_000;
+const DEFAULT_MAX_ADVANCE_ATTEMPTS = 3;
+const POISON_ERROR = 'States.Runtime';
+
+const crashedCause = (attempts: number): string =>
+  `Stepwright stopped advancing this execution: ${attempts} attempts to advance it ended the server process (a crash, running out of memory, or a kill).`;
+const thrownCause = (attempts: number, e: unknown): string =>
+  `Stepwright stopped advancing this execution: ${attempts} attempts to advance it failed. Last error: ${e instanceof Error ? e.message : String(e)}`;
 
 
 /** The task attempts the execution waits for, with their frame and armed heartbeat timer. */
@@ -106,6 +122,16 @@ export class Scheduler {
   private timerAt = Infinity;
   private poller: NodeJS.Timeout | undefined;
   private closed = false;
+  /** After an unclean stop: the executions that had work are advanced one at a time first. */
+  private recovering = false;
+  private readonly maxAttempts: number;
+  /** Advances of an execution that threw, in a row. */
+  private readonly failures = new Map<string, number>();
+  /** Executions to fail with States.Runtime at their next pass, with the cause. */
+  private readonly verdicts = new Map<string, string>();
+  /** The store's trouble now (DiskFull …), logged once when it starts and once when it ends. */
+  private storeCondition: string | undefined;
+  private storeFailures = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.store = options.store;
@@ -114,16 +140,51 @@ export class Scheduler {
     this.slice = options.transitionsPerSlice ?? 10_000;
     this.concurrency = options.concurrency ?? 2048;
     this.onError = options.onError ?? ((e, where) => console.error(`stepwright scheduler (${where}):`, e));
+    this.maxAttempts = options.maxAdvanceAttempts ?? DEFAULT_MAX_ADVANCE_ATTEMPTS;
     this.committer = new GroupCommitter(this.store, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
   }
 
   /** Recovery, then work: re-dispatches unacknowledged effects and advances whatever is pending or due. */
   async start(): Promise<void> {
+    const { previousRunEnded } = await this.store.beginRun();
+    this.recovering = !previousRunEnded;
     for (const o of await this.store.pendingOutbox(Number.MAX_SAFE_INTEGER)) this.dispatch(o);
+    if (this.recovering) await this.recoverSuspects();
     await this.pollWork();
     const pollMs = this.options.pollMs ?? 1000;
-    this.poller = setInterval(() => void this.pollWork().catch((e: unknown) => this.onError(e, 'poll')), pollMs);
+    this.poller = setInterval(
+      () =>
+        void this.pollWork().catch((e: unknown) => {
+          if (!this.isStoreTrouble(e, 'poll')) this.onError(e, 'poll');
+        }),
+      pollMs,
+    );
     this.poller.unref();
+  }
+
+  /**
+   * The process stopped without close(): one of the executions it was advancing may be a poison
+   * pill that crashes it (a whole group-committed batch dies with it). Each suspect is advanced
+   * alone, with its attempt counted durably before and cleared after, so a crash is charged to the
+   * one execution being advanced; past maxAdvanceAttempts it is failed instead. Everything else
+   * waits meanwhile, so nothing else can be charged. Clean restarts skip this.
+   */
+  private async recoverSuspects(): Promise<void> {
+    try {
+      for (const arn of await this.store.findWork(this.clock.now(), Number.MAX_SAFE_INTEGER)) {
+        if (this.closed) return;
+        const attempts = await this.store.countAdvanceAttempt(arn);
+        try {
+          await this.pass(arn, attempts > this.maxAttempts ? crashedCause(attempts - 1) : undefined);
+          await this.store.clearAdvanceAttempts(arn);
+        } catch (e) {
+          this.cache.delete(arn);
+          if (!this.isStoreTrouble(e, `advancing ${arn}`)) this.onError(e, `advancing ${arn}`);
+        }
+      }
+    } finally {
+      this.recovering = false;
+    }
   }
 
   /** Writes through the group committer. */
@@ -179,6 +240,58 @@ export class Scheduler {
     this.ready.clear();
     while (this.passes.size > 0) await Promise.allSettled([...this.passes]);
     await this.committer.drain();
+    try {
+      await this.store.endRun();
+    } catch (e) {
+      this.onError(e, 'recording a clean stop');
+    }
+  }
+
+  /** A StoreError is the store's trouble, not the execution's: logged once per condition, retried with back-off. */
+  private isStoreTrouble(e: unknown, where: string): boolean {
+    if (!(e instanceof StoreError)) return false;
+    this.storeFailures++;
+    if (this.storeCondition !== e.code) {
+      this.storeCondition = e.code;
+      this.onError(e, `${where} (retrying with back-off; logged once until it clears)`);
+    }
+    return true;
+  }
+
+  private storeWorks(): void {
+    this.storeFailures = 0;
+    if (this.storeCondition === undefined) return;
+    const was = this.storeCondition;
+    this.storeCondition = undefined;
+    (this.options.onNotice ?? ((m: string) => console.error(`stepwright scheduler: ${m}`)))(`the store writes again (it failed with ${was})`);
+  }
+
+  /** Doubles with each store failure in a row, up to 30 s. */
+  private retryDelayMs(): number {
+    return Math.min(RETRY_AFTER_FAILURE_MS * 2 ** Math.min(Math.max(this.storeFailures - 1, 0), 10), MAX_RETRY_AFTER_FAILURE_MS);
+  }
+
+  /** A pass threw: the store's trouble is retried; the execution's counts towards its verdict. */
+  private passFailed(arn: string, e: unknown): void {
+    this.cache.delete(arn);
+    if (this.verdicts.delete(arn)) {
+      this.onError(e, `failing ${arn} with ${POISON_ERROR}`);
+      return;
+    }
+    if (this.isStoreTrouble(e, `advancing ${arn}`)) {
+      if (!this.closed) setTimeout(() => this.wake(arn), this.retryDelayMs()).unref();
+      return;
+    }
+    this.onError(e, `advancing ${arn}`);
+    const attempts = (this.failures.get(arn) ?? 0) + 1;
+    if (attempts >= this.maxAttempts) {
+      this.failures.delete(arn);
+      this.verdicts.set(arn, thrownCause(attempts, e));
+      if (!this.closed) setImmediate(() => this.wake(arn));
+      return;
+    }
+    this.failures.set(arn, attempts);
+    if (!this.closed) setTimeout(() => this.wake(arn), RETRY_AFTER_FAILURE_MS).unref();
   }
 
   private notifyDone(e: ExecutionRecord): void {
@@ -187,16 +300,17 @@ export class Scheduler {
   }
 
   private pump(): void {
+    if (this.recovering) return;
     for (const arn of this.ready) {
       if (this.running.size >= this.concurrency) return;
       this.ready.delete(arn);
       this.running.add(arn);
-      const p: Promise<void> = this.pass(arn)
-        .catch((e: unknown) => {
-          this.cache.delete(arn);
-          this.onError(e, `advancing ${arn}`);
-          if (!this.closed) setTimeout(() => this.wake(arn), RETRY_AFTER_FAILURE_MS).unref();
+      const p: Promise<void> = this.pass(arn, this.verdicts.get(arn))
+        .then(() => {
+          this.verdicts.delete(arn);
+          this.failures.delete(arn);
         })
+        .catch((e: unknown) => this.passFailed(arn, e))
         .finally(() => {
           this.passes.delete(p);
           this.running.delete(arn);
@@ -278,8 +392,11 @@ export class Scheduler {
     return c;
   }
 
-  /** Applies everything pending for one execution and commits it in one operation. */
-  private async pass(arn: string): Promise<void> {
+  /**
+   * Applies everything pending for one execution and commits it in one operation. With a verdict
+   * the pending work is consumed unapplied and the execution fails with States.Runtime.
+   */
+  private async pass(arn: string, verdict?: string): Promise<void> {
     const cached = await this.load(arn);
     if (cached === undefined) return;
     const now = this.clock.now();
@@ -341,6 +458,14 @@ export class Scheduler {
     };
 
     let yielded = false;
+    if (verdict !== undefined) {
+      for (const w of work) {
+        if (w.inboxId !== undefined) consumedInbox.push(w.inboxId);
+        if (w.timer !== undefined) firedTimers.push({ frameId: w.timer.frameId, key: w.timer.key });
+      }
+      work.length = 0;
+      await step({ type: 'fail', error: POISON_ERROR, cause: verdict });
+    }
     for (const w of work) {
       if (w.inboxId !== undefined) consumedInbox.push(w.inboxId);
       if (w.timer !== undefined) firedTimers.push({ frameId: w.timer.frameId, key: w.timer.key });
@@ -389,6 +514,7 @@ export class Scheduler {
       this.cache.delete(arn);
       throw e;
     }
+    this.storeWorks();
     if (result.kind === 'conflict') {
       this.cache.delete(arn);
       this.dirty.add(arn);
@@ -449,7 +575,7 @@ export class Scheduler {
         await this.settle(o, r);
         return;
       } catch (e) {
-        this.onError(e, `storing the result of ${o.idempotencyKey}`);
+        if (!this.isStoreTrouble(e, `storing the result of ${o.idempotencyKey}`)) this.onError(e, `storing the result of ${o.idempotencyKey}`);
         await new Promise((resolve) => setTimeout(resolve, delay).unref());
       }
     }

@@ -92,6 +92,13 @@ export interface Store {
   acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
 
+  // Poison pills: an advance that crashes the process is counted across restarts.
+  /** Marks a scheduler run begun; answers whether the run before it ended with endRun (false after a crash). */
+  beginRun(): Promise<{ previousRunEnded: boolean }>;
+  endRun(): Promise<void>;
+  /** Counts one more attempt to advance the execution, durably, before it is made; answers the count. */
+  countAdvanceAttempt(executionArn: string): Promise<number>;
+  clearAdvanceAttempts(executionArn: string): Promise<void>;
   close(): Promise<void>;
 }
 

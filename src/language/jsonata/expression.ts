@@ -1,9 +1,8 @@
 import jsonata from 'jsonata';
 import type { Json, JsonObject } from '../json.js';
-import { StatesError } from '../errors.js';
 import { evaluationErrorCause, queryEvaluationError, unsupportedResultCause } from './causes.js';
 import { BAIL, compileFastPath } from './fast-path.js';
-import { AWS_FUNCTIONS, SERVICES_BINDING } from './functions.js';
+import { sharedSandbox, type SandboxOutcome } from './sandbox.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -101,30 +100,6 @@ function referencedVariables(ast: unknown): string[] {
   return [...names];
 }
 
-function usesKeepArray(ast: unknown): boolean {
-  const seen = new Set<object>();
-  const walk = (node: unknown): boolean => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return false;
-    seen.add(node);
-    if (Array.isArray(node)) return node.some(walk);
-    const record = node as Record<string, unknown>;
-    return record.keepSingletonArray === true || Object.keys(record).some((key) => walk(record[key]));
-  };
-  return walk(ast);
-}
-
-/**
- * jsonata marks the array a `path[]` step answers with `keepSingleton`, and when that array is a
- * value from the payload it marks the payload itself. The flag only means something on jsonata's
- * own sequences, so it is removed from any other array as soon as the step returns: payloads stay
- * untouched. Installed only for expressions that use `[]`, since the hook runs on every node.
- */
-function unmarkPayloadArray(_expr: unknown, _input: unknown, _environment: unknown, result: unknown): void {
-  if (Array.isArray(result) && (result as { sequence?: unknown }).sequence !== true && Object.prototype.hasOwnProperty.call(result, 'keepSingleton')) {
-    delete (result as { keepSingleton?: unknown }).keepSingleton;
-  }
-}
-
 const UNSUPPORTED = Symbol('unsupported result');
 
 /**
@@ -179,24 +154,30 @@ function toJson(value: unknown): Json | undefined | typeof UNSUPPORTED {
   }
 }
 
+const stackOverflowDetail = (limits: JsonataLimits): string =>
+  `Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive. Depth=${limits.maxDepth + 1} max=${limits.maxDepth}`;
+
+const TIMEOUT_DETAIL = 'Expression evaluation timeout: Check for infinite loop';
+
 /**
  * The detail AWS's JSONata library gives for a failure: `CODE: message`. The time and depth bounds
  * use the texts of the jsonata-java library AWS runs ("Stack overflow error: … Depth=101 max=100").
+ * The sandbox's own bounds (hard time limit, heap, result size) have no recorded AWS text: the time
+ * limit reads as jsonata's timeout, the others say which bound was hit.
  */
-function errorDetail(error: unknown, limits: JsonataLimits): string {
-  if (error instanceof RangeError) {
-    return `Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive. Depth=${limits.maxDepth + 1} max=${limits.maxDepth}`;
+function errorDetail(outcome: Exclude<SandboxOutcome, { kind: 'value' } | { kind: 'unsupported' }>, limits: JsonataLimits): string {
+  switch (outcome.kind) {
+    case 'timeout':
+      return TIMEOUT_DETAIL;
+    case 'memory':
+      return 'Out of memory: the evaluation exceeded the memory an expression may use';
+    case 'tooLarge':
+      return 'The result is too large';
+    case 'error':
+      if (outcome.range || outcome.code === 'D1011') return stackOverflowDetail(limits);
+      if (outcome.code === 'D1012') return TIMEOUT_DETAIL;
+      return outcome.code !== undefined ? `${outcome.code}: ${outcome.message}` : outcome.message;
   }
-  if (typeof error === 'object' && error !== null) {
-    const e = error as JsonataErrorShape;
-    if (e.code === 'D1011') {
-      return `Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive. Depth=${limits.maxDepth + 1} max=${limits.maxDepth}`;
-    }
-    if (e.code === 'D1012') return 'Expression evaluation timeout: Check for infinite loop';
-    const message = typeof e.message === 'string' ? e.message : String(error);
-    return typeof e.code === 'string' ? `${e.code}: ${message}` : message;
-  }
-  return String(error);
 }
 
 /**
@@ -219,37 +200,32 @@ export function compileJsonata(expression: string, options: CompileJsonataOption
       text,
     );
   }
-  for (const [name, fn] of Object.entries(AWS_FUNCTIONS)) expr.registerFunction(name, fn);
-  // AWS disables $eval ($parse replaces it): calling it is jsonata's T1006 "Attempted to invoke a non-function".
-  expr.registerFunction('eval', () => {
-    throw { code: 'T1006', stack: new Error().stack };
-  });
   const ast = expr.ast();
-  if (usesKeepArray(ast)) expr.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, unmarkPayloadArray);
   const variables = referencedVariables(ast).filter((name) => name !== 'states');
   const fast = compileFastPath(ast);
 
   return {
     text,
     async evaluate(env) {
+      // The fast path is bounded by construction (no ranges, functions but $merge, regexes or
+      // loops): it runs here. Everything else runs in the sandbox, where it can be stopped.
       if (fast !== undefined) {
         const lookup = (name: string): unknown =>
           name === 'states' ? env.states : hasOwn.call(env.variables, name) ? env.variables[name] : undefined;
         const quick = fast(lookup);
         if (quick !== BAIL) return quick;
       }
-      const bindings: Record<string, unknown> = { states: env.states, [SERVICES_BINDING]: env };
+      const bindings: Record<string, unknown> = { states: env.states };
       for (const name of variables) {
-        if (Object.prototype.hasOwnProperty.call(env.variables, name)) bindings[name] = env.variables[name];
+        if (hasOwn.call(env.variables, name)) bindings[name] = env.variables[name];
       }
-      let result: unknown;
-      try {
-        result = await expr.evaluate(undefined, bindings);
-      } catch (error) {
-        if (error instanceof StatesError) throw error;
-        throw queryEvaluationError(evaluationErrorCause(text, field, errorDetail(error, limits)));
-      }
-      const json = toJson(result);
+      const outcome = await sharedSandbox().evaluate(
+        { text, timeoutMs: limits.timeoutMs, maxDepth: limits.maxDepth, bindings },
+        env,
+      );
+      if (outcome.kind === 'unsupported') throw queryEvaluationError(unsupportedResultCause(text, field));
+      if (outcome.kind !== 'value') throw queryEvaluationError(evaluationErrorCause(text, field, errorDetail(outcome, limits)));
+      const json = toJson(outcome.value);
       if (json === UNSUPPORTED) throw queryEvaluationError(unsupportedResultCause(text, field));
       return json;
     },

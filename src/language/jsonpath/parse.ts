@@ -2,6 +2,7 @@ import type { Json } from '../json.js';
 import type { FilterExpression, FilterOperand, ParsedPath, PathToken, RelationalOperator } from './ast.js';
 import { isDefiniteTokens } from './definite.js';
 import { PathSyntaxError } from './path-syntax-error.js';
+import { backtrackingOnlyFeature, enableLinearRegexFallback } from '../linear-regex.js';
 
 /** Variable names as AWS accepts them after `$` (letters, digits, underscore; not starting with a digit). */
 const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*/u;
@@ -365,6 +366,12 @@ function readRegex(reader: Reader): RegExp {
   const flagStart = reader.pos;
   while (/[a-z]/.test(reader.peek())) reader.pos++;
   const flags = reader.text.slice(flagStart, reader.pos).replace(/[^imsu]/g, '');
+  // Filters run on the event loop: only patterns the linear engine can take over are accepted.
+  const unsafe = backtrackingOnlyFeature(body);
+  if (unsafe !== undefined) {
+    reader.fail(`the regular expression /${body}/ uses a ${unsafe}, which can take exponential time; Stepwright does not run it`);
+  }
+  enableLinearRegexFallback();
   try {
     // Jayway uses Matcher.matches(): the whole string must match.
     return new RegExp(`^(?:${body})$`, flags);

@@ -141,4 +141,10 @@ export const MIGRATIONS: readonly string[] = [
   create index executions_by_machine on executions (machine_arn);
   create index executions_by_status_only on executions (status);
   `,
+  // 6: poison pills. Whether the scheduler's last run ended cleanly, and per execution the attempts
+  // to advance it made since its last successful advance after an unclean restart.
+  `
+  create table scheduler_run (id integer primary key check (id = 1), running integer not null);
+  alter table executions add column advance_attempts integer not null default 0;
+  `,
 ];

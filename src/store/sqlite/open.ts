@@ -15,6 +15,8 @@ export type Synchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 export interface OpenOptions {
   /** Default FULL: an acknowledged commit survives a power cut. */
   readonly synchronous?: Synchronous;
+  /** Test-only: caps the database at this many pages, so a test can fill the "disk" (SQLITE_FULL). */
+  readonly maxPageCount?: number;
 }
 
 export interface OpenedDatabase {
@@ -113,6 +115,7 @@ export function openDataDir(dir: string, options: OpenOptions = {}): OpenedDatab
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = OFF');
     migrate(db);
+    if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
     return { db, dbPath, releaseLock };
   } catch (e) {
     db?.close();

@@ -277,6 +277,15 @@ export class SqliteStore implements Store {
         'insert into leases (name, owner, expires_at) values (?, ?, ?) on conflict (name) do update set owner = excluded.owner, expires_at = excluded.expires_at where leases.owner = excluded.owner or leases.expires_at <= ?',
       ),
       releaseLease: db.prepare('delete from leases where name = ? and owner = ?'),
+
+      runState: db.prepare('select running from scheduler_run where id = 1'),
+      setRunState: db.prepare(
+        'insert into scheduler_run (id, running) values (1, ?) on conflict (id) do update set running = excluded.running',
+      ),
+      countAttempt: db.prepare(
+        'update executions set advance_attempts = advance_attempts + 1 where arn = ? returning advance_attempts',
+      ),
+      clearAttempts: db.prepare('update executions set advance_attempts = 0 where arn = ? and advance_attempts <> 0'),
     };
   }
 
@@ -518,6 +527,38 @@ export class SqliteStore implements Store {
   }
 
   // Writes
+
+  // Poison pills
+
+  beginRun(): Promise<{ previousRunEnded: boolean }> {
+    return this.run(() =>
+      this.db.transaction(() => {
+        const row = this.s.runState.get() as { running: number } | undefined;
+        this.s.setRunState.run(1);
+        return { previousRunEnded: row === undefined || row.running === 0 };
+      })(),
+    );
+  }
+
+  endRun(): Promise<void> {
+    return this.run(() => void this.s.setRunState.run(0));
+  }
+
+  countAdvanceAttempt(executionArn: string): Promise<number> {
+    return this.run(() => {
+      const row = this.s.countAttempt.get(executionArn) as { advance_attempts: number } | undefined;
+      return row?.advance_attempts ?? 0;
+    });
+  }
+
+  clearAdvanceAttempts(executionArn: string): Promise<void> {
+    return this.run(() => void this.s.clearAttempts.run(executionArn));
+  }
+
+  /** Test-only: moves the page cap of OpenOptions.maxPageCount (a disk that fills or frees up). */
+  setMaxPageCount(pages: number): void {
+    this.db.pragma(`max_page_count = ${Math.floor(pages)}`);
+  }
 
   commit(ops: readonly WriteOp[]): Promise<WriteResult[]> {
     return this.run(() => this.db.transaction(() => ops.map((op) => this.apply(op)))());
