@@ -18,5 +18,6 @@ export {
 } from './errors.js';
 export type { LambdaErrorBody } from './errors.js';
 export { FunctionRuntime } from './runtime.js';
+export { requestIdForKey } from './request-id.js';
 export type { FunctionRuntimeOptions, InvocationCaller, InvocationLog, InvokeOptions, InvokeResult } from './runtime.js';
 export { FunctionConfigError, loadFunctionDir, loadFunctionsDir } from './load.js';
