@@ -86,7 +86,26 @@ const INIT_LIMIT_MS = 10_000;
 /** How often the memory watchdog samples a busy Node worker's resident set. */
 const MEMORY_SAMPLE_MS = 50;
 
-/** Every live worker process, killed when this process exits so that none is left orphaned. */
+/**
+ * SIGKILL to a worker's process group. Workers are spawned detached, so each leads a group of its
+ * own, and whatever its handler started (`sleep 1000 &`, child_process.spawn) is in it and dies with
+ * it. A process that leaves the group on purpose (setsid, setpgid) escapes; docs/reliability.md.
+ */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // No group (left already, or a platform without groups): at least the worker itself.
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Every live worker process, killed with its group when this process exits so that none is left orphaned. */
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -95,14 +114,10 @@ function track(child: ChildProcess): void {
   child.once('exit', () => liveChildren.delete(child));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
+  // A SIGKILL of this process runs no hook: then each worker's bootstrap sees its parent gone and
+  // kills its own group (runtimes/node/bootstrap.mjs, runtimes/python/bootstrap.py).
   process.once('exit', () => {
-    for (const c of liveChildren) {
-      try {
-        c.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const c of liveChildren) killGroup(c);
   });
 }
 
@@ -135,6 +150,8 @@ export class Worker {
   private readonly startedAt = performance.now();
   private readonly exited: Promise<ExitInfo>;
   private oomReported = false;
+  /** Set once the group got its SIGKILL: after the leader is reaped its pid may be reused. */
+  private groupKilled = false;
   // Python framing state.
   private inBuffer: Buffer = Buffer.alloc(0);
   private header: (Record<string, unknown> & { length: number }) | undefined;
@@ -150,6 +167,7 @@ export class Worker {
           env,
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
           serialization: 'json',
+          detached: true,
         },
       );
       this.child.stdout?.on('data', (d: Buffer) => this.stray.append(d.toString('utf8')));
@@ -162,6 +180,7 @@ export class Worker {
         cwd: spec.codeDir,
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
       });
       this.child.stdout?.on('data', (d: Buffer) => this.onPythonData(d));
       this.child.stdin?.on('error', () => undefined);
@@ -198,6 +217,11 @@ export class Worker {
         resolve({ code: 127, signal: null, outOfMemory: false });
       });
       this.child.on('close', (code, signal) => resolve({ code, signal, outOfMemory: false }));
+    });
+    // A worker that ended by itself (crash, exit, out of memory) may leave the handler's processes.
+    this.child.once('exit', () => {
+      if (!this.groupKilled) killGroup(this.child);
+      this.groupKilled = true;
     });
     void this.exited.then((info) => {
       clearTimeout(initTimer);
@@ -373,15 +397,12 @@ export class Worker {
     return t;
   }
 
+  /** Kills the worker and every process its handler started (timeout, memory limit, shutdown). */
   kill(): void {
     this.dead = true;
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      try {
-        this.child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (this.groupKilled) return;
+    this.groupKilled = true;
+    killGroup(this.child);
   }
 
   /** Kills the process and resolves when it has exited. */
