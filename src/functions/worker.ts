@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LambdaErrorBody } from './errors.js';
 import { LogBuffer } from './logs.js';
@@ -18,6 +19,12 @@ export interface WorkerSpec {
   readonly codeDir: string;
   readonly env: Readonly<Record<string, string>>;
   readonly memoryMB: number;
+  /** Run the worker as this user (the server must be root); default: the server's own. */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  /** The runtime bootstrap to run (default: the one beside this module, RUNTIME_BOOTSTRAPS). */
+  readonly bootstrap?: string;
+  /** The python executable (default `python3` looked up on the worker's PATH). */
+  readonly python?: string;
 }
 
 export type InitOutcome =
@@ -80,6 +87,13 @@ function bootstrapPath(relative: string): string {
 
 const NODE_BOOTSTRAP = bootstrapPath('node/bootstrap.mjs');
 const PYTHON_BOOTSTRAP = bootstrapPath('python/bootstrap.py');
+
+/** The bootstrap of each runtime family, and the folder that holds them (relative paths below it). */
+export const RUNTIME_BOOTSTRAPS = {
+  dir: path.dirname(path.dirname(NODE_BOOTSTRAP)),
+  node: 'node/bootstrap.mjs',
+  python: 'python/bootstrap.py',
+} as const;
 
 /** How long a handler's module may take to load before the worker is given up. */
 const INIT_LIMIT_MS = 10_000;
@@ -158,16 +172,19 @@ export class Worker {
 
   constructor(private readonly spec: WorkerSpec) {
     const env = { ...spec.env };
+    // libuv drops the supplementary groups too when it changes the user.
+    const user = spec.user === undefined ? {} : { uid: spec.user.uid, gid: spec.user.gid };
     if (spec.family === 'node') {
       this.child = spawn(
         process.execPath,
-        [`--max-old-space-size=${spec.memoryMB}`, '--enable-source-maps', NODE_BOOTSTRAP],
+        [`--max-old-space-size=${spec.memoryMB}`, '--enable-source-maps', spec.bootstrap ?? NODE_BOOTSTRAP],
         {
           cwd: spec.codeDir,
           env,
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
           serialization: 'json',
           detached: true,
+          ...user,
         },
       );
       this.child.stdout?.on('data', (d: Buffer) => this.stray.append(d.toString('utf8')));
@@ -176,11 +193,12 @@ export class Worker {
       });
     } else {
       // -B: no __pycache__ written into the function's code folder.
-      this.child = spawn('python3', ['-u', '-B', PYTHON_BOOTSTRAP], {
+      this.child = spawn(spec.python ?? 'python3', ['-u', '-B', spec.bootstrap ?? PYTHON_BOOTSTRAP], {
         cwd: spec.codeDir,
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
+        ...user,
       });
       this.child.stdout?.on('data', (d: Buffer) => this.onPythonData(d));
       this.child.stdin?.on('error', () => undefined);

@@ -39,7 +39,9 @@ function output(r: TaskResult): Json {
 
 function dispatched(resource: string, key: string | undefined): TaskRequest {
   const request: TaskRequest = { resource, parameters: {}, executionArn: EXECUTION, stateName: 'Call' };
-  return key === undefined ? request : ({ ...request, idempotencyKey: key } satisfies DispatchedTaskRequest);
+  if (key === undefined) return request;
+  const withKey: DispatchedTaskRequest = { ...request, idempotencyKey: key };
+  return withKey;
 }
 
 describe('the request id a handler sees for a Task attempt', () => {

@@ -28,6 +28,8 @@ export interface StepwrightServerOptions {
   readonly logLevel?: string | false;
   /** GetActivityTask's long poll (AWS: 60 s). */
   readonly activityPollMs?: number;
+  /** The user function workers run as (FunctionRuntimeOptions.workerUser; default nobody when root). */
+  readonly functionUser?: string | false;
 }
 
 export interface StepwrightServer {
@@ -52,7 +54,12 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   const roleArn = options.roleArn ?? `arn:aws:iam::${accountId}:role/StepwrightExecutionRole`;
 
   const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
-  const runtime = new FunctionRuntime({ region, accountId });
+  const runtime = new FunctionRuntime({ region, accountId, workerUser: options.functionUser });
+  if (runtime.workerUser !== undefined) {
+    // Function code runs as another user: the store and the API's function code stay the server's.
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dataDir, 0o700);
+  }
   const stopping = new AbortController();
   // Watched so the console can list an execution's activity tasks.
   const activities = new WatchedActivityQueue();
@@ -136,9 +143,10 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--definitions-dir <dir>', 'state machine definitions to create (NAME.asl.json, NAME.express.asl.json)')
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
+    .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when the server runs as root')
     .option('--log-level <level>', 'pino log level', 'info');
   if (!parseArguments(program, argv)) return 2;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; logLevel: string }>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string }>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
