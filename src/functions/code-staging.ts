@@ -32,7 +32,11 @@ function sweepStale(tmp: string): void {
   for (const name of names) {
     const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
     if (m === null || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
-    fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+    try {
+      fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+    } catch {
+      // Someone else's, or being removed by another server: not ours to insist on.
+    }
   }
 }
 
@@ -65,9 +69,14 @@ export class CodeStaging {
       fs.chmodSync(this.root, 0o711);
     }
     const dest = path.join(this.root, `${label}-${++this.count}`);
-    fs.cpSync(dir, dest, { recursive: true, verbatimSymlinks: true });
-    chownTree(dest, this.user);
-    fs.chmodSync(dest, 0o700);
+    try {
+      fs.cpSync(dir, dest, { recursive: true, verbatimSymlinks: true });
+      chownTree(dest, this.user);
+      fs.chmodSync(dest, 0o700);
+    } catch (e) {
+      fs.rmSync(dest, { recursive: true, force: true });
+      throw e;
+    }
     return dest;
   }
 

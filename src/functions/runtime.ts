@@ -235,9 +235,14 @@ export class FunctionRuntime {
   /** The code folder the workers use: the function's own, or a copy when the worker user cannot read it. */
   private codeDirOf(config: FunctionConfig, source: CodeSource): string {
     if (source.dir !== undefined) return source.dir;
-    if (this.staging === undefined || this.staging.canUseInPlace(config.codeDir)) source.dir = config.codeDir;
-    else source.dir = source.copy = this.staging.stage(config.codeDir, config.name);
-    return source.dir;
+    if (this.staging === undefined || this.staging.canUseInPlace(config.codeDir)) return (source.dir = config.codeDir);
+    try {
+      return (source.dir = source.copy = this.staging.stage(config.codeDir, config.name));
+    } catch {
+      // No copy (the folder is gone, the disk is full): the worker fails to start in the folder
+      // itself and the invocation reports that, as for any code folder it cannot use.
+      return config.codeDir;
+    }
   }
 
   /** The bootstraps' folder, copied when the worker user cannot read it where it is. */
