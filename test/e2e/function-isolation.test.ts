@@ -135,6 +135,6 @@ describe('function code in a running server', () => {
     expect(await waitUntilGone(pids, 200)).toEqual(pids);
     server.kill('SIGKILL');
     await new Promise((r) => server.once('exit', r));
-    expect(await waitUntilGone(pids)).toEqual([]);
+    expect(await waitUntilGone(pids, 10_000)).toEqual([]);
   }, 20_000);
 });

@@ -359,13 +359,16 @@ function killOwnGroup() {
 // but a handler that blocks the event loop would never see it: a thread watches for the parent to
 // change (the orphan is adopted by init or a subreaper) and ends the group from there.
 process.on('disconnect', killOwnGroup);
+// The parent is read here, not in the thread: the thread may start only after the server is gone.
 const parentWatch = new Thread(
-  `const parent = process.ppid;
-  setInterval(() => {
+  `const { workerData: parent } = require('node:worker_threads');
+  const check = () => {
     if (process.ppid === parent) return;
     try { process.kill(-process.pid, 'SIGKILL'); } catch { process.kill(process.pid, 'SIGKILL'); }
-  }, 200);`,
-  { eval: true },
+  };
+  check();
+  setInterval(check, 200);`,
+  { eval: true, workerData: process.ppid },
 );
 parentWatch.unref();
 

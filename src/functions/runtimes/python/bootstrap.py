@@ -259,19 +259,18 @@ def kill_own_group():
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def watch_parent():
+def watch_parent(parent):
     # The server may be killed without a word (kill -9) while a handler runs: the orphan is then
     # adopted by init or a subreaper, and its parent pid changes.
-    parent = os.getppid()
     while True:
-        time.sleep(0.2)
         if os.getppid() != parent:
             kill_own_group()
+        time.sleep(0.2)
 
 
 def main():
     global current_request_id
-    threading.Thread(target=watch_parent, name="stepwright-parent-watch", daemon=True).start()
+    threading.Thread(target=watch_parent, args=(os.getppid(),), name="stepwright-parent-watch", daemon=True).start()
     set_memory_limit()
     setup_logging()
     handler, error = load_handler()
