@@ -18,5 +18,8 @@ export {
 } from './errors.js';
 export type { LambdaErrorBody } from './errors.js';
 export { FunctionRuntime } from './runtime.js';
+export { requestIdForKey } from './request-id.js';
+export { DEFAULT_WORKER_USER, FunctionUserError, resolveWorkerUser } from './worker-user.js';
+export type { WorkerUser } from './worker-user.js';
 export type { FunctionRuntimeOptions, InvocationCaller, InvocationLog, InvokeOptions, InvokeResult } from './runtime.js';
 export { FunctionConfigError, loadFunctionDir, loadFunctionsDir } from './load.js';

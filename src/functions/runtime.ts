@@ -4,7 +4,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { CodeStaging } from './code-staging.js';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type FunctionConfig } from './config.js';
 import {
   exitBody,
@@ -21,7 +22,8 @@ import {
 } from './errors.js';
 import { formatInvocationLog } from './logs.js';
 import { FunctionPool } from './pool.js';
-import type { Worker, WorkerSpec } from './worker.js';
+import { RUNTIME_BOOTSTRAPS, type Worker, type WorkerSpec } from './worker.js';
+import { executableFor, resolveWorkerUser, searchablePath, userCan, type WorkerUser } from './worker-user.js';
 
 export type InvokeResult =
   | {
@@ -62,6 +64,13 @@ export interface FunctionRuntimeOptions {
    * /var/task), for output that must match Lambda's word for word.
    */
   readonly taskRootAlias?: string;
+  /**
+   * The user workers run as: a name, a uid or `uid:gid`; `false` for the server's own. Default:
+   * `nobody` when the server runs as root, so that function code can read neither the server's
+   * environment (/proc/<pid>/environ) nor its data dir; else the server's user (only root can
+   * change it). Throws FunctionUserError for an unknown user, or another user without root.
+   */
+  readonly workerUser?: string | false;
 }
 
 export interface InvokeOptions {
@@ -72,6 +81,12 @@ interface Entry {
   readonly config: FunctionConfig;
   readonly pool: FunctionPool;
   inFlight: number;
+}
+
+/** Where one registration's workers load code from: the code folder, or a copy the worker user can read. */
+interface CodeSource {
+  dir: string | undefined;
+  copy: string | undefined;
 }
 
 /** One invocation's log, kept for the console and the API (`FunctionRuntime.logsOf`). */
@@ -96,8 +111,6 @@ export interface InvocationCaller {
   readonly stateName: string;
 }
 
-const RUNTIMES_DIR = fileURLToPath(new URL('./runtimes/', import.meta.url));
-
 export class FunctionRuntime {
   private readonly entries = new Map<string, Entry>();
   private readonly retiring = new Set<FunctionPool>();
@@ -110,6 +123,12 @@ export class FunctionRuntime {
   private readonly logs = new Map<string, InvocationLog[]>();
   private readonly logsPerFunction: number;
   private readonly callers = new AsyncLocalStorage<InvocationCaller>();
+  /** The user workers run as; undefined: the server's own. */
+  readonly workerUser: WorkerUser | undefined;
+  private readonly staging: CodeStaging | undefined;
+  private readonly sources = new Map<FunctionPool, CodeSource>();
+  private runtimesDir: string | undefined;
+  private python: string | undefined;
 
   constructor(options: FunctionRuntimeOptions = {}) {
     this.idleMs = options.idleMs ?? 300_000;
@@ -118,6 +137,8 @@ export class FunctionRuntime {
     this.accountId = options.accountId ?? '000000000000';
     this.taskRootAlias = options.taskRootAlias;
     this.logsPerFunction = Math.max(0, options.logsPerFunction ?? 100);
+    this.workerUser = resolveWorkerUser(options.workerUser);
+    this.staging = this.workerUser === undefined ? undefined : new CodeStaging(this.workerUser);
   }
 
   /** The kept invocation logs of a function, oldest first; or the one of `requestId`. */
@@ -166,7 +187,9 @@ export class FunctionRuntime {
       ...config,
       environment: config.environment ? Object.freeze({ ...config.environment }) : undefined,
     });
-    const pool = new FunctionPool(() => this.workerSpec(frozen), { maxWorkers: this.maxWorkers, idleMs: this.idleMs });
+    const source: CodeSource = { dir: undefined, copy: undefined };
+    const pool = new FunctionPool(() => this.workerSpec(frozen, source), { maxWorkers: this.maxWorkers, idleMs: this.idleMs });
+    this.sources.set(pool, source);
     this.entries.set(config.name, { config: frozen, pool, inFlight: 0 });
   }
 
@@ -176,6 +199,14 @@ export class FunctionRuntime {
     this.entries.delete(name);
     this.logs.delete(name);
     await entry.pool.close();
+    this.dropSource(entry.pool);
+  }
+
+  /** Removes the code copy of a pool whose workers are all gone. */
+  private dropSource(pool: FunctionPool): void {
+    const copy = this.sources.get(pool)?.copy;
+    this.sources.delete(pool);
+    if (copy !== undefined) this.staging?.remove(copy);
   }
 
   get(name: string): FunctionConfig | undefined {
@@ -193,12 +224,46 @@ export class FunctionRuntime {
 
   private retire(pool: FunctionPool): void {
     pool.retire();
-    for (const p of this.retiring) if (p.size === 0) this.retiring.delete(p);
+    for (const p of this.retiring)
+      if (p.size === 0) {
+        this.retiring.delete(p);
+        this.dropSource(p);
+      }
     this.retiring.add(pool);
   }
 
-  private workerSpec(config: FunctionConfig): WorkerSpec {
+  /** The code folder the workers use: the function's own, or a copy when the worker user cannot read it. */
+  private codeDirOf(config: FunctionConfig, source: CodeSource): string {
+    if (source.dir !== undefined) return source.dir;
+    if (this.staging === undefined || this.staging.canUseInPlace(config.codeDir)) return (source.dir = config.codeDir);
+    try {
+      return (source.dir = source.copy = this.staging.stage(config.codeDir, config.name));
+    } catch {
+      // No copy (the folder is gone, the disk is full): the worker fails to start in the folder
+      // itself and the invocation reports that, as for any code folder it cannot use.
+      return config.codeDir;
+    }
+  }
+
+  /** The bootstraps' folder, copied when the worker user cannot read it where it is. */
+  private bootstrapsDir(): string {
+    if (this.runtimesDir !== undefined) return this.runtimesDir;
+    const dir = RUNTIME_BOOTSTRAPS.dir;
+    const user = this.workerUser;
+    const readable =
+      user === undefined ||
+      (userCan(user, path.join(dir, RUNTIME_BOOTSTRAPS.node), 4) && userCan(user, path.join(dir, RUNTIME_BOOTSTRAPS.python), 4));
+    this.runtimesDir = readable || this.staging === undefined ? dir : this.staging.stage(dir, 'runtimes');
+    return this.runtimesDir;
+  }
+
+  private workerSpec(config: FunctionConfig, source: CodeSource): WorkerSpec {
     const memoryMB = config.memoryMB ?? DEFAULT_MEMORY_MB;
+    const user = this.workerUser;
+    const serverPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+    const codeDir = this.codeDirOf(config, source);
+    const runtimesDir = this.bootstrapsDir();
+    const family = runtimeFamily(config.runtime);
     const now = new Date();
     const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
     const env: Record<string, string> = {
@@ -214,15 +279,26 @@ export class FunctionRuntime {
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       _HANDLER: config.handler,
-      LAMBDA_TASK_ROOT: config.codeDir,
-      LAMBDA_RUNTIME_DIR: RUNTIMES_DIR,
+      LAMBDA_TASK_ROOT: codeDir,
+      LAMBDA_RUNTIME_DIR: runtimesDir,
       TZ: ':UTC',
       LANG: 'en_US.UTF-8',
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      // Nothing else of the server's environment: only its PATH, to find python3 and the tools.
+      PATH: user === undefined ? serverPath : searchablePath(serverPath, user),
       STEPWRIGHT_INVOKED_FUNCTION_ARN: this.functionArn(config.name),
     };
     if (this.taskRootAlias !== undefined) env.STEPWRIGHT_TASK_ROOT_ALIAS = this.taskRootAlias;
-    return { family: runtimeFamily(config.runtime), codeDir: config.codeDir, env, memoryMB };
+    const spec: WorkerSpec = {
+      family,
+      codeDir,
+      env,
+      memoryMB,
+      bootstrap: path.join(runtimesDir, family === 'node' ? RUNTIME_BOOTSTRAPS.node : RUNTIME_BOOTSTRAPS.python),
+    };
+    if (user === undefined) return spec;
+    // The server's python3 may be one the worker user cannot run (a pyenv shim under /root).
+    if (family === 'python') this.python ??= executableFor('python3', serverPath, user) ?? 'python3';
+    return { ...spec, user: { uid: user.uid, gid: user.gid }, ...(family === 'python' ? { python: this.python } : {}) };
   }
 
   /**
@@ -355,6 +431,8 @@ export class FunctionRuntime {
     const pools = [...[...this.entries.values()].map((e) => e.pool), ...this.retiring];
     this.retiring.clear();
     await Promise.all(pools.map((p) => p.close()));
+    this.sources.clear();
+    this.staging?.close();
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LambdaErrorBody } from './errors.js';
 import { LogBuffer } from './logs.js';
@@ -18,6 +19,12 @@ export interface WorkerSpec {
   readonly codeDir: string;
   readonly env: Readonly<Record<string, string>>;
   readonly memoryMB: number;
+  /** Run the worker as this user (the server must be root); default: the server's own. */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  /** The runtime bootstrap to run (default: the one beside this module, RUNTIME_BOOTSTRAPS). */
+  readonly bootstrap?: string;
+  /** The python executable (default `python3` looked up on the worker's PATH). */
+  readonly python?: string;
 }
 
 export type InitOutcome =
@@ -81,12 +88,38 @@ function bootstrapPath(relative: string): string {
 const NODE_BOOTSTRAP = bootstrapPath('node/bootstrap.mjs');
 const PYTHON_BOOTSTRAP = bootstrapPath('python/bootstrap.py');
 
+/** The bootstrap of each runtime family, and the folder that holds them (relative paths below it). */
+export const RUNTIME_BOOTSTRAPS = {
+  dir: path.dirname(path.dirname(NODE_BOOTSTRAP)),
+  node: 'node/bootstrap.mjs',
+  python: 'python/bootstrap.py',
+} as const;
+
 /** How long a handler's module may take to load before the worker is given up. */
 const INIT_LIMIT_MS = 10_000;
 /** How often the memory watchdog samples a busy Node worker's resident set. */
 const MEMORY_SAMPLE_MS = 50;
 
-/** Every live worker process, killed when this process exits so that none is left orphaned. */
+/**
+ * SIGKILL to a worker's process group. Workers are spawned detached, so each leads a group of its
+ * own, and whatever its handler started (`sleep 1000 &`, child_process.spawn) is in it and dies with
+ * it. A process that leaves the group on purpose (setsid, setpgid) escapes; docs/reliability.md.
+ */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // No group (left already, or a platform without groups): at least the worker itself.
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Every live worker process, killed with its group when this process exits so that none is left orphaned. */
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -95,14 +128,10 @@ function track(child: ChildProcess): void {
   child.once('exit', () => liveChildren.delete(child));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
+  // A SIGKILL of this process runs no hook: then each worker's bootstrap sees its parent gone and
+  // kills its own group (runtimes/node/bootstrap.mjs, runtimes/python/bootstrap.py).
   process.once('exit', () => {
-    for (const c of liveChildren) {
-      try {
-        c.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const c of liveChildren) killGroup(c);
   });
 }
 
@@ -135,21 +164,27 @@ export class Worker {
   private readonly startedAt = performance.now();
   private readonly exited: Promise<ExitInfo>;
   private oomReported = false;
+  /** Set once the group got its SIGKILL: after the leader is reaped its pid may be reused. */
+  private groupKilled = false;
   // Python framing state.
   private inBuffer: Buffer = Buffer.alloc(0);
   private header: (Record<string, unknown> & { length: number }) | undefined;
 
   constructor(private readonly spec: WorkerSpec) {
     const env = { ...spec.env };
+    // libuv drops the supplementary groups too when it changes the user.
+    const user = spec.user === undefined ? {} : { uid: spec.user.uid, gid: spec.user.gid };
     if (spec.family === 'node') {
       this.child = spawn(
         process.execPath,
-        [`--max-old-space-size=${spec.memoryMB}`, '--enable-source-maps', NODE_BOOTSTRAP],
+        [`--max-old-space-size=${spec.memoryMB}`, '--enable-source-maps', spec.bootstrap ?? NODE_BOOTSTRAP],
         {
           cwd: spec.codeDir,
           env,
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
           serialization: 'json',
+          detached: true,
+          ...user,
         },
       );
       this.child.stdout?.on('data', (d: Buffer) => this.stray.append(d.toString('utf8')));
@@ -158,10 +193,12 @@ export class Worker {
       });
     } else {
       // -B: no __pycache__ written into the function's code folder.
-      this.child = spawn('python3', ['-u', '-B', PYTHON_BOOTSTRAP], {
+      this.child = spawn(spec.python ?? 'python3', ['-u', '-B', spec.bootstrap ?? PYTHON_BOOTSTRAP], {
         cwd: spec.codeDir,
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+        ...user,
       });
       this.child.stdout?.on('data', (d: Buffer) => this.onPythonData(d));
       this.child.stdin?.on('error', () => undefined);
@@ -198,6 +235,11 @@ export class Worker {
         resolve({ code: 127, signal: null, outOfMemory: false });
       });
       this.child.on('close', (code, signal) => resolve({ code, signal, outOfMemory: false }));
+    });
+    // A worker that ended by itself (crash, exit, out of memory) may leave the handler's processes.
+    this.child.once('exit', () => {
+      if (!this.groupKilled) killGroup(this.child);
+      this.groupKilled = true;
     });
     void this.exited.then((info) => {
       clearTimeout(initTimer);
@@ -373,15 +415,12 @@ export class Worker {
     return t;
   }
 
+  /** Kills the worker and every process its handler started (timeout, memory limit, shutdown). */
   kill(): void {
     this.dead = true;
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      try {
-        this.child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (this.groupKilled) return;
+    this.groupKilled = true;
+    killGroup(this.child);
   }
 
   /** Kills the process and resolves when it has exited. */

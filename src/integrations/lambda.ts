@@ -11,7 +11,7 @@
  */
 import crypto from 'node:crypto';
 import type { TaskRequest, TaskResources, TaskResult } from '../engine/types.js';
-import { LambdaServiceError, type FunctionRuntime, type InvokeResult } from '../functions/index.js';
+import { LambdaServiceError, requestIdForKey, type FunctionRuntime, type InvokeResult } from '../functions/index.js';
 import type { Json, JsonObject } from '../language/json.js';
 
 export interface LambdaResourcesOptions {
@@ -47,6 +47,7 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
     name: string,
     qualifier: string | undefined,
     payloadText: string,
+    requestId: string | undefined,
   ): Promise<InvokeResult | TaskResult> {
     if (qualifier !== undefined && qualifier !== '$LATEST') {
       return serviceFailure(
@@ -54,7 +55,7 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
       );
     }
     try {
-      return await runtime.invoke(name, payloadText);
+      return await runtime.invoke(name, payloadText, requestId === undefined ? {} : { requestId });
     } catch (e) {
       if (e instanceof LambdaServiceError) {
         // Step Functions names the unqualified function with $LATEST in its message.
@@ -69,7 +70,7 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
   }
 
   async function invokeLegacy(request: TaskRequest, m: RegExpExecArray): Promise<TaskResult> {
-    const r = await call(m[3], m[4], JSON.stringify(request.parameters));
+    const r = await call(m[3], m[4], JSON.stringify(request.parameters), requestIdOf(request));
     if (!('requestId' in r)) return r;
     if (!r.ok) return functionFailure(r);
     // The engine checks the result against the 256 KiB state limit (States.DataLimitExceeded).
@@ -110,13 +111,14 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
         );
       }
       // Event: Lambda queues the invocation and answers 202 at once; a failure is not the state's.
-      if (invocationType === 'Event') void runtime.invoke(ref.name, payloadText).catch(() => undefined);
+      const requestId = requestIdOf(request) ?? crypto.randomUUID();
+      if (invocationType === 'Event') void runtime.invoke(ref.name, payloadText, { requestId }).catch(() => undefined);
       return {
         ok: true,
-        output: invokeResponse(crypto.randomUUID(), '', invocationType === 'Event' ? 202 : 204, undefined),
+        output: invokeResponse(requestId, '', invocationType === 'Event' ? 202 : 204, undefined),
       };
     }
-    const r = await call(ref.name, qualifier, payloadText);
+    const r = await call(ref.name, qualifier, payloadText, requestIdOf(request));
     if (!('requestId' in r)) return r;
     if (!r.ok) return functionFailure(r);
     const logResult = params.LogType === 'Tail' ? tailLog(r.logs) : undefined;
@@ -135,6 +137,16 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
       });
     },
   };
+}
+
+/**
+ * The request id of a durable dispatch: derived from the attempt's idempotency key (the scheduler
+ * adds it, DispatchedTaskRequest), so that a re-delivery after a crash shows the handler the same
+ * `context.awsRequestId`. Without a key (the in-memory loop) Lambda's random id.
+ */
+function requestIdOf(request: TaskRequest): string | undefined {
+  const key = (request as TaskRequest & { readonly idempotencyKey?: unknown }).idempotencyKey;
+  return typeof key === 'string' && key !== '' ? requestIdForKey(key) : undefined;
 }
 
 /** Invoke's Payload: a JSON text string is sent as is; other JSON values are serialised; none is `{}`. */

@@ -72,11 +72,12 @@ export async function runDev(argv: readonly string[], options: ServeCommandOptio
     .option('--data-dir <dir>', 'where the store lives (default: DIR/.stepwright)')
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
+    .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when run as root')
     .option('--log-level <level>', 'pino log level', 'warn');
   addEdgeOptions(program);
   if (!parseArguments(program, argv)) return 2;
   const project = path.resolve(program.args[0] ?? '.');
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
@@ -88,6 +89,7 @@ export async function runDev(argv: readonly string[], options: ServeCommandOptio
       dataDir: opts.dataDir ?? path.join(project, '.stepwright'),
       region: opts.region,
       accountId: opts.accountId,
+      functionUser: opts.functionUser,
       logLevel: opts.logLevel === 'silent' ? false : opts.logLevel,
       ...edgeOptions(opts),
     });

@@ -37,6 +37,8 @@ export interface StepwrightServerOptions {
   readonly auth?: { readonly keys: AccessKeys; readonly consoleToken?: string };
   /** Bytes of request bodies held in memory at once (default 96 MB). */
   readonly bodyBudgetBytes?: number;
+  /** The user function workers run as (FunctionRuntimeOptions.workerUser; default nobody when root). */
+  readonly functionUser?: string | false;
 }
 
 export interface StepwrightServer {
@@ -64,7 +66,12 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   const roleArn = options.roleArn ?? `arn:aws:iam::${accountId}:role/StepwrightExecutionRole`;
 
   const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
-  const runtime = new FunctionRuntime({ region, accountId });
+  const runtime = new FunctionRuntime({ region, accountId, workerUser: options.functionUser });
+  if (runtime.workerUser !== undefined) {
+    // Function code runs as another user: the store and the API's function code stay the server's.
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dataDir, 0o700);
+  }
   const stopping = new AbortController();
   const authenticator = options.auth === undefined ? undefined : new RequestAuthenticator(options.auth.keys, options.auth.consoleToken ?? createConsoleToken(), region);
   const budget = new RequestBudget(options.bodyBudgetBytes);
@@ -155,10 +162,11 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--definitions-dir <dir>', 'state machine definitions to create (NAME.asl.json, NAME.express.asl.json)')
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
+    .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when the server runs as root')
     .option('--log-level <level>', 'pino log level', 'info');
   addEdgeOptions(program);
   if (!parseArguments(program, argv)) return 2;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;

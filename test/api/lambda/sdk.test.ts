@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CreateFunctionCommand,
@@ -217,7 +217,9 @@ describe('Invoke with @aws-sdk/client-lambda', () => {
   });
 
   it('answers an Event invocation with 202 at once and runs it in the background', async () => {
-    const marker = path.join(tempDir('stepwright-event-'), 'ran');
+    const markerDir = tempDir('stepwright-event-');
+    chmodSync(markerDir, 0o777); // the worker runs as nobody when the tests run as root
+    const marker = path.join(markerDir, 'ran');
     const { out, text } = await invokeJson('echo', { touch: marker }, { InvocationType: 'Event' });
     expect(out.StatusCode).toBe(202);
     expect(text).toBe('');

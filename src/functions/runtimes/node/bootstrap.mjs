@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import util from 'node:util';
 import { Buffer } from 'node:buffer';
 import { setTimeout } from 'node:timers';
+import { Worker as Thread } from 'node:worker_threads';
 
 const MAX_RESPONSE_BYTES = 6_291_556;
 const MAX_LOG_CHARS = 1_048_576;
@@ -344,7 +345,32 @@ process.on('unhandledRejection', (e) => {
   send({ type: 'crash', logs: initLogs + takeLogs() });
   process.exit(128);
 });
-process.on('disconnect', () => process.exit(0));
+// ---- the server's end ------------------------------------------------------------------------------
+// This process leads its own process group (the server spawns it detached): ending the group ends
+// whatever the handler started too. A group id equal to our pid exists only if we lead it.
+function killOwnGroup() {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    process.kill(process.pid, 'SIGKILL');
+  }
+}
+// The server closes the channel when it stops; when it is killed (kill -9) the channel closes too,
+// but a handler that blocks the event loop would never see it: a thread watches for the parent to
+// change (the orphan is adopted by init or a subreaper) and ends the group from there.
+process.on('disconnect', killOwnGroup);
+// The parent is read here, not in the thread: the thread may start only after the server is gone.
+const parentWatch = new Thread(
+  `const { workerData: parent } = require('node:worker_threads');
+  const check = () => {
+    if (process.ppid === parent) return;
+    try { process.kill(-process.pid, 'SIGKILL'); } catch { process.kill(process.pid, 'SIGKILL'); }
+  };
+  check();
+  setInterval(check, 200);`,
+  { eval: true, workerData: process.ppid },
+);
+parentWatch.unref();
 
 try {
   handler = await loadHandler();

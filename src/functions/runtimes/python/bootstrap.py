@@ -10,7 +10,9 @@ import importlib
 import io
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 
@@ -249,8 +251,26 @@ def invoke(handler, request_id, deadline_ms, payload):
     return True, None, data
 
 
+def kill_own_group():
+    # This process leads its own process group (the server spawns it detached): ending the group
+    # ends whatever the handler started too. Only a leader's group id equals its pid.
+    if os.getpgrp() == os.getpid():
+        os.killpg(os.getpid(), signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def watch_parent(parent):
+    # The server may be killed without a word (kill -9) while a handler runs: the orphan is then
+    # adopted by init or a subreaper, and its parent pid changes.
+    while True:
+        if os.getppid() != parent:
+            kill_own_group()
+        time.sleep(0.2)
+
+
 def main():
     global current_request_id
+    threading.Thread(target=watch_parent, args=(os.getppid(),), name="stepwright-parent-watch", daemon=True).start()
     set_memory_limit()
     setup_logging()
     handler, error = load_handler()
@@ -261,7 +281,7 @@ def main():
             read_line()
         except EOFError:
             pass
-        return
+        kill_own_group()
     init_logs = capture.take()
     send({"type": "ready"})
     while True:
@@ -269,7 +289,8 @@ def main():
             header = json.loads(read_line())
             payload = read_exact(header["length"])
         except EOFError:
-            return
+            # The server closed the protocol (stopped or died): nothing of this worker may stay.
+            kill_own_group()
         request_id = header["requestId"]
         current_request_id = request_id
         ok, body, data = invoke(handler, request_id, header["deadlineMs"], payload)
