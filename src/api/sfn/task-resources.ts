@@ -1,4 +1,5 @@
-import { isActivityArn, type TaskProgress, type TaskRequest, type TaskResources, type TaskResult } from '../../engine/index.js';
+import { type TaskProgress, type TaskRequest, type TaskResources, type TaskResult } from '../../engine/index.js';
+import { isPollableActivity, parseResourceArn } from '../../language/resource-arn.js';
 import type { Stepwright } from '../../stepwright.js';
 import type { ActivityQueue } from './activity-queue.js';
 import { isNestedExecutionResource, startNestedExecution } from './nested-executions.js';
@@ -25,7 +26,7 @@ export function createServerResources(options: {
   };
   return {
     async invoke(request: TaskRequest, progress?: TaskProgress): Promise<TaskResult> {
-      if (isActivityArn(request.resource)) return options.activities.dispatch(request);
+      if (isPollableActivity(parseResourceArn(request.resource))) return options.activities.dispatch(request);
       if (isNestedExecutionResource(request.resource)) return nested(request, progress);
       if (request.resource.endsWith(WAIT_FOR_TOKEN)) {
         const base = request.resource.slice(0, -WAIT_FOR_TOKEN.length);
