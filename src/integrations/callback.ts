@@ -1,6 +1,5 @@
 import { parseResourceArn, type ResourceArn } from '../language/resource-arn.js';
-import type { Integration, TaskResult } from './contract.js';
-import { unknownResource } from './router.js';
+import { unknownResource, type Integration, type TaskResult } from './contract.js';
 
 const WAIT_FOR_TOKEN = '.waitForTaskToken';
 

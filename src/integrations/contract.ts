@@ -26,6 +26,16 @@ export interface Integration {
   invoke(invocation: TaskInvocation, progress?: TaskProgress): Promise<TaskResult>;
 }
 
+/**
+ * A resource no integration serves. The words are those of the Lambda integration, which took
+ * every resource nothing else served before the router did: they stay as they were.
+ */
+export const unknownResource = (resource: string): TaskResult => ({
+  ok: false,
+  error: 'States.Runtime',
+  cause: `The resource '${resource}' is not a Lambda resource.`,
+});
+
 /** An execution as the nested-execution integration sees it (DescribeExecution's fields it reports). */
 export interface ExecutionDescription {
   readonly executionArn: string;

@@ -13,8 +13,7 @@ import crypto from 'node:crypto';
 import { LambdaServiceError, type FunctionRuntime, type InvokeResult } from '../functions/index.js';
 import type { Json, JsonObject } from '../language/json.js';
 import { parseResourceArn, type ResourceArn } from '../language/resource-arn.js';
-import type { Integration, TaskInvocation, TaskResult } from './contract.js';
-import { unknownResource } from './router.js';
+import { unknownResource, type Integration, type TaskInvocation, type TaskResult } from './contract.js';
 
 export interface LambdaResourcesOptions {
   readonly region?: string;

@@ -1,16 +1,6 @@
 import type { TaskProgress, TaskRequest, TaskResources, TaskResult } from '../engine/types.js';
 import { parseResourceArn } from '../language/resource-arn.js';
-import type { Integration } from './contract.js';
-
-/**
- * A resource no integration serves. The words are those of the Lambda integration, which took
- * every resource nothing else served before the router did: they stay as they were.
- */
-export const unknownResource = (resource: string): TaskResult => ({
-  ok: false,
-  error: 'States.Runtime',
-  cause: `The resource '${resource}' is not a Lambda resource.`,
-});
+import { unknownResource, type Integration } from './contract.js';
 
 /**
  * The Task resources the scheduler and the in-memory runner call: each invocation goes to the
