@@ -2,6 +2,7 @@ import { isJsonObject, type Json, type JsonObject } from '../language/json.js';
 import { compilePath, compileReferencePath, type CompiledPath, type CompiledReferencePath } from '../language/jsonpath/index.js';
 import { compileTemplate, type CompiledTemplate } from '../language/template/index.js';
 import { compileChoices, type CompiledChoices } from '../language/choice/index.js';
+import { parseResourceArn, type ResourceArn } from '../language/resource-arn.js';
 import { compileJsonataField, isJsonataExpression, jsonataExpressionText, type CompiledJsonataField } from '../language/jsonata/index.js';
 
 /**
@@ -86,6 +87,8 @@ export interface PassState extends CompiledStateBase {
 export interface TaskState extends CompiledStateBase {
   readonly type: 'Task';
   readonly resource: string;
+  /** `resource` parsed once: history events name it, dispatch and tokens depend on its kind. */
+  readonly arn: ResourceArn;
   readonly timeout?: NumberSource;
   readonly heartbeat?: NumberSource;
 }
@@ -252,6 +255,7 @@ class UniformState {
   readonly result: unknown;
   readonly resultTooLarge: unknown;
   readonly resource: unknown;
+  readonly arn: unknown;
   readonly timeout: unknown;
   readonly heartbeat: unknown;
   readonly choices: unknown;
@@ -304,6 +308,7 @@ class UniformState {
     this.result = f.result;
     this.resultTooLarge = f.resultTooLarge;
     this.resource = f.resource;
+    this.arn = f.arn;
     this.timeout = f.timeout;
     this.heartbeat = f.heartbeat;
     this.choices = f.choices;
@@ -390,6 +395,7 @@ function compileStateFields(
         ...base,
         type: 'Task',
         resource: o.Resource as string,
+        arn: parseResourceArn(o.Resource as string),
         timeout: numberSource(o, 'TimeoutSeconds', language),
         heartbeat: numberSource(o, 'HeartbeatSeconds', language),
       };

@@ -1,7 +1,6 @@
 export { advance, createSnapshot, type AdvanceResult } from './advance.js';
 export { systemClock, virtualClock } from './clock.js';
 export { encodeTaskToken, taskTokenExecution } from './task-token.js';
-export { isActivityArn } from './states/task.js';
 export { compileMachine, type CompiledMachine } from './compile.js';
 export { taskTimeoutKey, type Effect, type EngineEvent } from './effects.js';
 export { materializeEvent, materializeEvents, type HistoryRecord, type PayloadTexts } from './history.js';

@@ -10,27 +10,27 @@
  * (conformance cases error_handling/test_task_lambda.py and test_task_service_lambda.py).
  */
 import crypto from 'node:crypto';
-import type { TaskRequest, TaskResources, TaskResult } from '../engine/types.js';
 import { LambdaServiceError, requestIdForKey, type FunctionRuntime, type InvokeResult } from '../functions/index.js';
 import type { Json, JsonObject } from '../language/json.js';
+import { parseResourceArn, type ResourceArn } from '../language/resource-arn.js';
+import { unknownResource, type Integration, type TaskInvocation, type TaskResult } from './contract.js';
 
 export interface LambdaResourcesOptions {
   readonly region?: string;
   readonly accountId?: string;
 }
 
-const LEGACY_ARN = /^arn:[^:]+:lambda:([^:]*):([^:]*):function:([^:]+)(?::([^:]+))?$/;
-const OPTIMIZED = /^arn:[^:]+:states:[^:]*:[^:]*:lambda:invoke$/;
+const isOptimized = (arn: ResourceArn): boolean => arn.kind === 'service' && arn.service === 'lambda' && arn.action === 'invoke' && arn.pattern === 'requestResponse';
 
-/** Whether `createLambdaResources` serves this Task resource. */
-export function isLambdaResource(resource: string): boolean {
-  return LEGACY_ARN.test(resource) || OPTIMIZED.test(resource);
+/** Whether the Lambda integration serves this Task resource (a function ARN is taken whatever its ending). */
+export function isLambdaResource(arn: ResourceArn): boolean {
+  return (arn.kind === 'lambdaFunction' && arn.functionName !== undefined) || isOptimized(arn);
 }
 
 /** A function reference as Invoke's FunctionName accepts it. */
 export function parseFunctionName(ref: string): { name: string; qualifier?: string } | undefined {
-  const full = LEGACY_ARN.exec(ref);
-  if (full) return { name: full[3], ...(full[4] !== undefined ? { qualifier: full[4] } : {}) };
+  const full = parseResourceArn(ref);
+  if (full.kind === 'lambdaFunction' && full.functionName !== undefined) return { name: full.functionName, ...(full.qualifier !== undefined ? { qualifier: full.qualifier } : {}) };
   const partial = /^(\d{12}):function:([^:]+)(?::([^:]+))?$/.exec(ref);
   if (partial) return { name: partial[2], ...(partial[3] !== undefined ? { qualifier: partial[3] } : {}) };
   const plain = /^([a-zA-Z0-9-_]+)(?::([a-zA-Z0-9-_$]+))?$/.exec(ref);
@@ -38,7 +38,7 @@ export function parseFunctionName(ref: string): { name: string; qualifier?: stri
   return undefined;
 }
 
-export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaResourcesOptions = {}): TaskResources {
+export function createLambdaIntegration(runtime: FunctionRuntime, opts: LambdaResourcesOptions = {}): Integration {
   const region = opts.region ?? runtime.region;
   const accountId = opts.accountId ?? runtime.accountId;
   const arnOf = (name: string): string => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
@@ -69,15 +69,15 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
     }
   }
 
-  async function invokeLegacy(request: TaskRequest, m: RegExpExecArray): Promise<TaskResult> {
-    const r = await call(m[3], m[4], JSON.stringify(request.parameters), requestIdOf(request));
+  async function invokeLegacy(request: TaskInvocation, functionName: string, qualifier: string | undefined): Promise<TaskResult> {
+    const r = await call(functionName, qualifier, JSON.stringify(request.parameters), requestIdOf(request));
     if (!('requestId' in r)) return r;
     if (!r.ok) return functionFailure(r);
     // The engine checks the result against the 256 KiB state limit (States.DataLimitExceeded).
     return { ok: true, output: parsePayload(r.payload) };
   }
 
-  async function invokeOptimized(request: TaskRequest): Promise<TaskResult> {
+  async function invokeOptimized(request: TaskInvocation): Promise<TaskResult> {
     const params = request.parameters;
     if (
       params === null ||
@@ -126,27 +126,24 @@ export function createLambdaResources(runtime: FunctionRuntime, opts: LambdaReso
   }
 
   return {
-    invoke(request: TaskRequest): Promise<TaskResult> {
-      const legacy = LEGACY_ARN.exec(request.resource);
-      if (legacy) return invokeLegacy(request, legacy);
-      if (OPTIMIZED.test(request.resource)) return invokeOptimized(request);
-      return Promise.resolve({
-        ok: false,
-        error: 'States.Runtime',
-        cause: `The resource '${request.resource}' is not a Lambda resource.`,
-      });
+    serves: isLambdaResource,
+    invoke(request: TaskInvocation): Promise<TaskResult> {
+      const arn = request.arn;
+      if (arn.kind === 'lambdaFunction' && arn.functionName !== undefined) return invokeLegacy(request, arn.functionName, arn.qualifier);
+      if (isOptimized(arn)) return invokeOptimized(request);
+      return Promise.resolve(unknownResource(request.resource));
     },
   };
 }
 
 /**
- * The request id of a durable dispatch: derived from the attempt's idempotency key (the scheduler
- * adds it, DispatchedTaskRequest), so that a re-delivery after a crash shows the handler the same
- * `context.awsRequestId`. Without a key (the in-memory loop) Lambda's random id.
+ * The request id of a durable dispatch: derived from the attempt's idempotency key, so that a
+ * re-delivery after a crash shows the handler the same `context.awsRequestId`. Without a key (the
+ * in-memory loop) Lambda's random id.
  */
-function requestIdOf(request: TaskRequest): string | undefined {
-  const key = (request as TaskRequest & { readonly idempotencyKey?: unknown }).idempotencyKey;
-  return typeof key === 'string' && key !== '' ? requestIdForKey(key) : undefined;
+function requestIdOf(request: TaskInvocation): string | undefined {
+  const key = request.idempotencyKey;
+  return key !== undefined && key !== '' ? requestIdForKey(key) : undefined;
 }
 
 /** Invoke's Payload: a JSON text string is sent as is; other JSON values are serialised; none is `{}`. */

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TaskRequest, TaskResult } from '../../src/engine/types.js';
 import { FunctionRuntime, requestIdForKey } from '../../src/functions/index.js';
-import { createLambdaResources } from '../../src/integrations/lambda.js';
+import { createLambdaIntegration } from '../../src/integrations/lambda.js';
+import { createTaskRouter } from '../../src/integrations/router.js';
 import type { Json } from '../../src/language/json.js';
 import type { DispatchedTaskRequest } from '../../src/scheduler/index.js';
 import { functionDir, removeFunctionDirs } from '../functions/fixtures.js';
@@ -58,7 +59,7 @@ describe('the request id a handler sees for a Task attempt', () => {
     handler: 'handler.handler',
     codeDir: functionDir({ 'handler.py': 'def handler(event, context):\n    return context.aws_request_id\n' }),
   });
-  const resources = createLambdaResources(runtime);
+  const resources = createTaskRouter([createLambdaIntegration(runtime)]);
 
   for (const [family, name] of [
     ['Node', 'node-id'],
@@ -137,7 +138,7 @@ export const handler = async (event, context) => {
     const dir = tempDir();
     const before = newRuntime();
     before.register(config);
-    const first = await stepwright({ dataDir: dir, resources: createLambdaResources(before) });
+    const first = await stepwright({ dataDir: dir, resources: createTaskRouter([createLambdaIntegration(before)]) });
     const { stateMachineArn } = await first.createStateMachine({ name: 'm', definition });
     const { executionArn } = await first.startExecution({ stateMachineArn, name: 'e', input: '{}' });
     while (!fs.existsSync(journal)) await new Promise((r) => setTimeout(r, 10));
@@ -146,7 +147,7 @@ export const handler = async (event, context) => {
 
     const after = newRuntime();
     after.register(config);
-    const second = await stepwright({ dataDir: dir, resources: createLambdaResources(after) });
+    const second = await stepwright({ dataDir: dir, resources: createTaskRouter([createLambdaIntegration(after)]) });
     const result = await second.awaitExecution(executionArn);
     expect(result.status).toBe('SUCCEEDED');
     const ids = fs.readFileSync(journal, 'utf8').trim().split('\n');

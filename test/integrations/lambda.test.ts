@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExecution, systemClock } from '../../src/engine/index.js';
 import type { TaskRequest, TaskResult } from '../../src/engine/types.js';
 import { FunctionRuntime } from '../../src/functions/index.js';
-import { createLambdaResources, isLambdaResource, parseFunctionName } from '../../src/integrations/lambda.js';
+import { createLambdaIntegration, isLambdaResource, parseFunctionName } from '../../src/integrations/lambda.js';
+import { createTaskRouter } from '../../src/integrations/router.js';
 import type { Json } from '../../src/language/json.js';
+import { parseResourceArn } from '../../src/language/resource-arn.js';
 import { functionDir, removeFunctionDirs } from '../functions/fixtures.js';
 
 const runtime = new FunctionRuntime({ region: 'us-east-1', accountId: '111111111111', taskRootAlias: '/var/task' });
-const resources = createLambdaResources(runtime);
+const resources = createTaskRouter([createLambdaIntegration(runtime)]);
 
 beforeAll(() => {
   runtime.register({
@@ -187,10 +189,10 @@ describe('arn:aws:states:::lambda:invoke (the optimized integration)', () => {
 
 describe('resource names', () => {
   it('recognises the resources it serves', () => {
-    expect(isLambdaResource('arn:aws:lambda:us-east-1:111111111111:function:f')).toBe(true);
-    expect(isLambdaResource('arn:aws:states:::lambda:invoke')).toBe(true);
-    expect(isLambdaResource('arn:aws:states:::lambda:invoke.waitForTaskToken')).toBe(false);
-    expect(isLambdaResource('arn:aws:states:::sqs:sendMessage')).toBe(false);
+    expect(isLambdaResource(parseResourceArn('arn:aws:lambda:us-east-1:111111111111:function:f'))).toBe(true);
+    expect(isLambdaResource(parseResourceArn('arn:aws:states:::lambda:invoke'))).toBe(true);
+    expect(isLambdaResource(parseResourceArn('arn:aws:states:::lambda:invoke.waitForTaskToken'))).toBe(false);
+    expect(isLambdaResource(parseResourceArn('arn:aws:states:::sqs:sendMessage'))).toBe(false);
   });
 
   it('parses every FunctionName form', () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ExecutionStatus } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
-import type { ActivityWaiting } from './activity-watch.js';
+import type { ActivityWaiting } from '../../integrations/activity-watch.js';
 import { wireEvent } from '../sfn/history.js';
 
 const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { TaskProgress, TaskRequest, TaskResources, TaskResult } from '../../engine/index.js';
 import type { FunctionRuntime, InvocationLog } from '../../functions/index.js';
 
 /** One invocation as the console shows it. */
@@ -16,20 +15,6 @@ export interface InvocationView {
   readonly stateName?: string;
   /** Lambda's log: START, what the handler printed, END, REPORT. */
   readonly logs: string;
-}
-
-/**
- * Task resources whose function invocations are logged with the execution and state that made
- * them. The legacy `arn:aws:lambda:…:function:NAME` form returns only the function's payload (no
- * request id), so this is the one link that serves both Lambda forms; retries and Map iterations of
- * a state are all kept, in order.
- */
-export function linkFunctionLogs(resources: TaskResources, runtime: FunctionRuntime): TaskResources {
-  return {
-    invoke(request: TaskRequest, progress?: TaskProgress): Promise<TaskResult> {
-      return runtime.asCaller({ executionArn: request.executionArn, stateName: request.stateName }, () => resources.invoke(request, progress));
-    },
-  };
 }
 
 const view = (l: InvocationLog): InvocationView => ({

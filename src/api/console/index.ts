@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FunctionRuntime } from '../../functions/index.js';
 import type { Store } from '../../store/index.js';
-import type { ActivityWaiting } from './activity-watch.js';
+import type { ActivityWaiting } from '../../integrations/activity-watch.js';
 import { registerConsoleQueries } from './console-queries.js';
 import { registerFunctionLogs } from './function-logs.js';
 import { registerLiveEvents } from './live-events.js';
@@ -9,8 +9,7 @@ import { defaultConsoleDir, registerStaticFiles } from './static-files.js';
 
 export type { ExecutionChange } from './live-events.js';
 export type { WaitingTask } from './console-queries.js';
-export { WatchedActivityQueue, type ActivityWaiting } from './activity-watch.js';
-export { linkFunctionLogs, type InvocationView } from './function-logs.js';
+export type { InvocationView } from './function-logs.js';
 export { defaultConsoleDir } from './static-files.js';
 
 export interface ConsoleOptions {

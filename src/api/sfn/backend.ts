@@ -1,6 +1,6 @@
 import { InvalidDefinitionError, InvalidExecutionInputError, type TaskResources } from '../../engine/index.js';
 import { StepwrightApiError, type Stepwright } from '../../stepwright.js';
-import type { ActivityQueue } from './activity-queue.js';
+import type { ActivityQueue } from '../../integrations/activity-queue.js';
 import type { Identity } from './arns.js';
 import { SfnApiError } from './errors.js';
 import type { Operation, SfnContext } from './operations.js';

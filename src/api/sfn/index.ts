@@ -9,9 +9,7 @@ import { taskOperations } from './tasks.js';
 import { testStateOperations } from './test-state.js';
 import { versionAliasOperations } from './versions-aliases.js';
 
-export { ActivityQueue } from './activity-queue.js';
 export type { SfnBackend } from './backend.js';
-export { createServerResources } from './task-resources.js';
 export { ACTIVITY_POLL_MS } from './activities.js';
 
 /** Every store-backed Step Functions operation, for `createServer({ operations })`. */

@@ -1,4 +1,6 @@
 import { parseExecutionInput, runExecution, type TaskResources } from '../../engine/index.js';
+import { createMockIntegration, InvalidMockResultError, type TaskMock } from '../../integrations/mock.js';
+import { createTaskRouter } from '../../integrations/router.js';
 import { isJsonObject, type Json, type JsonObject } from '../../language/json.js';
 import { awsErrors, str, type SfnBackend } from './backend.js';
 import { SfnApiError } from './errors.js';
@@ -73,19 +75,12 @@ export function testStateOperations(b: SfnBackend): Record<string, Operation> {
 
       const inputText = str(input.input) ?? '{}';
       parseExecutionInput(inputText);
-      const mock = isJsonObject(input.mock as Json) ? (input.mock as { result?: string; errorOutput?: { error?: string; cause?: string } }) : undefined;
-      const resources: TaskResources | undefined =
-        mock === undefined
-          ? b.resources
-          : {
-              invoke: () =>
-                Promise.resolve(
-                  mock.errorOutput !== undefined
-                    ? { ok: false as const, error: mock.errorOutput.error ?? '', cause: mock.errorOutput.cause ?? '' }
-                    : { ok: true as const, output: parseJson(mock.result ?? 'null', 'mock.result') },
-                ),
-            };
-      const r = await runExecution(machine, { inputText, name: 'TestState', stateMachineName: 'TestState', region: b.region, accountId: b.accountId, resources });
+      const mock = isJsonObject(input.mock as Json) ? (input.mock as TaskMock) : undefined;
+      const resources: TaskResources | undefined = mock === undefined ? b.resources : createTaskRouter([createMockIntegration(mock)]);
+      const r = await runExecution(machine, { inputText, name: 'TestState', stateMachineName: 'TestState', region: b.region, accountId: b.accountId, resources }).catch((e: unknown) => {
+        if (e instanceof InvalidMockResultError) throw new SfnApiError('InvalidDefinition', `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: mock.result is not valid JSON: ${e.message}'`);
+        throw e;
+      });
 
       const events = r.events;
       const entered = events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name?: string } | undefined)?.name);

@@ -8,7 +8,8 @@ import { StoreError } from '../../store/index.js';
 import { createStepwright, StepwrightApiError } from '../../stepwright.js';
 import fs from 'node:fs';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
-import { createLambdaResources } from '../../integrations/lambda.js';
+import { createLambdaIntegration } from '../../integrations/lambda.js';
+import { createTaskRouter } from '../../integrations/router.js';
 import { command, parseArguments, stdio, type CliIO } from '../io.js';
 
 export interface RunCommandOptions {
@@ -68,7 +69,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     if (functionsDir !== undefined) {
       runtime = new FunctionRuntime();
       for (const config of loadFunctionsDir(functionsDir)) runtime.register(config);
-      resources = createLambdaResources(runtime);
+      resources = createTaskRouter([createLambdaIntegration(runtime)]);
     }
     const result =
       opts.dataDir === undefined

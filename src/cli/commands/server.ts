@@ -3,15 +3,22 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { consoleRoutes, linkFunctionLogs, WatchedActivityQueue } from '../../api/console/index.js';
 import { createConsoleToken, loadAccessKeys, RequestAuthenticator, type AccessKeys } from '../../api/auth/index.js';
+import { consoleRoutes } from '../../api/console/index.js';
 import { createLambdaHandler } from '../../api/lambda/index.js';
 import { RequestBudget } from '../../api/request-budget.js';
 import { createServer } from '../../api/server.js';
-import { createServerResources, createSfnOperations } from '../../api/sfn/index.js';
+import { createSfnOperations } from '../../api/sfn/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
-import { createLambdaResources } from '../../integrations/lambda.js';
-import { createStepwright, type Stepwright } from '../../stepwright.js';
+import { createActivityIntegration } from '../../integrations/activity.js';
+import { WatchedActivityQueue } from '../../integrations/activity-watch.js';
+import { createCallbackIntegration } from '../../integrations/callback.js';
+import { ExecutionRefusedError, lateExecutionsPort, type ExecutionsPort } from '../../integrations/contract.js';
+import { linkFunctionLogs } from '../../integrations/function-logs.js';
+import { createLambdaIntegration } from '../../integrations/lambda.js';
+import { createTaskRouter } from '../../integrations/router.js';
+import { createStartExecutionIntegration } from '../../integrations/start-execution.js';
+import { createStepwright, StepwrightApiError, type Stepwright } from '../../stepwright.js';
 import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 import { syncDefinitions } from '../project.js';
 
@@ -85,9 +92,14 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     lambda = createLambdaHandler({ runtime, dataDir, region, accountId, authenticator, budget });
     await lambda.ready;
     const lambdaHandler = lambda;
-    const resources = createServerResources({ activities, resources: linkFunctionLogs(createLambdaResources(runtime, { region, accountId }), runtime), stepwright: () => stepwright });
+    // Nested executions run on the Stepwright made with these resources: connected once it exists.
+    const executions = lateExecutionsPort();
+    const nested = createStartExecutionIntegration(executions);
+    const lambdaFunctions = linkFunctionLogs(createLambdaIntegration(runtime, { region, accountId }), runtime);
+    const resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambdaFunctions]), lambdaFunctions]);
     let log: (e: unknown, where: string) => void = () => undefined;
     stepwright = await createStepwright({ dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
+    executions.connect(executionsOf(stepwright));
     const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now, resources }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({
       operations,
@@ -142,6 +154,18 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     await runtime.close().catch(() => undefined);
     throw e;
   }
+}
+
+/** Stepwright's executions as the integrations see them: its API errors are StartExecution's refusals. */
+function executionsOf(stepwright: Stepwright): ExecutionsPort {
+  return {
+    startExecution: (input) =>
+      stepwright.startExecution(input).catch((e: unknown) => {
+        throw e instanceof StepwrightApiError ? new ExecutionRefusedError(e.code, e.message, e.resourceArn) : e;
+      }),
+    describeExecution: (arn) => stepwright.describeExecution(arn),
+    awaitExecution: (arn) => stepwright.awaitExecution(arn),
+  };
 }
 
 export type ServerCommandOptions = ServeCommandOptions;

@@ -1,4 +1,5 @@
 import type { Json } from '../../language/json.js';
+import { isPollableActivity, patternEnding, type ResourceArn } from '../../language/resource-arn.js';
 import { MAX_PAYLOAD_BYTES, type TaskState } from '../compile.js';
 import { payloadDetails, errorDetails } from '../history.js';
 import { argumentsOf, effectiveInput, finishState } from '../io.js';
@@ -12,16 +13,19 @@ import { encodeTaskToken } from '../task-token.js';
 const DEFAULT_TIMEOUT_SECONDS = 99999999;
 
 /** How AWS names a resource in Task* events: `arn:aws:states:::lambda:invoke` → lambda / invoke. */
-export function describeResource(resource: string): { resourceType: string; resource: string } {
-  const m = /^arn:[^:]+:states:[^:]*:[^:]*:(.+)$/.exec(resource);
-  if (m) {
-    const parts = m[1].split(':');
-    if (parts[0] === 'aws-sdk' && parts.length >= 3) return { resourceType: `aws-sdk:${parts[1]}`, resource: parts.slice(2).join(':') };
-    return { resourceType: parts[0], resource: parts.slice(1).join(':') };
+export function describeResource(arn: ResourceArn): { resourceType: string; resource: string } {
+  switch (arn.kind) {
+    case 'service':
+      return { resourceType: arn.service, resource: arn.action + patternEnding(arn.pattern) };
+    case 'awsSdk':
+      return { resourceType: `aws-sdk:${arn.service}`, resource: arn.action + patternEnding(arn.pattern) };
+    case 'activity':
+      return { resourceType: 'activity', resource: arn.name };
+    case 'lambdaFunction':
+      return { resourceType: 'lambda', resource: arn.resource };
+    case 'unknown':
+      return { resourceType: 'unknown', resource: arn.resource };
   }
-  const lambda = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:(.+)$/.exec(resource);
-  if (lambda) return { resourceType: 'lambda', resource: resource };
-  return { resourceType: 'unknown', resource };
 }
 
 function regionOf(ctx: StepContext): string {
@@ -32,17 +36,12 @@ async function awaitAll<T>(v: T | Promise<T>): Promise<T> {
   return v;
 }
 
-const ACTIVITY_ARN = /^arn:aws[a-z-]*:states:[^:]+:\d{12}:activity:[^:]+$/;
-
-/** An activity ARN as a Task's resource: workers take the task with GetActivityTask. */
-export const isActivityArn = (resource: string): boolean => ACTIVITY_ARN.test(resource);
-
 export function runTask(ctx: StepContext, frame: Frame, state: TaskState): Outcome | Promise<Outcome> {
   const raw = frame.input;
   // `.waitForTaskToken` tasks show their token as `$$.Task.Token`; activity tasks hand theirs to a
   // worker. Made here, it is stored with the attempt, so it outlives a restart of the server.
-  const callback = state.resource.endsWith('.waitForTaskToken');
-  const taskToken = callback || isActivityArn(state.resource) ? encodeTaskToken(ctx.snapshot.execution.arn, ctx.ids.uuid()) : undefined;
+  const callback = state.arn.pattern === 'waitForTaskToken';
+  const taskToken = callback || isPollableActivity(state.arn) ? encodeTaskToken(ctx.snapshot.execution.arn, ctx.ids.uuid()) : undefined;
   const exposed = callback ? taskToken : undefined;
   if (state.queryLanguage === 'JSONata') {
     return argumentsOf(ctx, frame, state, raw, exposed).then((params) => schedule(ctx, frame, state, params, raw, taskToken, exposed));
@@ -65,11 +64,11 @@ async function schedule(
 ): Promise<Outcome> {
   const timeoutSeconds = state.timeout === undefined ? undefined : await awaitAll(resolveNumber(ctx, frame, state, state.timeout, timeoutInput, 'integer'));
   const heartbeatSeconds = state.heartbeat === undefined ? undefined : await awaitAll(resolveNumber(ctx, frame, state, state.heartbeat, timeoutInput, 'integer'));
-  const described = describeResource(state.resource);
+  const described = describeResource(state.arn);
   const extra: Record<string, unknown> = { ...described, region: regionOf(ctx) };
   if (timeoutSeconds !== undefined) extra.timeoutInSeconds = timeoutSeconds;
   if (heartbeatSeconds !== undefined) extra.heartbeatInSeconds = heartbeatSeconds;
-  const attempt = isLambdaFunctionArn(state.resource)
+  const attempt = isLambdaFunction(state)
     ? ctx.history.emit(frame, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', lambdaScheduledDetails(state.resource, parameters, timeoutSeconds))
     : ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
   const heartbeatKey = heartbeatSeconds === undefined ? undefined : `heartbeat:${attempt}:0`;
@@ -94,9 +93,7 @@ async function schedule(
 }
 
 /** A Lambda function ARN as a Task's resource: AWS reports it with LambdaFunction* events. */
-export function isLambdaFunctionArn(resource: string): boolean {
-  return /^arn:[^:]+:lambda:[^:]*:[^:]*:function:/.test(resource);
-}
+const isLambdaFunction = (state: TaskState): boolean => state.arn.kind === 'lambdaFunction';
 
 function lambdaScheduledDetails(resource: string, input: Json, timeoutSeconds: number | undefined): { [k: string]: unknown } {
   const d = payloadDetails('input', input, { resource });
@@ -106,17 +103,17 @@ function lambdaScheduledDetails(resource: string, input: Json, timeoutSeconds: n
 
 /** The name AWS gives a task in DataLimitExceeded causes: a Lambda ARN as written, else the service. */
 function taskLabel(state: TaskState): string {
-  return isLambdaFunctionArn(state.resource) ? state.resource : describeResource(state.resource).resourceType;
+  return isLambdaFunction(state) ? state.resource : describeResource(state.arn).resourceType;
 }
 
 export function taskStarted(ctx: StepContext, frame: Frame, state: TaskState): void {
-  if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionStarted');
-  else ctx.history.emit(frame, 'TaskStarted', 'taskStartedEventDetails', describeResource(state.resource));
+  if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionStarted');
+  else ctx.history.emit(frame, 'TaskStarted', 'taskStartedEventDetails', describeResource(state.arn));
 }
 
 /** A `.sync` integration submitted its job: TaskSubmitted with the submitting call's response. */
 export function taskSubmitted(ctx: StepContext, frame: Frame, state: TaskState, output: Json): void {
-  ctx.history.emit(frame, 'TaskSubmitted', 'taskSubmittedEventDetails', payloadDetails('output', output, describeResource(state.resource)));
+  ctx.history.emit(frame, 'TaskSubmitted', 'taskSubmittedEventDetails', payloadDetails('output', output, describeResource(state.arn)));
 }
 
 export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, result: Json): Outcome | Promise<Outcome> {
@@ -124,21 +121,21 @@ export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, 
   if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {
     return taskFailed(ctx, frame, state, 'States.DataLimitExceeded', `The state/task '${taskLabel(state)}' returned a result with a size exceeding the maximum number of bytes service limit.`);
   }
-  if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', payloadDetails('output', result));
-  else ctx.history.emit(frame, 'TaskSucceeded', 'taskSucceededEventDetails', payloadDetails('output', result, describeResource(state.resource)));
+  if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', payloadDetails('output', result));
+  else ctx.history.emit(frame, 'TaskSucceeded', 'taskSucceededEventDetails', payloadDetails('output', result, describeResource(state.arn)));
   const raw = frame.input;
   return Promise.resolve(finishState(ctx, frame, state, raw, result));
 }
 
 export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, error: string, cause: string): Outcome {
-  if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', errorDetails(error, cause));
-  else ctx.history.emit(frame, 'TaskFailed', 'taskFailedEventDetails', errorDetails(error, cause, describeResource(state.resource)));
+  if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', errorDetails(error, cause));
+  else ctx.history.emit(frame, 'TaskFailed', 'taskFailedEventDetails', errorDetails(error, cause, describeResource(state.arn)));
   return { kind: 'fail', error, cause };
 }
 
 /** TimeoutSeconds or HeartbeatSeconds ran out: AWS reports both as timed out, with different errors. */
 export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState, error: 'States.Timeout' | 'States.HeartbeatTimeout' = 'States.Timeout'): Outcome {
-  if (isLambdaFunctionArn(state.resource)) ctx.history.emit(frame, 'LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', errorDetails(error, undefined));
-  else ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails(error, undefined, describeResource(state.resource)));
+  if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', errorDetails(error, undefined));
+  else ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails(error, undefined, describeResource(state.arn)));
   return { kind: 'fail', error };
 }

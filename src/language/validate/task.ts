@@ -1,5 +1,6 @@
 /** Task states: Resource, TimeoutSeconds/HeartbeatSeconds (and their Path forms), Credentials. */
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
+import { parseResourceArn } from '../resource-arn.js';
 import type { StateContext } from './context.js';
 import { checkJsonataExpression, checkPathOrIntrinsicField, checkReferencePathField, isJsonataText } from './expressions.js';
 import { field, type Report } from './report.js';
@@ -7,8 +8,6 @@ import { checkInteger, checkNotBoth, checkString, get, has, typeMessage } from '
 
 /** AWS's ceiling for TimeoutSeconds and HeartbeatSeconds. */
 export const MAX_TIMEOUT_SECONDS = 99999999;
-
-const ACTIVITY_ARN = /^arn:[^:]+:states:[^:]*:[^:]*:activity:.+$/;
 
 export function checkTask(ctx: StateContext): void {
   const { report, state, path } = ctx;
@@ -32,9 +31,10 @@ function checkResource(ctx: StateContext, resource: string): void {
     return;
   }
   if (ctx.machineType === 'EXPRESS') {
-    if (ACTIVITY_ARN.test(resource)) ctx.report.schemaError(at, 'Express state machine does not support Activity ARN');
-    else if (/\.sync(:\d+)?$/.test(resource)) ctx.report.schemaError(at, "Express state machine does not support '.sync' service integration");
-    else if (resource.endsWith('.waitForTaskToken')) {
+    const arn = parseResourceArn(resource);
+    if (arn.kind === 'activity') ctx.report.schemaError(at, 'Express state machine does not support Activity ARN');
+    else if (arn.pattern.startsWith('sync')) ctx.report.schemaError(at, "Express state machine does not support '.sync' service integration");
+    else if (arn.pattern === 'waitForTaskToken') {
       ctx.report.schemaError(at, "Express state machine does not support '.waitForTaskToken' service integration");
     }
   }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock, TaskRequest, TaskResources, TaskResult } from '../../../src/engine/types.js';
 import { FunctionRuntime, isFunctionRuntimeName, type FunctionConfig } from '../../../src/functions/index.js';
-import { createLambdaResources } from '../../../src/integrations/lambda.js';
+import { createLambdaIntegration } from '../../../src/integrations/lambda.js';
+import { createTaskRouter } from '../../../src/integrations/router.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -105,7 +106,7 @@ export class TrackedResources implements TaskResources {
 
 export function conformanceResources(): TrackedResources {
   return new TrackedResources(
-    createLambdaResources(conformanceRuntime(), { region: 'us-east-1', accountId: '111111111111' }),
+    createTaskRouter([createLambdaIntegration(conformanceRuntime(), { region: 'us-east-1', accountId: '111111111111' })]),
   );
 }
 

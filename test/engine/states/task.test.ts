@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { virtualClock } from '../../../src/engine/index.js';
+import { describeResource } from '../../../src/engine/states/task.js';
+import { parseResourceArn } from '../../../src/language/resource-arn.js';
 import { detailsOf, echo, neverAnswers, output, plainHistory, RecordingResources, run, single } from '../fixtures.js';
 
 const START = Date.UTC(2026, 0, 1);
@@ -143,6 +145,15 @@ describe('Task state', () => {
       previousEventId: 3,
       taskStartedEventDetails: { resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken' },
     });
+  });
+
+  it('names every form of resource as the history shows it', () => {
+    const named = (resource: string) => describeResource(parseResourceArn(resource));
+    expect(named('arn:aws:states:::aws-sdk:s3:getObject')).toEqual({ resourceType: 'aws-sdk:s3', resource: 'getObject' });
+    expect(named('arn:aws:states:::states:startExecution.sync:2')).toEqual({ resourceType: 'states', resource: 'startExecution.sync:2' });
+    expect(named('arn:aws:states:us-east-1:123456789012:activity:work')).toEqual({ resourceType: 'activity', resource: 'work' });
+    expect(named('arn:aws:lambda:us-east-1:123456789012:function:f')).toEqual({ resourceType: 'lambda', resource: 'arn:aws:lambda:us-east-1:123456789012:function:f' });
+    expect(named('arn:aws:sqs:us-east-1:123456789012:q')).toEqual({ resourceType: 'unknown', resource: 'arn:aws:sqs:us-east-1:123456789012:q' });
   });
 
   it('shapes the result with ResultSelector before ResultPath', async () => {

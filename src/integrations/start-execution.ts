@@ -1,11 +1,26 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { TaskProgress, TaskRequest, TaskResult } from '../../engine/index.js';
-import { isJsonObject, type Json } from '../../language/json.js';
-import { StepwrightApiError, type DescribeExecutionOutput, type Stepwright } from '../../stepwright.js';
+import { isJsonObject, type Json } from '../language/json.js';
+import { isAwsPartition, type IntegrationPattern, type ResourceArn } from '../language/resource-arn.js';
+import {
+  ExecutionRefusedError,
+  ExecutionsUnavailableError,
+  type ExecutionDescription,
+  type ExecutionsPort,
+  type Integration,
+  type TaskInvocation,
+  type TaskProgress,
+  type TaskResult,
+} from './contract.js';
 
-const START = /^arn:aws[a-z-]*:states:::states:startExecution(\.sync(:2)?)?$/;
-
-export const isNestedExecutionResource = (resource: string): boolean => START.test(resource);
+/** `arn:aws:states:::states:startExecution`, `.sync` or `.sync:2`. */
+const isStartExecution = (arn: ResourceArn): boolean =>
+  arn.kind === 'service' &&
+  arn.service === 'states' &&
+  arn.action === 'startExecution' &&
+  (arn.pattern === 'requestResponse' || arn.pattern === 'sync' || arn.pattern === 'sync:2') &&
+  isAwsPartition(arn.partition) &&
+  arn.region === '' &&
+  arn.accountId === '';
 
 /** What the Java SDK inside Step Functions shows of the StartExecution HTTP response. */
 function sdkMetadata(length: number): Json {
@@ -22,7 +37,7 @@ function sdkMetadata(length: number): Json {
 }
 
 /** DescribeExecution as `.sync` returns it (keys in AWS's order); `.sync:2` has Input and Output as JSON. */
-function syncOutput(d: DescribeExecutionOutput, parsed: boolean): { [k: string]: Json } {
+function syncOutput(d: ExecutionDescription, parsed: boolean): { [k: string]: Json } {
   const out: { [k: string]: Json } = {};
   if (d.cause !== undefined) out.Cause = d.cause;
   if (d.error !== undefined) out.Error = d.error;
@@ -47,24 +62,29 @@ function syncOutput(d: DescribeExecutionOutput, parsed: boolean): { [k: string]:
  * DescribeExecution (a child that does not succeed fails the task with States.TaskFailed and that
  * description as the cause), `.sync:2` the same with Input and Output as JSON.
  */
-export async function startNestedExecution(stepwright: Stepwright, request: TaskRequest, progress?: TaskProgress): Promise<TaskResult> {
-  const m = START.exec(request.resource);
+export function createStartExecutionIntegration(executions: ExecutionsPort): Integration {
+  return { serves: isStartExecution, invoke: (invocation, progress) => startNestedExecution(executions, invocation, progress) };
+}
+
+async function startNestedExecution(executions: ExecutionsPort, request: TaskInvocation, progress?: TaskProgress): Promise<TaskResult> {
+  const pattern = request.arn.pattern;
   const p = isJsonObject(request.parameters) ? request.parameters : {};
   const input = p.Input === undefined ? '{}' : typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input);
   // Without a Name, one derived from the attempt's idempotency key: a dispatch repeated after a
   // restart finds the child it started before instead of starting a second one.
-  const key = (request as TaskRequest & { idempotencyKey?: string }).idempotencyKey;
+  const key = request.idempotencyKey;
   const derived = typeof p.Name !== 'string' && key !== undefined;
   const name = typeof p.Name === 'string' ? p.Name : derived ? createHash('sha256').update(key).digest('hex').slice(0, 32) : undefined;
   let started: { executionArn: string; startDate: Date };
   try {
-    started = await stepwright.startExecution({ stateMachineArn: String(p.StateMachineArn), input, ...(name !== undefined ? { name } : {}) });
+    started = await executions.startExecution({ stateMachineArn: String(p.StateMachineArn), input, ...(name !== undefined ? { name } : {}) });
   } catch (e) {
-    if (!(e instanceof StepwrightApiError)) throw e;
+    if (e instanceof ExecutionsUnavailableError) return { ok: false, error: 'States.Runtime', cause: e.message };
+    if (!(e instanceof ExecutionRefusedError)) throw e;
     if (derived && e.code === 'ExecutionAlreadyExists' && e.resourceArn !== undefined) {
-      const previous = await stepwright.describeExecution(e.resourceArn);
+      const previous = await executions.describeExecution(e.resourceArn);
       started = { executionArn: previous.executionArn, startDate: previous.startDate };
-      return finish(stepwright, m, started, progress);
+      return finish(executions, pattern, started, progress);
     }
     // As the Java SDK reports a service error to Step Functions.
     return {
@@ -73,16 +93,16 @@ export async function startNestedExecution(stepwright: Stepwright, request: Task
       cause: `${e.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${e.code}Exception; Request ID: ${randomUUID()}; Proxy: null)`,
     };
   }
-  return finish(stepwright, m, started, progress);
+  return finish(executions, pattern, started, progress);
 }
 
-async function finish(stepwright: Stepwright, m: RegExpExecArray | null, started: { executionArn: string; startDate: Date }, progress: TaskProgress | undefined): Promise<TaskResult> {
+async function finish(executions: ExecutionsPort, pattern: IntegrationPattern, started: { executionArn: string; startDate: Date }, progress: TaskProgress | undefined): Promise<TaskResult> {
   // StartExecution's response: the plain form's result, and what `.sync` records as TaskSubmitted.
   const response: Json = { ExecutionArn: started.executionArn, ...(sdkMetadata(160) as object), StartDate: started.startDate.getTime() };
-  if (m?.[1] === undefined) return { ok: true, output: response };
+  if (pattern === 'requestResponse') return { ok: true, output: response };
   progress?.submitted(response);
-  const done = await stepwright.awaitExecution(started.executionArn);
-  const described = syncOutput(done, m[2] !== undefined);
+  const done = await executions.awaitExecution(started.executionArn);
+  const described = syncOutput(done, pattern === 'sync:2');
   if (done.status === 'SUCCEEDED') return { ok: true, output: described };
   return { ok: false, error: 'States.TaskFailed', cause: JSON.stringify(described) };
 }

@@ -1,5 +1,5 @@
-import type { TaskRequest, TaskResult } from '../../engine/index.js';
-import { ActivityQueue } from '../sfn/index.js';
+import type { TaskRequest, TaskResult } from '../engine/types.js';
+import { ActivityQueue } from './activity-queue.js';
 
 /** An activity task of a running execution, as the console lists it. */
 export interface ActivityWaiting {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { TaskRequest, TaskResult } from '../../engine/index.js';
-import { encodeTaskToken } from '../../engine/index.js';
+import type { TaskRequest, TaskResult } from '../engine/types.js';
+// The one value the integrations take from the engine: a token for tasks stored before tokens
+// came with their attempt must decode as the engine's do (SendTask* names their execution).
+import { encodeTaskToken } from '../engine/task-token.js';
 
 /** An activity task waiting for (or held by) a worker. */
 interface ActivityTask {
