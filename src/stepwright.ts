@@ -299,6 +299,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     if (!isValidName(name)) throw new StepwrightApiError('InvalidName', `Invalid Name: '${name}'`);
   };
 
+  let closing: Promise<void> | undefined;
   const api: Stepwright = {
     store,
     scheduler,
@@ -509,11 +510,14 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       await completeToken(input.taskToken, { ok: false, error: input.error ?? '', cause: input.cause ?? '' });
     },
 
-    async close() {
-      for (const running of runningExpress.values()) running.stop.abort();
-      await Promise.all([...runningExpress.values()].map((r) => r.result.catch(() => undefined)));
-      await scheduler.close();
-      await store.close();
+    close() {
+      // Once: a second close (a test's clean-up after its own) finds nothing left to close.
+      return (closing ??= (async () => {
+        for (const running of runningExpress.values()) running.stop.abort();
+        await Promise.all([...runningExpress.values()].map((r) => r.result.catch(() => undefined)));
+        await scheduler.close();
+        await store.close();
+      })());
     },
   };
 

@@ -98,7 +98,7 @@ afterAll(async () => {
 });
 
 function invoke(name: string, event: unknown): Promise<unknown> {
-  return fetch(`${url}/2015-03-31/functions/${name}/invocations`, { method: 'POST', body: JSON.stringify(event) }).then((r) => r.json());
+  return fetch(`${url}/2015-03-31/functions/${name}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) }).then((r) => r.json());
 }
 
 describe('function code in a running server', () => {
