@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadCases, parseKnownFailures, planCase, toCase } from './cases.js';
 import { missingRequirements } from './requirements.js';
@@ -39,7 +40,7 @@ describe('loading cases', () => {
   });
 
   it('loads the public cases: 813 executions in 20 categories', () => {
-    const cases = loadCases('/work/shared/conformance/cases');
+    const cases = loadCases(fileURLToPath(new URL('./cases', import.meta.url)));
     expect(cases.length).toBe(813);
     expect(new Set(cases.map((c) => c.category)).size).toBe(20);
   });

@@ -1,5 +1,5 @@
 /**
- * Loads conformance cases (format: /work/shared/conformance/README.md) and decides which can run.
+ * Loads conformance cases (format: test/conformance/README.md) and decides which can run.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -11,7 +11,7 @@ import { loadCases, parseKnownFailures } from './cases.js';
 import { formatDifference, totalsOf } from './report.js';
 import { runCases, type CaseOutcome, type Engine, type RunExecution } from './run-case.js';
 
-const casesDir = fileURLToPath(new URL('../../../shared/conformance/cases', import.meta.url));
+const casesDir = fileURLToPath(new URL('./cases', import.meta.url));
 const knownFailuresFile = fileURLToPath(new URL('./known-failures.txt', import.meta.url));
 
 const engine: Engine = { runExecution: runExecution as unknown as RunExecution, virtualClock };

@@ -1,9 +1,9 @@
-/** Loads the recorded AWS verdicts (../shared/conformance) for the validator's tests. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+/** Loads the recorded AWS verdicts (test/conformance) for the validator's tests. */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateMachineType } from '../../../src/language/validate/index.js';
 
-export const CONFORMANCE_DIR = join(import.meta.dirname, '../../../../shared/conformance');
+export const CONFORMANCE_DIR = join(import.meta.dirname, '../../conformance');
 
 export interface ExpectedDiagnostic {
   readonly code: string;
@@ -41,7 +41,6 @@ function parseCreateMessage(message: string): ExpectedDiagnostic[] | undefined {
 
 export function loadValidationRecordings(): ValidationRecording[] {
   const dir = join(CONFORMANCE_DIR, 'validation');
-  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
@@ -67,7 +66,6 @@ export function loadValidationRecordings(): ValidationRecording[] {
 
 export function loadCaseDefinitions(): { file: string; definitionText: string }[] {
   const dir = join(CONFORMANCE_DIR, 'cases');
-  if (!existsSync(dir)) return [];
   const out: { file: string; definitionText: string }[] = [];
   for (const category of readdirSync(dir).sort()) {
     const sub = join(dir, category);
