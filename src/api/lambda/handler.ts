@@ -16,6 +16,7 @@ import {
   updateFunctionConfiguration,
 } from './function-operations.js';
 import { sendError } from './http-exchange.js';
+import { LAMBDA_API_PATH, matchOperation, type LambdaOperationName } from './model-routes.js';
 import { deleteFunctionConcurrency, getFunctionConcurrency, putFunctionConcurrency } from './concurrency-operations.js';
 import { invoke } from './invoke.js';
 
@@ -38,30 +39,35 @@ export type LambdaHandler = ((req: IncomingMessage, res: ServerResponse) => Prom
   readonly close: () => Promise<void>;
 };
 
-/** Lambda's paths: `/<api version>/functions[/<name>[/<suffix>]]`. */
-const LAMBDA_PATH = /^\/(2015-03-31|2017-10-31|2019-09-30)\/functions(?:\/([^/]+)(\/.*)?)?\/?$/;
+/** `functionName` is the decoded `{FunctionName}` label ('' for operations without one). */
+type Route = (ctx: ApiContext, op: OperationRequest, functionName: string) => Promise<void>;
 
-type Route = (ctx: ApiContext, op: OperationRequest, name: string) => Promise<void>;
-
-/** The Lambda API operations by method, API version and the path after `/functions/{name}`. */
-const FUNCTION_ROUTES: Readonly<Record<string, Route>> = {
-  'GET 2015-03-31': getFunction,
-  'DELETE 2015-03-31': deleteFunction,
-  'GET 2015-03-31/configuration': getFunctionConfiguration,
-  'PUT 2015-03-31/configuration': updateFunctionConfiguration,
-  'PUT 2015-03-31/code': updateFunctionCode,
-  'POST 2015-03-31/invocations': invoke,
-  'GET 2015-03-31/code.zip': getCodeArchive,
-  'PUT 2017-10-31/concurrency': putFunctionConcurrency,
-  'DELETE 2017-10-31/concurrency': deleteFunctionConcurrency,
-  'GET 2019-09-30/concurrency': getFunctionConcurrency,
+/** The model's operations Stepwright implements; every other one answers UnknownOperationException. */
+const OPERATIONS: Readonly<Partial<Record<LambdaOperationName, Route>>> = {
+  CreateFunction: (ctx, op) => createFunction(ctx, op),
+  ListFunctions: (ctx, op) => listFunctions(ctx, op),
+  GetFunction: getFunction,
+  DeleteFunction: deleteFunction,
+  GetFunctionConfiguration: getFunctionConfiguration,
+  UpdateFunctionConfiguration: updateFunctionConfiguration,
+  UpdateFunctionCode: updateFunctionCode,
+  Invoke: invoke,
+  PutFunctionConcurrency: putFunctionConcurrency,
+  DeleteFunctionConcurrency: deleteFunctionConcurrency,
+  GetFunctionConcurrency: getFunctionConcurrency,
 };
+
+export const IMPLEMENTED_LAMBDA_OPERATIONS = Object.keys(OPERATIONS).sort() as readonly LambdaOperationName[];
+
+/** Where GetFunction's Code.Location points: Stepwright's own route, not an AWS operation. */
+const CODE_ARCHIVE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/code\.zip$/;
 
 /**
  * The Lambda API (restJson1, as `@aws-sdk/client-lambda`, the AWS CLI and boto3 speak it) for
- * paths under `/2015-03-31/functions` (plus the function concurrency operations under
- * `/2017-10-31/` and `/2019-09-30/`). Functions created here persist under `dataDir` and are
- * registered again in `runtime` when the handler starts.
+ * every path that starts with an API version (`/2015-03-31/…`): the operations in OPERATIONS,
+ * and UnknownOperationException for the rest of the model and for paths no operation has.
+ * Functions created here persist under `dataDir` and are registered again in `runtime` when the
+ * handler starts.
  */
 export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandler {
   const store = new FunctionStore(options.dataDir);
@@ -105,28 +111,21 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    const match = LAMBDA_PATH.exec(path);
-    if (match === null) return false;
-    const [, version, encodedName, suffix] = match;
+    if (!LAMBDA_API_PATH.test(path)) return false;
     const op: OperationRequest = { req, res, requestId: randomUUID(), query: url.searchParams };
     const method = req.method ?? 'GET';
     try {
       await ready;
-      if (encodedName === undefined) {
-        if (version === '2015-03-31' && method === 'POST') await createFunction(ctx, op);
-        else if (version === '2015-03-31' && method === 'GET') await listFunctions(ctx, op);
-        else throw unknownOperation(method, path);
+      const archive = method === 'GET' ? CODE_ARCHIVE_PATH.exec(path) : null;
+      if (archive !== null) {
+        await getCodeArchive(ctx, op, decodedLabel(archive[1]));
         return true;
       }
-      const route = FUNCTION_ROUTES[`${method} ${version}${suffix ?? ''}`];
-      if (route === undefined) throw unknownOperation(method, path);
-      let name: string;
-      try {
-        name = decodeURIComponent(encodedName);
-      } catch {
-        name = encodedName;
-      }
-      await route(ctx, op, name);
+      const matched = matchOperation(method, path, url.searchParams);
+      if (matched === undefined) throw unknownRoute(method, path);
+      const route = OPERATIONS[matched.name];
+      if (route === undefined) throw unsupportedOperation(matched.name);
+      await route(ctx, op, decodedLabel(matched.labels.FunctionName ?? ''));
     } catch (e) {
       const error = asServiceError(e) ?? internal(e, warn);
       sendError(res, error, op.requestId);
@@ -143,8 +142,21 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   });
 }
 
-function unknownOperation(method: string, path: string): LambdaApiError {
-  return new LambdaApiError('UnknownOperationException', 404, `Stepwright's Lambda API has no operation ${method} ${path}`);
+function decodedLabel(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}
+
+// AWS's common error for an operation it does not know: UnknownOperationException, 404.
+function unknownRoute(method: string, path: string): LambdaApiError {
+  return new LambdaApiError('UnknownOperationException', 404, `Unknown operation: no Lambda API operation is ${method} ${path}`);
+}
+
+function unsupportedOperation(name: LambdaOperationName): LambdaApiError {
+  return new LambdaApiError('UnknownOperationException', 404, `Unknown operation: Stepwright's Lambda API does not support ${name} yet`);
 }
 
 function internal(e: unknown, warn: (m: string) => void): LambdaApiError {
