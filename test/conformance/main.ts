@@ -4,10 +4,9 @@
  * in-memory engine with a virtual clock and prints a markdown table per category. Exits 1 when any
  * case fails.
  */
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runExecution, virtualClock } from '../../src/engine/index.js';
-import { loadCases } from './cases.js';
+import { loadCases, RECORDED_CASES_DIR } from './cases.js';
 import { categoryTable, failureDetails, skipTable, summaryLine, totalsOf } from './report.js';
 import { DEFAULT_CASE_TIME_LIMIT_MS, runCases, type Engine, type RunExecution } from './run-case.js';
 
@@ -20,7 +19,7 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const dir = positionals[0] ?? fileURLToPath(new URL('./cases', import.meta.url));
+const dir = positionals[0] ?? RECORDED_CASES_DIR;
 const filter = values.filter;
 const timeLimitMs = values['time-limit'] !== undefined ? Number(values['time-limit']) : DEFAULT_CASE_TIME_LIMIT_MS;
 

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileIntrinsic, isIntrinsicCall } from '../../../src/language/intrinsics/index.js';
 import { compilePath } from '../../../src/language/jsonpath/index.js';
 import { isJsonObject, type Json } from '../../../src/language/json.js';
+import { RECORDED_CASES_DIR } from '../../conformance/cases.js';
 import { testScope } from './scope.js';
 
 /*
@@ -12,7 +12,7 @@ import { testScope } from './scope.js';
  * with Parameters using intrinsics: evaluate the Parameters template with our intrinsics and compare
  * with AWS's output. The template walk here is the trivial one (no InputPath/ResultPath in these cases).
  */
-const CASES = fileURLToPath(new URL('../../conformance/cases', import.meta.url));
+const CASES = RECORDED_CASES_DIR;
 
 interface RecordedCase {
   id: string;

@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateMachineType } from '../../../src/language/validate/index.js';
+import { RECORDED_CASES_DIR, RECORDED_VALIDATION_DIR } from '../../conformance/cases.js';
 
-export const CONFORMANCE_DIR = join(import.meta.dirname, '../../conformance');
 
 export interface ExpectedDiagnostic {
   readonly code: string;
@@ -40,7 +40,7 @@ function parseCreateMessage(message: string): ExpectedDiagnostic[] | undefined {
 }
 
 export function loadValidationRecordings(): ValidationRecording[] {
-  const dir = join(CONFORMANCE_DIR, 'validation');
+  const dir = RECORDED_VALIDATION_DIR;
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
@@ -65,7 +65,7 @@ export function loadValidationRecordings(): ValidationRecording[] {
 }
 
 export function loadCaseDefinitions(): { file: string; definitionText: string }[] {
-  const dir = join(CONFORMANCE_DIR, 'cases');
+  const dir = RECORDED_CASES_DIR;
   const out: { file: string; definitionText: string }[] = [];
   for (const category of readdirSync(dir).sort()) {
     const sub = join(dir, category);
