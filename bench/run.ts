@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --reps N --filter TEXT --workloads DIR]`
- * For every workload in ../shared/bench/workloads, in one run: Stepwright in memory (with history,
+ * For every workload in bench/workloads, in one run: Stepwright in memory (with history,
  * on a virtual clock), the peer `aws-local-stepfunctions`, and the floor (bench/floors.ts, plain JS,
  * no engine). Then JSONata compiled once per definition (ours) vs compiled per evaluation.
  */
@@ -34,7 +34,8 @@ const { values: args } = parseArgs({
   },
 });
 const here = path.dirname(fileURLToPath(import.meta.url));
-const workloadsDir = path.resolve(args.workloads ?? path.join(here, '../../shared/bench/workloads'));
+// `here` is bench/ under tsx and .bench/ once bundled: both sit in the project's root.
+const workloadsDir = path.resolve(args.workloads ?? path.join(here, '../bench/workloads'));
 const defaultReps = Number(args.reps ?? 20);
 const WARM_UP_MS = 300;
 /** Every measurement lasts at least this long (floors: longer), so short workloads are not timer noise. */

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FLOORS } from '../../bench/floors.js';
 
-const dir = '/work/shared/bench/workloads';
+const dir = fileURLToPath(new URL('../../bench/workloads', import.meta.url));
 const workloads = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.json'))

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCases, parseKnownFailures, planCase, toCase } from './cases.js';
+import { loadCases, parseKnownFailures, planCase, RECORDED_CASES_DIR, toCase } from './cases.js';
 import { missingRequirements } from './requirements.js';
 
 const minimal = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -39,7 +39,7 @@ describe('loading cases', () => {
   });
 
   it('loads the public cases: 813 executions in 20 categories', () => {
-    const cases = loadCases('/work/shared/conformance/cases');
+    const cases = loadCases(RECORDED_CASES_DIR);
     expect(cases.length).toBe(813);
     expect(new Set(cases.map((c) => c.category)).size).toBe(20);
   });

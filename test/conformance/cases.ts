@@ -1,11 +1,16 @@
 /**
- * Loads conformance cases (format: /work/shared/conformance/README.md) and decides which can run.
+ * Loads conformance cases (format: test/conformance/README.md) and decides which can run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Json } from '../../src/language/json.js';
 import type { ExpectedResult } from './compare.js';
 import { missingRequirements } from './requirements.js';
+
+/** The recordings kept in the repository (provenance and format: README.md beside this file). */
+export const RECORDED_CASES_DIR = fileURLToPath(new URL('./cases', import.meta.url));
+export const RECORDED_VALIDATION_DIR = fileURLToPath(new URL('./validation', import.meta.url));
 
 export interface ConformanceCase {
   readonly id: string;

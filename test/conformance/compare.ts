@@ -1,5 +1,5 @@
 /**
- * How a recorded AWS execution is compared with ours, as /work/shared/conformance/README.md says:
+ * How a recorded AWS execution is compared with ours, as test/conformance/README.md says:
  * JSON texts compare as JSON, placeholders (`<uuid:0>`, `snf_role_arn`, …) match any value of their
  * kind, timestamps are not compared, and events of concurrent branches may interleave differently.
  * Every function here is pure and returns the list of differences (empty = equal).

@@ -7,16 +7,15 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runExecution, virtualClock } from '../../src/engine/index.js';
-import { loadCases, parseKnownFailures } from './cases.js';
+import { loadCases, parseKnownFailures, RECORDED_CASES_DIR } from './cases.js';
 import { formatDifference, totalsOf } from './report.js';
 import { runCases, type CaseOutcome, type Engine, type RunExecution } from './run-case.js';
 
-const casesDir = fileURLToPath(new URL('../../../shared/conformance/cases', import.meta.url));
 const knownFailuresFile = fileURLToPath(new URL('./known-failures.txt', import.meta.url));
 
 const engine: Engine = { runExecution: runExecution as unknown as RunExecution, virtualClock };
 const knownFailures = parseKnownFailures(fs.readFileSync(knownFailuresFile, 'utf8'));
-const cases = loadCases(casesDir);
+const cases = loadCases(RECORDED_CASES_DIR);
 let outcomes: CaseOutcome[] = [];
 
 beforeAll(async () => {

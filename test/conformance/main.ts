@@ -1,11 +1,12 @@
 /**
- * `npm run conformance -- DIR [--verbose] [--filter TEXT] [--time-limit MS]`
- * Runs every execution case under DIR on the in-memory engine with a virtual clock and prints a
- * markdown table per category. Exits 1 when any case fails.
+ * `npm run conformance [-- DIR] [--verbose] [--filter TEXT] [--time-limit MS]`
+ * Runs every execution case under DIR (default: the recordings in test/conformance/cases) on the
+ * in-memory engine with a virtual clock and prints a markdown table per category. Exits 1 when any
+ * case fails.
  */
 import { parseArgs } from 'node:util';
 import { runExecution, virtualClock } from '../../src/engine/index.js';
-import { loadCases } from './cases.js';
+import { loadCases, RECORDED_CASES_DIR } from './cases.js';
 import { categoryTable, failureDetails, skipTable, summaryLine, totalsOf } from './report.js';
 import { DEFAULT_CASE_TIME_LIMIT_MS, runCases, type Engine, type RunExecution } from './run-case.js';
 
@@ -18,7 +19,7 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const dir = positionals[0] ?? '../shared/conformance/cases';
+const dir = positionals[0] ?? RECORDED_CASES_DIR;
 const filter = values.filter;
 const timeLimitMs = values['time-limit'] !== undefined ? Number(values['time-limit']) : DEFAULT_CASE_TIME_LIMIT_MS;
 
@@ -28,7 +29,7 @@ const started = performance.now();
 const outcomes = await runCases(cases, engine, { timeLimitMs });
 const seconds = (performance.now() - started) / 1000;
 
-console.log(`# Conformance: ${dir}${filter !== undefined ? ` (filter "${filter}")` : ''}\n`);
+console.log(`# Conformance: ${positionals[0] ?? 'test/conformance/cases'}${filter !== undefined ? ` (filter "${filter}")` : ''}\n`);
 console.log(categoryTable(outcomes));
 const skips = skipTable(outcomes);
 if (skips !== '') console.log(`\n${skips}`);

@@ -16,6 +16,7 @@ import {
   updateFunctionConfiguration,
 } from './function-operations.js';
 import { readBody, sendError } from './http-exchange.js';
+import { LAMBDA_API_PATH, matchOperation, type LambdaOperationName } from './model-routes.js';
 import { deleteFunctionConcurrency, getFunctionConcurrency, putFunctionConcurrency } from './concurrency-operations.js';
 import { invoke, invokeLimitBytes } from './invoke.js';
 import { MAX_CODE_REQUEST_BYTES } from './function-operations.js';
@@ -46,44 +47,45 @@ export type LambdaHandler = ((req: IncomingMessage, res: ServerResponse) => Prom
   readonly close: () => Promise<void>;
 };
 
-/** Lambda's paths: `/<api version>/functions[/<name>[/<suffix>]]`. */
-const LAMBDA_PATH = /^\/(2015-03-31|2017-10-31|2019-09-30)\/functions(?:\/([^/]+)(\/.*)?)?\/?$/;
-
+/** `functionName` is the decoded `{FunctionName}` label ('' for operations without one). */
 interface Route {
-  readonly run: (ctx: ApiContext, op: OperationRequest, name: string) => Promise<void>;
+  readonly run: (ctx: ApiContext, op: OperationRequest, functionName: string) => Promise<void>;
   readonly body: BodyRule;
 }
 
 const json = (operation: string, limitBytes: number, tooLarge?: BodyRule['tooLarge']): BodyRule => ({ operation, kind: 'json', limitBytes: () => limitBytes, tooLarge });
 const none = (operation: string): BodyRule => ({ operation, kind: 'none', limitBytes: () => NO_BODY_LIMIT_BYTES });
 
-/** The Lambda API operations by method, API version and the path after `/functions/{name}`, with the body each takes. */
-const FUNCTION_ROUTES: Readonly<Record<string, Route>> = {
-  'GET 2015-03-31': { run: getFunction, body: none('GetFunction') },
-  'DELETE 2015-03-31': { run: deleteFunction, body: none('DeleteFunction') },
-  'GET 2015-03-31/configuration': { run: getFunctionConfiguration, body: none('GetFunctionConfiguration') },
-  'PUT 2015-03-31/configuration': { run: updateFunctionConfiguration, body: json('UpdateFunctionConfiguration', 1024 * 1024) },
-  'PUT 2015-03-31/code': { run: updateFunctionCode, body: json('UpdateFunctionCode', MAX_CODE_REQUEST_BYTES) },
-  'POST 2015-03-31/invocations': { run: invoke, body: { operation: 'InvokeFunction', kind: 'payload', limitBytes: invokeLimitBytes } },
-  'GET 2015-03-31/code.zip': { run: getCodeArchive, body: none('GetCodeArchive') },
-  'PUT 2017-10-31/concurrency': {
+/** The model's operations Stepwright implements, with the body each takes; every other one answers UnknownOperationException. */
+const OPERATIONS: Readonly<Partial<Record<LambdaOperationName, Route>>> = {
+  CreateFunction: { run: (ctx, op) => createFunction(ctx, op), body: json('CreateFunction', MAX_CODE_REQUEST_BYTES) },
+  ListFunctions: { run: (ctx, op) => listFunctions(ctx, op), body: none('ListFunctions') },
+  GetFunction: { run: getFunction, body: none('GetFunction') },
+  DeleteFunction: { run: deleteFunction, body: none('DeleteFunction') },
+  GetFunctionConfiguration: { run: getFunctionConfiguration, body: none('GetFunctionConfiguration') },
+  UpdateFunctionConfiguration: { run: updateFunctionConfiguration, body: json('UpdateFunctionConfiguration', 1024 * 1024) },
+  UpdateFunctionCode: { run: updateFunctionCode, body: json('UpdateFunctionCode', MAX_CODE_REQUEST_BYTES) },
+  Invoke: { run: invoke, body: { operation: 'InvokeFunction', kind: 'payload', limitBytes: invokeLimitBytes } },
+  PutFunctionConcurrency: {
     run: putFunctionConcurrency,
     body: json('PutFunctionConcurrency', 64 * 1024, () => invalidRequestContent('Could not parse request body into json: the body is too large')),
   },
-  'DELETE 2017-10-31/concurrency': { run: deleteFunctionConcurrency, body: none('DeleteFunctionConcurrency') },
-  'GET 2019-09-30/concurrency': { run: getFunctionConcurrency, body: none('GetFunctionConcurrency') },
+  DeleteFunctionConcurrency: { run: deleteFunctionConcurrency, body: none('DeleteFunctionConcurrency') },
+  GetFunctionConcurrency: { run: getFunctionConcurrency, body: none('GetFunctionConcurrency') },
 };
 
-const ROOT_ROUTES: Readonly<Record<string, Route>> = {
-  'POST 2015-03-31': { run: (ctx, op) => createFunction(ctx, op), body: json('CreateFunction', MAX_CODE_REQUEST_BYTES) },
-  'GET 2015-03-31': { run: (ctx, op) => listFunctions(ctx, op), body: none('ListFunctions') },
-};
+export const IMPLEMENTED_LAMBDA_OPERATIONS = Object.keys(OPERATIONS).sort() as readonly LambdaOperationName[];
+
+/** Where GetFunction's Code.Location points: Stepwright's own route, not an AWS operation. */
+const CODE_ARCHIVE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/code\.zip$/;
+const CODE_ARCHIVE_ROUTE: Route = { run: getCodeArchive, body: none('GetCodeArchive') };
 
 /**
  * The Lambda API (restJson1, as `@aws-sdk/client-lambda`, the AWS CLI and boto3 speak it) for
- * paths under `/2015-03-31/functions` (plus the function concurrency operations under
- * `/2017-10-31/` and `/2019-09-30/`). Functions created here persist under `dataDir` and are
- * registered again in `runtime` when the handler starts.
+ * every path that starts with an API version (`/2015-03-31/…`): the operations in OPERATIONS,
+ * and UnknownOperationException for the rest of the model and for paths no operation has.
+ * Functions created here persist under `dataDir` and are registered again in `runtime` when the
+ * handler starts.
  */
 export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandler {
   const store = new FunctionStore(options.dataDir);
@@ -129,31 +131,24 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    const match = LAMBDA_PATH.exec(path);
-    if (match === null) return false;
-    const [, version, encodedName, suffix] = match;
+    if (!LAMBDA_API_PATH.test(path)) return false;
     const requestId = randomUUID();
     const method = req.method ?? 'GET';
     let release: (() => void) | undefined;
     try {
       await ready;
-      const route = encodedName === undefined ? ROOT_ROUTES[`${method} ${version}`] : FUNCTION_ROUTES[`${method} ${version}${suffix ?? ''}`];
-      if (route === undefined) throw unknownOperation(method, path);
+      const archive = method === 'GET' ? CODE_ARCHIVE_PATH.exec(path) : null;
+      const matched = archive === null ? matchOperation(method, path, url.searchParams) : undefined;
+      if (archive === null && matched === undefined) throw unknownRoute(method, path);
+      const route = archive !== null ? CODE_ARCHIVE_ROUTE : OPERATIONS[matched!.name];
+      if (route === undefined) throw unsupportedOperation(matched!.name);
       const body = await receiveBody(req, res, route.body, budget, (r) => (release = r));
       if (authenticator !== undefined) {
         const refusal = await authenticator.authenticate(req, body, 'lambda');
         if (refusal !== undefined) throw new LambdaApiError(refusal.code, 403, refusal.message);
       }
       const op: OperationRequest = { req, res, requestId, query: url.searchParams, body, releaseBody: () => release?.() };
-      let name = '';
-      if (encodedName !== undefined) {
-        try {
-          name = decodeURIComponent(encodedName);
-        } catch {
-          name = encodedName;
-        }
-      }
-      await route.run(ctx, op, name);
+      await route.run(ctx, op, decodedLabel(archive !== null ? archive[1] : (matched!.labels.FunctionName ?? '')));
     } catch (e) {
       const error = asServiceError(e) ?? internal(e, warn);
       sendError(res, error, requestId);
@@ -198,8 +193,21 @@ async function receiveBody(req: IncomingMessage, res: ServerResponse, rule: Body
   return read.body;
 }
 
-function unknownOperation(method: string, path: string): LambdaApiError {
-  return new LambdaApiError('UnknownOperationException', 404, `Stepwright's Lambda API has no operation ${method} ${path}`);
+function decodedLabel(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}
+
+// AWS's common error for an operation it does not know: UnknownOperationException, 404.
+function unknownRoute(method: string, path: string): LambdaApiError {
+  return new LambdaApiError('UnknownOperationException', 404, `Unknown operation: no Lambda API operation is ${method} ${path}`);
+}
+
+function unsupportedOperation(name: LambdaOperationName): LambdaApiError {
+  return new LambdaApiError('UnknownOperationException', 404, `Unknown operation: Stepwright's Lambda API does not support ${name} yet`);
 }
 
 function internal(e: unknown, warn: (m: string) => void): LambdaApiError {

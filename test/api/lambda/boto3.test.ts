@@ -85,6 +85,7 @@ out["errors"] = {
     "absolute": error_of(lambda: c.create_function(FunctionName="boto-abs", Runtime="python3.12", Role=ROLE,
                          Handler="app.handler", Code={"ZipFile": zip_of({"app.py": "x", "/tmp/boto-escaped-abs.py": "x"})})),
     "tooLarge": error_of(lambda: c.invoke(FunctionName="boto-py", Payload=b'"' + b"x" * (6 * 1024 * 1024) + b'"')),
+    "notImplemented": error_of(lambda: c.list_layers()),
 }
 out["delete"] = c.delete_function(FunctionName="boto-b")["ResponseMetadata"]["HTTPStatusCode"]
 out["afterDelete"] = error_of(lambda: c.get_function(FunctionName="boto-b"))
@@ -138,6 +139,7 @@ describe('the Lambda API driven by boto3', () => {
     const errors = seen.errors as Record<string, { code: string; message: string; status: number }>;
     expect(errors.unknown).toEqual({ code: 'ResourceNotFoundException', message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope', status: 404 });
     expect(errors.duplicate).toEqual({ code: 'ResourceConflictException', message: 'Function already exist: boto-a', status: 409 });
+    expect(errors.notImplemented).toEqual({ code: 'UnknownOperationException', message: "Unknown operation: Stepwright's Lambda API does not support ListLayers yet", status: 404 });
     expect(errors.badRuntime).toMatchObject({ code: 'InvalidParameterValueException', status: 400, message: expect.stringContaining("Value python2.8 at 'runtime'") });
     expect(errors.traversal).toMatchObject({ code: 'InvalidParameterValueException', status: 400, message: expect.stringContaining('invalid relative path: ../../boto-escaped.py') });
     expect(errors.absolute).toMatchObject({ code: 'InvalidParameterValueException', status: 400, message: expect.stringContaining('absolute path: /tmp/boto-escaped-abs.py') });

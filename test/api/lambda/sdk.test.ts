@@ -424,9 +424,11 @@ describe('the wire format of errors', () => {
     expect(await conflict.json()).toEqual({ Type: 'User', message: 'Function already exist: echo', __type: 'ResourceConflictException' });
   });
 
-  it('leaves paths outside /2015-03-31/functions to the rest of the server', async () => {
-    const res = await fetch(`${api.url}/2015-03-31/other`);
-    expect(res.status).toBe(404);
-    expect(res.headers.get('x-amzn-errortype')).toBeNull();
+  it('leaves paths that do not start with an API version to the rest of the server', async () => {
+    for (const path of ['/other', '/2015-03-31x/functions', '/console/2015-03-31/functions']) {
+      const res = await fetch(`${api.url}${path}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('x-amzn-errortype')).toBeNull();
+    }
   });
 });

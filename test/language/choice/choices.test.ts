@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileChoices } from '../../../src/language/choice/index.js';
 import { isJsonObject, type Json, type JsonObject } from '../../../src/language/json.js';
 import type { Scope } from '../../../src/language/scope.js';
+import { RECORDED_CASES_DIR } from '../../conformance/cases.js';
 
 function scope(input: Json): Scope {
   return { input, context: {}, variable: () => undefined, random: () => 0.5, uuid: () => 'u' };
@@ -43,10 +44,10 @@ describe('compileChoices', () => {
 
 // Every recording in choice_operators is a one-rule Choice between ConditionTrue and the Default
 // ConditionFalse; the branch AWS took is the output's TestResult.$.
-const CASES = join(import.meta.dirname, '../../../../shared/conformance/cases/choice_operators');
+const CASES = join(RECORDED_CASES_DIR, 'choice_operators');
 
-describe.skipIf(!existsSync(CASES))('compileChoices against the choice_operators recordings', () => {
-  const files = existsSync(CASES) ? readdirSync(CASES).filter((f) => f.endsWith('.json')) : [];
+describe('compileChoices against the choice_operators recordings', () => {
+  const files = readdirSync(CASES).filter((f) => f.endsWith('.json'));
 
   it('takes the branch AWS took in every recording', () => {
     const mismatches: string[] = [];

@@ -1,9 +1,9 @@
-/** Loads the recorded AWS verdicts (../shared/conformance) for the validator's tests. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+/** Loads the recorded AWS verdicts (test/conformance) for the validator's tests. */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateMachineType } from '../../../src/language/validate/index.js';
+import { RECORDED_CASES_DIR, RECORDED_VALIDATION_DIR } from '../../conformance/cases.js';
 
-export const CONFORMANCE_DIR = join(import.meta.dirname, '../../../../shared/conformance');
 
 export interface ExpectedDiagnostic {
   readonly code: string;
@@ -40,8 +40,7 @@ function parseCreateMessage(message: string): ExpectedDiagnostic[] | undefined {
 }
 
 export function loadValidationRecordings(): ValidationRecording[] {
-  const dir = join(CONFORMANCE_DIR, 'validation');
-  if (!existsSync(dir)) return [];
+  const dir = RECORDED_VALIDATION_DIR;
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
@@ -66,8 +65,7 @@ export function loadValidationRecordings(): ValidationRecording[] {
 }
 
 export function loadCaseDefinitions(): { file: string; definitionText: string }[] {
-  const dir = join(CONFORMANCE_DIR, 'cases');
-  if (!existsSync(dir)) return [];
+  const dir = RECORDED_CASES_DIR;
   const out: { file: string; definitionText: string }[] = [];
   for (const category of readdirSync(dir).sort()) {
     const sub = join(dir, category);
