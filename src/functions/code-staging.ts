@@ -60,8 +60,11 @@ export class CodeStaging {
     return userCan(this.user, dir, 5);
   }
 
-  /** A copy of `dir` the worker user owns; `label` names it (the function's name). */
-  stage(dir: string, label: string): string {
+  /**
+   * A copy of `dir` the worker user owns; `label` names it (the function's name). `extras` are
+   * more folders copied into it (`to` relative to the copy), e.g. packages its code imports.
+   */
+  stage(dir: string, label: string, extras: readonly { readonly from: string; readonly to: string }[] = []): string {
     if (this.root === undefined) {
       const tmp = os.tmpdir();
       sweepStale(tmp);
@@ -71,6 +74,7 @@ export class CodeStaging {
     const dest = path.join(this.root, `${label}-${++this.count}`);
     try {
       fs.cpSync(dir, dest, { recursive: true, verbatimSymlinks: true });
+      for (const extra of extras) fs.cpSync(extra.from, path.join(dest, extra.to), { recursive: true, verbatimSymlinks: true });
       chownTree(dest, this.user);
       fs.chmodSync(dest, 0o700);
     } catch (e) {

@@ -4,6 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CodeStaging } from './code-staging.js';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type FunctionConfig } from './config.js';
@@ -71,6 +72,8 @@ export interface FunctionRuntimeOptions {
    * change it). Throws FunctionUserError for an unknown user, or another user without root.
    */
   readonly workerUser?: string | false;
+  /** Where the runtime bootstraps are (default: beside this module); tests place them elsewhere. */
+  readonly bootstrapsDir?: string;
 }
 
 export interface InvokeOptions {
@@ -128,6 +131,7 @@ export class FunctionRuntime {
   private readonly staging: CodeStaging | undefined;
   private readonly sources = new Map<FunctionPool, CodeSource>();
   private runtimesDir: string | undefined;
+  private readonly bootstrapsSource: string;
   private python: string | undefined;
 
   constructor(options: FunctionRuntimeOptions = {}) {
@@ -139,6 +143,7 @@ export class FunctionRuntime {
     this.logsPerFunction = Math.max(0, options.logsPerFunction ?? 100);
     this.workerUser = resolveWorkerUser(options.workerUser);
     this.staging = this.workerUser === undefined ? undefined : new CodeStaging(this.workerUser);
+    this.bootstrapsSource = options.bootstrapsDir ?? RUNTIME_BOOTSTRAPS.dir;
   }
 
   /** The kept invocation logs of a function, oldest first; or the one of `requestId`. */
@@ -248,12 +253,12 @@ export class FunctionRuntime {
   /** The bootstraps' folder, copied when the worker user cannot read it where it is. */
   private bootstrapsDir(): string {
     if (this.runtimesDir !== undefined) return this.runtimesDir;
-    const dir = RUNTIME_BOOTSTRAPS.dir;
+    const dir = this.bootstrapsSource;
     const user = this.workerUser;
     const readable =
       user === undefined ||
       (userCan(user, path.join(dir, RUNTIME_BOOTSTRAPS.node), 4) && userCan(user, path.join(dir, RUNTIME_BOOTSTRAPS.python), 4));
-    this.runtimesDir = readable || this.staging === undefined ? dir : this.staging.stage(dir, 'runtimes');
+    this.runtimesDir = readable || this.staging === undefined ? dir : this.staging.stage(dir, 'runtimes', esbuildPackages());
     return this.runtimesDir;
   }
 
@@ -439,4 +444,19 @@ export class FunctionRuntime {
 /** Init errors are written before a request exists; Lambda's Python body then names the invocation. */
 function withRequestId(body: LambdaErrorBody, requestId: string): LambdaErrorBody {
   return 'requestId' in body ? { ...body, requestId } : body;
+}
+
+/**
+ * esbuild (the Node bootstrap's TypeScript loader) and its binary for this platform, to copy beside
+ * bootstraps that had to be copied: the worker user cannot reach the server's node_modules either.
+ */
+function esbuildPackages(): { from: string; to: string }[] {
+  const require = createRequire(import.meta.url);
+  const esbuild = path.dirname(require.resolve('esbuild/package.json'));
+  const platform = `@esbuild/${process.platform}-${process.arch}`;
+  const binary = path.dirname(createRequire(path.join(esbuild, 'package.json')).resolve(`${platform}/package.json`));
+  return [
+    { from: esbuild, to: 'node/node_modules/esbuild' },
+    { from: binary, to: `node/node_modules/${platform}` },
+  ];
 }

@@ -140,6 +140,25 @@ describe('function workers and the server’s secrets', () => {
   });
 });
 
+describe('bootstraps the worker user cannot read where they are', () => {
+  // As in a project cloned into a private folder (mkdtemp, a home of 0700): the bootstraps and the
+  // server's node_modules are out of the worker user's reach, so both are copied for it.
+  it.runIf(isRoot && hasNobody)('are copied with esbuild, so TypeScript handlers still load', async () => {
+    const hidden = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-hidden-runtimes-'));
+    try {
+      fs.cpSync(path.join(import.meta.dirname, '../../src/functions/runtimes'), path.join(hidden, 'runtimes'), { recursive: true });
+      const runtime = new FunctionRuntime({ bootstrapsDir: path.join(hidden, 'runtimes'), idleMs: 60_000 });
+      runtimes.push(runtime);
+      expect(runtime.workerUser?.name).toBe('nobody');
+      const dir = functionDir({ 'index.ts': "import { twice } from './lib.js';\nexport const handler = async (e: { n: number }): Promise<number> => twice(e.n);\n", 'lib.ts': 'export const twice = (n: number): number => n * 2;\n' });
+      runtime.register({ name: 'ts-hidden', runtime: 'nodejs20.x', handler: 'index.handler', codeDir: dir });
+      expect(ok(await runtime.invoke('ts-hidden', '{"n":21}'))).toBe(42);
+    } finally {
+      fs.rmSync(hidden, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('resolveWorkerUser', () => {
   it('refuses an unknown user by name', () => {
     expect(() => resolveWorkerUser('no-such-user-stepwright')).toThrow(FunctionUserError);
