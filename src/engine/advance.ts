@@ -484,6 +484,7 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
   if (catcher !== undefined) {
     const errorOutput: { [k: string]: Json } = { Error: error! };
     if (f.cause !== undefined) errorOutput.Cause = f.cause;
+    else if (f.caughtCause !== undefined) errorOutput.Cause = f.caughtCause;
     try {
       let output: Json;
       let assign: { [k: string]: Json } | undefined;

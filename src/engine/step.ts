@@ -47,6 +47,8 @@ export type Outcome =
       /** Set for JSONata evaluation failures, which AWS reports with an EvaluationFailed event. */
       readonly evaluation?: boolean;
       readonly location?: string;
+      /** The Cause a Catch's error output shows when there is no cause (a task's timeout: AWS shows ""). */
+      readonly caughtCause?: string;
     }
   | { readonly kind: 'wait' };
 

@@ -137,5 +137,5 @@ export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, err
 export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState, error: 'States.Timeout' | 'States.HeartbeatTimeout' = 'States.Timeout'): Outcome {
   if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', errorDetails(error, undefined));
   else ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails(error, undefined, describeResource(state.arn)));
-  return { kind: 'fail', error };
+  return { kind: 'fail', error, caughtCause: '' };
 }

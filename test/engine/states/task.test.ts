@@ -198,6 +198,19 @@ describe('Task state', () => {
     ]);
   });
 
+  it('gives a Catch of its timeout the error output {Error: States.Timeout, Cause: ""}, as AWS does', async () => {
+    const def = { StartAt: 'S', States: { S: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 5, Parameters: {}, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }], End: true }, Done: { Type: 'Pass', End: true } } };
+    const r = await run(def, { clock: virtualClock(START), resources: { invoke: neverAnswers } });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(output(r)).toEqual({ Error: 'States.Timeout', Cause: '' });
+  });
+
+  it('gives a Catch of a heartbeat timeout the cause "" too', async () => {
+    const def = { StartAt: 'S', States: { S: { Type: 'Task', Resource: LAMBDA, HeartbeatSeconds: 2, Parameters: {}, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.err', Next: 'Done' }], End: true }, Done: { Type: 'Pass', End: true } } };
+    const r = await run(def, { input: { a: 1 }, clock: virtualClock(START), resources: { invoke: neverAnswers } });
+    expect(output(r)).toEqual({ a: 1, err: { Error: 'States.HeartbeatTimeout', Cause: '' } });
+  });
+
   it('reads the timeout from the input with TimeoutSecondsPath', async () => {
     const clock = virtualClock(START);
     const r = await run(single({ Type: 'Task', Resource: LAMBDA, TimeoutSecondsPath: '$.t', Parameters: {} }), {
