@@ -428,7 +428,7 @@ export class Scheduler {
     const outbox: OutboxRecord[] = [];
     const followUps: EngineEvent[] = [];
 
-    const step = async (event: EngineEvent): Promise<boolean> => {
+    const step = async (event: EngineEvent | readonly EngineEvent[]): Promise<boolean> => {
       const r = await advance(machine, snapshot, event, now, this.ids, this.slice);
       const texts: PayloadTexts = new Map();
       for (const rec of r.historyRecords) history.push(toStored(rec, texts));
@@ -466,12 +466,17 @@ export class Scheduler {
       work.length = 0;
       await step({ type: 'fail', error: POISON_ERROR, cause: verdict });
     }
-    for (const w of work) {
+    for (let i = 0; i < work.length; i++) {
+      const w = work[i];
+      // Timers due at the same instant fire in one advance (as in run.ts): AWS records every
+      // TaskTimedOut of a Map's iterations before the failure that follows from the first.
+      const due = [w];
+      while (w.timer !== undefined && work[i + 1]?.timer?.dueAt === w.timer.dueAt) due.push(work[++i]);
+      for (const d of due) if (d.timer !== undefined) firedTimers.push({ frameId: d.timer.frameId, key: d.timer.key });
       if (w.inboxId !== undefined) consumedInbox.push(w.inboxId);
-      if (w.timer !== undefined) firedTimers.push({ frameId: w.timer.frameId, key: w.timer.key });
       // Consumed, but nothing happens to a finished execution (unless it is the redrive itself).
       if (snapshot.status !== 'RUNNING' && w.event.type !== 'redrive') continue;
-      if (await step(w.event)) {
+      if (await step(due.length === 1 ? w.event : due.map((d) => d.event))) {
         yielded = true;
         break;
       }
