@@ -210,7 +210,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     queue.push({ type: 'taskStarted', frameId, attempt });
     const resources = options.resources;
     const call = resources
-      ? resources.invoke(request, { submitted: (output) => queue.push({ type: 'taskSubmitted', frameId, attempt, output }) }).catch((e: unknown) => ({ ok: false as const, error: 'States.TaskFailed', cause: e instanceof Error ? e.message : String(e) }))
+      ? resources.invoke(request, { submitted: (output) => queue.push({ type: 'taskSubmitted', frameId, attempt, output }), started: (workerName) => queue.push({ type: 'activityStarted', frameId, attempt, ...(workerName !== undefined ? { workerName } : {}) }) }).catch((e: unknown) => ({ ok: false as const, error: 'States.TaskFailed', cause: e instanceof Error ? e.message : String(e) }))
       : Promise.resolve({ ok: false as const, error: 'States.Runtime', cause: `No resource is configured to serve '${request.resource}'` });
     const p: Promise<void> = call.then((r) => {
       inFlight.delete(p);

@@ -12,6 +12,11 @@ import type { Effect } from './effects.js';
 export interface Ids {
   uuid(): string;
   random(): number;
+  /**
+   * False for an activity the caller knows not to exist (deleted): a fact of the world at this
+   * instant, like the clock. Absent: every activity exists.
+   */
+  activityExists?(activityArn: string): boolean;
 }
 
 /** Everything one advance works with. */

@@ -552,24 +552,29 @@ export class Scheduler {
   private dispatch(o: OutboxRecord): void {
     if (this.inFlight.has(o.idempotencyKey) || this.closed) return;
     this.inFlight.add(o.idempotencyKey);
-    const progress = { submitted: (output: Json) => void this.reportSubmitted(o, output) };
+    const { frameId, attempt } = o;
+    const progress = {
+      submitted: (output: Json) => void this.reportProgress(o, { type: 'taskSubmitted', frameId, attempt, output }),
+      started: (workerName: string | undefined) =>
+        void this.reportProgress(o, { type: 'activityStarted', frameId, attempt, ...(workerName !== undefined ? { workerName } : {}) }),
+    };
     void dispatchTask(this.options.resources, o, progress)
       .then((r: TaskResult) => this.settleUntilStored(o, r))
       .finally(() => this.inFlight.delete(o.idempotencyKey));
   }
 
   /**
-   * TaskSubmitted, through the inbox ahead of the result (the committer keeps their order). Lost if
-   * it cannot be stored: the history then lacks one informative event, and the result still comes.
+   * TaskSubmitted, or ActivityStarted when a worker took an activity task: through the inbox ahead
+   * of the result (the committer keeps their order). Lost if it cannot be stored: the history then
+   * lacks one informative event, and the result still comes.
    */
-  private async reportSubmitted(o: OutboxRecord, output: Json): Promise<void> {
+  private async reportProgress(o: OutboxRecord, event: EngineEvent): Promise<void> {
     if (this.closed) return;
     try {
-      const event: EngineEvent = { type: 'taskSubmitted', frameId: o.frameId, attempt: o.attempt, output };
       const r = await this.committer.submit({ kind: 'appendInbox', executionArn: o.request.executionArn, event });
       if (r.kind === 'delivered') this.wake(r.executionArn);
     } catch (e) {
-      this.onError(e, `recording TaskSubmitted of ${o.idempotencyKey}`);
+      this.onError(e, `recording ${event.type} of ${o.idempotencyKey}`);
     }
   }
 
