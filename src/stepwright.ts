@@ -261,6 +261,7 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
       resources: options.resources,
       clock,
       type: 'EXPRESS',
+      executionArn,
       maxDurationMs: options.expressMaxDurationMs,
       signal: stop.signal,
     });

@@ -31,6 +31,17 @@ describe('Express executions in createStepwright', () => {
     await expect(sw.stopExecution({ executionArn })).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
   });
 
+  it('shows the Express execution ARN it answers with as $$.Execution.Id, without RedriveCount', async () => {
+    const sw = await stepwright({ dataDir: tempDir() });
+    const definition = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'execution.$': '$$.Execution' }, End: true } } };
+    const { stateMachineArn } = await sw.createStateMachine({ name: 'ctx', definition, type: 'EXPRESS' });
+    const r = await sw.startSyncExecution({ stateMachineArn, name: 'run-1', input: '{}' });
+    expect(r.executionArn).toMatch(/^arn:aws:states:[^:]+:\d+:express:ctx:run-1:[0-9a-f-]{36}$/);
+    const execution = (JSON.parse(r.output!) as { execution: Record<string, unknown> }).execution;
+    expect(execution.Id).toBe(r.executionArn);
+    expect(execution).not.toHaveProperty('RedriveCount');
+  });
+
   it('close() ends the Express executions still running', async () => {
     const sw = await stepwright({ dataDir: tempDir() });
     const { stateMachineArn } = await sw.createStateMachine({ name: 'spin', definition: FOREVER, type: 'EXPRESS' });

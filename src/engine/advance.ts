@@ -15,7 +15,7 @@ import { mapChildFinished, resumeMap, runMap } from './states/map.js';
 import { parallelChildFinished, resumeParallel, runParallel } from './states/parallel.js';
 import { isPlainPass, passOutput, runPass } from './states/pass.js';
 import { runSucceed } from './states/succeed.js';
-import { runTask, taskFailed, taskStarted, taskSubmitted, taskSucceeded, taskTimedOut } from './states/task.js';
+import { isActivity, runTask, taskFailed, taskStarted, taskSubmitted, taskSucceeded, taskTimedOut, type ActivityWorker } from './states/task.js';
 import { resumeWait, runWait } from './states/wait.js';
 import { assignFromJsonata, assignFromTemplate, jsonataEnv, JsonPathScope, type Assignment, type Ids, type Outcome, type StepContext } from './step.js';
 
@@ -216,6 +216,7 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
   const wait = frame.wait;
   if (wait?.kind !== 'task' || wait.attempt !== event.attempt) return; // stale result of an earlier attempt
   if (event.type === 'taskStarted') return ensureStarted(ctx, frame);
+  if (event.type === 'activityStarted') return ensureStarted(ctx, frame, event.workerName === undefined ? {} : { workerName: event.workerName });
   if (event.type === 'taskSubmitted') {
     ensureStarted(ctx, frame);
     const waiting = frame.wait;
@@ -232,17 +233,26 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
     ctx.effects.push({ type: 'startTimer', frameId: frame.id, key: heartbeatKey, dueAt: ctx.now + wait.heartbeatSeconds * 1000 });
     return;
   }
-  ensureStarted(ctx, frame);
+  // A result means a worker took the task, even if its ActivityStarted report was lost.
+  ensureStarted(ctx, frame, ANSWERED);
   if (event.type === 'taskSucceeded') wakeFrame(ctx, frame, { kind: 'taskSucceeded', output: event.output });
   else if (event.type === 'taskFailed') wakeFrame(ctx, frame, { kind: 'taskFailed', error: event.error, cause: event.cause });
   else wakeFrame(ctx, frame, { kind: 'taskTimedOut' });
 }
 
-function ensureStarted(ctx: StepContext, frame: Frame): void {
+const ANSWERED: ActivityWorker = {};
+
+/**
+ * Records the task's start once. An activity task starts when a worker takes it (`worker`), not
+ * when it is dispatched: one that times out before that has no ActivityStarted, as on AWS.
+ */
+function ensureStarted(ctx: StepContext, frame: Frame, worker?: ActivityWorker): void {
   const wait = frame.wait;
   if (wait?.kind !== 'task' || wait.started) return;
+  const state = stateOf(ctx, frame) as Extract<CompiledState, { type: 'Task' }>;
+  if (worker === undefined && isActivity(state)) return;
   frame.wait = { ...wait, started: true };
-  taskStarted(ctx, frame, stateOf(ctx, frame) as Extract<CompiledState, { type: 'Task' }>);
+  taskStarted(ctx, frame, state, worker);
 }
 
 function wakeFrame(ctx: StepContext, frame: Frame, resume: NonNullable<Frame['resume']>): void {
@@ -484,6 +494,7 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
   if (catcher !== undefined) {
     const errorOutput: { [k: string]: Json } = { Error: error! };
     if (f.cause !== undefined) errorOutput.Cause = f.cause;
+    else if (f.caughtCause !== undefined) errorOutput.Cause = f.caughtCause;
     try {
       let output: Json;
       let assign: { [k: string]: Json } | undefined;

@@ -12,15 +12,16 @@ export function contextObject(
   const state: JsonObject = { Name: frame.state, EnteredTime: new Date(frame.enteredTime).toISOString() };
   // AWS shows RetryCount only for states that can retry.
   if (stateType === 'Task' || stateType === 'Map' || stateType === 'Parallel') state.RetryCount = frame.retryCount;
+  const execution: JsonObject = {
+    Id: e.arn,
+    Input: e.input,
+    StartTime: new Date(e.startTime).toISOString(),
+    Name: e.name,
+    RoleArn: e.roleArn,
+  };
+  if (e.type !== 'EXPRESS') execution.RedriveCount = snapshot.redriveCount ?? e.redriveCount;
   const ctx: JsonObject = {
-    Execution: {
-      Id: e.arn,
-      Input: e.input,
-      StartTime: new Date(e.startTime).toISOString(),
-      Name: e.name,
-      RoleArn: e.roleArn,
-      RedriveCount: snapshot.redriveCount ?? e.redriveCount,
-    },
+    Execution: execution,
     StateMachine: { Id: e.stateMachineArn, Name: e.stateMachineName },
     State: state,
   };

@@ -16,6 +16,8 @@ export type EngineEvent =
   | { readonly type: 'start' }
   | { readonly type: 'continue' }
   | { readonly type: 'taskStarted'; readonly frameId: string; readonly attempt: number }
+  /** A worker took the activity task with GetActivityTask (ActivityStarted, with its workerName). */
+  | { readonly type: 'activityStarted'; readonly frameId: string; readonly attempt: number; readonly workerName?: string }
   | { readonly type: 'taskSucceeded'; readonly frameId: string; readonly attempt: number; readonly output: import('../language/json.js').Json }
   | { readonly type: 'taskFailed'; readonly frameId: string; readonly attempt: number; readonly error: string; readonly cause: string }
   | { readonly type: 'taskTimedOut'; readonly frameId: string; readonly attempt: number }

@@ -19,7 +19,8 @@ export function resolveNumber(
 ): number | Promise<number> {
   if (source.kind === 'literal') return source.value;
   if (source.kind === 'path') {
-    const value = selectPath(source.path, jsonPathScope(ctx, frame, state, input));
+    const selected = selectPath(source.path, jsonPathScope(ctx, frame, state, input));
+    const value = source.field === 'MaxConcurrencyPath' ? integerFromText(selected) : selected;
     if (typeof value === 'number' && (kind === 'float' || Number.isInteger(value))) return value;
     throw new StatesError(
       'States.Runtime',
@@ -33,4 +34,9 @@ export function resolveNumber(
       `The JSONata expression specified for the field '${source.field}' returned an unexpected result type. Expected '${kind}', but was '${JSON.stringify(value)}'`,
     );
   });
+}
+
+/** AWS reads MaxConcurrencyPath's value as an integer even when it is a string of digits ("1"). */
+function integerFromText(value: Json | undefined): Json | undefined {
+  return typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
 }

@@ -33,6 +33,11 @@ export interface RunExecutionOptions {
   readonly type?: 'STANDARD' | 'EXPRESS';
   /** The longest an execution may run before it ends TIMED_OUT (Express: 5 minutes, as AWS). */
   readonly maxDurationMs?: number;
+  /**
+   * The execution's ARN (`$$.Execution.Id`), when the caller named it already. Else built as AWS
+   * does: `…:execution:MACHINE:NAME`, and for EXPRESS `…:express:MACHINE:NAME:UUID`.
+   */
+  readonly executionArn?: string;
 }
 
 export interface ExecutionResult {
@@ -174,7 +179,8 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
   const smName = options.stateMachineName ?? 'StateMachine';
   const name = options.name ?? uuid();
   const arns = arnsFor(region, account, smName);
-  const executionArn = arns.executionPrefix + name;
+  const express = options.type === 'EXPRESS';
+  const executionArn = options.executionArn ?? (express ? `arn:aws:states:${region}:${account}:express:${smName}:${name}:${uuid()}` : arns.executionPrefix + name);
   const snapshot = createSnapshot(machine, {
     arn: executionArn,
     name,
@@ -184,9 +190,9 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     stateMachineArn: arns.stateMachineArn,
     stateMachineName: smName,
     redriveCount: 0,
+    ...(express ? { type: 'EXPRESS' as const } : {}),
   });
 
-  const express = options.type === 'EXPRESS';
   const log: HistoryLog = [];
   // Express keeps no history: each advance gets a log of its own, dropped once it is applied.
   const keptLog = express ? undefined : log;
@@ -204,7 +210,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
     queue.push({ type: 'taskStarted', frameId, attempt });
     const resources = options.resources;
     const call = resources
-      ? resources.invoke(request, { submitted: (output) => queue.push({ type: 'taskSubmitted', frameId, attempt, output }) }).catch((e: unknown) => ({ ok: false as const, error: 'States.TaskFailed', cause: e instanceof Error ? e.message : String(e) }))
+      ? resources.invoke(request, { submitted: (output) => queue.push({ type: 'taskSubmitted', frameId, attempt, output }), started: (workerName) => queue.push({ type: 'activityStarted', frameId, attempt, ...(workerName !== undefined ? { workerName } : {}) }) }).catch((e: unknown) => ({ ok: false as const, error: 'States.TaskFailed', cause: e instanceof Error ? e.message : String(e) }))
       : Promise.resolve({ ok: false as const, error: 'States.Runtime', cause: `No resource is configured to serve '${request.resource}'` });
     const p: Promise<void> = call.then((r) => {
       inFlight.delete(p);

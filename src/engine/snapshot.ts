@@ -13,6 +13,8 @@ export interface ExecutionInfo {
   readonly stateMachineName: string;
   /** Redrives before this execution started (normally 0); the snapshot's `redriveCount` counts on. */
   readonly redriveCount: number;
+  /** Set for Express executions, which cannot be redriven: their context object has no RedriveCount. */
+  readonly type?: 'EXPRESS';
 }
 
 /** What a frame is waiting for; `null` while it can run. */

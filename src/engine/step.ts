@@ -12,6 +12,11 @@ import type { Effect } from './effects.js';
 export interface Ids {
   uuid(): string;
   random(): number;
+  /**
+   * False for an activity the caller knows not to exist (deleted): a fact of the world at this
+   * instant, like the clock. Absent: every activity exists.
+   */
+  activityExists?(activityArn: string): boolean;
 }
 
 /** Everything one advance works with. */
@@ -47,6 +52,8 @@ export type Outcome =
       /** Set for JSONata evaluation failures, which AWS reports with an EvaluationFailed event. */
       readonly evaluation?: boolean;
       readonly location?: string;
+      /** The Cause a Catch's error output shows when there is no cause (a task's timeout: AWS shows ""). */
+      readonly caughtCause?: string;
     }
   | { readonly kind: 'wait' };
 

@@ -32,10 +32,12 @@ export type TaskResult =
   | { readonly ok: true; readonly output: Json }
   | { readonly ok: false; readonly error: string; readonly cause: string };
 
-/** What a resource may report before its result: a `.sync` integration has submitted its job. */
+/** What a resource may report before its result: a `.sync` integration has submitted its job, a worker took an activity task. */
 export interface TaskProgress {
   /** AWS records TaskSubmitted with `output` (the submitting call's response), then waits for the job. */
   submitted(output: Json): void;
+  /** A worker took the activity task with GetActivityTask: AWS records ActivityStarted with its workerName. */
+  started?(workerName: string | undefined): void;
 }
 
 /** Serves Task states. Integrations (functions, callbacks, activities …) plug in here. */

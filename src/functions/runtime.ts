@@ -26,6 +26,9 @@ import { FunctionPool } from './pool.js';
 import { RUNTIME_BOOTSTRAPS, type Worker, type WorkerSpec } from './worker.js';
 import { executableFor, resolveWorkerUser, searchablePath, userCan, type WorkerUser } from './worker-user.js';
 
+/** Where Lambda puts a function's code (its LAMBDA_TASK_ROOT), as its stack traces show it. */
+const LAMBDA_TASK_ROOT = '/var/task';
+
 export type InvokeResult =
   | {
       readonly ok: true;
@@ -61,10 +64,11 @@ export interface FunctionRuntimeOptions {
   /** The account id in function ARNs (default 000000000000). */
   readonly accountId?: string;
   /**
-   * Shows each function's code folder under this path in Python stack traces (Lambda shows
-   * /var/task), for output that must match Lambda's word for word.
+   * Shows each function's code folder under this path in stack traces (Node and Python), as Lambda
+   * shows /var/task: the default, so that errors read word for word as on Lambda. `false` shows the
+   * host path.
    */
-  readonly taskRootAlias?: string;
+  readonly taskRootAlias?: string | false;
   /**
    * The user workers run as: a name, a uid or `uid:gid`; `false` for the server's own. Default:
    * `nobody` when the server runs as root, so that function code can read neither the server's
@@ -139,7 +143,7 @@ export class FunctionRuntime {
     this.maxWorkers = Math.max(1, options.maxWorkersPerFunction ?? 8);
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
-    this.taskRootAlias = options.taskRootAlias;
+    this.taskRootAlias = options.taskRootAlias === false ? undefined : (options.taskRootAlias ?? LAMBDA_TASK_ROOT);
     this.logsPerFunction = Math.max(0, options.logsPerFunction ?? 100);
     this.workerUser = resolveWorkerUser(options.workerUser);
     this.staging = this.workerUser === undefined ? undefined : new CodeStaging(this.workerUser);

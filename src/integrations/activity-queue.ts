@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TaskRequest, TaskResult } from '../engine/types.js';
+import type { TaskProgress, TaskRequest, TaskResult } from '../engine/types.js';
 // The one value the integrations take from the engine: a token for tasks stored before tokens
 // came with their attempt must decode as the engine's do (SendTask* names their execution).
 import { encodeTaskToken } from '../engine/task-token.js';
@@ -17,6 +17,8 @@ interface ActivityTask {
   readonly input: string;
   readonly request: TaskRequest;
   readonly idempotencyKey?: string;
+  /** Told when a worker takes the task (ActivityStarted); a dispatch repeated after a restart brings its own. */
+  progress?: TaskProgress;
   resolve(result: TaskResult): void;
 }
 
@@ -36,11 +38,14 @@ export class ActivityQueue {
   private readonly pollers = new Map<string, Poller[]>();
   private readonly byToken = new Map<string, ActivityTask>();
   private readonly byKey = new Map<string, ActivityTask>();
+  /** Activities deleted while the server runs (and not created again): their tasks fail at once. */
+  private readonly deleted = new Set<string>();
 
   /** Queues the task and resolves with the worker's answer. */
-  dispatch(request: TaskRequest & { readonly idempotencyKey?: string }): Promise<TaskResult> {
+  dispatch(request: TaskRequest & { readonly idempotencyKey?: string }, progress?: TaskProgress): Promise<TaskResult> {
     const existing = request.idempotencyKey === undefined ? undefined : this.byKey.get(request.idempotencyKey);
     if (existing !== undefined) return new Promise((resolve) => {
+      if (progress !== undefined) existing.progress = progress;
       const previous = existing.resolve;
       existing.resolve = (r) => {
         previous(r);
@@ -55,6 +60,7 @@ export class ActivityQueue {
         input: JSON.stringify(request.parameters),
         request,
         idempotencyKey: request.idempotencyKey,
+        progress,
         resolve,
       };
       this.byToken.set(task.token, task);
@@ -65,10 +71,17 @@ export class ActivityQueue {
     });
   }
 
-  /** GetActivityTask: the next task of the activity, waiting up to `waitMs` (AWS: 60 s). */
-  poll(activityArn: string, waitMs: number, signal?: AbortSignal): Promise<{ taskToken: string; input: string } | undefined> {
+  /**
+   * GetActivityTask: the next task of the activity, waiting up to `waitMs` (AWS: 60 s). The task's
+   * dispatcher is told that `workerName` took it.
+   */
+  poll(activityArn: string, waitMs: number, signal?: AbortSignal, workerName?: string): Promise<{ taskToken: string; input: string } | undefined> {
+    const take = (t: ActivityTask): { taskToken: string; input: string } => {
+      t.progress?.started?.(workerName);
+      return { taskToken: t.token, input: t.input };
+    };
     const queued = this.waiting.get(activityArn)?.shift();
-    if (queued !== undefined) return Promise.resolve({ taskToken: queued.token, input: queued.input });
+    if (queued !== undefined) return Promise.resolve(take(queued));
     return new Promise((resolve) => {
       const list = this.pollers.get(activityArn) ?? [];
       const done = (value: { taskToken: string; input: string } | undefined): void => {
@@ -78,7 +91,7 @@ export class ActivityQueue {
         if (i >= 0) list.splice(i, 1);
         resolve(value);
       };
-      const poller: Poller = { deliver: (t) => done({ taskToken: t.token, input: t.input }) };
+      const poller: Poller = { deliver: (t) => done(take(t)) };
       const abort = (): void => done(undefined);
       const timer = setTimeout(() => done(undefined), waitMs);
       signal?.addEventListener('abort', abort);
@@ -120,8 +133,22 @@ export class ActivityQueue {
     if (task.idempotencyKey !== undefined) this.byKey.delete(task.idempotencyKey);
   }
 
-  /** Forgets the tasks of an activity that was deleted (their executions wait for their timeouts). */
+  /**
+   * Forgets the tasks of an activity that was deleted (their executions wait for their timeouts);
+   * tasks scheduled on it from now on fail at once (see `activityExists`).
+   */
   dropActivity(activityArn: string): void {
     this.waiting.delete(activityArn);
+    this.deleted.add(activityArn);
+  }
+
+  /** CreateActivity: an activity deleted before exists again. */
+  addActivity(activityArn: string): void {
+    this.deleted.delete(activityArn);
+  }
+
+  /** False for an activity deleted while the server runs; the engine fails a task on it at once, as AWS does. */
+  activityExists(activityArn: string): boolean {
+    return !this.deleted.has(activityArn);
   }
 }

@@ -1,4 +1,4 @@
-import type { TaskRequest, TaskResult } from '../engine/types.js';
+import type { TaskProgress, TaskRequest, TaskResult } from '../engine/types.js';
 import { ActivityQueue } from './activity-queue.js';
 
 /** An activity task of a running execution, as the console lists it. */
@@ -35,19 +35,19 @@ export class WatchedActivityQueue extends ActivityQueue {
     super();
   }
 
-  override dispatch(request: TaskRequest & { readonly idempotencyKey?: string }): Promise<TaskResult> {
+  override dispatch(request: TaskRequest & { readonly idempotencyKey?: string }, progress?: TaskProgress): Promise<TaskResult> {
     const entry: Watched = { request, scheduledAt: this.now() };
     // A re-dispatch with the same idempotency key joins the first task: keep one entry.
     const duplicate = request.idempotencyKey !== undefined && [...this.open.keys()].some((r) => (r as { idempotencyKey?: string }).idempotencyKey === request.idempotencyKey);
     if (!duplicate) this.open.set(request, entry);
-    const done = super.dispatch(request);
+    const done = super.dispatch(request, progress);
     const forget = (): void => void this.open.delete(request);
     done.then(forget, forget);
     return done;
   }
 
-  override async poll(activityArn: string, waitMs: number, signal?: AbortSignal): Promise<{ taskToken: string; input: string } | undefined> {
-    const task = await super.poll(activityArn, waitMs, signal);
+  override async poll(activityArn: string, waitMs: number, signal?: AbortSignal, workerName?: string): Promise<{ taskToken: string; input: string } | undefined> {
+    const task = await super.poll(activityArn, waitMs, signal, workerName);
     if (task !== undefined) {
       const owner = this.taskOf(task.taskToken);
       const entry = owner === undefined ? undefined : this.open.get(owner.request);

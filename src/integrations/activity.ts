@@ -7,5 +7,5 @@ import type { Integration } from './contract.js';
  * GetActivityTask, and the worker's SendTaskSuccess/Failure is its result.
  */
 export function createActivityIntegration(activities: ActivityQueue): Integration {
-  return { serves: isPollableActivity, invoke: (invocation) => activities.dispatch(invocation) };
+  return { serves: isPollableActivity, invoke: (invocation, progress) => activities.dispatch(invocation, progress) };
 }

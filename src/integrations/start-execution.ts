@@ -86,11 +86,12 @@ async function startNestedExecution(executions: ExecutionsPort, request: TaskInv
       started = { executionArn: previous.executionArn, startDate: previous.startDate };
       return finish(executions, pattern, started, progress);
     }
-    // As the Java SDK reports a service error to Step Functions.
+    // As the Java SDK reports a service error to Step Functions. Step Functions' error codes have no
+    // `Exception` ending (AWS's guide retries on `StepFunctions.ExecutionLimitExceeded`).
     return {
       ok: false,
-      error: `StepFunctions.${e.code}Exception`,
-      cause: `${e.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${e.code}Exception; Request ID: ${randomUUID()}; Proxy: null)`,
+      error: `StepFunctions.${e.code}`,
+      cause: `${e.message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${e.code}; Request ID: ${randomUUID()}; Proxy: null)`,
     };
   }
   return finish(executions, pattern, started, progress);

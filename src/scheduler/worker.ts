@@ -428,7 +428,7 @@ export class Scheduler {
     const outbox: OutboxRecord[] = [];
     const followUps: EngineEvent[] = [];
 
-    const step = async (event: EngineEvent): Promise<boolean> => {
+    const step = async (event: EngineEvent | readonly EngineEvent[]): Promise<boolean> => {
       const r = await advance(machine, snapshot, event, now, this.ids, this.slice);
       const texts: PayloadTexts = new Map();
       for (const rec of r.historyRecords) history.push(toStored(rec, texts));
@@ -466,12 +466,17 @@ export class Scheduler {
       work.length = 0;
       await step({ type: 'fail', error: POISON_ERROR, cause: verdict });
     }
-    for (const w of work) {
+    for (let i = 0; i < work.length; i++) {
+      const w = work[i];
+      // Timers due at the same instant fire in one advance (as in run.ts): AWS records every
+      // TaskTimedOut of a Map's iterations before the failure that follows from the first.
+      const due = [w];
+      while (w.timer !== undefined && work[i + 1]?.timer?.dueAt === w.timer.dueAt) due.push(work[++i]);
+      for (const d of due) if (d.timer !== undefined) firedTimers.push({ frameId: d.timer.frameId, key: d.timer.key });
       if (w.inboxId !== undefined) consumedInbox.push(w.inboxId);
-      if (w.timer !== undefined) firedTimers.push({ frameId: w.timer.frameId, key: w.timer.key });
       // Consumed, but nothing happens to a finished execution (unless it is the redrive itself).
       if (snapshot.status !== 'RUNNING' && w.event.type !== 'redrive') continue;
-      if (await step(w.event)) {
+      if (await step(due.length === 1 ? w.event : due.map((d) => d.event))) {
         yielded = true;
         break;
       }
@@ -547,24 +552,29 @@ export class Scheduler {
   private dispatch(o: OutboxRecord): void {
     if (this.inFlight.has(o.idempotencyKey) || this.closed) return;
     this.inFlight.add(o.idempotencyKey);
-    const progress = { submitted: (output: Json) => void this.reportSubmitted(o, output) };
+    const { frameId, attempt } = o;
+    const progress = {
+      submitted: (output: Json) => void this.reportProgress(o, { type: 'taskSubmitted', frameId, attempt, output }),
+      started: (workerName: string | undefined) =>
+        void this.reportProgress(o, { type: 'activityStarted', frameId, attempt, ...(workerName !== undefined ? { workerName } : {}) }),
+    };
     void dispatchTask(this.options.resources, o, progress)
       .then((r: TaskResult) => this.settleUntilStored(o, r))
       .finally(() => this.inFlight.delete(o.idempotencyKey));
   }
 
   /**
-   * TaskSubmitted, through the inbox ahead of the result (the committer keeps their order). Lost if
-   * it cannot be stored: the history then lacks one informative event, and the result still comes.
+   * TaskSubmitted, or ActivityStarted when a worker took an activity task: through the inbox ahead
+   * of the result (the committer keeps their order). Lost if it cannot be stored: the history then
+   * lacks one informative event, and the result still comes.
    */
-  private async reportSubmitted(o: OutboxRecord, output: Json): Promise<void> {
+  private async reportProgress(o: OutboxRecord, event: EngineEvent): Promise<void> {
     if (this.closed) return;
     try {
-      const event: EngineEvent = { type: 'taskSubmitted', frameId: o.frameId, attempt: o.attempt, output };
       const r = await this.committer.submit({ kind: 'appendInbox', executionArn: o.request.executionArn, event });
       if (r.kind === 'delivered') this.wake(r.executionArn);
     } catch (e) {
-      this.onError(e, `recording TaskSubmitted of ${o.idempotencyKey}`);
+      this.onError(e, `recording ${event.type} of ${o.idempotencyKey}`);
     }
   }
 

@@ -324,4 +324,17 @@ describe('redrive of a Map or Parallel', () => {
     expect(fixed.asked).toEqual([{ branch: 1 }]);
     expect(fixed.last.snapshot.output).toEqual(['zero', 'one']);
   });
+  it('fails a task on an activity the caller says does not exist, at once and before scheduling it (activities test_activity_task_on_deleted)', async () => {
+    const activity = 'arn:aws:states:us-east-1:123456789012:activity:gone';
+    const machine = prepareMachine({ StartAt: 'ActivityTask', States: { ActivityTask: { Type: 'Task', Resource: activity, End: true } } });
+    const deleted: Ids = { ...ids, activityExists: (arn) => arn !== activity };
+    const r = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, deleted);
+    const cause = `An error occurred while executing the state 'ActivityTask' (entered at the event id #2). The activity ${activity} does not exist.`;
+    expect([r.snapshot.status, r.snapshot.error, r.snapshot.cause]).toEqual(['FAILED', 'States.Runtime', cause]);
+    expect(r.historyEvents.map((e) => [e.type, e.previousEventId])).toEqual([['ExecutionStarted', 0], ['TaskStateEntered', 0], ['ExecutionFailed', 2]]);
+    expect(invokeOf(r.effects)).toBeUndefined();
+    // The same machine with the activity present schedules it.
+    const present = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
+    expect(present.historyEvents.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled']);
+  });
 });

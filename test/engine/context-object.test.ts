@@ -24,6 +24,20 @@ describe('context object ($$)', () => {
     expect(Object.keys(ctx as object)).toEqual(['Execution', 'StateMachine', 'State']);
   });
 
+  it('of an Express execution: Id is the express ARN (…:express:MACHINE:NAME:UUID) and there is no RedriveCount', async () => {
+    const r = await run(single({ Type: 'Pass', Parameters: { 'execution.$': '$$.Execution' } }), { ...options, type: 'EXPRESS', uuid: () => 'u-1' });
+    const execution = (output(r) as { execution: Record<string, unknown> }).execution;
+    expect(execution.Id).toBe('arn:aws:states:us-east-1:123456789012:express:M:run-1:u-1');
+    expect(r.executionArn).toBe(execution.Id);
+    expect(Object.keys(execution)).toEqual(['Id', 'Input', 'StartTime', 'Name', 'RoleArn']);
+  });
+
+  it('takes the execution ARN the caller gives', async () => {
+    const arn = 'arn:aws:states:us-east-1:123456789012:express:M:run-1:given';
+    const r = await run(single({ Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id' } }), { ...options, type: 'EXPRESS', executionArn: arn });
+    expect(output(r)).toEqual({ id: arn });
+  });
+
   it('can be the whole output with OutputPath "$$"', async () => {
     const r = await run(single({ Type: 'Pass', OutputPath: '$$.Execution.Input' }), options);
     expect(output(r)).toEqual({ in: 1 });

@@ -192,6 +192,29 @@ describe("broken handlers get Lambda's answer and leave the runtime healthy", ()
     );
   });
 
+  it('shows the code folder as /var/task in stack traces, as Lambda does (ESM file URLs and CommonJS paths)', async () => {
+    const esm = nodeFunction({ 'index.mjs': 'export const handler = async () => {\n  throw new Error("esm");\n};' });
+    const esmTrace = (JSON.parse(failed(await runtime.invoke(esm, '{}')).payload) as { trace: string[] }).trace;
+    expect(esmTrace[1]).toMatch(/^ {4}at .*\(file:\/\/\/var\/task\/index\.mjs:2:9\)$/);
+    const cjs = nodeFunction({ 'index.js': 'exports.handler = async () => {\n  throw new Error("cjs");\n};' });
+    const cjsTrace = (JSON.parse(failed(await runtime.invoke(cjs, '{}')).payload) as { trace: string[] }).trace;
+    expect(cjsTrace[1]).toMatch(/^ {4}at .*\(\/var\/task\/index\.js:2:9\)$/);
+    expect([...esmTrace, ...cjsTrace].some((l) => l.includes('stepwright-fn-'))).toBe(false);
+  });
+
+  it('shows the host path in stack traces with taskRootAlias: false', async () => {
+    const host = new FunctionRuntime({ taskRootAlias: false });
+    try {
+      const codeDir = functionDir({ 'index.js': 'exports.handler = async () => {\n  throw new Error("here");\n};' });
+      host.register({ name: 'h', runtime: 'nodejs20.x', handler: 'index.handler', codeDir });
+      const trace = (JSON.parse(failed(await host.invoke('h', '{}')).payload) as { trace: string[] }).trace;
+      expect(trace[1]).toContain('/index.js:2:9');
+      expect(trace[1]).not.toContain('/var/task/');
+    } finally {
+      await host.close();
+    }
+  });
+
   it('reports a thrown non-Error with its type as errorType', async () => {
     const fn = nodeFunction({ 'index.mjs': 'export const handler = async () => { throw "plain"; };' });
     expect(JSON.parse(failed(await runtime.invoke(fn, '{}')).payload)).toEqual({

@@ -115,8 +115,8 @@ describe('broken Python handlers', () => {
     ]);
   });
 
-  it('shows the code folder as /var/task in stack traces when asked', async () => {
-    const aliased = new FunctionRuntime({ taskRootAlias: '/var/task' });
+  it('shows the code folder as /var/task in stack traces, as Lambda does (the default)', async () => {
+    const aliased = new FunctionRuntime();
     try {
       aliased.register({
         name: 'a',

@@ -8,7 +8,8 @@ import type { Json } from '../../src/language/json.js';
 import { parseResourceArn } from '../../src/language/resource-arn.js';
 import { functionDir, removeFunctionDirs } from '../functions/fixtures.js';
 
-const runtime = new FunctionRuntime({ region: 'us-east-1', accountId: '111111111111', taskRootAlias: '/var/task' });
+// The runtime's defaults, as the server uses them: stack traces show /var/task, as on Lambda.
+const runtime = new FunctionRuntime({ region: 'us-east-1', accountId: '111111111111' });
 const resources = createTaskRouter([createLambdaIntegration(runtime)]);
 
 beforeAll(() => {
@@ -25,6 +26,12 @@ beforeAll(() => {
     codeDir: functionDir({
       'handler.py': 'def handler(event, context):\n    raise Exception("Some exception was raised.")\n',
     }),
+  });
+  runtime.register({
+    name: 'node-fails',
+    runtime: 'nodejs20.x',
+    handler: 'index.handler',
+    codeDir: functionDir({ 'index.mjs': 'export const handler = async () => {\n  throw new TypeError("no order");\n};' }),
   });
   runtime.register({
     name: 'limited',
@@ -72,6 +79,15 @@ describe('arn:aws:lambda:…:function:NAME (the legacy resource)', () => {
         '  File "/var/task/handler.py", line 2, in handler\n    raise Exception("Some exception was raised.")\n',
       ],
     });
+  });
+
+  it("shows a Node function's code as /var/task in the cause's trace, as Lambda does", async () => {
+    const r = await resources.invoke(task('arn:aws:lambda:us-east-1:111111111111:function:node-fails', {}));
+    if (r.ok) throw new Error('expected a failure');
+    const cause = JSON.parse(r.cause) as { errorType: string; trace: string[] };
+    expect(cause.errorType).toBe('TypeError');
+    expect(cause.trace[0]).toBe('TypeError: no order');
+    expect(cause.trace[1]).toMatch(/\(file:\/\/\/var\/task\/index\.mjs:2:9\)$/);
   });
 
   it('accepts the $LATEST qualifier and refuses others as not found', async () => {

@@ -73,6 +73,33 @@ describe('createTaskRouter', () => {
   });
 });
 
+describe('the activity queue', () => {
+  const arn = 'arn:aws:states:us-east-1:123456789012:activity:work';
+
+  it('tells the dispatcher which worker took a task, whether it was queued or the worker waited (ActivityStarted)', async () => {
+    const activities = new ActivityQueue();
+    const router = createTaskRouter([createActivityIntegration(activities)]);
+    const taken: (string | undefined)[] = [];
+    const progress = { submitted: () => undefined, started: (workerName: string | undefined) => void taken.push(workerName) };
+    void router.invoke(request(arn, { taskToken: 'queued' }), progress);
+    expect(taken).toEqual([]);
+    await activities.poll(arn, 1000, undefined, 'first-worker');
+    const waiting = activities.poll(arn, 1000);
+    void router.invoke(request(arn, { taskToken: 'delivered' }), progress);
+    expect(await waiting).toMatchObject({ taskToken: 'delivered' });
+    expect(taken).toEqual(['first-worker', undefined]);
+  });
+
+  it('knows an activity deleted while it runs, until it is created again', () => {
+    const activities = new ActivityQueue();
+    expect(activities.activityExists(arn)).toBe(true);
+    activities.dropActivity(arn);
+    expect(activities.activityExists(arn)).toBe(false);
+    activities.addActivity(arn);
+    expect(activities.activityExists(arn)).toBe(true);
+  });
+});
+
 describe('.waitForTaskToken around the underlying integrations', () => {
   const setup = () => {
     const lambda = recording('lambda', lambdaLike);

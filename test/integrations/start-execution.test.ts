@@ -60,11 +60,11 @@ describe('the start-execution integration on an ExecutionsPort', () => {
     expect(JSON.parse((r as { cause: string }).cause)).toMatchObject({ Status: 'FAILED', Error: 'E', Cause: 'C' });
   });
 
-  it('reports a refusal as the Java SDK does', async () => {
+  it('reports a refusal as the Java SDK does, with Step Functions\' error code (no Exception ending)', async () => {
     const router = createTaskRouter([createStartExecutionIntegration(fakeExecutions('SUCCEEDED'))]);
     const r = await router.invoke(request('arn:aws:states:::states:startExecution', { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:none' }));
-    expect(r).toMatchObject({ ok: false, error: 'StepFunctions.StateMachineDoesNotExistException' });
-    expect((r as { cause: string }).cause).toMatch(/^State Machine Does Not Exist: '.*' \(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExistException; Request ID: [0-9a-f-]+; Proxy: null\)$/);
+    expect(r).toMatchObject({ ok: false, error: 'StepFunctions.StateMachineDoesNotExist' });
+    expect((r as { cause: string }).cause).toMatch(/^State Machine Does Not Exist: '.*' \(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [0-9a-f-]+; Proxy: null\)$/);
   });
 
   it('names the child after the idempotency key, so a repeated dispatch finds the child it started', async () => {

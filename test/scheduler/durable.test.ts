@@ -211,6 +211,17 @@ describe('durable executions', () => {
     expect(history.map((e) => e.type)).toContain('LambdaFunctionTimedOut');
   });
 
+  it('fires timers due at the same instant in one advance: a Map whose 4 iterations time out records 4 TaskTimedOut (timeouts test_service_lambda_map_timeout)', async () => {
+    const sw = await stepwright({ dataDir: tempDir(), resources: never });
+    const processor = { StartAt: 'Invoke', States: { Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 1, Parameters: { FunctionName: 'f' }, End: true } } };
+    const { result, history } = await runDurably(sw, { StartAt: 'Each', States: { Each: { Type: 'Map', ItemProcessor: processor, End: true } } }, [1, 2, 3, 4]);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    const types = history.map((e) => e.type);
+    expect(types.filter((t) => t === 'TaskTimedOut')).toHaveLength(4);
+    // As AWS: every timeout first, then the failed iteration and the aborts of the others.
+    expect(types.slice(types.indexOf('TaskTimedOut'), types.indexOf('TaskTimedOut') + 6)).toEqual(['TaskTimedOut', 'TaskTimedOut', 'TaskTimedOut', 'TaskTimedOut', 'MapIterationFailed', 'TaskStateAborted']);
+  });
+
   it('times out the execution after the machine TimeoutSeconds', async () => {
     const sw = await stepwright({ dataDir: tempDir(), resources: never });
     const { result, history } = await runDurably(

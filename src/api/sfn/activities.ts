@@ -20,6 +20,7 @@ export function activityOperations(b: SfnBackend, options: { pollMs?: number; si
       const arn = activityArnOf(b, name);
       // AWS: creating an existing activity again answers with it (idempotent).
       const a = await store.createActivity(name, arn, b.now());
+      b.activities.addActivity(a.arn);
       const tags = Array.isArray(input.tags) ? (input.tags as { key: string; value?: string }[]) : [];
       if (tags.length > 0) await store.tagResource(arn, tags.map((t) => ({ key: t.key, value: t.value ?? '' })));
       return { activityArn: a.arn, creationDate: epochSeconds(a.createdAt) };
@@ -51,10 +52,10 @@ export function activityOperations(b: SfnBackend, options: { pollMs?: number; si
       const arn = input.activityArn as string;
       parseArn(arn, ['activity']);
       if ((await store.getActivity(arn)) === undefined) throw activityMissing(arn);
-      void str(input.workerName);
+      const workerName = str(input.workerName);
       const deadline = Date.now() + (options.pollMs ?? ACTIVITY_POLL_MS);
       for (;;) {
-        const task = await b.activities.poll(arn, Math.max(0, deadline - Date.now()), options.signal);
+        const task = await b.activities.poll(arn, Math.max(0, deadline - Date.now()), options.signal, workerName);
         // No task within the poll: AWS answers 200 with no token.
         if (task === undefined) return {};
         // A task whose attempt ended while it waited (timed out, execution stopped) is nobody's work.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -98,7 +99,9 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const lambdaFunctions = linkFunctionLogs(createLambdaIntegration(runtime, { region, accountId }), runtime);
     const resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambdaFunctions]), lambdaFunctions]);
     let log: (e: unknown, where: string) => void = () => undefined;
-    stepwright = await createStepwright({ dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
+    // A task on an activity deleted meanwhile fails at once, as on AWS: the engine asks the queue.
+    const ids = { uuid: randomUUID, random: Math.random, activityExists: (arn: string) => activities.activityExists(arn) };
+    stepwright = await createStepwright({ dataDir, resources, region, accountId, ids, onError: (e, where) => log(e, where) });
     executions.connect(executionsOf(stepwright));
     const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now, resources }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({

@@ -8,6 +8,7 @@ import type { Frame } from '../snapshot.js';
 import { jsonPathScope, type Outcome, type StepContext } from '../step.js';
 import { taskTimeoutKey } from '../effects.js';
 import { encodeTaskToken } from '../task-token.js';
+import { StatesError } from '../../language/errors.js';
 
 /** AWS's default Task timeout when none is given. */
 const DEFAULT_TIMEOUT_SECONDS = 99999999;
@@ -37,6 +38,9 @@ async function awaitAll<T>(v: T | Promise<T>): Promise<T> {
 }
 
 export function runTask(ctx: StepContext, frame: Frame, state: TaskState): Outcome | Promise<Outcome> {
+  // AWS fails a task on an activity that does not exist at once, before scheduling it
+  // (activities test_activity_task_on_deleted): States.Runtime, after the state was entered.
+  if (isActivity(state) && ctx.ids.activityExists?.(state.resource) === false) throw new StatesError('States.Runtime', `The activity ${state.resource} does not exist.`);
   const raw = frame.input;
   // `.waitForTaskToken` tasks show their token as `$$.Task.Token`; activity tasks hand theirs to a
   // worker. Made here, it is stored with the attempt, so it outlives a restart of the server.
@@ -70,7 +74,9 @@ async function schedule(
   if (heartbeatSeconds !== undefined) extra.heartbeatInSeconds = heartbeatSeconds;
   const attempt = isLambdaFunction(state)
     ? ctx.history.emit(frame, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', lambdaScheduledDetails(state.resource, parameters, timeoutSeconds))
-    : ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
+    : isActivity(state)
+      ? ctx.history.emit(frame, 'ActivityScheduled', 'activityScheduledEventDetails', activityScheduledDetails(state.resource, parameters, timeoutSeconds, heartbeatSeconds))
+      : ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
   const heartbeatKey = heartbeatSeconds === undefined ? undefined : `heartbeat:${attempt}:0`;
   frame.wait = { kind: 'task', attempt, started: false, taskToken: callbackToken, heartbeatKey, heartbeatSeconds };
   ctx.effects.push({
@@ -101,13 +107,29 @@ function lambdaScheduledDetails(resource: string, input: Json, timeoutSeconds: n
   return d;
 }
 
+/** An activity ARN workers poll: AWS reports it with Activity* events (ActivityScheduled, ActivityStarted …). */
+export const isActivity = (state: TaskState): boolean => isPollableActivity(state.arn);
+
+function activityScheduledDetails(resource: string, input: Json, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined): { [k: string]: unknown } {
+  const d = payloadDetails('input', input, { resource });
+  if (timeoutSeconds !== undefined) d.timeoutInSeconds = timeoutSeconds;
+  if (heartbeatSeconds !== undefined) d.heartbeatInSeconds = heartbeatSeconds;
+  return d;
+}
+
+/** Who took an activity task (GetActivityTask's workerName, when it gave one). */
+export interface ActivityWorker {
+  readonly workerName?: string;
+}
+
 /** The name AWS gives a task in DataLimitExceeded causes: a Lambda ARN as written, else the service. */
 function taskLabel(state: TaskState): string {
   return isLambdaFunction(state) ? state.resource : describeResource(state.arn).resourceType;
 }
 
-export function taskStarted(ctx: StepContext, frame: Frame, state: TaskState): void {
+export function taskStarted(ctx: StepContext, frame: Frame, state: TaskState, worker?: ActivityWorker): void {
   if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionStarted');
+  else if (isActivity(state)) ctx.history.emit(frame, 'ActivityStarted', 'activityStartedEventDetails', worker?.workerName === undefined ? {} : { workerName: worker.workerName });
   else ctx.history.emit(frame, 'TaskStarted', 'taskStartedEventDetails', describeResource(state.arn));
 }
 
@@ -122,6 +144,7 @@ export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, 
     return taskFailed(ctx, frame, state, 'States.DataLimitExceeded', `The state/task '${taskLabel(state)}' returned a result with a size exceeding the maximum number of bytes service limit.`);
   }
   if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', payloadDetails('output', result));
+  else if (isActivity(state)) ctx.history.emit(frame, 'ActivitySucceeded', 'activitySucceededEventDetails', payloadDetails('output', result));
   else ctx.history.emit(frame, 'TaskSucceeded', 'taskSucceededEventDetails', payloadDetails('output', result, describeResource(state.arn)));
   const raw = frame.input;
   return Promise.resolve(finishState(ctx, frame, state, raw, result));
@@ -129,6 +152,7 @@ export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, 
 
 export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, error: string, cause: string): Outcome {
   if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', errorDetails(error, cause));
+  else if (isActivity(state)) ctx.history.emit(frame, 'ActivityFailed', 'activityFailedEventDetails', errorDetails(error, cause));
   else ctx.history.emit(frame, 'TaskFailed', 'taskFailedEventDetails', errorDetails(error, cause, describeResource(state.arn)));
   return { kind: 'fail', error, cause };
 }
@@ -136,6 +160,7 @@ export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, err
 /** TimeoutSeconds or HeartbeatSeconds ran out: AWS reports both as timed out, with different errors. */
 export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState, error: 'States.Timeout' | 'States.HeartbeatTimeout' = 'States.Timeout'): Outcome {
   if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', errorDetails(error, undefined));
+  else if (isActivity(state)) ctx.history.emit(frame, 'ActivityTimedOut', 'activityTimedOutEventDetails', errorDetails(error, undefined));
   else ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails(error, undefined, describeResource(state.arn)));
-  return { kind: 'fail', error };
+  return { kind: 'fail', error, caughtCause: '' };
 }

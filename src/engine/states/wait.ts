@@ -41,7 +41,9 @@ function dueAtJsonPath(ctx: StepContext, frame: Frame, state: WaitState): number
       if (typeof v !== 'number' || !Number.isInteger(v)) {
         throw new StatesError('States.Runtime', `The SecondsPath parameter cannot be parsed as a long value: ${s.path.text} == ${JSON.stringify(v)}`);
       }
-      return ctx.now + Math.max(0, v) * 1000;
+      // As AWS: a negative count of seconds is no wait of zero, it fails the state.
+      if (v < 0) throw new StatesError('States.Runtime', `The SecondsPath parameter references a negative value: ${s.path.text} == ${JSON.stringify(v)}`);
+      return ctx.now + v * 1000;
     }
   }
   const t = state.timestamp;

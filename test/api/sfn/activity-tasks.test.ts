@@ -4,7 +4,9 @@ import path from 'node:path';
 import {
   CreateActivityCommand,
   CreateStateMachineCommand,
+  DeleteActivityCommand,
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
   GetActivityTaskCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
@@ -38,6 +40,20 @@ async function takeTask(client: SFNClient, activityArn: string): Promise<{ taskT
     if (t.taskToken !== undefined) return { taskToken: t.taskToken, input: t.input! };
   }
   throw new Error('no activity task');
+}
+
+/** The history as [type, previousEventId, details] (details as AWS sends them: payloads are JSON text). */
+async function historyOf(client: SFNClient, executionArn: string): Promise<[string, number, unknown][]> {
+  const { events } = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+  return events!.map((e) => {
+    const key = Object.keys(e).find((k) => k.endsWith('EventDetails'));
+    return [e.type!, e.previousEventId!, key === undefined ? undefined : (e as unknown as Record<string, unknown>)[key]];
+  });
+}
+
+async function startOn(client: SFNClient, name: string, definition: object, input = '{"Value1":"HelloWorld"}'): Promise<string> {
+  const machine = (await client.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/r' }))).stateMachineArn!;
+  return (await client.send(new StartExecutionCommand({ stateMachineArn: machine, input }))).executionArn!;
 }
 
 async function untilDone(client: SFNClient, executionArn: string): Promise<{ status?: string; output?: string }> {
@@ -91,5 +107,74 @@ describe('activity tasks kept in the store', () => {
     const d = await untilDone(client, executionArn);
     expect([d.status, d.output]).toEqual(['SUCCEEDED', '"timed out"']);
     expect((await client.send(new GetActivityTaskCommand({ activityArn }))).taskToken).toBeUndefined();
+    // No worker took it: ActivityScheduled, then ActivityTimedOut, with no ActivityStarted between.
+    const history = await historyOf(client, executionArn);
+    expect(history.slice(2, 4)).toEqual([
+      ['ActivityScheduled', 2, { resource: activityArn, input: '{}', inputDetails: { truncated: false }, timeoutInSeconds: 1 }],
+      ['ActivityTimedOut', 3, { error: 'States.Timeout' }],
+    ]);
+  });
+});
+
+describe("activity tasks write AWS's Activity* events", () => {
+  it('ActivityScheduled, ActivityStarted with the workerName GetActivityTask gave, ActivitySucceeded (activities test_activity_task)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-activity-'));
+    dirs.push(dataDir);
+    const client = await serve(dataDir);
+    const activityArn = (await client.send(new CreateActivityCommand({ name: 'base' }))).activityArn!;
+    const executionArn = await startOn(client, 'Base', { StartAt: 'ActivityTask', States: { ActivityTask: { Type: 'Task', Resource: activityArn, TimeoutSeconds: 60, HeartbeatSeconds: 10, End: true } } });
+    let task: { taskToken?: string; input?: string } = {};
+    for (let i = 0; i < 20 && task.taskToken === undefined; i++) task = await client.send(new GetActivityTaskCommand({ activityArn, workerName: 'BASE_ID_ACTIVITY_CONSUMER' }));
+    await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken!, output: task.input! }));
+    expect((await untilDone(client, executionArn)).status).toBe('SUCCEEDED');
+    const payload = '{"Value1":"HelloWorld"}';
+    expect(await historyOf(client, executionArn)).toEqual([
+      ['ExecutionStarted', 0, expect.anything()],
+      ['TaskStateEntered', 0, expect.anything()],
+      ['ActivityScheduled', 2, { resource: activityArn, input: payload, inputDetails: { truncated: false }, timeoutInSeconds: 60, heartbeatInSeconds: 10 }],
+      ['ActivityStarted', 3, { workerName: 'BASE_ID_ACTIVITY_CONSUMER' }],
+      ['ActivitySucceeded', 4, { output: payload, outputDetails: { truncated: false } }],
+      ['TaskStateExited', 5, expect.anything()],
+      ['ExecutionSucceeded', 6, expect.anything()],
+    ]);
+  });
+
+  it('ActivityStarted has empty details for a worker without a name (activities test_activity_task_no_worker_name)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-activity-'));
+    dirs.push(dataDir);
+    const client = await serve(dataDir);
+    const activityArn = (await client.send(new CreateActivityCommand({ name: 'anonymous' }))).activityArn!;
+    const executionArn = await startOn(client, 'Anonymous', { StartAt: 'ActivityTask', States: { ActivityTask: { Type: 'Task', Resource: activityArn, End: true } } });
+    let task: { taskToken?: string } = {};
+    for (let i = 0; i < 20 && task.taskToken === undefined; i++) task = await client.send(new GetActivityTaskCommand({ activityArn }));
+    await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken!, output: '{}' }));
+    expect((await untilDone(client, executionArn)).status).toBe('SUCCEEDED');
+    const history = await historyOf(client, executionArn);
+    expect(history.map((e) => e[0])).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    expect(history[3]).toEqual(['ActivityStarted', 3, {}]);
+  });
+
+  it('fails a task on a deleted activity at once with States.Runtime, before scheduling it (activities test_activity_task_on_deleted)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-activity-'));
+    dirs.push(dataDir);
+    const client = await serve(dataDir);
+    const activityArn = (await client.send(new CreateActivityCommand({ name: 'gone' }))).activityArn!;
+    await client.send(new DeleteActivityCommand({ activityArn }));
+    const executionArn = await startOn(client, 'Gone', { StartAt: 'ActivityTask', States: { ActivityTask: { Type: 'Task', Resource: activityArn, End: true } } });
+    const d = (await untilDone(client, executionArn)) as { status?: string; error?: string; cause?: string };
+    const cause = `An error occurred while executing the state 'ActivityTask' (entered at the event id #2). The activity ${activityArn} does not exist.`;
+    expect([d.status, d.error, d.cause]).toEqual(['FAILED', 'States.Runtime', cause]);
+    expect(await historyOf(client, executionArn)).toEqual([
+      ['ExecutionStarted', 0, expect.anything()],
+      ['TaskStateEntered', 0, expect.anything()],
+      ['ExecutionFailed', 2, { error: 'States.Runtime', cause }],
+    ]);
+    // Created again, it serves tasks again.
+    await client.send(new CreateActivityCommand({ name: 'gone' }));
+    const again = await startOn(client, 'GoneAgain', { StartAt: 'ActivityTask', States: { ActivityTask: { Type: 'Task', Resource: activityArn, End: true } } });
+    let task: { taskToken?: string } = {};
+    for (let i = 0; i < 20 && task.taskToken === undefined; i++) task = await client.send(new GetActivityTaskCommand({ activityArn, workerName: 'w' }));
+    await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken!, output: '{}' }));
+    expect((await untilDone(client, again)).status).toBe('SUCCEEDED');
   });
 });

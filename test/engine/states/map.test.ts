@@ -72,6 +72,21 @@ describe('Map state', () => {
     expect(h[12].stateExitedEventDetails).toEqual({ name: 'S', outputDetails: { truncated: false }, output: '["a","b"]' });
   });
 
+  it('reads MaxConcurrencyPath\'s value "1" (a string of digits) as the integer 1', async () => {
+    const def = single({ Type: 'Map', ItemsPath: '$.items', MaxConcurrencyPath: '$.limit', ItemProcessor: processor({ Type: 'Pass' }) });
+    const r = await run(def, { input: { items: ['a', 'b'], limit: '1' } });
+    expect(r.status).toBe('SUCCEEDED');
+    // One at a time: the second iteration starts after the first succeeded.
+    expect(skeleton(r.events).map((e) => e[2]).slice(3, 8)).toEqual(['MapIterationStarted', 'PassStateEntered', 'PassStateExited', 'MapIterationSucceeded', 'MapIterationStarted']);
+  });
+
+  it('still refuses a MaxConcurrencyPath string that is not an integer (max_concurrency_path[NoNumber])', async () => {
+    const def = single({ Type: 'Map', ItemsPath: '$.items', MaxConcurrencyPath: '$.limit', ItemProcessor: processor({ Type: 'Pass' }) });
+    const r = await run(def, { input: { items: ['a'], limit: '1.5' } });
+    expect(r.error).toBe('States.Runtime');
+    expect(r.cause).toBe("An error occurred while executing the state 'S' (entered at the event id #2). The MaxConcurrencyPath field refers to value \"1.5\" which is not a valid integer: $.limit");
+  });
+
   it('with MaxConcurrency 1 invokes tasks strictly in item order', async () => {
     const clock = virtualClock();
     const resources = new RecordingResources(clock, (req) => ({ ok: true, output: req.parameters }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { virtualClock } from '../../../src/engine/index.js';
 import { describeResource } from '../../../src/engine/states/task.js';
+import type { TaskResources, TaskResult } from '../../../src/engine/types.js';
 import { parseResourceArn } from '../../../src/language/resource-arn.js';
 import { detailsOf, echo, neverAnswers, output, plainHistory, RecordingResources, run, single } from '../fixtures.js';
 
@@ -198,6 +199,19 @@ describe('Task state', () => {
     ]);
   });
 
+  it('gives a Catch of its timeout the error output {Error: States.Timeout, Cause: ""}, as AWS does', async () => {
+    const def = { StartAt: 'S', States: { S: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 5, Parameters: {}, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }], End: true }, Done: { Type: 'Pass', End: true } } };
+    const r = await run(def, { clock: virtualClock(START), resources: { invoke: neverAnswers } });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(output(r)).toEqual({ Error: 'States.Timeout', Cause: '' });
+  });
+
+  it('gives a Catch of a heartbeat timeout the cause "" too', async () => {
+    const def = { StartAt: 'S', States: { S: { Type: 'Task', Resource: LAMBDA, HeartbeatSeconds: 2, Parameters: {}, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.err', Next: 'Done' }], End: true }, Done: { Type: 'Pass', End: true } } };
+    const r = await run(def, { input: { a: 1 }, clock: virtualClock(START), resources: { invoke: neverAnswers } });
+    expect(output(r)).toEqual({ a: 1, err: { Error: 'States.HeartbeatTimeout', Cause: '' } });
+  });
+
   it('reads the timeout from the input with TimeoutSecondsPath', async () => {
     const clock = virtualClock(START);
     const r = await run(single({ Type: 'Task', Resource: LAMBDA, TimeoutSecondsPath: '$.t', Parameters: {} }), {
@@ -223,5 +237,57 @@ describe('Task state', () => {
     );
     expect(resources.requests[0].parameters).toEqual({ FunctionName: 'fn', Payload: 2 });
     expect(output(r)).toEqual({ before: 1, after: 2 });
+  });
+});
+
+describe('Task states on an activity', () => {
+  const ACTIVITY = 'arn:aws:states:us-east-1:123456789012:activity:review';
+  /** A worker named `workerName` takes each task at once and answers it with `answer`. */
+  const worker = (answer: TaskResult, workerName?: string): TaskResources => ({
+    invoke: (_r, progress) => {
+      progress?.started?.(workerName);
+      return Promise.resolve(answer);
+    },
+  });
+
+  it('records ActivityScheduled, ActivityStarted with the workerName, ActivitySucceeded, not Task* events (activities test_activity_task)', async () => {
+    const r = await run(single({ Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 60, HeartbeatSeconds: 10 }), {
+      input: { Value1: 'HelloWorld' },
+      resources: worker({ ok: true, output: { Value1: 'HelloWorld' } }, 'BASE_ID_ACTIVITY_CONSUMER'),
+    });
+    expect(r.status).toBe('SUCCEEDED');
+    const payload = '{"Value1":"HelloWorld"}';
+    expect(plainHistory(r.events).slice(2, 5)).toEqual([
+      { type: 'ActivityScheduled', id: 3, previousEventId: 2, activityScheduledEventDetails: { resource: ACTIVITY, input: payload, inputDetails: { truncated: false }, timeoutInSeconds: 60, heartbeatInSeconds: 10 } },
+      { type: 'ActivityStarted', id: 4, previousEventId: 3, activityStartedEventDetails: { workerName: 'BASE_ID_ACTIVITY_CONSUMER' } },
+      { type: 'ActivitySucceeded', id: 5, previousEventId: 4, activitySucceededEventDetails: { output: payload, outputDetails: { truncated: false } } },
+    ]);
+  });
+
+  it('records ActivityStarted with empty details for a worker without a name, and ActivityFailed', async () => {
+    const r = await run(single({ Type: 'Task', Resource: ACTIVITY }), { resources: worker({ ok: false, error: 'Rejected', cause: 'no' }) });
+    expect([r.error, r.cause]).toEqual(['Rejected', 'no']);
+    expect(plainHistory(r.events).slice(3, 5)).toEqual([
+      { type: 'ActivityStarted', id: 4, previousEventId: 3, activityStartedEventDetails: {} },
+      { type: 'ActivityFailed', id: 5, previousEventId: 4, activityFailedEventDetails: { error: 'Rejected', cause: 'no' } },
+    ]);
+  });
+
+  it('times out with ActivityTimedOut and no ActivityStarted when no worker took the task', async () => {
+    const r = await run(single({ Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 5 }), { clock: virtualClock(START), resources: { invoke: neverAnswers } });
+    expect(r.error).toBe('States.Timeout');
+    expect(plainHistory(r.events).slice(2).map((e) => e.type)).toEqual(['ActivityScheduled', 'ActivityTimedOut', 'ExecutionFailed']);
+    expect(plainHistory(r.events)[3]).toEqual({ type: 'ActivityTimedOut', id: 4, previousEventId: 3, activityTimedOutEventDetails: { error: 'States.Timeout' } });
+  });
+
+  it('times out after the worker took it with ActivityStarted, then ActivityTimedOut (activities test_activity_task_start_timeout)', async () => {
+    const taken: TaskResources = { invoke: (_r, progress) => (progress?.started?.('w'), neverAnswers()) };
+    const r = await run(single({ Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 5 }), { clock: virtualClock(START), resources: taken });
+    expect(plainHistory(r.events).slice(2).map((e) => [e.type, e.previousEventId])).toEqual([
+      ['ActivityScheduled', 2],
+      ['ActivityStarted', 3],
+      ['ActivityTimedOut', 4],
+      ['ExecutionFailed', 5],
+    ]);
   });
 });

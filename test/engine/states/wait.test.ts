@@ -42,6 +42,22 @@ describe('Wait state', () => {
     );
   });
 
+  it('fails with States.Runtime when SecondsPath holds a negative integer, instead of not waiting', async () => {
+    const clock = virtualClock(START);
+    const r = await run(single({ Type: 'Wait', SecondsPath: '$.delay' }), { input: { delay: -1 }, clock });
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('States.Runtime');
+    expect(r.cause).toBe("An error occurred while executing the state 'S' (entered at the event id #2). The SecondsPath parameter references a negative value: $.delay == -1");
+    expect(clock.now()).toBe(START);
+  });
+
+  it('waits no time for a SecondsPath of 0 (wait_seconds_path[0])', async () => {
+    const clock = virtualClock(START);
+    const r = await run(single({ Type: 'Wait', SecondsPath: '$.delay' }), { input: { delay: 0 }, clock });
+    expect(r.status).toBe('SUCCEEDED');
+    expect(clock.now()).toBe(START);
+  });
+
   it('waits until an absolute Timestamp', async () => {
     const clock = virtualClock(START);
     const r = await run(single({ Type: 'Wait', Timestamp: '2026-01-01T01:00:00Z' }), { clock });

@@ -71,15 +71,28 @@ function isErrorLike(e) {
     (e !== null && typeof e === 'object' && typeof e.name === 'string' && typeof e.message === 'string')
   );
 }
+// Stack traces show the task root as Lambda's /var/task when asked (STEPWRIGHT_TASK_ROOT_ALIAS):
+// `/srv/code/index.js:3` and `file:///srv/code/index.mjs:3` become `/var/task/index.js:3` and
+// `file:///var/task/index.mjs:3`, as Lambda reports them.
+const taskRootAlias = env.STEPWRIGHT_TASK_ROOT_ALIAS;
+const taskRootPrefix = taskRoot.replace(/\/+$/, '') + '/';
+const taskRootUrlPrefix = pathToFileURL(taskRootPrefix).href;
+function stackLines(stack) {
+  const lines = stack.split('\n');
+  if (!taskRootAlias) return lines;
+  const alias = taskRootAlias.replace(/\/+$/, '') + '/';
+  const aliasUrl = 'file://' + alias;
+  return lines.map((line) => line.split(taskRootUrlPrefix).join(aliasUrl).split(taskRootPrefix).join(alias));
+}
 function errorBody(e, forcedType) {
   if (isErrorLike(e)) {
-    const trace = typeof e.stack === 'string' ? e.stack.split('\n') : [];
+    const trace = typeof e.stack === 'string' ? stackLines(e.stack) : [];
     return { errorType: forcedType ?? e.name, errorMessage: e.message, trace };
   }
   return { errorType: forcedType ?? typeof e, errorMessage: String(e), trace: [] };
 }
 function initErrorBody(type, message, e) {
-  const trace = isErrorLike(e) && typeof e.stack === 'string' ? e.stack.split('\n') : [];
+  const trace = isErrorLike(e) && typeof e.stack === 'string' ? stackLines(e.stack) : [];
   return { errorType: type, errorMessage: message, trace };
 }
 
