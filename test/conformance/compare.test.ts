@@ -25,6 +25,12 @@ describe('matchString', () => {
     expect(matchString(arn, 'arn:aws:lambda:us-east-1:123456789012:function:', bindings)).toBe(false);
   });
 
+  it('treats activity_arn, the activity recordings\' word for the activity ARN, as a placeholder alone or inside a cause', () => {
+    expect(matchString('activity_arn', 'arn:aws:states:us-east-1:123456789012:activity:a1')).toBe(true);
+    expect(matchString("The activity activity_arn does not exist.", 'The activity arn:aws:states:us-east-1:123456789012:activity:a1 does not exist.')).toBe(true);
+    expect(matchString("The activity activity_arn does not exist.", 'The activity arn:x was deleted.')).toBe(false);
+  });
+
   it('accepts sfn_role_arn, the README spelling of the role placeholder, as any role', () => {
     expect(matchString('sfn_role_arn', 'arn:aws:iam::123456789012:role/StepwrightExecutionRole')).toBe(true);
     expect(compareValue({ roleArn: 'sfn_role_arn' }, { roleArn: 'arn:aws:iam::1:role/r' })).toEqual([]);

@@ -34,6 +34,9 @@ const PLACEHOLDER_WORDS = new Set([
   '111111111111',
   'start-time',
   'entered-time',
+  // StartDate/StopDate of a nested execution's description (callback/test_callback.py::test_start_execution_sync).
+  'start-date',
+  'stop-date',
   'RandomNumberGenerated',
   'X-Amzn-Trace-Id',
   'x-amzn-RequestId',
@@ -47,10 +50,12 @@ const ACCOUNT_ID = '111111111111';
  * `<...>`, and the bare words `lambda_function_name` and `lambda_function_N_name`, which some
  * recordings wrote for a function's name, alone or inside an ARN
  * (arguments/test_arguments.py::test_base_cases[BASE_LAMBDA_EMPTY], the `lambda_function_1_name` of
- * the Lambda service tests). A numbered one stands for one function throughout the case.
+ * the Lambda service tests). A numbered one stands for one function throughout the case. And
+ * `activity_arn`, the activity's ARN in the activity recordings (activities/test_activities.py),
+ * also inside a cause ("The activity activity_arn does not exist.").
  */
-const PLACEHOLDER = /<[^<>]+>|lambda_function_(?:\d+_)?name/g;
-const WHOLE_PLACEHOLDER = /^(?:<[^<>]+>|lambda_function_(?:\d+_)?name)$/;
+const PLACEHOLDER = /<[^<>]+>|lambda_function_(?:\d+_)?name|activity_arn/g;
+const WHOLE_PLACEHOLDER = /^(?:<[^<>]+>|lambda_function_(?:\d+_)?name|activity_arn)$/;
 
 /** A placeholder is bound to one value only when it carries a number: `<uuid:0>`, `<ArnPart_0idx>`. */
 function isNumberedPlaceholder(placeholder: string): boolean {

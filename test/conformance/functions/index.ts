@@ -16,6 +16,8 @@ export interface Behaviour {
   /** The folder under test/conformance/functions that behaves so. */
   readonly folder: string;
   readonly timeoutSeconds?: number;
+  /** On the server the clock is real: a Lambda timeout that outlives the states' (5 s) timeouts. */
+  readonly serverTimeoutSeconds?: number;
 }
 
 /** The behaviour texts of the recorded cases, word for word, and the folder that behaves so. */
@@ -26,7 +28,7 @@ const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
     { folder: 'raises-custom-exception' },
   'returns the bytes b\'"HelloWorld!"\' (a JSON string literal, as bytes)': { folder: 'returns-bytes-hello-world' },
   // The cases time the state out long before; a Lambda timeout of 2 s frees the worker soon after.
-  'sleeps 60 seconds, then returns its event': { folder: 'sleeps-60-seconds', timeoutSeconds: 2 },
+  'sleeps 60 seconds, then returns its event': { folder: 'sleeps-60-seconds', timeoutSeconds: 2, serverTimeoutSeconds: 8 },
   "returns 257 * 1024 letters 'a' as UTF-8 bytes (over the 256 KB state limit)": { folder: 'returns-257kb-bytes' },
 };
 
