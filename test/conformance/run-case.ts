@@ -128,7 +128,7 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
 }
 
 /** A case that could not be run to the end (no functions for it, a crash): failed with the reason. */
-export function failedToRun(c: ConformanceCase, note: string, started: number, actual: unknown = null): CaseOutcome {
+export function failedToRun(c: ConformanceCase, note: string, started: number, actual: unknown = null): Extract<CaseOutcome, { status: 'passed' | 'failed' }> {
   return {
     id: c.id,
     category: c.category,
