@@ -69,7 +69,8 @@ export function createStartExecutionIntegration(executions: ExecutionsPort): Int
 async function startNestedExecution(executions: ExecutionsPort, request: TaskInvocation, progress?: TaskProgress): Promise<TaskResult> {
   const pattern = request.arn.pattern;
   const p = isJsonObject(request.parameters) ? request.parameters : {};
-  const input = p.Input === undefined ? '{}' : typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input);
+  // AWS starts the child with `{}` when Input is absent or null (callback/test_callback.py::test_start_execution_sync).
+  const input = p.Input === undefined || p.Input === null ? '{}' : typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input);
   // Without a Name, one derived from the attempt's idempotency key: a dispatch repeated after a
   // restart finds the child it started before instead of starting a second one.
   const key = request.idempotencyKey;

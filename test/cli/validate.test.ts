@@ -68,6 +68,21 @@ describe('stepwright validate', () => {
     expect((await run(['--type', 'EXPRESS', file])).out).toContain("Express state machine does not support '.sync' service integration");
   });
 
+  it('refuses .waitForTaskToken with --type EXPRESS only', async () => {
+    const file = tempFile('token.json', JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', End: true } } }));
+    expect((await run([file])).code).toBe(0);
+    const express = await run(['--type', 'EXPRESS', file]);
+    expect(express.code).toBe(1);
+    expect(express.out).toContain(":/States/T/Resource: SCHEMA_VALIDATION_FAILED Express state machine does not support '.waitForTaskToken' service integration");
+  });
+
+  it('reports a .json file that is not JSON as INVALID_JSON_DESCRIPTION, not as YAML', async () => {
+    const notJson = await run([tempFile('words.json', 'hello world')]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.out).toMatch(/^\S+words\.json: INVALID_JSON_DESCRIPTION /);
+    expect((await run([tempFile('words.yaml', 'hello world')])).out).toContain('SCHEMA_VALIDATION_FAILED');
+  });
+
   it('exits 2 on bad usage and 1 on a missing file', async () => {
     expect((await run([])).code).toBe(2);
     expect((await run(['--format', 'xml', 'x.json'])).code).toBe(2);

@@ -16,6 +16,26 @@ describe('matchString', () => {
     expect(matchString('x-amzn-RequestId', '8f1c-…')).toBe(true);
   });
 
+  it('treats a bare lambda_function_1_name inside an ARN as one function name for the whole case', () => {
+    const arn = 'arn:aws:lambda:us-east-1:111111111111:function:lambda_function_1_name';
+    const bindings = new Map<string, string>();
+    expect(matchString(arn, 'arn:aws:lambda:us-east-1:123456789012:function:fn-a', bindings)).toBe(true);
+    expect(matchString('lambda_function_1_name', 'fn-a', bindings)).toBe(true);
+    expect(matchString('lambda_function_1_name', 'fn-b', bindings)).toBe(false);
+    expect(matchString(arn, 'arn:aws:lambda:us-east-1:123456789012:function:', bindings)).toBe(false);
+  });
+
+  it('treats activity_arn, the activity recordings\' word for the activity ARN, as a placeholder alone or inside a cause', () => {
+    expect(matchString('activity_arn', 'arn:aws:states:us-east-1:123456789012:activity:a1')).toBe(true);
+    expect(matchString("The activity activity_arn does not exist.", 'The activity arn:aws:states:us-east-1:123456789012:activity:a1 does not exist.')).toBe(true);
+    expect(matchString("The activity activity_arn does not exist.", 'The activity arn:x was deleted.')).toBe(false);
+  });
+
+  it('accepts sfn_role_arn, the README spelling of the role placeholder, as any role', () => {
+    expect(matchString('sfn_role_arn', 'arn:aws:iam::123456789012:role/StepwrightExecutionRole')).toBe(true);
+    expect(compareValue({ roleArn: 'sfn_role_arn' }, { roleArn: 'arn:aws:iam::1:role/r' })).toEqual([]);
+  });
+
   it('matches identical strings and rejects different ones', () => {
     expect(matchString('abc', 'abc')).toBe(true);
     expect(matchString('abc', 'abd')).toBe(false);
@@ -126,6 +146,13 @@ describe('compareValue', () => {
 
   it('matches a string placeholder against a JSON text that the recorder left as a string', () => {
     expect(compareValue('{"Arn": "arn:<partition>:states:<region>:111111111111:x"}', '{"Arn":"arn:aws:states:us-east-1:123456789012:x"}')).toEqual([]);
+  });
+
+  it('matches a placeholder inside a JSON text of a string, such as "\\"date\\""', () => {
+    expect(compareValue('"date"', '"2024-05-01T10:00:00.000Z"')).toEqual([]);
+    expect(compareValue('"<uuid:0>"', '"abc"')).toEqual([]);
+    expect(compareValue('"plain"', '"other"')).toHaveLength(1);
+    expect(compareValue({ BatchTimestamp: 'date' }, '{"BatchTimestamp":"2024-05-01T10:00:00.000Z"}')).toEqual([]);
   });
 
   it('lets a whole placeholder match a non-string value such as a Date', () => {

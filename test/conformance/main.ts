@@ -1,14 +1,16 @@
 /**
- * `npm run conformance [-- DIR] [--verbose] [--filter TEXT] [--time-limit MS]`
+ * `npm run conformance [-- DIR] [--server] [--verbose] [--filter TEXT] [--time-limit MS] [--concurrency N]`
  * Runs every execution case under DIR (default: the recordings in test/conformance/cases) on the
- * in-memory engine with a virtual clock and prints a markdown table per category. Exits 1 when any
- * case fails.
+ * in-memory engine with a virtual clock, or with `--server` through a real `stepwright server`
+ * process with the AWS SDK (real time, N cases at once), and prints a markdown table per category.
+ * Exits 1 when any case fails.
  */
 import { parseArgs } from 'node:util';
 import { runExecution, virtualClock } from '../../src/engine/index.js';
 import { loadCases, RECORDED_CASES_DIR } from './cases.js';
 import { categoryTable, failureDetails, skipTable, summaryLine, totalsOf } from './report.js';
-import { DEFAULT_CASE_TIME_LIMIT_MS, runCases, type Engine, type RunExecution } from './run-case.js';
+import { DEFAULT_CASE_TIME_LIMIT_MS, runCases, type CaseOutcome, type Engine, type RunExecution } from './run-case.js';
+import { DEFAULT_SERVER_CASE_TIME_LIMIT_MS, DEFAULT_SERVER_CONCURRENCY, runCasesOnServer, startConformanceServer } from './run-case-server.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -16,20 +18,34 @@ const { values, positionals } = parseArgs({
     verbose: { type: 'boolean', short: 'v', default: false },
     filter: { type: 'string' },
     'time-limit': { type: 'string' },
+    server: { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
   },
 });
 
 const dir = positionals[0] ?? RECORDED_CASES_DIR;
 const filter = values.filter;
-const timeLimitMs = values['time-limit'] !== undefined ? Number(values['time-limit']) : DEFAULT_CASE_TIME_LIMIT_MS;
+const onServer = values.server;
+const timeLimitMs = values['time-limit'] !== undefined ? Number(values['time-limit']) : onServer ? DEFAULT_SERVER_CASE_TIME_LIMIT_MS : DEFAULT_CASE_TIME_LIMIT_MS;
+const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : DEFAULT_SERVER_CONCURRENCY;
 
 const engine: Engine = { runExecution: runExecution as unknown as RunExecution, virtualClock };
 const cases = loadCases(dir).filter((c) => filter === undefined || c.id.includes(filter));
 const started = performance.now();
-const outcomes = await runCases(cases, engine, { timeLimitMs });
+let outcomes: CaseOutcome[];
+if (onServer) {
+  const server = await startConformanceServer(cases);
+  try {
+    outcomes = await runCasesOnServer(cases, server, { timeLimitMs, concurrency });
+  } finally {
+    await server.close();
+  }
+} else {
+  outcomes = await runCases(cases, engine, { timeLimitMs });
+}
 const seconds = (performance.now() - started) / 1000;
 
-console.log(`# Conformance: ${positionals[0] ?? 'test/conformance/cases'}${filter !== undefined ? ` (filter "${filter}")` : ''}\n`);
+console.log(`# Conformance${onServer ? ' through the server' : ''}: ${positionals[0] ?? 'test/conformance/cases'}${filter !== undefined ? ` (filter "${filter}")` : ''}\n`);
 console.log(categoryTable(outcomes));
 const skips = skipTable(outcomes);
 if (skips !== '') console.log(`\n${skips}`);
@@ -37,7 +53,7 @@ if (values.verbose) {
   const details = failureDetails(outcomes);
   if (details !== '') console.log(`\n${details}`);
 }
-console.log(`\n${cases.length} cases in ${seconds.toFixed(1)} s, node ${process.version}`);
+console.log(`\n${cases.length} cases in ${seconds.toFixed(1)} s${onServer ? ` (${concurrency} at a time)` : ''}, node ${process.version}`);
 const totals = totalsOf(outcomes);
 console.log(summaryLine(totals));
 // Exit explicitly: a case stopped by the time limit may have left timers behind.

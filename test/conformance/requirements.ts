@@ -38,3 +38,15 @@ export function requirementOf(name: string): Requirement {
 export function missingRequirements(requires: readonly string[]): { name: string; builtBy: string }[] {
   return requires.filter((r) => !requirementOf(r).ready).map((r) => ({ name: r, builtBy: requirementOf(r).builtBy }));
 }
+
+/**
+ * What the server runner (run-case-server.ts) serves besides pure ASL: the server has the
+ * integration and the runner drives it (functions, an activity worker, the child machines).
+ * Callbacks are not driven: every recorded callback case also needs SQS or SNS to carry its token.
+ */
+const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution']);
+
+/** The requirements of a case that the server runner cannot serve (empty = it runs on the server). */
+export function missingOnServer(requires: readonly string[]): { name: string; builtBy: string }[] {
+  return requires.filter((r) => !SERVED_ON_SERVER.has(r)).map((r) => ({ name: r, builtBy: r === 'callback' ? 'needs the SQS/SNS consumer that answers the token' : requirementOf(r).builtBy }));
+}

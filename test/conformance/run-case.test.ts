@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Clock, HistoryEvent } from '../../src/engine/types.js';
 import { toCase } from './cases.js';
@@ -80,6 +83,17 @@ describe('running a case', () => {
     const o = await runCase(passCase({ requires: ['callback'] }), engine);
     expect(o).toEqual({ id: 'base/pass#1', category: 'base', status: 'skipped', reason: 'callback (the server (tested in test/api, test/e2e); the in-memory runner does not serve it)' });
     expect(ran).toBe(false);
+  });
+
+  it('fails only that case, with a message, when a function of the case behaves in a way no folder does', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sw-conf-')), 'case.json');
+    fs.writeFileSync(file, JSON.stringify({ functions: { fn1: { runtime: 'python3.12', handler: 'handler', behaviour: 'juggles three balls' } } }));
+    const lambdaCase = toCase({ id: 'base/lambda#1', kind: 'standard', requires: ['lambda'], definition: {}, input: {}, expected: { status: 'SUCCEEDED' } }, file)!;
+    const good = engineReturning({ status: 'SUCCEEDED', output: '{"a":1}', events: [started('{"a":1}')] });
+    const outcomes = await runCases([lambdaCase, passCase()], good);
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'passed']);
+    expect(outcomes[0]).toMatchObject({ differences: [{ note: "no conformance function behaves as the case's function fn1 does: juggles three balls" }] });
+    fs.rmSync(path.dirname(file), { recursive: true });
   });
 
   it('hands the engine the inputText of a case whose input was not JSON', async () => {

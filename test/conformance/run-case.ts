@@ -85,7 +85,13 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
   const started = performance.now();
   // Cases that call Lambda get our functions from test/conformance/functions, one shared runtime.
   const lambda = c.requires.includes('lambda');
-  if (lambda) registerCaseFunctions(caseFunctions(c.file));
+  if (lambda) {
+    try {
+      registerCaseFunctions(caseFunctions(c.file));
+    } catch (e) {
+      return failedToRun(c, e instanceof Error ? e.message : String(e), started);
+    }
+  }
   const resources = lambda ? conformanceResources() : undefined;
   const clock = engine.virtualClock(RUN_START_MS);
   const options: EngineOptions = {
@@ -103,15 +109,7 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
     result = await withTimeLimit(Promise.resolve().then(() => engine.runExecution(c.definition, options)), timeLimitMs);
   } catch (e) {
     const crash = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return {
-      id: c.id,
-      category: c.category,
-      status: 'failed',
-      differences: [{ path: '', expected: c.expected.status, actual: crash, note: 'the engine did not return a result' }],
-      exactEventOrder: null,
-      ms: performance.now() - started,
-      crash,
-    };
+    return { ...failedToRun(c, 'the engine did not return a result', started, crash), crash };
   }
   const comparison = compareResult(
     c.expected,
@@ -125,6 +123,18 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
     status: comparison.differences.length === 0 ? 'passed' : 'failed',
     differences: comparison.differences,
     exactEventOrder: comparison.exactEventOrder,
+    ms: performance.now() - started,
+  };
+}
+
+/** A case that could not be run to the end (no functions for it, a crash): failed with the reason. */
+export function failedToRun(c: ConformanceCase, note: string, started: number, actual: unknown = null): Extract<CaseOutcome, { status: 'passed' | 'failed' }> {
+  return {
+    id: c.id,
+    category: c.category,
+    status: 'failed',
+    differences: [{ path: '', expected: c.expected.status, actual, note }],
+    exactEventOrder: null,
     ms: performance.now() - started,
   };
 }

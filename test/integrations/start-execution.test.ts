@@ -53,6 +53,13 @@ describe('the start-execution integration on an ExecutionsPort', () => {
     expect(sync2).toMatchObject({ ok: true, output: { Status: 'SUCCEEDED', Output: { done: true }, Input: {} } });
   });
 
+  it('starts the child with {} when Input is null, as AWS does', async () => {
+    const executions = fakeExecutions('SUCCEEDED');
+    const router = createTaskRouter([createStartExecutionIntegration(executions)]);
+    await router.invoke(request('arn:aws:states:::states:startExecution', { StateMachineArn: MACHINE, Input: null, Name: 'null-input' }));
+    expect(executions.started).toEqual([{ name: 'null-input', input: '{}' }]);
+  });
+
   it('fails the task when the child does not succeed, with its description as the cause', async () => {
     const router = createTaskRouter([createStartExecutionIntegration(fakeExecutions('FAILED'))]);
     const r = await router.invoke(request('arn:aws:states:::states:startExecution.sync', { StateMachineArn: MACHINE }));

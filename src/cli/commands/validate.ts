@@ -6,7 +6,7 @@ import { command, parseArguments, stdio, type CliIO } from '../io.js';
 
 /**
  * `stepwright validate FILE… [--format text|json] [--type STANDARD|EXPRESS]`: validates definitions
- * (JSON or YAML) as AWS would. Exit code 0 when every file is clean, 1 when any has an ERROR,
+ * (JSON, or YAML in files not named .json) as AWS would; `--type EXPRESS` applies Express rules. Exit code 0 when every file is clean, 1 when any has an ERROR,
  * 2 on bad usage.
  */
 export async function runValidate(argv: readonly string[], io: CliIO = stdio): Promise<number> {
@@ -26,7 +26,8 @@ export async function runValidate(argv: readonly string[], io: CliIO = stdio): P
       failed = true;
       continue;
     }
-    const diagnostics = validateDefinition(text, { type, allowYaml: true });
+    // A .json file is JSON: text that is not gets AWS's INVALID_JSON_DESCRIPTION, not a YAML reading.
+    const diagnostics = validateDefinition(text, { type, allowYaml: !file.toLowerCase().endsWith('.json') });
     if (diagnostics.some((d) => d.severity === 'ERROR')) failed = true;
     if (format === 'json') {
       io.out(`${JSON.stringify(validateResponse(diagnostics))}\n`);

@@ -65,33 +65,14 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Python's repr() of a string (AWS's Map Label errors are Python ValueErrors, quoted that way). */
-function pythonRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = '';
-  for (const ch of text) {
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else out += ch;
-  }
-  return quote + out + quote;
-}
-
 /**
  * The message of CreateStateMachine's InvalidDefinition error:
  * `Invalid State Machine Definition: 'CODE: message at /location, CODE: message at /location'`
- * (`at null` where AWS has no location). An invalid Map Label is the exception: AWS answers with a
- * Python ValueError that quotes the definition text, which `definitionText` supplies.
+ * (`at null` where AWS has no location). `_definitionText` is kept for callers; the message does
+ * not quote the definition.
  */
-export function formatInvalidDefinitionMessage(diagnostics: readonly Diagnostic[], definitionText?: string): string {
+export function formatInvalidDefinitionMessage(diagnostics: readonly Diagnostic[], _definitionText?: string): string {
   const errors = diagnostics.filter((d) => d.severity === 'ERROR');
-  const label = errors.find((d) => d.code === CODES.invalidLabelName);
-  if (label && definitionText !== undefined) {
-    return `Error=ValueError Args=[${pythonRepr(label.message)}] in definition '${definitionText}'.`;
-  }
   const parts = errors.map((d) => `${d.code}: ${d.message} at ${d.path === '' ? 'null' : d.path}`);
   return `Invalid State Machine Definition: '${parts.join(', ')}'`;
 }

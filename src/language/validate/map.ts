@@ -75,16 +75,21 @@ function checkCount(ctx: StateContext, obj: JsonObject, at: string, name: string
   else checkNumber(report, value, field(at, name), range);
 }
 
+/** A bad Label is a schema error at the Label on AWS (LocalStack's recordings hold its own Python ValueError text instead). */
 function checkLabel(ctx: StateContext, label: Json | undefined): void {
   const at = field(ctx.path, 'Label');
   if (!checkString(ctx.report, label, at)) return;
+  if (label === '') {
+    ctx.report.schemaError(at, 'Label cannot be empty');
+    return;
+  }
   if ([...label].length > MAX_LABEL_LENGTH) {
-    ctx.report.error(CODES.invalidLabelName, at, `Label cannot exceed ${MAX_LABEL_LENGTH} characters`);
+    ctx.report.schemaError(at, `Label cannot exceed ${MAX_LABEL_LENGTH} characters`);
     return;
   }
   const bad = [...label].find(isLabelForbidden);
   if (bad !== undefined) {
-    ctx.report.error(CODES.invalidLabelName, at, `Label contains invalid character: ${pythonCharRepr(bad)}`);
+    ctx.report.schemaError(at, `Label contains invalid character: ${pythonCharRepr(bad)}`);
     return;
   }
   if (ctx.labels.has(label)) ctx.report.error(CODES.duplicateLabelName, at, `Duplicate Label: ${label}`);

@@ -13,7 +13,6 @@ export const CODES = {
   duplicateStateName: 'DUPLICATE_STATE_NAME',
   invalidStateName: 'INVALID_STATE_NAME',
   duplicateLabelName: 'DUPLICATE_LABEL_NAME',
-  invalidLabelName: 'INVALID_LABEL_NAME',
   missingTransitionTarget: 'MISSING_TRANSITION_TARGET',
   tooDeeplyNested: 'TOO_DEEPLY_NESTED',
   invalidJsonata: 'INVALID_JSONATA_EXPRESSION',

@@ -1,6 +1,7 @@
 /** Task states: Resource, TimeoutSeconds/HeartbeatSeconds (and their Path forms), Credentials. */
 import { isJsonObject, type Json, type JsonObject } from '../json.js';
-import { parseResourceArn } from '../resource-arn.js';
+import { isKnownOptimizedIntegration, unrecognizedResourceMessage } from '../optimized-integrations.js';
+import { isAwsPartition, parseResourceArn } from '../resource-arn.js';
 import type { StateContext } from './context.js';
 import { checkJsonataExpression, checkPathOrIntrinsicField, checkReferencePathField, isJsonataText } from './expressions.js';
 import { field, type Report } from './report.js';
@@ -30,8 +31,13 @@ function checkResource(ctx: StateContext, resource: string): void {
     ctx.report.schemaError(at, 'Value is not a valid resource ARN');
     return;
   }
+  const arn = parseResourceArn(resource);
+  // An optimized integration (no region, no account) must be one AWS has, with a pattern it supports.
+  if (arn.kind === 'service' && isAwsPartition(arn.partition) && arn.region === '' && arn.accountId === '' && !isKnownOptimizedIntegration(arn.service, arn.action, arn.pattern)) {
+    ctx.report.schemaError(at, unrecognizedResourceMessage(resource));
+    return;
+  }
   if (ctx.machineType === 'EXPRESS') {
-    const arn = parseResourceArn(resource);
     if (arn.kind === 'activity') ctx.report.schemaError(at, 'Express state machine does not support Activity ARN');
     else if (arn.pattern.startsWith('sync')) ctx.report.schemaError(at, "Express state machine does not support '.sync' service integration");
     else if (arn.pattern === 'waitForTaskToken') {

@@ -12,9 +12,12 @@ import { createTaskRouter } from '../../../src/integrations/router.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-interface Behaviour {
+export interface Behaviour {
+  /** The folder under test/conformance/functions that behaves so. */
   readonly folder: string;
   readonly timeoutSeconds?: number;
+  /** On the server the clock is real: a Lambda timeout that outlives the states' (5 s) timeouts. */
+  readonly serverTimeoutSeconds?: number;
 }
 
 /** The behaviour texts of the recorded cases, word for word, and the folder that behaves so. */
@@ -25,7 +28,7 @@ const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
     { folder: 'raises-custom-exception' },
   'returns the bytes b\'"HelloWorld!"\' (a JSON string literal, as bytes)': { folder: 'returns-bytes-hello-world' },
   // The cases time the state out long before; a Lambda timeout of 2 s frees the worker soon after.
-  'sleeps 60 seconds, then returns its event': { folder: 'sleeps-60-seconds', timeoutSeconds: 2 },
+  'sleeps 60 seconds, then returns its event': { folder: 'sleeps-60-seconds', timeoutSeconds: 2, serverTimeoutSeconds: 8 },
   "returns 257 * 1024 letters 'a' as UTF-8 bytes (over the 256 KB state limit)": { folder: 'returns-257kb-bytes' },
 };
 
@@ -33,6 +36,22 @@ export interface CaseFunction {
   readonly runtime?: string;
   readonly handler?: string;
   readonly behaviour?: string;
+}
+
+/** The code folder of a behaviour. */
+export function behaviourDir(b: Behaviour): string {
+  return path.join(here, b.folder);
+}
+
+/** The folder that behaves as a case's function says, or undefined when none does. */
+export function behaviourOf(fn: CaseFunction): Behaviour | undefined {
+  const text = fn.behaviour ?? '';
+  return Object.prototype.hasOwnProperty.call(BEHAVIOURS, text) ? BEHAVIOURS[text] : undefined;
+}
+
+/** The Lambda runtime a case's function asks for (the recordings are python3.12 when unsaid). */
+export function caseRuntime(fn: CaseFunction): FunctionConfig['runtime'] {
+  return isFunctionRuntimeName(fn.runtime) ? fn.runtime : 'python3.12';
 }
 
 let shared: FunctionRuntime | undefined;
@@ -60,6 +79,14 @@ export function caseFunctions(file: string): Readonly<Record<string, CaseFunctio
   return parsed.functions;
 }
 
+/** A case names a function whose behaviour no folder here has: that case fails, not the run. */
+export class UnknownBehaviourError extends Error {
+  constructor(name: string, behaviour: string | undefined) {
+    super(`no conformance function behaves as the case's function ${name} does: ${behaviour ?? '(no behaviour given)'}`);
+    this.name = 'UnknownBehaviourError';
+  }
+}
+
 /**
  * Registers a case's functions under the names its definition and input use. A name already
  * registered with the same code keeps its warm workers.
@@ -67,13 +94,13 @@ export function caseFunctions(file: string): Readonly<Record<string, CaseFunctio
 export function registerCaseFunctions(functions: Readonly<Record<string, CaseFunction>> | undefined): void {
   const runtime = conformanceRuntime();
   for (const [name, fn] of Object.entries(functions ?? {})) {
-    const behaviour = BEHAVIOURS[fn.behaviour ?? ''];
-    if (behaviour === undefined) throw new Error(`no conformance function behaves as: ${fn.behaviour}`);
+    const behaviour = behaviourOf(fn);
+    if (behaviour === undefined) throw new UnknownBehaviourError(name, fn.behaviour);
     const config: FunctionConfig = {
       name,
-      runtime: isFunctionRuntimeName(fn.runtime) ? fn.runtime : 'python3.12',
+      runtime: caseRuntime(fn),
       handler: `${fn.handler ?? 'handler'}.handler`,
-      codeDir: path.join(here, behaviour.folder),
+      codeDir: behaviourDir(behaviour),
       ...(behaviour.timeoutSeconds !== undefined ? { timeoutSeconds: behaviour.timeoutSeconds } : {}),
     };
     const current = runtime.get(name);

@@ -18,6 +18,7 @@ describe('the validator agrees with AWS on every recorded verdict', () => {
       expect(got.length).toBeGreaterThan(0);
       expect(formatInvalidDefinitionMessage(got, r.definitionText)).toBe(r.createMessage);
     }
+    if (r.localStackText === true) expect(got.length).toBeGreaterThan(0);
     if (r.expected === undefined) {
       if (r.createMessage === undefined) expect(got).toEqual([]);
       return;
@@ -28,7 +29,7 @@ describe('the validator agrees with AWS on every recorded verdict', () => {
   it('reports which messages differ from AWS word for word (none today)', () => {
     const mismatches: string[] = [];
     for (const r of recordings) {
-      if (!r.expected) continue;
+      if (!r.expected || r.localStackText === true) continue;
       const got = validateDefinition(r.definitionText, { type: r.type });
       r.expected.forEach((e, i) => {
         if (got[i] && got[i].message !== e.message) mismatches.push(`${r.file}: AWS "${e.message}" / ours "${got[i].message}"`);

@@ -80,6 +80,15 @@ describe('state fields per type and query language', () => {
   it('requires a Resource on a Task', () => {
     expect(codesAt(single({ Type: 'Task', End: true }))).toEqual(['SCHEMA_VALIDATION_FAILED /States/S These fields are required: [Resource]']);
   });
+  it('refuses an optimized integration AWS does not have, or a pattern it does not support, with AWS\'s message', () => {
+    const message = (r: string): string => `SCHEMA_VALIDATION_FAILED /States/S/Resource The resource provided ${r} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.`;
+    for (const r of ['arn:aws:states:::dynamodb:query', 'arn:aws:states:::lambda:invoke.sync', 'arn:aws:states:::dynamodb:getItem.waitForTaskToken', 'arn:aws:states:::nosuch:thing']) {
+      expect(codesAt(single({ ...task, Resource: r }))).toEqual([message(r)]);
+    }
+    for (const r of ['arn:aws:states:::dynamodb:getItem', 'arn:aws:states:::states:startExecution.sync:2', 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', 'arn:aws:states:::aws-sdk:dynamodb:query', 'arn:aws:states:::batch:submitJob.sync']) {
+      expect(codesAt(single({ ...task, Resource: r }))).toEqual([]);
+    }
+  });
   it('refuses a Resource that is not an ARN', () => {
     expect(codesAt(single({ ...task, Resource: 'createToken' }))).toEqual(['SCHEMA_VALIDATION_FAILED /States/S/Resource Value is not a valid resource ARN']);
   });
@@ -274,9 +283,13 @@ describe('Map', () => {
       'SCHEMA_VALIDATION_FAILED /States/S/ToleratedFailurePercentage Maximum value is 100',
     ]);
   });
-  it('checks Label length and characters', () => {
+  it('checks Label length and characters, and refuses an empty Label, as schema errors at the Label', () => {
     expect(codesAt(single({ Type: 'Map', ItemProcessor: processor, Label: 'a b', End: true }))).toEqual([
-      "INVALID_LABEL_NAME /States/S/Label Label contains invalid character: ' '",
+      "SCHEMA_VALIDATION_FAILED /States/S/Label Label contains invalid character: ' '",
+    ]);
+    expect(codesAt(single({ Type: 'Map', ItemProcessor: processor, Label: '', End: true }))).toEqual(['SCHEMA_VALIDATION_FAILED /States/S/Label Label cannot be empty']);
+    expect(codesAt(single({ Type: 'Map', ItemProcessor: processor, Label: 'x'.repeat(41), End: true }))).toEqual([
+      'SCHEMA_VALIDATION_FAILED /States/S/Label Label cannot exceed 40 characters',
     ]);
     expect(codesAt(single({ Type: 'Map', ItemProcessor: processor, Label: 'ok_label-1', End: true }))).toEqual([]);
   });
