@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStepwrightServer } from '../src/cli/commands/server.js';
+import { startStepwrightServer } from '../src/app/server.js';
 
 const DEFINITION = JSON.stringify({
   StartAt: 'A',

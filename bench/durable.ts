@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { TaskResources } from '../src/engine/index.js';
 import type { Synchronous } from '../src/store/index.js';
-import { createStepwright } from '../src/stepwright.js';
+import { createApp } from '../src/app/create-app.js';
 
 const { values: args } = parseArgs({
   options: { executions: { type: 'string' }, synchronous: { type: 'string' }, window: { type: 'string' } },
@@ -73,13 +73,13 @@ async function durable(
   groupCommit: boolean,
   executions: number,
 ): Promise<{ perSec: number; transitionsPerSec: number }> {
-  const sw = await createStepwright({
+  const sw = await createApp({
     dataDir: freshDir(),
     resources: echo,
     synchronous: SYNC,
     groupCommit: groupCommit ? undefined : false,
   });
-  const { stateMachineArn } = await sw.createStateMachine({ name: 'bench', definition });
+  const { stateMachineArn } = await sw.service.createStateMachine({ name: 'bench', definition });
   let started = 0;
   let finished = 0;
   const t0 = performance.now();
@@ -87,8 +87,8 @@ async function durable(
     const launch = (): void => {
       while (started < executions && started - finished < WINDOW) {
         const i = started++;
-        sw.startExecution({ stateMachineArn, input: `{"i":${i}}` })
-          .then((s) => sw.awaitExecution(s.executionArn))
+        sw.service.startExecution({ stateMachineArn, input: `{"i":${i}}` })
+          .then((s) => sw.service.awaitExecution(s.executionArn))
           .then((d) => {
             if (d.status !== 'SUCCEEDED')
               throw new Error(`${d.executionArn}: ${d.status} ${d.error ?? ''} ${d.cause ?? ''}`);
@@ -107,13 +107,13 @@ async function durable(
 }
 
 async function latency(definition: object, runs: number): Promise<{ p50: number; p99: number }> {
-  const sw = await createStepwright({ dataDir: freshDir(), resources: echo, synchronous: SYNC });
-  const { stateMachineArn } = await sw.createStateMachine({ name: 'lat', definition });
+  const sw = await createApp({ dataDir: freshDir(), resources: echo, synchronous: SYNC });
+  const { stateMachineArn } = await sw.service.createStateMachine({ name: 'lat', definition });
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const { executionArn } = await sw.startExecution({ stateMachineArn, input: '{}' });
-    await sw.awaitExecution(executionArn);
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn, input: '{}' });
+    await sw.service.awaitExecution(executionArn);
     times.push(performance.now() - t0);
   }
   await sw.close();

@@ -88,6 +88,18 @@ export interface Store {
   listAliases(stateMachineArn: string): Promise<AliasRecord[]>;
   deleteAlias(arn: string): Promise<boolean>;
 
+  /**
+   * RedriveExecution's clientToken: the redrive date kept for (execution, token) if it has not
+   * expired at `now`; with `keep`, keeps that redrive date for the token until `keep.expiresAt`
+   * (replacing an expired one) and drops the expired tokens of every execution.
+   */
+  redriveClientToken(
+    executionArn: string,
+    clientToken: string,
+    now: number,
+    keep?: { readonly redriveDate: number; readonly expiresAt: number },
+  ): Promise<number | undefined>;
+
   // Leases: a named claim with an owner and an expiry (workers sharing a PostgreSQL database).
   acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;

@@ -14,24 +14,23 @@ import { IMPLEMENTED_LAMBDA_OPERATIONS } from '../../src/api/lambda/handler.js';
 import lambdaModel from '../../src/api/lambda/model.json' with { type: 'json' };
 import { LAMBDA_OPERATION_NAMES } from '../../src/api/lambda/model-routes.js';
 import { createSfnOperations } from '../../src/api/sfn/index.js';
-import { ActivityQueue } from '../../src/integrations/activity-queue.js';
 import { definitionOperations } from '../../src/api/sfn/operations.js';
 import { OPERATION_NAMES as SFN_OPERATION_NAMES } from '../../src/api/sfn/validation.js';
-import { createStepwright, type Stepwright } from '../../src/stepwright.js';
+import { createApp, type App } from '../../src/app/create-app.js';
 
 const DOC = fileURLToPath(new URL('../../docs/api.md', import.meta.url));
 
 let dataDir: string;
-let stepwright: Stepwright;
+let stepwright: App;
 const stopping = new AbortController();
 /** The Step Functions operations as `stepwright server` mounts them (createServer adds definitionOperations). */
 let sfnImplemented: string[];
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-api-doc-'));
-  stepwright = await createStepwright({ dataDir });
+  stepwright = await createApp({ dataDir });
   const operations = createSfnOperations(
-    { stepwright, activities: new ActivityQueue(), region: 'us-east-1', accountId: '123456789012', now: Date.now },
+    { service: stepwright.service, region: 'us-east-1', accountId: '123456789012' },
     { signal: stopping.signal },
   );
   sfnImplemented = Object.keys({ ...definitionOperations, ...operations }).sort();

@@ -139,8 +139,8 @@ export const handler = async (event, context) => {
     const before = newRuntime();
     before.register(config);
     const first = await stepwright({ dataDir: dir, resources: createTaskRouter([createLambdaIntegration(before)]) });
-    const { stateMachineArn } = await first.createStateMachine({ name: 'm', definition });
-    const { executionArn } = await first.startExecution({ stateMachineArn, name: 'e', input: '{}' });
+    const { stateMachineArn } = await first.service.createStateMachine({ name: 'm', definition });
+    const { executionArn } = await first.service.startExecution({ stateMachineArn, name: 'e', input: '{}' });
     while (!fs.existsSync(journal)) await new Promise((r) => setTimeout(r, 10));
     await closeAll();
     await before.close();
@@ -148,11 +148,11 @@ export const handler = async (event, context) => {
     const after = newRuntime();
     after.register(config);
     const second = await stepwright({ dataDir: dir, resources: createTaskRouter([createLambdaIntegration(after)]) });
-    const result = await second.awaitExecution(executionArn);
+    const result = await second.service.awaitExecution(executionArn);
     expect(result.status).toBe('SUCCEEDED');
     const ids = fs.readFileSync(journal, 'utf8').trim().split('\n');
     expect(ids).toHaveLength(3);
-    const history = (await second.getExecutionHistory({ executionArn, maxResults: 100 })).events;
+    const history = (await second.service.getExecutionHistory({ executionArn, maxResults: 100 })).events;
     const scheduled = history.filter((e) => e.type === 'LambdaFunctionScheduled').map((e) => e.id);
     expect(scheduled).toHaveLength(2);
     expect(ids[0]).toBe(requestIdForKey(`${executionArn}:${scheduled[0]}`));

@@ -3,7 +3,8 @@
 import Database from 'better-sqlite3';
 import type { TaskResources } from '../../src/engine/index.js';
 import type { DispatchedTaskRequest } from '../../src/scheduler/index.js';
-import { createStepwright, StepwrightApiError } from '../../src/stepwright.js';
+import { createApp } from '../../src/app/create-app.js';
+import { ServiceError } from '../../src/service/index.js';
 import { CRASH_MACHINE, crashInput, crashTaskResult, EXECUTIONS, taskKeyOf } from './crash-workload.js';
 
 const [dataDir, effectsPath] = process.argv.slice(2);
@@ -28,21 +29,21 @@ const resources: TaskResources = {
   },
 };
 
-const sw = await createStepwright({ dataDir, resources });
-const { stateMachineArn } = await sw.createStateMachine({ name: 'crash', definition: CRASH_MACHINE });
+const sw = await createApp({ dataDir, resources });
+const { stateMachineArn } = await sw.service.createStateMachine({ name: 'crash', definition: CRASH_MACHINE });
 const arns: string[] = [];
 for (let i = 0; i < EXECUTIONS; i++) {
   const { name, input } = crashInput(i);
   try {
-    arns.push((await sw.startExecution({ stateMachineArn, name, input: JSON.stringify(input) })).executionArn);
+    arns.push((await sw.service.startExecution({ stateMachineArn, name, input: JSON.stringify(input) })).executionArn);
   } catch (e) {
-    if (!(e instanceof StepwrightApiError && e.code === 'ExecutionAlreadyExists' && e.resourceArn !== undefined))
+    if (!(e instanceof ServiceError && e.code === 'ExecutionAlreadyExists' && e.resourceArn !== undefined))
       throw e;
     arns.push(e.resourceArn);
   }
 }
 process.stdout.write('started\n');
-for (const arn of arns) await sw.awaitExecution(arn);
+for (const arn of arns) await sw.service.awaitExecution(arn);
 await sw.close();
 process.stdout.write('done\n');
 process.exit(0);

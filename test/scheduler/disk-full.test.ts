@@ -1,7 +1,7 @@
 // Issue #13: a full disk (SQLITE_FULL, simulated with max_page_count) is a typed StoreError; the
 // scheduler logs it once, backs off, and carries on when space comes back; nothing acknowledged is lost.
 import { describe, expect, it } from 'vitest';
-import { createStepwright } from '../../src/stepwright.js';
+import { createApp } from '../../src/app/create-app.js';
 import { SqliteStore, StoreError } from '../../src/store/index.js';
 import { tempDir } from './fixtures.js';
 
@@ -9,9 +9,9 @@ describe('Scheduler on a full disk', () => {
   it('refuses new work with DiskFull, logs it at most once, and finishes everything once the disk frees up', async () => {
     const store = new SqliteStore(tempDir(), { synchronous: 'OFF' });
     const errors: unknown[] = [];
-    const sw = await createStepwright({ store, onError: (e) => errors.push(e) });
+    const sw = await createApp({ store, onError: (e) => errors.push(e) });
     try {
-      const { stateMachineArn } = await sw.createStateMachine({
+      const { stateMachineArn } = await sw.service.createStateMachine({
         name: 'fill',
         definition: JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } }),
       });
@@ -22,7 +22,7 @@ describe('Scheduler on a full disk', () => {
       let refusal: unknown;
       for (let i = 0; i < 200 && refusal === undefined; i++) {
         try {
-          started.push((await sw.startExecution({ stateMachineArn, input })).executionArn);
+          started.push((await sw.service.startExecution({ stateMachineArn, input })).executionArn);
         } catch (e) {
           refusal = e;
         }
@@ -32,7 +32,7 @@ describe('Scheduler on a full disk', () => {
       expect((refusal as StoreError).message).toMatch(/The disk holding .* is full/);
       expect(started.length).toBeGreaterThan(0);
       store.setMaxPageCount(1_000_000);
-      for (const arn of started) expect((await sw.awaitExecution(arn)).status).toBe('SUCCEEDED');
+      for (const arn of started) expect((await sw.service.awaitExecution(arn)).status).toBe('SUCCEEDED');
       // However many passes hit the full disk, the scheduler said so at most once.
       const diskFull = errors.filter((e) => e instanceof StoreError && e.code === 'DiskFull');
       expect(diskFull.length).toBeLessThanOrEqual(1);

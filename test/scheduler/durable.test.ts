@@ -8,7 +8,8 @@ import {
 } from '../../src/engine/index.js';
 import type { DispatchedTaskRequest } from '../../src/scheduler/index.js';
 import { SqliteStore, StoreError, type Store, type WriteOp, type WriteResult } from '../../src/store/index.js';
-import { StepwrightApiError, type Stepwright } from '../../src/stepwright.js';
+import type { App } from '../../src/app/create-app.js';
+import { ServiceError } from '../../src/service/index.js';
 import { closeAll, stepwright, tempDir } from './fixtures.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:f';
@@ -23,21 +24,21 @@ function shape(events: readonly HistoryEvent[]): unknown[] {
   });
 }
 
-async function allHistory(sw: Stepwright, executionArn: string): Promise<HistoryEvent[]> {
+async function allHistory(sw: App, executionArn: string): Promise<HistoryEvent[]> {
   const out: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await sw.getExecutionHistory({ executionArn, nextToken, maxResults: 7 });
+    const page = await sw.service.getExecutionHistory({ executionArn, nextToken, maxResults: 7 });
     out.push(...page.events);
     nextToken = page.nextToken;
   } while (nextToken !== undefined);
   return out;
 }
 
-async function runDurably(sw: Stepwright, definition: object, input: unknown, name = 'm') {
-  const { stateMachineArn } = await sw.createStateMachine({ name, definition });
-  const { executionArn } = await sw.startExecution({ stateMachineArn, input: JSON.stringify(input), name: 'exec' });
-  const result = await sw.awaitExecution(executionArn);
+async function runDurably(sw: App, definition: object, input: unknown, name = 'm') {
+  const { stateMachineArn } = await sw.service.createStateMachine({ name, definition });
+  const { executionArn } = await sw.service.startExecution({ stateMachineArn, input: JSON.stringify(input), name: 'exec' });
+  const result = await sw.service.awaitExecution(executionArn);
   return { executionArn, result, history: await allHistory(sw, executionArn) };
 }
 
@@ -109,34 +110,34 @@ describe('durable executions', () => {
     const dir = tempDir();
     const store = new SqliteStore(dir);
     const sw = await stepwright({ store, resources: never });
-    const { stateMachineArn } = await sw.createStateMachine({
+    const { stateMachineArn } = await sw.service.createStateMachine({
       name: 'm',
       definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
     });
-    const { executionArn } = await sw.startExecution({ stateMachineArn, input: '{"a":1}' });
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn, input: '{"a":1}' });
     expect(await store.getExecution(executionArn)).toMatchObject({ status: 'RUNNING', input: '{"a":1}' });
-    expect((await sw.describeExecution(executionArn)).status).toBe('RUNNING');
+    expect((await sw.service.describeExecution(executionArn)).status).toBe('RUNNING');
   });
 
   it('treats a repeated start with the same name and input as the same request, and anything else as a conflict', async () => {
     const sw = await stepwright({ dataDir: tempDir(), resources: never });
-    const { stateMachineArn } = await sw.createStateMachine({
+    const { stateMachineArn } = await sw.service.createStateMachine({
       name: 'm',
       definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
     });
-    const a = await sw.startExecution({ stateMachineArn, name: 'x', input: '{}' });
-    const b = await sw.startExecution({ stateMachineArn, name: 'x', input: '{}' });
+    const a = await sw.service.startExecution({ stateMachineArn, name: 'x', input: '{}' });
+    const b = await sw.service.startExecution({ stateMachineArn, name: 'x', input: '{}' });
     expect(b.executionArn).toBe(a.executionArn);
-    await expect(sw.startExecution({ stateMachineArn, name: 'x', input: '{"other":1}' })).rejects.toMatchObject({
+    await expect(sw.service.startExecution({ stateMachineArn, name: 'x', input: '{"other":1}' })).rejects.toMatchObject({
       code: 'ExecutionAlreadyExists',
     });
-    await expect(sw.startExecution({ stateMachineArn, input: '{' })).rejects.toMatchObject({
+    await expect(sw.service.startExecution({ stateMachineArn, input: '{' })).rejects.toMatchObject({
       code: 'InvalidExecutionInput',
     });
-    await expect(sw.startExecution({ stateMachineArn: `${stateMachineArn}-nope` })).rejects.toBeInstanceOf(
-      StepwrightApiError,
+    await expect(sw.service.startExecution({ stateMachineArn: `${stateMachineArn}-nope` })).rejects.toBeInstanceOf(
+      ServiceError,
     );
-    await expect(sw.describeExecution('arn:nope')).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
+    await expect(sw.service.describeExecution('arn:nope')).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
   });
 
   it('fires a Wait timer and records the Wait as AWS does', async () => {
@@ -160,17 +161,17 @@ describe('durable executions', () => {
   it('fires at once, after a restart, a timer that fell due while the server was down', async () => {
     const dir = tempDir();
     const first = await stepwright({ dataDir: dir });
-    const { stateMachineArn } = await first.createStateMachine({
+    const { stateMachineArn } = await first.service.createStateMachine({
       name: 'm',
       definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } },
     });
-    const { executionArn } = await first.startExecution({ stateMachineArn, name: 'e' });
+    const { executionArn } = await first.service.startExecution({ stateMachineArn, name: 'e' });
     await new Promise((r) => setTimeout(r, 100));
     await closeAll();
     await new Promise((r) => setTimeout(r, 1100));
     const restarted = Date.now();
     const second = await stepwright({ dataDir: dir });
-    expect((await second.awaitExecution(executionArn)).status).toBe('SUCCEEDED');
+    expect((await second.service.awaitExecution(executionArn)).status).toBe('SUCCEEDED');
     expect(Date.now() - restarted).toBeLessThan(500);
   });
 
@@ -237,14 +238,14 @@ describe('durable executions', () => {
     let answer: (r: TaskResult) => void = () => undefined;
     const late: TaskResources = { invoke: () => new Promise<TaskResult>((resolve) => (answer = resolve)) };
     const sw = await stepwright({ dataDir: tempDir(), resources: late });
-    const { stateMachineArn } = await sw.createStateMachine({
+    const { stateMachineArn } = await sw.service.createStateMachine({
       name: 'm',
       definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
     });
-    const { executionArn } = await sw.startExecution({ stateMachineArn });
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn });
     await new Promise((r) => setTimeout(r, 50));
-    const { stopDate } = await sw.stopExecution({ executionArn, error: 'Manual', cause: 'operator' });
-    const d = await sw.describeExecution(executionArn);
+    const { stopDate } = await sw.service.stopExecution({ executionArn, error: 'Manual', cause: 'operator' });
+    const d = await sw.service.describeExecution(executionArn);
     expect(d).toMatchObject({ status: 'ABORTED', error: 'Manual', cause: 'operator' });
     expect(d.stopDate).toEqual(stopDate);
     answer({ ok: true, output: 'too late' });
@@ -255,7 +256,7 @@ describe('durable executions', () => {
       executionAbortedEventDetails: { error: 'Manual', cause: 'operator' },
     });
     expect(history.map((e) => e.type)).not.toContain('LambdaFunctionSucceeded');
-    expect((await sw.describeExecution(executionArn)).status).toBe('ABORTED');
+    expect((await sw.service.describeExecution(executionArn)).status).toBe('ABORTED');
   });
 
   it('commits a runaway loop in slices, so that StopExecution can end it', async () => {
@@ -269,16 +270,16 @@ describe('durable executions', () => {
         End: { Type: 'Succeed' },
       },
     };
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'loop', definition: loop });
-    const { executionArn } = await sw.startExecution({ stateMachineArn });
+    const { stateMachineArn } = await sw.service.createStateMachine({ name: 'loop', definition: loop });
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn });
     // Wait until at least one slice (1,000 transitions) is committed.
     const lastId = async (): Promise<number> =>
-      (await sw.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.id ?? 0;
+      (await sw.service.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.id ?? 0;
     while ((await lastId()) < 2_000) await new Promise((r) => setTimeout(r, 5));
-    await sw.stopExecution({ executionArn });
-    const d = await sw.describeExecution(executionArn);
+    await sw.service.stopExecution({ executionArn });
+    const d = await sw.service.describeExecution(executionArn);
     expect(d.status).toBe('ABORTED');
-    const [last] = (await sw.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events;
+    const [last] = (await sw.service.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events;
     expect(last.type).toBe('ExecutionAborted');
   });
 
@@ -297,16 +298,19 @@ describe('durable executions', () => {
         },
       },
     };
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'm', definition: def });
-    const { executionArn } = await sw.startExecution({ stateMachineArn });
+    const { stateMachineArn } = await sw.service.createStateMachine({ name: 'm', definition: def });
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn });
     while (requests.length === 0) await new Promise((r) => setTimeout(r, 10));
     const token = requests[0].taskToken!;
     expect((requests[0].parameters as { token: string }).token).toBe(token);
-    await sw.sendTaskSuccess({ taskToken: token, output: '{"approved":true}' });
-    expect(await sw.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
-    await expect(sw.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({
-      code: 'TaskDoesNotExist',
+    await sw.service.sendTaskSuccess({ taskToken: token, output: '{"approved":true}' });
+    expect(await sw.service.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
+    // The one completion path answers as AWS does for a task that is over (the API always did).
+    await expect(sw.service.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({
+      code: 'TaskTimedOut',
+      message: "Task Timed Out: 'Provided task does not exist anymore'",
     });
+    await expect(sw.service.sendTaskSuccess({ taskToken: 'not-a-token', output: '{}' })).rejects.toMatchObject({ code: 'InvalidToken' });
   });
 
   it('dispatches an unanswered task again after a restart, with the same idempotency key', async () => {
@@ -321,11 +325,11 @@ describe('durable executions', () => {
         ),
       },
     });
-    const { stateMachineArn } = await first.createStateMachine({
+    const { stateMachineArn } = await first.service.createStateMachine({
       name: 'm',
       definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
     });
-    const { executionArn } = await first.startExecution({ stateMachineArn, name: 'e', input: '{"v":1}' });
+    const { executionArn } = await first.service.startExecution({ stateMachineArn, name: 'e', input: '{"v":1}' });
     while (keys.length === 0) await new Promise((r) => setTimeout(r, 10));
     await closeAll();
     const second = await stepwright({
@@ -337,7 +341,7 @@ describe('durable executions', () => {
         ),
       },
     });
-    expect(await second.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"v":1}' });
+    expect(await second.service.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"v":1}' });
     expect(keys).toEqual([`${executionArn}:3`, `${executionArn}:3`]);
     const history = await allHistory(second, executionArn);
     expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
@@ -364,10 +368,10 @@ describe('durable executions', () => {
         },
       },
     };
-    const { stateMachineArn } = await first.createStateMachine({ name: 'm', definition: def });
-    const { executionArn } = await first.startExecution({ stateMachineArn, name: 'e' });
+    const { stateMachineArn } = await first.service.createStateMachine({ name: 'm', definition: def });
+    const { executionArn } = await first.service.startExecution({ stateMachineArn, name: 'e' });
     const timedOut = async (): Promise<boolean> =>
-      (await first.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.type ===
+      (await first.service.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 1 })).events[0]?.type ===
       'LambdaFunctionTimedOut';
     while (!(await timedOut())) await new Promise((r) => setTimeout(r, 20));
     await closeAll();
@@ -375,7 +379,7 @@ describe('durable executions', () => {
       dataDir: dir,
       resources: { invoke: (r) => (keys.push(keyOf(r)), Promise.resolve({ ok: true, output: 'second' })) },
     });
-    expect(await second.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"second"' });
+    expect(await second.service.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '"second"' });
     expect(keys).toEqual([`${executionArn}:3`, `${executionArn}:6`]);
   });
 
@@ -387,7 +391,7 @@ describe('durable executions', () => {
       commit: { value: (ops: readonly WriteOp[]): Promise<WriteResult[]> => (commits++, inner.commit(ops)) },
     }) as Store;
     const sw = await stepwright({ store: counting });
-    const { stateMachineArn } = await sw.createStateMachine({
+    const { stateMachineArn } = await sw.service.createStateMachine({
       name: 'm',
       definition: {
         StartAt: 'A',
@@ -395,9 +399,9 @@ describe('durable executions', () => {
       },
     });
     const started = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => sw.startExecution({ stateMachineArn, input: JSON.stringify({ i }) })),
+      Array.from({ length: 200 }, (_, i) => sw.service.startExecution({ stateMachineArn, input: JSON.stringify({ i }) })),
     );
-    const done = await Promise.all(started.map((s) => sw.awaitExecution(s.executionArn)));
+    const done = await Promise.all(started.map((s) => sw.service.awaitExecution(s.executionArn)));
     expect(done.every((d, i) => d.status === 'SUCCEEDED' && d.output === JSON.stringify({ i }))).toBe(true);
     // 200 starts + 200 advances, each its own transaction without group commit.
     expect(commits).toBeLessThan(40);
@@ -420,12 +424,12 @@ describe('durable executions', () => {
     }) as Store;
     const errors: string[] = [];
     const sw = await stepwright({ store: flaky, resources: echo, onError: (e) => errors.push((e as Error).message) });
-    const { stateMachineArn } = await sw.createStateMachine({
+    const { stateMachineArn } = await sw.service.createStateMachine({
       name: 'm',
       definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
     });
-    const { executionArn } = await sw.startExecution({ stateMachineArn, input: '{"v":2}' });
-    expect(await sw.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"v":2}' });
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn, input: '{"v":2}' });
+    expect(await sw.service.awaitExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"v":2}' });
     expect(errors).toEqual(['The disk is full', 'The disk is full']);
     const history = await allHistory(sw, executionArn);
     expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
@@ -434,12 +438,12 @@ describe('durable executions', () => {
 
   it('runs an Express machine in memory with startSyncExecution', async () => {
     const sw = await stepwright({ dataDir: tempDir(), resources: echo });
-    const { stateMachineArn } = await sw.createStateMachine({
+    const { stateMachineArn } = await sw.service.createStateMachine({
       name: 'x',
       type: 'EXPRESS',
       definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, End: true } } },
     });
-    const r = await sw.startSyncExecution({ stateMachineArn, input: '{"k":2}' });
+    const r = await sw.service.startSyncExecution({ stateMachineArn, input: '{"k":2}' });
     expect(r).toMatchObject({ status: 'SUCCEEDED', output: '{"k":2}' });
     expect(r.executionArn).toContain(':express:x:');
   });
@@ -447,7 +451,7 @@ describe('durable executions', () => {
   it('refuses an invalid definition with AWS diagnostics', async () => {
     const sw = await stepwright({ dataDir: tempDir() });
     await expect(
-      sw.createStateMachine({
+      sw.service.createStateMachine({
         name: 'bad',
         definition: { StartAt: 'Nope', States: { A: { Type: 'Pass', End: true } } },
       }),

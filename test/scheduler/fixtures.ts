@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { createStepwright, type Stepwright, type StepwrightOptions } from '../../src/stepwright.js';
+import { createApp, type App, type AppOptions } from '../../src/app/create-app.js';
 
-const open: Stepwright[] = [];
+const open: App[] = [];
 const dirs: string[] = [];
 
 /** A fresh data dir, removed after the test. */
@@ -14,9 +14,9 @@ export function tempDir(): string {
   return d;
 }
 
-/** A Stepwright that fails the test on any background error, closed after the test. */
-export async function stepwright(options: StepwrightOptions): Promise<Stepwright> {
-  const sw = await createStepwright({
+/** An app that fails the test on any background error, closed after the test. */
+export async function stepwright(options: AppOptions): Promise<App> {
+  const sw = await createApp({
     onError: (e) => {
       throw e;
     },
@@ -26,7 +26,7 @@ export async function stepwright(options: StepwrightOptions): Promise<Stepwright
   return sw;
 }
 
-/** Closes every Stepwright opened so far (a test that restarts on the same data dir calls it). */
+/** Closes every app opened so far (a test that restarts on the same data dir calls it). */
 export async function closeAll(): Promise<void> {
   for (const sw of open.splice(0)) await sw.close();
 }

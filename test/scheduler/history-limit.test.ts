@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent, TaskResources, TaskResult } from '../../src/engine/index.js';
-import type { Stepwright } from '../../src/stepwright.js';
+import type { App } from '../../src/app/create-app.js';
 import { closeAll, stepwright, tempDir } from './fixtures.js';
 
 const CHARGE = 'arn:aws:lambda:us-east-1:123456789012:function:charge';
@@ -34,13 +34,13 @@ const MACHINE = {
   },
 };
 
-async function lastEvents(sw: Stepwright, executionArn: string, n: number): Promise<HistoryEvent[]> {
-  return (await sw.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: n })).events;
+async function lastEvents(sw: App, executionArn: string, n: number): Promise<HistoryEvent[]> {
+  return (await sw.service.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: n })).events;
 }
 
-async function settled(sw: Stepwright, executionArn: string) {
+async function settled(sw: App, executionArn: string) {
   for (;;) {
-    const d = await sw.awaitExecution(executionArn);
+    const d = await sw.service.awaitExecution(executionArn);
     if (d.status !== 'RUNNING') return d;
   }
 }
@@ -50,15 +50,15 @@ describe('the history quota in the durable scheduler', () => {
     const dataDir = tempDir();
     const resources = failOnce();
     let sw = await stepwright({ dataDir, resources });
-    const { stateMachineArn } = await sw.createStateMachine({ name: 'counting', definition: MACHINE });
-    const { executionArn } = await sw.startExecution({ stateMachineArn, name: 'c-1', input: '{"n":0}' });
+    const { stateMachineArn } = await sw.service.createStateMachine({ name: 'counting', definition: MACHINE });
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn, name: 'c-1', input: '{"n":0}' });
     expect(await settled(sw, executionArn)).toMatchObject({ status: 'FAILED', error: 'PaymentDown', redriveStatus: 'REDRIVABLE' });
     expect((await lastEvents(sw, executionArn, 1))[0]).toMatchObject({ type: 'ExecutionFailed', id: 24_006 });
 
     // A restart reads the count back from the store.
     await closeAll();
     sw = await stepwright({ dataDir, resources });
-    await sw.redriveExecution({ executionArn });
+    await sw.service.redriveExecution({ executionArn });
     const done = await settled(sw, executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: CAUSE });
     expect(done.redriveStatus).toBe('NOT_REDRIVABLE');
@@ -69,8 +69,8 @@ describe('the history quota in the durable scheduler', () => {
     expect(last.executionFailedEventDetails).toEqual({ error: 'States.Runtime', cause: CAUSE });
     expect(before.id).toBe(24_999);
     expect(before.type).toMatch(/^(Pass|Choice)State/);
-    const redriven = (await sw.getExecutionHistory({ executionArn, maxResults: 1, nextToken: Buffer.from('24006').toString('base64url') })).events;
+    const redriven = (await sw.service.getExecutionHistory({ executionArn, maxResults: 1, nextToken: Buffer.from('24006').toString('base64url') })).events;
     expect(redriven[0]).toMatchObject({ type: 'ExecutionRedriven', id: 24_007 });
-    await expect(sw.redriveExecution({ executionArn })).rejects.toMatchObject({ code: 'ExecutionNotRedrivable' });
+    await expect(sw.service.redriveExecution({ executionArn })).rejects.toMatchObject({ code: 'ExecutionNotRedrivable' });
   });
 });

@@ -92,18 +92,18 @@ describe('Scheduler poison pills', () => {
     });
     const errors: string[] = [];
     const sw = await stepwright({ store, onError: (_e, where) => errors.push(where) });
-    const poison = await sw.createStateMachine({
+    const poison = await sw.service.createStateMachine({
       name: 'poison',
       definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }),
     });
-    const healthy = await sw.createStateMachine({
+    const healthy = await sw.service.createStateMachine({
       name: 'healthy',
       definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', Result: 'ok', End: true } } }),
     });
-    const p = await sw.startExecution({ stateMachineArn: poison.stateMachineArn, input: '{}' });
-    const h = await sw.startExecution({ stateMachineArn: healthy.stateMachineArn, input: '{}' });
-    expect((await sw.awaitExecution(h.executionArn)).status).toBe('SUCCEEDED');
-    const failed = await sw.awaitExecution(p.executionArn);
+    const p = await sw.service.startExecution({ stateMachineArn: poison.stateMachineArn, input: '{}' });
+    const h = await sw.service.startExecution({ stateMachineArn: healthy.stateMachineArn, input: '{}' });
+    expect((await sw.service.awaitExecution(h.executionArn)).status).toBe('SUCCEEDED');
+    const failed = await sw.service.awaitExecution(p.executionArn);
     expect(failed).toMatchObject({
       status: 'FAILED',
       error: 'States.Runtime',

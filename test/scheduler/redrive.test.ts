@@ -6,7 +6,7 @@ import {
   type TaskResources,
   type TaskResult,
 } from '../../src/engine/index.js';
-import type { Stepwright } from '../../src/stepwright.js';
+import type { App } from '../../src/app/create-app.js';
 import { closeAll, stepwright, tempDir } from './fixtures.js';
 
 const CHARGE = 'arn:aws:lambda:us-east-1:123456789012:function:charge';
@@ -45,28 +45,28 @@ const MACHINE = {
   },
 };
 
-async function allHistory(sw: Stepwright, executionArn: string): Promise<HistoryEvent[]> {
+async function allHistory(sw: App, executionArn: string): Promise<HistoryEvent[]> {
   const out: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await sw.getExecutionHistory({ executionArn, nextToken, maxResults: 5 });
+    const page = await sw.service.getExecutionHistory({ executionArn, nextToken, maxResults: 5 });
     out.push(...page.events);
     nextToken = page.nextToken;
   } while (nextToken !== undefined);
   return out;
 }
 
-async function startFailed(sw: Stepwright): Promise<string> {
-  const { stateMachineArn } = await sw.createStateMachine({ name: 'orders', definition: MACHINE });
-  const { executionArn } = await sw.startExecution({ stateMachineArn, name: 'o-1', input: '{"order":7}' });
-  expect(await sw.awaitExecution(executionArn)).toMatchObject({ status: 'FAILED', error: 'PaymentDown' });
+async function startFailed(sw: App): Promise<string> {
+  const { stateMachineArn } = await sw.service.createStateMachine({ name: 'orders', definition: MACHINE });
+  const { executionArn } = await sw.service.startExecution({ stateMachineArn, name: 'o-1', input: '{"order":7}' });
+  expect(await sw.service.awaitExecution(executionArn)).toMatchObject({ status: 'FAILED', error: 'PaymentDown' });
   return executionArn;
 }
 
 /** Resolves once the execution is no longer RUNNING (awaitExecution answers at once while it still reads FAILED). */
-async function settled(sw: Stepwright, executionArn: string) {
+async function settled(sw: App, executionArn: string) {
   for (;;) {
-    const d = await sw.awaitExecution(executionArn);
+    const d = await sw.service.awaitExecution(executionArn);
     if (d.status !== 'RUNNING') return d;
   }
 }
@@ -76,12 +76,12 @@ describe('RedriveExecution in the durable scheduler', () => {
     const { resources, calls } = failOnce();
     const sw = await stepwright({ dataDir: tempDir(), resources });
     const executionArn = await startFailed(sw);
-    const before = await sw.describeExecution(executionArn);
+    const before = await sw.service.describeExecution(executionArn);
     expect(before).toMatchObject({ redriveCount: 0, redriveStatus: 'REDRIVABLE' });
     expect(before.redriveDate).toBeUndefined();
 
-    const { redriveDate } = await sw.redriveExecution({ executionArn });
-    expect((await sw.describeExecution(executionArn)).status).toBe('RUNNING');
+    const { redriveDate } = await sw.service.redriveExecution({ executionArn });
+    expect((await sw.service.describeExecution(executionArn)).status).toBe('RUNNING');
     const done = await settled(sw, executionArn);
     expect(done).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, redriveStatus: 'NOT_REDRIVABLE' });
     expect(done.redriveDate).toEqual(redriveDate);
@@ -135,22 +135,22 @@ describe('RedriveExecution in the durable scheduler', () => {
     const { resources } = failOnce();
     const sw = await stepwright({ dataDir: tempDir(), resources });
     const executionArn = await startFailed(sw);
-    await sw.redriveExecution({ executionArn });
+    await sw.service.redriveExecution({ executionArn });
     // A second redrive while the first runs (or after it succeeded) is refused.
-    await expect(sw.redriveExecution({ executionArn })).rejects.toMatchObject({
+    await expect(sw.service.redriveExecution({ executionArn })).rejects.toMatchObject({
       code: 'ExecutionNotRedrivable',
       message: expect.stringMatching(/^Execution is (RUNNING|SUCCEEDED) and cannot be redriven$/) as unknown,
     });
     await settled(sw, executionArn);
-    await expect(sw.redriveExecution({ executionArn })).rejects.toMatchObject({
+    await expect(sw.service.redriveExecution({ executionArn })).rejects.toMatchObject({
       code: 'ExecutionNotRedrivable',
       message: 'Execution is SUCCEEDED and cannot be redriven',
     });
-    expect(await sw.describeExecution(executionArn)).toMatchObject({
+    expect(await sw.service.describeExecution(executionArn)).toMatchObject({
       redriveStatus: 'NOT_REDRIVABLE',
       redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
     });
-    await expect(sw.redriveExecution({ executionArn: `${executionArn}-nope` })).rejects.toMatchObject({
+    await expect(sw.service.redriveExecution({ executionArn: `${executionArn}-nope` })).rejects.toMatchObject({
       code: 'ExecutionDoesNotExist',
     });
   });
@@ -161,11 +161,11 @@ describe('RedriveExecution in the durable scheduler', () => {
     const sw = await stepwright({ dataDir: tempDir(), resources, clock: { ...systemClock, now: () => now } });
     const executionArn = await startFailed(sw);
     now += 14 * 24 * 3600 * 1000 + 1;
-    expect(await sw.describeExecution(executionArn)).toMatchObject({
+    expect(await sw.service.describeExecution(executionArn)).toMatchObject({
       redriveStatus: 'NOT_REDRIVABLE',
       redriveStatusReason: 'Execution redrivable period exceeded',
     });
-    await expect(sw.redriveExecution({ executionArn })).rejects.toMatchObject({
+    await expect(sw.service.redriveExecution({ executionArn })).rejects.toMatchObject({
       code: 'ExecutionNotRedrivable',
       message: 'Execution redrivable period exceeded',
     });
@@ -175,30 +175,30 @@ describe('RedriveExecution in the durable scheduler', () => {
     const { resources } = failOnce();
     const sw = await stepwright({ dataDir: tempDir(), resources });
     const executionArn = await startFailed(sw);
-    const { stateMachineArn } = await sw.describeExecution(executionArn);
+    const { stateMachineArn } = await sw.service.describeExecution(executionArn);
     await sw.store.deleteStateMachine(stateMachineArn);
     await sw.store.deleteStateMachineRevisions(stateMachineArn);
-    await expect(sw.redriveExecution({ executionArn })).rejects.toMatchObject({
+    await expect(sw.service.redriveExecution({ executionArn })).rejects.toMatchObject({
       code: 'ExecutionNotRedrivable',
       message: 'State machine is in DELETING status',
     });
-    expect((await sw.describeExecution(executionArn)).status).toBe('FAILED');
+    expect((await sw.service.describeExecution(executionArn)).status).toBe('FAILED');
   });
 
   it('redrives an aborted execution, which can then be stopped again', async () => {
     let answer: (r: TaskResult) => void = () => undefined;
     const pending: TaskResources = { invoke: () => new Promise<TaskResult>((resolve) => (answer = resolve)) };
     const sw = await stepwright({ dataDir: tempDir(), resources: pending });
-    const { stateMachineArn } = await sw.createStateMachine({
+    const { stateMachineArn } = await sw.service.createStateMachine({
       name: 'm',
       definition: { StartAt: 'T', States: { T: { Type: 'Task', Resource: CHARGE, End: true } } },
     });
-    const { executionArn } = await sw.startExecution({ stateMachineArn, name: 'e' });
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn, name: 'e' });
     await new Promise((r) => setTimeout(r, 50));
-    await sw.stopExecution({ executionArn, error: 'Manual' });
-    await sw.redriveExecution({ executionArn });
+    await sw.service.stopExecution({ executionArn, error: 'Manual' });
+    await sw.service.redriveExecution({ executionArn });
     await new Promise((r) => setTimeout(r, 50));
-    expect((await sw.describeExecution(executionArn)).status).toBe('RUNNING');
+    expect((await sw.service.describeExecution(executionArn)).status).toBe('RUNNING');
     answer({ ok: true, output: 'late but redriven' });
     const done = await settled(sw, executionArn);
     expect(done).toMatchObject({ status: 'SUCCEEDED', output: '"late but redriven"', redriveCount: 1 });
@@ -225,13 +225,13 @@ describe('RedriveExecution in the durable scheduler', () => {
     await closeAll();
 
     const second = await stepwright({ dataDir: dir, resources: flaky });
-    await second.redriveExecution({ executionArn });
+    await second.service.redriveExecution({ executionArn });
     expect(await settled(second, executionArn)).toMatchObject({ status: 'FAILED', redriveCount: 1 });
     await closeAll();
 
     fail = false;
     const third = await stepwright({ dataDir: dir, resources: flaky });
-    await third.redriveExecution({ executionArn });
+    await third.service.redriveExecution({ executionArn });
     const done = await settled(third, executionArn);
     expect(done).toMatchObject({ status: 'SUCCEEDED', redriveCount: 2 });
     expect(JSON.parse(done.output!)).toEqual({ order: 7, redrives: 2 });

@@ -683,6 +683,20 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await store.releaseLease('worker', 'b');
         expect(await store.acquireLease('worker', 'a', T0 + 1700, 1000)).toBe(true);
       });
+
+      it('keeps a redrive client token per execution until it expires, and drops expired ones', async () => {
+        const e1 = 'arn:aws:states:us-east-1:123456789012:execution:m:one';
+        const e2 = 'arn:aws:states:us-east-1:123456789012:execution:m:two';
+        expect(await store.redriveClientToken(e1, 'tok', T0)).toBeUndefined();
+        expect(await store.redriveClientToken(e1, 'tok', T0, { redriveDate: T0, expiresAt: T0 + 1000 })).toBe(T0);
+        expect(await store.redriveClientToken(e1, 'tok', T0 + 1000)).toBe(T0);
+        // The same token of another execution is another token.
+        expect(await store.redriveClientToken(e2, 'tok', T0 + 500)).toBeUndefined();
+        expect(await store.redriveClientToken(e1, 'tok', T0 + 1001)).toBeUndefined();
+        // An expired token is replaced by the next redrive that uses it.
+        await store.redriveClientToken(e1, 'tok', T0 + 2000, { redriveDate: T0 + 2000, expiresAt: T0 + 3000 });
+        expect(await store.redriveClientToken(e1, 'tok', T0 + 2500)).toBe(T0 + 2000);
+      });
     });
   });
 }

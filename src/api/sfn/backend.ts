@@ -1,22 +1,16 @@
-import { InvalidDefinitionError, InvalidExecutionInputError, type TaskResources } from '../../engine/index.js';
-import { StepwrightApiError, type Stepwright } from '../../stepwright.js';
-import type { ActivityQueue } from '../../integrations/activity-queue.js';
-import type { Identity } from './arns.js';
+import { InvalidDefinitionError } from '../../engine/index.js';
+import { ServiceError, type Identity, type Service } from '../../service/index.js';
 import { SfnApiError } from './errors.js';
 import type { Operation, SfnContext } from './operations.js';
 
-/** What the store-backed operations work on. */
+/** What the operations work on: the service, and the region and account ARNs are minted in. */
 export interface SfnBackend extends Identity {
-  readonly stepwright: Stepwright;
-  readonly activities: ActivityQueue;
-  readonly now: () => number;
-  /** The Task resources executions use (TestState calls them too, unless mocked). */
-  readonly resources?: TaskResources;
+  readonly service: Service;
 }
 
 export type OperationGroup = Record<string, (input: Record<string, unknown>, ctx: SfnContext) => Promise<unknown>>;
 
-/** Turns errors of the layers below into AWS's error shape (programmer errors stay 500s). */
+/** The one place the service's refusals become AWS's wire errors (programmer errors stay 500s). */
 export function awsErrors(group: OperationGroup): Record<string, Operation> {
   const out: Record<string, Operation> = {};
   for (const [name, op] of Object.entries(group)) {
@@ -24,8 +18,7 @@ export function awsErrors(group: OperationGroup): Record<string, Operation> {
       try {
         return await op(input, ctx);
       } catch (e) {
-        if (e instanceof StepwrightApiError) throw new SfnApiError(e.code, e.message);
-        if (e instanceof InvalidExecutionInputError) throw new SfnApiError(e.code, e.message);
+        if (e instanceof ServiceError) throw new SfnApiError(e.code, e.message);
         if (e instanceof InvalidDefinitionError) throw new SfnApiError('InvalidDefinition', e.message);
         throw e;
       }

@@ -1,7 +1,6 @@
 import type { HistoryEvent } from '../../engine/index.js';
+import { parseArn } from '../../service/index.js';
 import { awsErrors, type SfnBackend } from './backend.js';
-import { SfnApiError } from './errors.js';
-import { executionOf } from './executions.js';
 import type { Operation } from './operations.js';
 import { pageSize } from './paging.js';
 import { epochSeconds } from './wire.js';
@@ -26,12 +25,9 @@ export function historyOperations(b: SfnBackend): Record<string, Operation> {
   return awsErrors({
     async GetExecutionHistory(input) {
       const arn = input.executionArn as string;
-      const e = await executionOf(b, arn);
+      parseArn(arn, ['execution', 'express']);
       const nextToken = typeof input.nextToken === 'string' ? input.nextToken : undefined;
-      if (nextToken !== undefined && !/^\d+$/.test(Buffer.from(nextToken, 'base64url').toString('utf8'))) {
-        throw new SfnApiError('InvalidToken', `Invalid Token: '${nextToken}'`);
-      }
-      const page = await b.stepwright.getExecutionHistory({ executionArn: e.arn, reverseOrder: input.reverseOrder === true, maxResults: pageSize(input.maxResults), nextToken });
+      const page = await b.service.getExecutionHistory({ executionArn: arn, reverseOrder: input.reverseOrder === true, maxResults: pageSize(input.maxResults), nextToken });
       const includeData = input.includeExecutionData !== false;
       const out: Record<string, unknown> = { events: page.events.map((ev) => wireEvent(ev, includeData)) };
       if (page.nextToken !== undefined) out.nextToken = page.nextToken;

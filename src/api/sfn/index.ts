@@ -10,9 +10,8 @@ import { testStateOperations } from './test-state.js';
 import { versionAliasOperations } from './versions-aliases.js';
 
 export type { SfnBackend } from './backend.js';
-export { ACTIVITY_POLL_MS } from './activities.js';
 
-/** Every store-backed Step Functions operation, for `createServer({ operations })`. */
+/** Every service-backed Step Functions operation, for `createServer({ operations })`. */
 export function createSfnOperations(backend: SfnBackend, options: { activityPollMs?: number; signal?: AbortSignal } = {}): Record<string, Operation> {
   return {
     ...stateMachineOperations(backend),

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadFunctionsDir } from '../../functions/index.js';
 import { command, parseArguments, portOption, stdio, untilStopped, type CliIO, type ServeCommandOptions } from '../io.js';
-import { syncDefinitions } from '../project.js';
-import { addEdgeOptions, edgeOptions, startStepwrightServer, type EdgeFlags, type StepwrightServer } from './server.js';
+import { syncDefinitions } from '../../app/project.js';
+import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
+import { addEdgeOptions, edgeOptions, type EdgeFlags } from './server.js';
 
 /** Changes that arrive together (an editor writes a file in several steps) reload once. */
 const SETTLE_MS = 150;
@@ -39,7 +40,7 @@ export function watchProject(server: StepwrightServer, project: string, io: CliI
     io.out(`reloaded functions: ${[...names].join(', ') || '(none)'}\n`);
   };
   const reloadDefinitions = async (): Promise<void> => {
-    const machines = await syncDefinitions(server.stepwright, definitionsDir, {
+    const machines = await syncDefinitions(server.service, definitionsDir, {
       ...options,
       onError: (file, e) => io.err(`${path.relative(process.cwd(), file)}: ${e instanceof Error ? e.message : String(e)}\n`),
     });

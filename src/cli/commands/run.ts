@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDefinitionText } from '../../language/parse.js';
 import type { Json } from '../../language/json.js';
-import { InvalidDefinitionError, InvalidExecutionInputError, runExecution } from '../../engine/index.js';
+import { InvalidDefinitionError, InvalidExecutionInputError, prepareMachine, runExecution } from '../../engine/index.js';
 import type { HistoryEvent, TaskResources } from '../../engine/index.js';
 import { StoreError } from '../../store/index.js';
-import { createStepwright, StepwrightApiError } from '../../stepwright.js';
+import { createApp } from '../../app/create-app.js';
+import { ServiceError } from '../../service/index.js';
 import fs from 'node:fs';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { createLambdaIntegration } from '../../integrations/lambda.js';
@@ -91,7 +92,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       io.err(`${e.message}\n`);
       return 1;
     }
-    if (e instanceof StepwrightApiError) {
+    if (e instanceof ServiceError) {
       io.err(`${e.code}: ${e.message}\n`);
       return 1;
     }
@@ -118,14 +119,17 @@ async function runDurably(
   name: string | undefined,
   resources: TaskResources | undefined,
 ): Promise<{ status: string; output?: string; error?: string; cause?: string; events: HistoryEvent[] }> {
-  const sw = await createStepwright({ dataDir, resources });
+  // The definition's diagnostics, each with its place, before anything is stored.
+  prepareMachine(definition);
+  const app = await createApp({ dataDir, resources });
+  const sw = app.service;
   try {
     const machineName = path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine';
     let stateMachineArn: string;
     try {
       ({ stateMachineArn } = await sw.createStateMachine({ name: machineName, definition: definition as object }));
     } catch (e) {
-      if (!(e instanceof StepwrightApiError && e.code === 'StateMachineAlreadyExists' && e.resourceArn !== undefined)) throw e;
+      if (!(e instanceof ServiceError && e.code === 'StateMachineAlreadyExists' && e.resourceArn !== undefined)) throw e;
       stateMachineArn = e.resourceArn;
       await sw.updateStateMachine({ stateMachineArn, definition: definition as object });
     }
@@ -140,6 +144,6 @@ async function runDurably(
     } while (nextToken !== undefined);
     return { status: d.status, output: d.output, error: d.error, cause: d.cause, events };
   } finally {
-    await sw.close();
+    await app.close();
   }
 }

@@ -147,4 +147,16 @@ export const MIGRATIONS: readonly string[] = [
   create table scheduler_run (id integer primary key check (id = 1), running integer not null);
   alter table executions add column advance_attempts integer not null default 0;
   `,
+  // 7: RedriveExecution's clientToken: the redrive a token made, answered again for 15 minutes
+  // (kept in the store so that a restart does not redrive a retried request twice).
+  `
+  create table redrive_tokens (
+    execution_arn text not null,
+    client_token text not null,
+    redrive_date integer not null,
+    expires_at integer not null,
+    primary key (execution_arn, client_token)
+  );
+  create index redrive_tokens_by_expiry on redrive_tokens (expires_at);
+  `,
 ];

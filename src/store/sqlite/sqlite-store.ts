@@ -278,6 +278,12 @@ export class SqliteStore implements Store {
       ),
       releaseLease: db.prepare('delete from leases where name = ? and owner = ?'),
 
+      getRedriveToken: db.prepare('select redrive_date from redrive_tokens where execution_arn = ? and client_token = ? and expires_at >= ?'),
+      putRedriveToken: db.prepare(
+        'insert into redrive_tokens (execution_arn, client_token, redrive_date, expires_at) values (?, ?, ?, ?) on conflict (execution_arn, client_token) do update set redrive_date = excluded.redrive_date, expires_at = excluded.expires_at',
+      ),
+      dropExpiredRedriveTokens: db.prepare('delete from redrive_tokens where expires_at < ?'),
+
       runState: db.prepare('select running from scheduler_run where id = 1'),
       setRunState: db.prepare(
         'insert into scheduler_run (id, running) values (1, ?) on conflict (id) do update set running = excluded.running',
@@ -835,6 +841,25 @@ export class SqliteStore implements Store {
 
   deleteAlias(arn: string): Promise<boolean> {
     return this.run(() => this.db.prepare('delete from aliases where arn = ?').run(arn).changes > 0);
+  }
+
+  redriveClientToken(
+    executionArn: string,
+    clientToken: string,
+    now: number,
+    keep?: { readonly redriveDate: number; readonly expiresAt: number },
+  ): Promise<number | undefined> {
+    return this.run(() => {
+      if (keep === undefined) {
+        const row = this.s.getRedriveToken.get(executionArn, clientToken, now) as { redrive_date: number } | undefined;
+        return row?.redrive_date;
+      }
+      this.db.transaction(() => {
+        this.s.dropExpiredRedriveTokens.run(now);
+        this.s.putRedriveToken.run(executionArn, clientToken, keep.redriveDate, keep.expiresAt);
+      })();
+      return keep.redriveDate;
+    });
   }
 
   // Leases

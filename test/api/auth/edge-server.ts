@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../../src/cli/commands/server.js';
+import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../../src/app/server.js';
 
 export interface RawResponse {
   readonly status: number;

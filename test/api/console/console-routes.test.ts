@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStepwrightServer, type StepwrightServer } from '../../../src/cli/commands/server.js';
+import { startStepwrightServer, type StepwrightServer } from '../../../src/app/server.js';
 
 let server: StepwrightServer;
 let dataDir: string;

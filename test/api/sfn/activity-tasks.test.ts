@@ -14,7 +14,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStepwrightServer, type StepwrightServer } from '../../../src/cli/commands/server.js';
+import { startStepwrightServer, type StepwrightServer } from '../../../src/app/server.js';
 
 const dirs: string[] = [];
 const servers: StepwrightServer[] = [];

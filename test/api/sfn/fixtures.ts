@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll } from 'vitest';
-import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../../src/cli/commands/server.js';
+import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../../src/app/server.js';
 
 export const role = 'arn:aws:iam::123456789012:role/test';
 export const ARN = 'arn:aws:states:us-east-1:123456789012';

@@ -1,3 +1,5 @@
+import { invalidName } from './errors.js';
+
 /** AWS refuses names with whitespace, brackets, wildcards, special and control characters. */
 const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
 
@@ -9,4 +11,10 @@ export function isValidName(name: string, max = 80): boolean {
     if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
   }
   return true;
+}
+
+/** The one name check: InvalidName with AWS's message. */
+export function checkName(name: string): string {
+  if (!isValidName(name)) throw invalidName(name);
+  return name;
 }

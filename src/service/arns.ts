@@ -1,4 +1,4 @@
-import { SfnApiError } from './errors.js';
+import { ServiceError } from './errors.js';
 
 /** Region and account the ARNs are minted in. */
 export interface Identity {
@@ -27,14 +27,14 @@ const ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):([a-zA-Z]+):(.+)$/;
 export function parseArn(arn: string, allowed: readonly ResourceType[]): ParsedArn {
   const m = ARN.exec(arn);
   if (m === null) {
-    if (!arn.startsWith('arn:')) throw new SfnApiError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`);
-    throw new SfnApiError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn.split(':')[5] ?? ''}'`);
+    if (!arn.startsWith('arn:')) throw new ServiceError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`);
+    throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn.split(':')[5] ?? ''}'`);
   }
   const type = m[3] as ResourceType;
-  if (!allowed.includes(type)) throw new SfnApiError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${m[3]}'`);
+  if (!allowed.includes(type)) throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${m[3]}'`);
   const parts = m[4].split(':');
   const expected = type === 'stateMachine' ? [1, 2] : type === 'execution' ? [2] : type === 'express' ? [3] : type === 'activity' ? [1] : [2, 3];
-  if (!expected.includes(parts.length) || parts.some((p) => p === '')) throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
+  if (!expected.includes(parts.length) || parts.some((p) => p === '')) throw new ServiceError('InvalidArn', `Invalid Arn: '${arn}'`);
   return { arn, type, parts };
 }
 

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { stateMachineArnOf } from '../api/sfn/arns.js';
-import type { Stepwright } from '../stepwright.js';
-
-export type MachineType = 'STANDARD' | 'EXPRESS';
+import { stateMachineArnOf, type Service } from '../service/index.js';
+import type { MachineType } from '../store/index.js';
 
 /** `name.asl.json` (STANDARD) and `name.express.asl.json` (EXPRESS); plain `name.json` too. */
 export function definitionFiles(dir: string): { name: string; file: string; type: MachineType }[] {
@@ -23,7 +21,7 @@ export function definitionFiles(dir: string): { name: string; file: string; type
  * file does not stop the others (the API's InvalidDefinition message names the place).
  */
 export async function syncDefinitions(
-  stepwright: Stepwright,
+  service: Service,
   dir: string,
   options: { region: string; accountId: string; roleArn: string; onError?: (file: string, error: unknown) => void },
 ): Promise<Map<string, string>> {
@@ -32,9 +30,12 @@ export async function syncDefinitions(
     const arn = stateMachineArnOf({ region: options.region, accountId: options.accountId }, d.name);
     try {
       const definition = fs.readFileSync(d.file, 'utf8');
-      const existing = await stepwright.store.getStateMachine(arn);
-      if (existing === undefined) await stepwright.createStateMachine({ name: d.name, definition, roleArn: options.roleArn, type: d.type });
-      else if (existing.definition !== definition) await stepwright.updateStateMachine({ stateMachineArn: arn, definition });
+      const existing = await service.stateMachineOf(arn).catch((e: unknown) => {
+        if ((e as { code?: unknown }).code === 'StateMachineDoesNotExist') return undefined;
+        throw e;
+      });
+      if (existing === undefined) await service.createStateMachine({ name: d.name, definition, roleArn: options.roleArn, type: d.type });
+      else if (existing.definition !== definition) await service.updateStateMachine({ stateMachineArn: arn, definition });
       machines.set(d.name, arn);
     } catch (e) {
       if (options.onError === undefined) throw e;

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createConsoleToken, RequestAuthenticator, type AccessKeys } from '../api/auth/index.js';
+import { consoleRoutes } from '../api/console/index.js';
+import { createLambdaHandler } from '../api/lambda/index.js';
+import { RequestBudget } from '../api/request-budget.js';
+import { createServer } from '../api/server.js';
+import { createSfnOperations } from '../api/sfn/index.js';
+import { FunctionRuntime, loadFunctionsDir } from '../functions/index.js';
+import { WatchedActivityQueue } from '../integrations/activity-watch.js';
+import type { Service } from '../service/index.js';
+import { createApp, type App } from './create-app.js';
+import { syncDefinitions } from './project.js';
+
+export interface StepwrightServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir?: string;
+  /** A project folder: its `functions/` and `state-machines/` folders are loaded at start. */
+  readonly project?: string;
+  readonly functionsDir?: string;
+  readonly definitionsDir?: string;
+  readonly region?: string;
+  readonly accountId?: string;
+  /** IAM role the project's machines are created with (AWS requires one; we only record it). */
+  readonly roleArn?: string;
+  /** pino level, or false for no logs (tests). */
+  readonly logLevel?: string | false;
+  /** GetActivityTask's long poll (AWS: 60 s). */
+  readonly activityPollMs?: number;
+  /** Host names to answer for besides localhost and IP addresses (DNS rebinding protection). */
+  readonly allowedHosts?: readonly string[];
+  /** `--auth`: the access keys whose SigV4 signatures are accepted; the console gets a token. */
+  readonly auth?: { readonly keys: AccessKeys; readonly consoleToken?: string };
+  /** Bytes of request bodies held in memory at once (default 96 MB). */
+  readonly bodyBudgetBytes?: number;
+  /** The user function workers run as (FunctionRuntimeOptions.workerUser; default nobody when root). */
+  readonly functionUser?: string | false;
+}
+
+export interface StepwrightServer {
+  readonly url: string;
+  readonly port: number;
+  readonly http: FastifyInstance;
+  /** Store, scheduler and service underneath the API. */
+  readonly app: App;
+  readonly service: Service;
+  readonly runtime: FunctionRuntime;
+  /** The machines loaded from the project, by name → ARN. */
+  readonly machines: ReadonlyMap<string, string>;
+  /** The console's address; with `--auth` it carries the token in its fragment (never sent over the wire). */
+  readonly consoleUrl: string;
+  readonly budget: RequestBudget;
+  /** Stops taking requests, lets in-flight commits finish, closes the store and the function workers. */
+  readonly close: () => Promise<void>;
+}
+
+/** The whole server on one port: Step Functions API, Lambda API, health; the project loaded. */
+export async function startStepwrightServer(options: StepwrightServerOptions = {}): Promise<StepwrightServer> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const dataDir = path.resolve(options.dataDir ?? './.stepwright');
+  const functionsDir = options.functionsDir ?? (options.project === undefined ? undefined : path.join(options.project, 'functions'));
+  const definitionsDir = options.definitionsDir ?? (options.project === undefined ? undefined : path.join(options.project, 'state-machines'));
+  const roleArn = options.roleArn ?? `arn:aws:iam::${accountId}:role/StepwrightExecutionRole`;
+
+  const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
+  const runtime = new FunctionRuntime({ region, accountId, workerUser: options.functionUser });
+  if (runtime.workerUser !== undefined) {
+    // Function code runs as another user: the store and the API's function code stay the server's.
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dataDir, 0o700);
+  }
+  const stopping = new AbortController();
+  const authenticator = options.auth === undefined ? undefined : new RequestAuthenticator(options.auth.keys, options.auth.consoleToken ?? createConsoleToken(), region);
+  const budget = new RequestBudget(options.bodyBudgetBytes);
+  // Watched so the console can list an execution's activity tasks.
+  const activities = new WatchedActivityQueue();
+  let core: App | undefined;
+  let app: FastifyInstance | undefined;
+  let lambda: ReturnType<typeof createLambdaHandler> | undefined;
+  try {
+    if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    lambda = createLambdaHandler({ runtime, dataDir, region, accountId, authenticator, budget });
+    await lambda.ready;
+    const lambdaHandler = lambda;
+    let log: (e: unknown, where: string) => void = () => undefined;
+    core = await createApp({ dataDir, functions: runtime, activities, region, accountId, onError: (e, where) => log(e, where) });
+    const operations = createSfnOperations({ service: core.service, region, accountId }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
+    app = createServer({
+      operations,
+      rawHandlers: [(req, res) => lambdaHandler(req, res)],
+      routes: [consoleRoutes({ store: core.store, runtime, activities })],
+      region,
+      accountId,
+      logger: app0Logger,
+      allowedHosts: options.allowedHosts,
+      authenticator,
+      budget,
+    });
+    const appLog = app.log;
+    log = (e, where) => appLog.error({ err: e }, where);
+
+    const machines = await syncDefinitions(core.service, definitionsDir === undefined ? '' : path.resolve(definitionsDir), { region, accountId, roleArn });
+    for (const [name, arn] of machines) app.log.info({ stateMachineArn: arn, name }, 'state machine loaded');
+
+    await app.listen({ port: options.port ?? 8083, host: options.host ?? '127.0.0.1' });
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    app.log.info({ url, functions: runtime.list().map((f) => f.name), stateMachines: [...machines.keys()] }, 'stepwright server ready');
+
+    const composed = core;
+    const server = app;
+    const lh = lambdaHandler;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port: address.port,
+      http: server,
+      app: composed,
+      service: composed.service,
+      runtime,
+      machines,
+      consoleUrl: authenticator === undefined ? `${url}/` : `${url}/#token=${authenticator.consoleToken}`,
+      budget,
+      close: () =>
+        (closing ??= (async () => {
+          stopping.abort(); // long polls answer now instead of holding the shutdown
+          await server.close();
+          await lh.close();
+          await composed.close(); // the scheduler drains its group commit, then the store closes
+          await runtime.close();
+        })()),
+    };
+  } catch (e) {
+    stopping.abort();
+    await app?.close().catch(() => undefined);
+    await lambda?.close().catch(() => undefined);
+    await core?.close().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
+    throw e;
+  }
+}
