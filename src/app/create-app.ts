@@ -7,6 +7,8 @@ import { createActivityIntegration } from '../integrations/activity.js';
 import { createCallbackIntegration } from '../integrations/callback.js';
 import { ExecutionRefusedError, lateExecutionsPort, type ExecutionsPort } from '../integrations/contract.js';
 import { linkFunctionLogs } from '../integrations/function-logs.js';
+import type { HttpConnections } from '../integrations/http-connections.js';
+import { createHttpIntegration } from '../integrations/http.js';
 import { createLambdaIntegration } from '../integrations/lambda.js';
 import { createTaskRouter } from '../integrations/router.js';
 import { createStartExecutionIntegration } from '../integrations/start-execution.js';
@@ -21,11 +23,13 @@ export interface AppOptions {
   readonly store?: Store;
   /**
    * The Task resources executions call. Without them, and with `functions`, the app builds the
-   * standard router: activities, nested executions, callbacks and Lambda functions.
+   * standard router: activities, nested executions, callbacks, HTTP Tasks and Lambda functions.
    */
   readonly resources?: TaskResources;
   /** The function runtime Lambda tasks run on (the caller owns and closes it). */
   readonly functions?: FunctionRuntime;
+  /** The connections HTTP Tasks authenticate with (`--http-connections`); without them every HTTP Task fails naming its connection. */
+  readonly httpConnections?: HttpConnections;
   /** Activity tasks' queue (the server's is watched, for the console). */
   readonly activities?: ActivityQueue;
   readonly clock?: Clock;
@@ -78,7 +82,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   if (resources === undefined && options.functions !== undefined) {
     const nested = createStartExecutionIntegration(executions);
     const lambda = linkFunctionLogs(createLambdaIntegration(options.functions, { region, accountId }), options.functions);
-    resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), lambda]);
+    const http = createHttpIntegration({ connections: options.httpConnections, region });
+    resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
   }
   const store = options.store ?? new SqliteStore(path.resolve(options.dataDir ?? '.stepwright'), { synchronous: options.synchronous });
   const scheduler = new Scheduler({

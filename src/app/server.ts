@@ -10,6 +10,7 @@ import { createServer } from '../api/server.js';
 import { createSfnOperations } from '../api/sfn/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../functions/index.js';
 import { WatchedActivityQueue } from '../integrations/activity-watch.js';
+import type { HttpConnections } from '../integrations/http-connections.js';
 import type { Service } from '../service/index.js';
 import { createApp, type App } from './create-app.js';
 import { syncDefinitions } from './project.js';
@@ -38,6 +39,8 @@ export interface StepwrightServerOptions {
   readonly bodyBudgetBytes?: number;
   /** The user function workers run as (FunctionRuntimeOptions.workerUser; default nobody when root). */
   readonly functionUser?: string | false;
+  /** The connections HTTP Tasks authenticate with (`--http-connections FILE`). */
+  readonly httpConnections?: HttpConnections;
 }
 
 export interface StepwrightServer {
@@ -87,7 +90,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     await lambda.ready;
     const lambdaHandler = lambda;
     let log: (e: unknown, where: string) => void = () => undefined;
-    core = await createApp({ dataDir, functions: runtime, activities, region, accountId, onError: (e, where) => log(e, where) });
+    core = await createApp({ dataDir, functions: runtime, activities, httpConnections: options.httpConnections, region, accountId, onError: (e, where) => log(e, where) });
     const operations = createSfnOperations({ service: core.service, region, accountId }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({
       operations,

@@ -44,6 +44,24 @@ describe('replaying an execution history', () => {
     expect(approve.parameters).toBe('{"token":"t"}');
   });
 
+  it('shows a service task\'s request and its response before ResultSelector, as a Lambda task\'s', () => {
+    id = 0;
+    const response = '{"Headers":{},"ResponseBody":{"id":7},"StatusCode":200,"StatusText":"OK"}';
+    const view = replayHistory([
+      ev('ExecutionStarted', 0, { input: '{}' }, 'executionStartedEventDetails'), // 1
+      ev('TaskStateEntered', 1, { name: 'Call', input: '{}' }), // 2
+      ev('TaskScheduled', 2, { resourceType: 'http', resource: 'invoke', parameters: '{"ApiEndpoint":"https://api.example.com","Method":"GET"}' }, 'taskScheduledEventDetails'), // 3
+      ev('TaskStarted', 3, { resourceType: 'http', resource: 'invoke' }, 'taskStartedEventDetails'), // 4
+      ev('TaskSucceeded', 4, { resourceType: 'http', resource: 'invoke', output: response }, 'taskSucceededEventDetails'), // 5
+      ev('TaskStateExited', 5, { name: 'Call', output: '{"id":7}' }, 'stateExitedEventDetails'), // 6
+    ]);
+    const call = view.states.get('Call')!;
+    expect(call.parameters).toBe('{"ApiEndpoint":"https://api.example.com","Method":"GET"}');
+    expect(call.resource).toBe('http:invoke');
+    expect(call.result).toBe(response);
+    expect(call.output).toBe('{"id":7}');
+  });
+
   it('shows the states as they were after an earlier event (time travel)', () => {
     const view = replayHistory(history(), 4); // after the first TaskFailed
     expect(view.states.get('Charge')!.status).toBe('retrying');

@@ -35,6 +35,8 @@ export interface StateView {
   variables?: Record<string, string>;
   /** The task's resolved parameters (TaskScheduled), e.g. the callback payload. */
   parameters?: string;
+  /** What the task's resource answered (TaskSucceeded …), before ResultSelector, ResultPath and OutputPath: an HTTP Task's response, a Lambda's payload. */
+  result?: string;
   resource?: string;
   error?: string;
   cause?: string;
@@ -144,11 +146,13 @@ export function replayHistory(events: readonly ReplayEvent[], upToIndex = events
         st.pendingFailure = false;
       }
       st.parameters = s(d.parameters) ?? s(d.input);
+      st.result = undefined;
       st.resource = [s(d.resourceType), s(d.resource)].filter(Boolean).join(':') || undefined;
       st.status = 'running';
     } else if (type === 'TaskStarted' || type === 'ActivityStarted' || type === 'LambdaFunctionStarted') {
       st.status = s(d.resource)?.endsWith('.waitForTaskToken') || st.resource?.endsWith('.waitForTaskToken') ? 'waiting' : 'running';
     } else if (type === 'TaskSubmitted' || type === 'TaskSucceeded' || type === 'ActivitySucceeded' || type === 'LambdaFunctionSucceeded') {
+      if (type !== 'TaskSubmitted') st.result = s(d.output);
       st.status = 'running';
     } else if (type.endsWith('IterationStarted') || type.endsWith('IterationSucceeded')) {
       // Map/Parallel children: the group stays running.

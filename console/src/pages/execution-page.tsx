@@ -29,6 +29,7 @@ function StateDetails({ state, onClose, logs }: { readonly state: StateView | un
       <JsonBlock label="Input" text={state.input} />
       <JsonBlock label="Output" text={state.output} empty={state.active > 0 ? 'Not yet: the state is running.' : '—'} />
       {state.parameters !== undefined && <JsonBlock label="Parameters" text={state.parameters} />}
+      {state.result !== undefined && <JsonBlock label="Task result" text={state.result} />}
       {state.variables !== undefined && <JsonBlock label="Variables" text={JSON.stringify(Object.fromEntries(Object.entries(state.variables).map(([k, v]) => [k, parseMaybe(v)])))} />}
       {state.failures.length > 0 && (
         <section aria-label="Errors and retries">

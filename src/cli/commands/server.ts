@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadAccessKeys } from '../../api/auth/index.js';
+import { loadHttpConnections, type HttpConnections } from '../../integrations/http-connections.js';
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
 import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
@@ -9,7 +10,7 @@ export type ServerCommandOptions = ServeCommandOptions;
 
 /**
  * `stepwright server [--port 8083] [--host 127.0.0.1] [--data-dir ./.stepwright] [--project DIR]
- * [--functions-dir DIR] [--definitions-dir DIR]`: serves until SIGINT/SIGTERM. Exit code 0 after a
+ * [--functions-dir DIR] [--definitions-dir DIR] [--http-connections FILE]`: serves until SIGINT/SIGTERM. Exit code 0 after a
  * clean stop, 1 if it cannot start, 2 on bad usage.
  */
 export async function runServer(argv: readonly string[], options: ServerCommandOptions = {}): Promise<number> {
@@ -24,16 +25,18 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when the server runs as root')
+    .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'info');
   addEdgeOptions(program);
   if (!parseArguments(program, argv)) return 2;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
   try {
-    const { auth: _flag, authKeys: _file, allowedHost: _names, ...rest } = opts;
-    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts) });
+    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, ...rest } = opts;
+    const httpConnections = httpConnectionsOption(opts.httpConnections);
+    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}) });
   } catch (e) {
     io.err(`stepwright server: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
@@ -80,6 +83,12 @@ export function edgeOptions(flags: EdgeFlags, env: NodeJS.ProcessEnv = process.e
   if (keys.size === 0) throw new Error('--auth needs access keys: --auth-keys FILE ({"AKID": "SECRET"}) or STEPWRIGHT_ACCESS_KEYS=AKID:SECRET');
   const token = env.STEPWRIGHT_CONSOLE_TOKEN;
   return { allowedHosts: flags.allowedHost, auth: { keys, ...(token !== undefined && token !== '' ? { consoleToken: token } : {}) } };
+}
+
+/** `--http-connections FILE`, else `STEPWRIGHT_HTTP_CONNECTIONS=FILE`; throws naming the file and key path of a mistake. */
+export function httpConnectionsOption(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): HttpConnections | undefined {
+  const file = flag ?? (env.STEPWRIGHT_HTTP_CONNECTIONS !== '' ? env.STEPWRIGHT_HTTP_CONNECTIONS : undefined);
+  return file === undefined ? undefined : loadHttpConnections(file);
 }
 
 /** The project's `sample-input.json`, on one line, for the printed command. */
