@@ -1,7 +1,7 @@
 export { advance, createSnapshot, type AdvanceResult } from './advance.js';
 export { systemClock, virtualClock } from './clock.js';
 export { encodeTaskToken, taskTokenExecution } from './task-token.js';
-export { compileMachine, type CompiledMachine } from './compile.js';
+export { compileMachine, type CompiledMachine, type CompiledRetrier, type CompiledState, type NumberSource } from './compile.js';
 export { taskTimeoutKey, type Effect, type EngineEvent } from './effects.js';
 export { materializeEvent, materializeEvents, type HistoryRecord, type PayloadTexts } from './history.js';
 export {

@@ -5,6 +5,8 @@ import type { Integration, TaskResult } from './contract.js';
 export interface TaskMock {
   readonly result?: string;
   readonly errorOutput?: { readonly error?: string; readonly cause?: string };
+  /** How strictly AWS checks the result against the service's API model (STRICT, PRESENT, NONE). */
+  readonly fieldValidationMode?: string;
 }
 
 /** `mock.result` is not JSON (the message is JSON.parse's). */

@@ -25,6 +25,7 @@ export {
 export type { MachineDescription, MachineForExecution, MachineUpdateInput, NewMachineInput, PreparedRevision } from './machines.js';
 export { checkName, isValidName } from './names.js';
 export type { TestStateInput } from './test-state.js';
+export type { TestStateConfiguration } from './test-state-request.js';
 
 /**
  * The Step Functions operations, once, over the store, the scheduler and the integrations' ports:
