@@ -24,6 +24,8 @@ export interface AppOptions {
    * standard router: activities, nested executions, callbacks and Lambda functions.
    */
   readonly resources?: TaskResources;
+  /** Wraps the standard router (`stepwright run` watches the tasks that wait for a token). */
+  readonly wrapResources?: (router: TaskResources) => TaskResources;
   /** The function runtime Lambda tasks run on (the caller owns and closes it). */
   readonly functions?: FunctionRuntime;
   /** Activity tasks' queue (the server's is watched, for the console). */
@@ -79,6 +81,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const nested = createStartExecutionIntegration(executions);
     const lambda = linkFunctionLogs(createLambdaIntegration(options.functions, { region, accountId }), options.functions);
     resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), lambda]);
+    if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   const store = options.store ?? new SqliteStore(path.resolve(options.dataDir ?? '.stepwright'), { synchronous: options.synchronous });
   const scheduler = new Scheduler({
