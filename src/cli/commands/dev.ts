@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
+import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { watchProject, type AppliedChange } from '../watch-project.js';
 import { addEdgeOptions, edgeOptions, type EdgeFlags } from './server.js';
@@ -25,7 +25,8 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when run as root')
     .option('--log-level <level>', 'pino log level', 'warn');
   addEdgeOptions(program);
-  if (!parseArguments(program, argv)) return 2;
+  const usage = parseArguments(program, argv);
+  if (usage !== undefined) return usage;
   const project = path.resolve(program.args[0] ?? '.');
   const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
@@ -44,7 +45,7 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
       ...edgeOptions(opts),
     });
   } catch (e) {
-    io.err(`stepwright dev: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`stepwright dev: ${startFailure(e, port)}\n`);
     return 1;
   }
   const watch = watchProject(server, project, io, {

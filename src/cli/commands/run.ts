@@ -14,7 +14,7 @@ import { startStepwrightServer, type StepwrightServer } from '../../app/server.j
 import { ServiceError } from '../../service/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { WatchedActivityQueue } from '../../integrations/activity-watch.js';
-import { command, parseArguments, portOption, stdio, type CliIO } from '../io.js';
+import { command, parseArguments, portOption, startFailure, stdio, type CliIO } from '../io.js';
 import { watchWaitingTasks, type WaitingTask } from '../waiting-tasks.js';
 
 const REGION = 'us-east-1';
@@ -81,7 +81,8 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('--definitions-dir <dir>', "state machines nested executions may start (default: the project's state-machines/ folder)")
     .option('--answer <json>', 'answer every task that waits for a token (.waitForTaskToken, activities) with this output')
     .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0');
-  if (!parseArguments(program, argv)) return 2;
+  const usage = parseArguments(program, argv);
+  if (usage !== undefined) return usage;
   const file = program.args[0];
   const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; answer?: string; port: string }>();
   const port = portOption(opts.port, io);
@@ -136,7 +137,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       server ??= startStepwrightServer({ composed: { app: composed, runtime, activities }, port, dataDir: opts.dataDir ?? temporary, logLevel: false });
       server.then(
         (s) => io.err(waitingMessage(task, s.url)),
-        (e: unknown) => io.err(`${task.stateName} waits for its task token, and the API to answer it could not start: ${e instanceof Error ? e.message : String(e)}${(e as { code?: unknown }).code === 'EADDRINUSE' ? `; choose another port with --port, or answer it with --answer JSON` : ''}\n`),
+        (e: unknown) => io.err(`${task.stateName} waits for its task token, and the API to answer it could not start: ${startFailure(e, port)}${(e as { code?: unknown }).code === 'EADDRINUSE' ? ', or answer it with --answer JSON' : ''}\n`),
       );
     };
     app = await createApp({

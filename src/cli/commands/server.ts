@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadAccessKeys } from '../../api/auth/index.js';
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
-import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
+import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
 export type ServerCommandOptions = ServeCommandOptions;
 
@@ -26,7 +26,8 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when the server runs as root')
     .option('--log-level <level>', 'pino log level', 'info');
   addEdgeOptions(program);
-  if (!parseArguments(program, argv)) return 2;
+  const usage = parseArguments(program, argv);
+  if (usage !== undefined) return usage;
   const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
@@ -35,7 +36,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     const { auth: _flag, authKeys: _file, allowedHost: _names, ...rest } = opts;
     server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts) });
   } catch (e) {
-    io.err(`stepwright server: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;
   }
   const [first] = server.machines.values();
