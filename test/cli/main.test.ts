@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -68,7 +70,7 @@ describe('stepwright CLI manners', () => {
 
     it('is named with how to choose another, by server, dev and functions serve', async () => {
       const expected = `port ${port} is already in use (another Stepwright, or another program, listens there); choose another with --port N, or --port 0 for a free one\n`;
-      const data = fs.mkdtempSync('/tmp/stepwright-port-');
+      const data = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-port-'));
       for (const [name, start] of [
         ['server', (io: ReturnType<typeof capture>['io']) => runServer(['--port', String(port), '--data-dir', data, '--log-level', 'silent'], { io })],
         ['dev', (io: ReturnType<typeof capture>['io']) => runDev([data, '--port', String(port), '--log-level', 'silent'], { io })],
