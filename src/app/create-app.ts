@@ -26,6 +26,8 @@ export interface AppOptions {
    * standard router: activities, nested executions, callbacks, HTTP Tasks and Lambda functions.
    */
   readonly resources?: TaskResources;
+  /** Wraps the standard router (`stepwright run` watches the tasks that wait for a token). */
+  readonly wrapResources?: (router: TaskResources) => TaskResources;
   /** The function runtime Lambda tasks run on (the caller owns and closes it). */
   readonly functions?: FunctionRuntime;
   /** The connections HTTP Tasks authenticate with (`--http-connections`); without them every HTTP Task fails naming its connection. */
@@ -84,6 +86,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const lambda = linkFunctionLogs(createLambdaIntegration(options.functions, { region, accountId }), options.functions);
     const http = createHttpIntegration({ connections: options.httpConnections, region });
     resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
+    if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   const store = options.store ?? new SqliteStore(path.resolve(options.dataDir ?? '.stepwright'), { synchronous: options.synchronous });
   const scheduler = new Scheduler({

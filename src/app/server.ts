@@ -41,6 +41,11 @@ export interface StepwrightServerOptions {
   readonly functionUser?: string | false;
   /** The connections HTTP Tasks authenticate with (`--http-connections FILE`). */
   readonly httpConnections?: HttpConnections;
+  /**
+   * Serve this composition instead of making one (`stepwright run` serves its app once a task
+   * waits for a token): its caller owns it, and `close` leaves it open.
+   */
+  readonly composed?: { readonly app: App; readonly runtime: FunctionRuntime; readonly activities: WatchedActivityQueue };
 }
 
 export interface StepwrightServer {
@@ -70,8 +75,9 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   const roleArn = options.roleArn ?? `arn:aws:iam::${accountId}:role/StepwrightExecutionRole`;
 
   const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
-  const runtime = new FunctionRuntime({ region, accountId, workerUser: options.functionUser });
-  if (runtime.workerUser !== undefined) {
+  const composed = options.composed;
+  const runtime = composed?.runtime ?? new FunctionRuntime({ region, accountId, workerUser: options.functionUser });
+  if (composed === undefined && runtime.workerUser !== undefined) {
     // Function code runs as another user: the store and the API's function code stay the server's.
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dataDir, 0o700);
@@ -80,7 +86,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   const authenticator = options.auth === undefined ? undefined : new RequestAuthenticator(options.auth.keys, options.auth.consoleToken ?? createConsoleToken(), region);
   const budget = new RequestBudget(options.bodyBudgetBytes);
   // Watched so the console can list an execution's activity tasks.
-  const activities = new WatchedActivityQueue();
+  const activities = composed?.activities ?? new WatchedActivityQueue();
   let core: App | undefined;
   let app: FastifyInstance | undefined;
   let lambda: ReturnType<typeof createLambdaHandler> | undefined;
@@ -90,7 +96,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     await lambda.ready;
     const lambdaHandler = lambda;
     let log: (e: unknown, where: string) => void = () => undefined;
-    core = await createApp({ dataDir, functions: runtime, activities, httpConnections: options.httpConnections, region, accountId, onError: (e, where) => log(e, where) });
+    core = composed?.app ?? (await createApp({ dataDir, functions: runtime, activities, httpConnections: options.httpConnections, region, accountId, onError: (e, where) => log(e, where) }));
     const operations = createSfnOperations({ service: core.service, region, accountId }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({
       operations,
@@ -115,16 +121,17 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const url = `http://${host}:${address.port}`;
     app.log.info({ url, functions: runtime.list().map((f) => f.name), stateMachines: [...machines.keys()] }, 'stepwright server ready');
 
-    const composed = core;
+    const owned = composed === undefined ? core : undefined;
     const server = app;
+    const served = core;
     const lh = lambdaHandler;
     let closing: Promise<void> | undefined;
     return {
       url,
       port: address.port,
       http: server,
-      app: composed,
-      service: composed.service,
+      app: served,
+      service: served.service,
       runtime,
       machines,
       consoleUrl: authenticator === undefined ? `${url}/` : `${url}/#token=${authenticator.consoleToken}`,
@@ -134,16 +141,18 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
           stopping.abort(); // long polls answer now instead of holding the shutdown
           await server.close();
           await lh.close();
-          await composed.close(); // the scheduler drains its group commit, then the store closes
-          await runtime.close();
+          await owned?.close(); // the scheduler drains its group commit, then the store closes
+          if (owned !== undefined) await runtime.close();
         })()),
     };
   } catch (e) {
     stopping.abort();
     await app?.close().catch(() => undefined);
     await lambda?.close().catch(() => undefined);
-    await core?.close().catch(() => undefined);
-    await runtime.close().catch(() => undefined);
+    if (composed === undefined) {
+      await core?.close().catch(() => undefined);
+      await runtime.close().catch(() => undefined);
+    }
     throw e;
   }
 }

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 
 /** Where a command writes: the process's stdout/stderr, or a capture in tests. */
 export interface CliIO {
@@ -13,14 +13,25 @@ export function command(name: string, io: CliIO): Command {
   return new Command(name).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 }
 
-/** Parses arguments; false on bad usage (commander has already said why). */
-export function parseArguments(program: Command, argv: readonly string[]): boolean {
+/**
+ * Parses arguments: undefined when the command should run, else its exit code: 0 after `--help`
+ * (commander has printed it), 2 on bad usage (commander has already said why).
+ */
+export function parseArguments(program: Command, argv: readonly string[]): number | undefined {
   try {
     program.parse(argv as string[], { from: 'user' });
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (e) {
+    return e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') ? 0 : 2;
   }
+}
+
+/** Why a server did not start; a port in use says which and how to choose another. */
+export function startFailure(e: unknown, port: number): string {
+  if ((e as { code?: unknown }).code === 'EADDRINUSE') {
+    return `port ${port} is already in use (another Stepwright, or another program, listens there); choose another with --port N, or --port 0 for a free one`;
+  }
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** The `--port` value as a port number, or undefined (after saying so) when it is not one. */

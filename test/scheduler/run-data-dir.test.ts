@@ -29,8 +29,10 @@ describe('stepwright run --data-dir', () => {
     const data = path.join(dir, 'data');
     const first = await run([def, '--data-dir', data, '--input', '{"name":"Ada"}', '--name', 'one', '--history']);
     expect(first.code).toBe(0);
-    expect(first.out).toContain('"ExecutionSucceeded"');
-    expect(first.out.trim().endsWith('{\n  "g": "Ada"\n}')).toBe(true);
+    const document = JSON.parse(first.out) as { status: string; output: unknown; events: { type: string }[] };
+    expect(document.status).toBe('SUCCEEDED');
+    expect(document.output).toEqual({ g: 'Ada' });
+    expect(document.events.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(fs.existsSync(path.join(data, 'stepwright.db'))).toBe(true);
     const again = await run([def, '--data-dir', data, '--input', '{"name":"Bob"}', '--name', 'one']);
     expect(again.code).toBe(1);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { checkHostAndOrigin, HostRules } from '../../api/auth/index.js';
 import { createLambdaHandler } from '../../api/lambda/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
-import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
+import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
 
 export interface FunctionsServerOptions {
@@ -105,15 +105,18 @@ export async function runFunctions(argv: readonly string[], options: FunctionsCo
   const io = options.io ?? stdio;
   const [sub, ...rest] = argv;
   if (sub !== 'serve') {
-    io.err('usage: stepwright functions serve [--port 9001] [--host 127.0.0.1] [--data-dir ./.stepwright] [--functions-dir DIR]\n');
-    return sub === undefined ? 0 : 2;
+    const usage = 'usage: stepwright functions serve [--port 9001] [--host 127.0.0.1] [--data-dir ./.stepwright] [--functions-dir DIR]\n';
+    const asked = sub === undefined || sub === '--help' || sub === '-h';
+    (asked ? io.out : io.err)(usage);
+    return asked ? 0 : 2;
   }
   const program = command('stepwright functions serve', io)
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '9001')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where functions created through the API are kept', './.stepwright')
     .option('--functions-dir <dir>', "a project's functions folder to serve as well");
-  if (!parseArguments(program, rest)) return 2;
+  const usage = parseArguments(program, rest);
+  if (usage !== undefined) return usage;
   const opts = program.opts<{ port: string; host: string; dataDir: string; functionsDir?: string }>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
@@ -127,7 +130,7 @@ export async function runFunctions(argv: readonly string[], options: FunctionsCo
       warn: (m) => io.err(`${m}\n`),
     });
   } catch (e) {
-    io.err(`stepwright functions serve: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`stepwright functions serve: ${startFailure(e, port)}\n`);
     return 1;
   }
   io.out(`Lambda API listening on ${server.url} (${server.runtime.list().length} functions)\n`);

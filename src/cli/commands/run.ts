@@ -1,17 +1,24 @@
+import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseDefinitionText } from '../../language/parse.js';
 import type { Json } from '../../language/json.js';
-import { InvalidDefinitionError, InvalidExecutionInputError, prepareMachine, runExecution } from '../../engine/index.js';
+import { parseResourceArn, isPollableActivity } from '../../language/resource-arn.js';
+import { InvalidDefinitionError, InvalidExecutionInputError, prepareMachine } from '../../engine/index.js';
 import type { HistoryEvent, TaskResources } from '../../engine/index.js';
 import { StoreError } from '../../store/index.js';
-import { createApp } from '../../app/create-app.js';
+import { createApp, type App } from '../../app/create-app.js';
+import { syncDefinitions } from '../../app/project.js';
+import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { ServiceError } from '../../service/index.js';
-import fs from 'node:fs';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
-import { createLambdaIntegration } from '../../integrations/lambda.js';
-import { createTaskRouter } from '../../integrations/router.js';
-import { command, parseArguments, stdio, type CliIO } from '../io.js';
+import { WatchedActivityQueue } from '../../integrations/activity-watch.js';
+import { command, parseArguments, portOption, startFailure, stdio, type CliIO } from '../io.js';
+import { watchWaitingTasks, type WaitingTask } from '../waiting-tasks.js';
+
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '123456789012';
 
 export interface RunCommandOptions {
   readonly io?: CliIO;
@@ -19,35 +26,75 @@ export interface RunCommandOptions {
   readonly resources?: TaskResources;
 }
 
-/**
- * The functions folder of the definition's project: `--functions-dir`, else `functions/` beside the
- * definition or beside its `state-machines/` folder (the layout `stepwright server --project` uses).
- */
-function projectFunctionsDir(definitionFile: string, given: string | undefined): string | undefined {
-  if (given !== undefined) return given;
+/** A folder beside the definition or beside its `state-machines/` folder (the project layout). */
+function projectDir(definitionFile: string, name: string): string | undefined {
   const dir = path.dirname(path.resolve(definitionFile));
-  for (const candidate of [path.join(dir, 'functions'), path.join(dir, '..', 'functions')]) {
+  for (const candidate of [path.join(dir, name), path.join(dir, '..', name)]) {
     if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) return candidate;
   }
   return undefined;
 }
 
+/** The definition's own folder when it is a project's `state-machines/`: its siblings can be started as nested executions. */
+function projectDefinitionsDir(definitionFile: string): string | undefined {
+  const dir = path.dirname(path.resolve(definitionFile));
+  return path.basename(dir) === 'state-machines' ? dir : undefined;
+}
+
+/** Activity ARNs a definition's Task states name (in Parallel branches and Map processors too). */
+function activityArnsIn(definition: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(definition)) for (const v of definition) activityArnsIn(v, found);
+  else if (definition !== null && typeof definition === 'object') {
+    for (const [k, v] of Object.entries(definition)) {
+      if (k === 'Resource' && typeof v === 'string' && isPollableActivity(parseResourceArn(v))) found.add(v);
+      else activityArnsIn(v, found);
+    }
+  }
+  return found;
+}
+
+interface RunOutcome {
+  readonly executionArn: string;
+  readonly status: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly events: HistoryEvent[];
+}
+
 /**
- * `stepwright run DEFINITION [--input JSON|@file] [--history] [--name N]`: one execution in memory.
- * Prints the output (or error and cause); exit code 0 when it SUCCEEDED, 1 otherwise, 2 on bad usage.
+ * `stepwright run DEFINITION [--input JSON|@file] [--history] [--name N] [--data-dir DIR]
+ * [--functions-dir DIR] [--definitions-dir DIR] [--answer JSON] [--port P]`: one execution, with the
+ * Task resources the server has (Lambda functions, `.waitForTaskToken`, activities, nested
+ * executions). Without --data-dir nothing is kept. Prints the output (with --history one JSON
+ * document with the history); exit code 0 when it SUCCEEDED, 1 otherwise, 2 on bad usage.
  */
 export async function runRun(argv: readonly string[], options: RunCommandOptions = {}): Promise<number> {
   const io = options.io ?? stdio;
   const program = command('stepwright run', io)
     .argument('<definition>', 'state machine definition file (JSON or YAML)')
     .option('-i, --input <json>', 'execution input as JSON text, or @file to read it from a file', '{}')
-    .option('--history', 'print the execution history events as JSON')
+    .option('--history', 'print one JSON document: status, output (or error and cause) and the history events')
     .option('-n, --name <name>', 'execution name')
     .option('--data-dir <dir>', 'run durably, stored in this data dir (SQLite), surviving restarts')
-    .option('--functions-dir <dir>', 'Lambda functions for Task states (default: the project\'s functions/ folder)');
-  if (!parseArguments(program, argv)) return 2;
+    .option('--functions-dir <dir>', "Lambda functions for Task states (default: the project's functions/ folder)")
+    .option('--definitions-dir <dir>', "state machines nested executions may start (default: the project's state-machines/ folder)")
+    .option('--answer <json>', 'answer every task that waits for a token (.waitForTaskToken, activities) with this output')
+    .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0');
+  const usage = parseArguments(program, argv);
+  if (usage !== undefined) return usage;
   const file = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string }>();
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; answer?: string; port: string }>();
+  const port = portOption(opts.port, io);
+  if (port === undefined) return 2;
+  if (opts.answer !== undefined) {
+    try {
+      JSON.parse(opts.answer);
+    } catch (e) {
+      io.err(`invalid --answer: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   let definitionText: string;
   let inputText: string;
   try {
@@ -62,26 +109,64 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     for (const d of parsed.diagnostics) io.err(`${file}:${d.path}: ${d.code} ${d.message}\n`);
     return 1;
   }
-  // Lambda Task states run the project's functions, as `stepwright server` would.
-  let runtime: FunctionRuntime | undefined;
-  let resources = options.resources;
-  const functionsDir = resources === undefined ? projectFunctionsDir(file, opts.functionsDir) : undefined;
+  const temporary = opts.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-run-')) : undefined;
+  const runtime = new FunctionRuntime({ region: REGION, accountId: ACCOUNT_ID });
+  const activities = new WatchedActivityQueue();
+  let app: App | undefined;
+  let server: Promise<StepwrightServer> | undefined;
   try {
-    if (functionsDir !== undefined) {
-      runtime = new FunctionRuntime();
-      for (const config of loadFunctionsDir(functionsDir)) runtime.register(config);
-      resources = createTaskRouter([createLambdaIntegration(runtime)]);
+    // The definition's diagnostics, each with its place, before anything is stored.
+    prepareMachine(parsed.value);
+    const functionsDir = opts.functionsDir ?? projectDir(file, 'functions');
+    if (options.resources === undefined && functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+
+    const waiting = (task: WaitingTask): void => {
+      if (opts.answer !== undefined) {
+        const answer = opts.answer;
+        // After the dispatch that told us returns: the token is the execution's by then.
+        setImmediate(() => {
+          app?.service.sendTaskSuccess({ taskToken: task.taskToken, output: answer }).then(
+            () => io.err(`answered ${task.stateName} with --answer\n`),
+            (e: unknown) => io.err(`could not answer ${task.stateName}: ${e instanceof Error ? e.message : String(e)}\n`),
+          );
+        });
+        return;
+      }
+      // The API on loopback while the execution waits, so the printed command can answer it.
+      const composed = app!;
+      server ??= startStepwrightServer({ composed: { app: composed, runtime, activities }, port, dataDir: opts.dataDir ?? temporary, logLevel: false });
+      server.then(
+        (s) => io.err(waitingMessage(task, s.url)),
+        (e: unknown) => io.err(`${task.stateName} waits for its task token, and the API to answer it could not start: ${startFailure(e, port)}${(e as { code?: unknown }).code === 'EADDRINUSE' ? ', or answer it with --answer JSON' : ''}\n`),
+      );
+    };
+    app = await createApp({
+      dataDir: opts.dataDir ?? temporary,
+      // Nothing is kept without --data-dir: no reason to wait for the disk.
+      ...(temporary !== undefined ? { synchronous: 'OFF' as const } : {}),
+      functions: runtime,
+      activities,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      wrapResources: (router) => watchWaitingTasks(router, waiting),
+      ...(options.resources !== undefined ? { resources: options.resources } : {}),
+    });
+    const outcome = await runOnApp(app, file, parsed.value, inputText, opts.name, opts.definitionsDir ?? projectDefinitionsDir(file), io);
+    if (opts.history) {
+      const document = {
+        executionArn: outcome.executionArn,
+        status: outcome.status,
+        ...(outcome.output !== undefined ? { output: JSON.parse(outcome.output) as Json } : {}),
+        ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+        ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+        events: outcome.events,
+      };
+      io.out(`${JSON.stringify(document, null, 2)}\n`);
+    } else if (outcome.status === 'SUCCEEDED') {
+      io.out(`${JSON.stringify(JSON.parse(outcome.output ?? 'null') as Json, null, 2)}\n`);
     }
-    const result =
-      opts.dataDir === undefined
-        ? await runExecution(parsed.value, { inputText, name: opts.name, resources })
-        : await runDurably(opts.dataDir, file, parsed.value, inputText, opts.name, resources);
-    if (opts.history) io.out(`${JSON.stringify(result.events, null, 2)}\n`);
-    if (result.status === 'SUCCEEDED') {
-      io.out(`${JSON.stringify(JSON.parse(result.output ?? 'null') as Json, null, 2)}\n`);
-      return 0;
-    }
-    io.err(`${result.status}${result.error !== undefined ? `: ${result.error}` : ''}${result.cause !== undefined ? `\n${result.cause}` : ''}\n`);
+    if (outcome.status === 'SUCCEEDED') return 0;
+    io.err(`${outcome.status}${outcome.error !== undefined ? `: ${outcome.error}` : ''}${outcome.cause !== undefined ? `\n${outcome.cause}` : ''}\n`);
     return 1;
   } catch (e) {
     if (e instanceof InvalidDefinitionError) {
@@ -102,48 +187,69 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     }
     throw e;
   } finally {
-    await runtime?.close();
+    await server?.then((s) => s.close()).catch(() => undefined);
+    await app?.close();
+    await runtime.close();
+    if (temporary !== undefined) fs.rmSync(temporary, { recursive: true, force: true });
   }
 }
 
-/**
- * `run --data-dir`: the machine is stored under the definition file's name (updated when the file
- * changed) and the execution is durable: stopping the process and running the same command with
- * the same --name again picks the execution up where it was.
- */
-async function runDurably(
-  dataDir: string,
-  file: string,
-  definition: unknown,
-  inputText: string,
-  name: string | undefined,
-  resources: TaskResources | undefined,
-): Promise<{ status: string; output?: string; error?: string; cause?: string; events: HistoryEvent[] }> {
-  // The definition's diagnostics, each with its place, before anything is stored.
-  prepareMachine(definition);
-  const app = await createApp({ dataDir, resources });
-  const sw = app.service;
-  try {
-    const machineName = path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine';
-    let stateMachineArn: string;
-    try {
-      ({ stateMachineArn } = await sw.createStateMachine({ name: machineName, definition: definition as object }));
-    } catch (e) {
-      if (!(e instanceof ServiceError && e.code === 'StateMachineAlreadyExists' && e.resourceArn !== undefined)) throw e;
-      stateMachineArn = e.resourceArn;
-      await sw.updateStateMachine({ stateMachineArn, definition: definition as object });
-    }
-    const { executionArn } = await sw.startExecution({ stateMachineArn, input: inputText, name });
-    const d = await sw.awaitExecution(executionArn);
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await sw.getExecutionHistory({ executionArn, nextToken, maxResults: 1000 });
-      events.push(...page.events);
-      nextToken = page.nextToken;
-    } while (nextToken !== undefined);
-    return { status: d.status, output: d.output, error: d.error, cause: d.cause, events };
-  } finally {
-    await app.close();
+/** What the person running the command can paste to answer a waiting task. */
+function waitingMessage(task: WaitingTask, url: string): string {
+  const env = `AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${REGION}`;
+  if (task.kind === 'activity') {
+    return (
+      `${task.stateName} waits for a worker of activity ${task.resource}. The API serves on ${url} until the execution ends; a worker polls with:\n` +
+      `  ${env} aws stepfunctions get-activity-task --endpoint-url ${url} --activity-arn ${task.resource}\n` +
+      `and answers with send-task-success --task-token (the token the poll returned) --task-output JSON.\n`
+    );
   }
+  return (
+    `${task.stateName} waits for its task token:\n  ${task.taskToken}\n` +
+    `Answer it from another shell (the API serves on ${url} until the execution ends):\n` +
+    `  ${env} aws stepfunctions send-task-success --endpoint-url ${url} --task-token '${task.taskToken}' --task-output '{}'\n`
+  );
+}
+
+/**
+ * The execution on the app: the project's state machines first (nested executions start them by
+ * ARN), the activities the definition names, then the machine itself, stored under the file's
+ * name (updated when the file changed). With --data-dir, running the same command with the same
+ * --name again picks the execution up where it was.
+ */
+async function runOnApp(app: App, file: string, definition: unknown, inputText: string, name: string | undefined, definitionsDir: string | undefined, io: CliIO): Promise<RunOutcome> {
+  const sw = app.service;
+  if (definitionsDir !== undefined) {
+    await syncDefinitions(sw, path.resolve(definitionsDir), {
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/StepwrightExecutionRole`,
+      onError: (f, e) => {
+        if (path.resolve(f) !== path.resolve(file)) io.err(`${f}: ${e instanceof Error ? e.message : String(e)} (not available to nested executions)\n`);
+      },
+    });
+  }
+  for (const arn of activityArnsIn(definition)) {
+    const activity = parseResourceArn(arn);
+    if (activity.kind === 'activity' && activity.region === REGION && activity.accountId === ACCOUNT_ID) await sw.createActivity({ name: activity.name });
+  }
+  const machineName = path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/\.asl$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine';
+  let stateMachineArn: string;
+  try {
+    ({ stateMachineArn } = await sw.createStateMachine({ name: machineName, definition: definition as object }));
+  } catch (e) {
+    if (!(e instanceof ServiceError && e.code === 'StateMachineAlreadyExists' && e.resourceArn !== undefined)) throw e;
+    stateMachineArn = e.resourceArn;
+    await sw.updateStateMachine({ stateMachineArn, definition: definition as object });
+  }
+  const { executionArn } = await sw.startExecution({ stateMachineArn, input: inputText, name });
+  const d = await sw.awaitExecution(executionArn);
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sw.getExecutionHistory({ executionArn, nextToken, maxResults: 1000 });
+    events.push(...page.events);
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return { executionArn, status: d.status, output: d.output, error: d.error, cause: d.cause, events };
 }

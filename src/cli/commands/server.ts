@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadAccessKeys } from '../../api/auth/index.js';
 import { loadHttpConnections, type HttpConnections } from '../../integrations/http-connections.js';
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
-import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
+import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
 export type ServerCommandOptions = ServeCommandOptions;
 
@@ -28,7 +28,8 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'info');
   addEdgeOptions(program);
-  if (!parseArguments(program, argv)) return 2;
+  const usage = parseArguments(program, argv);
+  if (usage !== undefined) return usage;
   const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
@@ -38,7 +39,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     const httpConnections = httpConnectionsOption(opts.httpConnections);
     server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}) });
   } catch (e) {
-    io.err(`stepwright server: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;
   }
   const [first] = server.machines.values();

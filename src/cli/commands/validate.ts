@@ -14,7 +14,8 @@ export async function runValidate(argv: readonly string[], io: CliIO = stdio): P
     .argument('<files...>', 'state machine definition files (JSON or YAML)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('-t, --type <type>', 'state machine type').choices(['STANDARD', 'EXPRESS']).default('STANDARD'));
-  if (!parseArguments(program, argv)) return 2;
+  const usage = parseArguments(program, argv);
+  if (usage !== undefined) return usage;
   const { format, type } = program.opts<{ format: 'text' | 'json'; type: StateMachineType }>();
   let failed = false;
   for (const file of program.args) {
