@@ -51,12 +51,12 @@ describe('skipping', () => {
   });
 
   it('skips a case requiring callbacks and names what serves it', () => {
-    expect(planCase(toCase(minimal({ requires: ['callback'] }), 'x.json')!)).toEqual({ run: false, reason: 'callback (the server (tested in test/api, test/e2e); the in-memory runner does not serve it)' });
+    expect(planCase(toCase(minimal({ requires: ['callback'] }), 'x.json')!)).toEqual({ run: false, reason: 'callback (the server: runs with --server; the in-memory runner does not serve it)' });
   });
 
   it('names every missing requirement, including aws-sdk services', () => {
     expect(missingRequirements(['callback', 'aws-sdk:s3', 'sqs'])).toEqual([
-      { name: 'callback', builtBy: 'the server (tested in test/api, test/e2e); the in-memory runner does not serve it' },
+      { name: 'callback', builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
       { name: 'aws-sdk:s3', builtBy: 'not planned yet' },
       { name: 'sqs', builtBy: 'not planned yet' },
     ]);

@@ -11,9 +11,9 @@ export interface Requirement {
 
 export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   lambda: { ready: true, builtBy: 'functions issue #6' },
-  callback: { ready: false, builtBy: 'the server (tested in test/api, test/e2e); the in-memory runner does not serve it' },
-  activity: { ready: false, builtBy: 'the server (tested in test/api, test/e2e); the in-memory runner does not serve it' },
-  'nested-execution': { ready: false, builtBy: 'the server (tested in test/api, test/e2e); the in-memory runner does not serve it' },
+  callback: { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
+  activity: { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
+  'nested-execution': { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
   'mock-config': { ready: false, builtBy: 'not planned yet' },
   'distributed-map': { ready: false, builtBy: 'not planned yet' },
   credentials: { ready: false, builtBy: 'not planned yet' },

@@ -81,7 +81,7 @@ describe('running a case', () => {
       return { status: 'SUCCEEDED', events: [] };
     });
     const o = await runCase(passCase({ requires: ['callback'] }), engine);
-    expect(o).toEqual({ id: 'base/pass#1', category: 'base', status: 'skipped', reason: 'callback (the server (tested in test/api, test/e2e); the in-memory runner does not serve it)' });
+    expect(o).toEqual({ id: 'base/pass#1', category: 'base', status: 'skipped', reason: 'callback (the server: runs with --server; the in-memory runner does not serve it)' });
     expect(ran).toBe(false);
   });
 
