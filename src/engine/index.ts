@@ -13,6 +13,7 @@ export {
   type ExecutionResult,
   type RunExecutionOptions,
 } from './run.js';
+export { framePath, tasksWaitingByState, waitingAttempts, waitingCallbacks, type WaitingAttempt, type WaitingCallback } from './query.js';
 export type { ExecutionInfo, Snapshot } from './snapshot.js';
 export type { Ids } from './step.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock, taskTimeoutKey } from '../engine/index.js';
+import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock, taskTimeoutKey, waitingAttempts } from '../engine/index.js';
 import type { Json } from '../language/json.js';
 import type {
   Clock,
@@ -71,16 +71,6 @@ const crashedCause = (attempts: number): string =>
 const thrownCause = (attempts: number, e: unknown): string =>
   `Stepwright stopped advancing this execution: ${attempts} attempts to advance it failed. Last error: ${e instanceof Error ? e.message : String(e)}`;
 
-
-/** The task attempts the execution waits for, with their frame and armed heartbeat timer. */
-function waitingTasks(snapshot: Snapshot): Map<number, { frameId: string; heartbeatKey?: string }> {
-  const out = new Map<number, { frameId: string; heartbeatKey?: string }>();
-  for (const id in snapshot.frames) {
-    const w = snapshot.frames[id].wait;
-    if (w?.kind === 'task') out.set(w.attempt, { frameId: id, heartbeatKey: w.heartbeatKey });
-  }
-  return out;
-}
 
 function toStored(r: HistoryRecord, texts: PayloadTexts): StoredHistoryEvent {
   if (r.detailsKey === undefined)
@@ -419,7 +409,7 @@ export class Scheduler {
     const machine = await this.machineFor(cached.record.stateMachineArn, cached.record.revision);
     const snapshot = cached.snapshot;
     const expectedVersion = cached.version;
-    const waitingBefore = waitingTasks(snapshot);
+    const waitingBefore = waitingAttempts(snapshot);
     const history: StoredHistoryEvent[] = [];
     const consumedInbox: number[] = [];
     const firedTimers: { frameId: string; key: string }[] = [];
@@ -481,7 +471,7 @@ export class Scheduler {
     // Attempts that ended (answered, timed out, or their Map/Parallel branch aborted) take their
     // effect, token and timers with them: a restart must not dispatch a timed-out attempt again.
     const endedAttempts: number[] = [];
-    const waitingAfter = waitingTasks(snapshot);
+    const waitingAfter = waitingAttempts(snapshot);
     for (const [attempt, before] of waitingBefore) {
       const after = waitingAfter.get(attempt);
       if (after === undefined) {
