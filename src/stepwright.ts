@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { prepareMachine, runExecution, systemClock } from './engine/index.js';
+import { prepareMachine, systemClock } from './engine/index.js';
+import { runExecution } from './scheduler/in-memory.js';
 import type { Clock, ExecutionStatus, HistoryEvent, Ids, TaskResources } from './engine/index.js';
 import type { Json } from './language/json.js';
 import { Scheduler, type GroupCommitOptions, NO_GROUP_COMMIT } from './scheduler/index.js';

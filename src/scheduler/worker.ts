@@ -434,7 +434,7 @@ export class Scheduler {
             request: effect.request,
           });
           // The dispatch follows this commit at once, so TaskStarted is recorded with TaskScheduled
-          // (as in the in-memory loop of run.ts), saving an extra advance and commit per task.
+          // (as in the in-memory loop of in-memory.ts), saving an extra advance and commit per task.
           started.push({ type: 'taskStarted', frameId: effect.frameId, attempt: effect.attempt });
         } else if (effect.type === 'startTimer')
           newTimers.push({ frameId: effect.frameId, key: effect.key, dueAt: effect.dueAt });

@@ -5,7 +5,8 @@
  * case fails.
  */
 import { parseArgs } from 'node:util';
-import { runExecution, virtualClock } from '../../src/engine/index.js';
+import { virtualClock } from '../../src/engine/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
 import { loadCases, RECORDED_CASES_DIR } from './cases.js';
 import { categoryTable, failureDetails, skipTable, summaryLine, totalsOf } from './report.js';
 import { DEFAULT_CASE_TIME_LIMIT_MS, runCases, type Engine, type RunExecution } from './run-case.js';

@@ -1,4 +1,5 @@
-import { parseExecutionInput, runExecution, type TaskResources } from '../../engine/index.js';
+import { parseExecutionInput, type TaskResources } from '../../engine/index.js';
+import { runExecution } from '../../scheduler/in-memory.js';
 import { createMockIntegration, InvalidMockResultError, type TaskMock } from '../../integrations/mock.js';
 import { createTaskRouter } from '../../integrations/router.js';
 import { isJsonObject, type Json, type JsonObject } from '../../language/json.js';
