@@ -684,5 +684,59 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.acquireLease('worker', 'a', T0 + 1700, 1000)).toBe(true);
       });
     });
+
+    describe('signals', () => {
+      function record(): { seen: string[]; stop: () => void } {
+        const seen: string[] = [];
+        const offs = (['executionFinished', 'workAvailable', 'activityTaskAvailable'] as const).map((kind) =>
+          store.signals.on(kind, undefined, (key) => seen.push(`${kind} ${key}`)),
+        );
+        return { seen, stop: () => offs.forEach((off) => off()) };
+      }
+
+      it('raises work available for inbox events and execution finished for an end, once each commit is done', async () => {
+        const watch = record();
+        const { record: e, snapshot } = await start('e1');
+        expect(watch.seen).toEqual([`workAvailable ${e.arn}`]);
+        snapshot.version = 1;
+        await store.commit([advanceOp(e.arn, snapshot, 0, { outbox: [outboxRecord(e.arn, 2, 'tok')] })]);
+        expect(watch.seen).toHaveLength(1); // waiting for a task: nothing to tell
+        await store.commit([{ kind: 'completeTaskToken', token: 'tok', result: { ok: true, output: 1 } }]);
+        expect(watch.seen.slice(1)).toEqual([`workAvailable ${e.arn}`]);
+        const done: Snapshot = { ...snapshot, version: 2, status: 'FAILED', error: 'E', cause: 'c' };
+        await store.commit([advanceOp(e.arn, done, 1, { history: events(1, 1), stopDate: T0 + 5 })]);
+        expect(watch.seen.slice(2)).toEqual([`executionFinished ${e.arn}`]);
+        await store.commit([{ kind: 'redriveExecution', executionArn: e.arn, redriveDate: T0 + 9 }]);
+        expect(watch.seen.slice(3)).toEqual([`workAvailable ${e.arn}`]);
+        watch.stop();
+      });
+
+      it('raises nothing for a commit that rolls back, nor for writes refused or dropped', async () => {
+        const { record: e, snapshot } = await start('e1');
+        const watch = record();
+        snapshot.version = 1;
+        const bad: WriteOp = advanceOp(e.arn, { ...snapshot, version: 2 }, 0, { history: events(5, 5) });
+        await expect(store.commit([{ kind: 'appendInbox', executionArn: e.arn, event: { type: 'continue' } }, bad])).rejects.toThrow();
+        await store.commit([{ kind: 'appendInbox', executionArn: `${e.arn}-unknown`, event: { type: 'continue' } }]);
+        await store.commit([advanceOp(e.arn, snapshot, 7)]);
+        expect(watch.seen).toEqual([]);
+        watch.stop();
+      });
+
+      it('delivers a published signal to the listeners of its key and to those of every key', async () => {
+        const mine: string[] = [];
+        const any: string[] = [];
+        const off = store.signals.on('activityTaskAvailable', 'arn:a', (k) => mine.push(k));
+        const offAny = store.signals.on('activityTaskAvailable', undefined, (k) => any.push(k));
+        store.signals.publish('activityTaskAvailable', 'arn:a');
+        store.signals.publish('activityTaskAvailable', 'arn:b');
+        off();
+        store.signals.publish('activityTaskAvailable', 'arn:a');
+        offAny();
+        store.signals.publish('activityTaskAvailable', 'arn:a');
+        expect(mine).toEqual(['arn:a']);
+        expect(any).toEqual(['arn:a', 'arn:b', 'arn:a']);
+      });
+    });
   });
 }

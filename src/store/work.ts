@@ -1,0 +1,138 @@
+import type { EngineEvent, ExecutionStatus, Snapshot, TaskRequest } from '../engine/index.js';
+import type { Json } from '../language/json.js';
+import type { ExecutionRecord, StoredHistoryEvent } from './executions.js';
+
+/**
+ * The work role of the store: what a worker advances and dispatches, and the one write path of the
+ * execution model. Writes that belong to the execution model (starting executions, applying an
+ * advance, delivering results) are data, not callbacks: the scheduler hands a batch of them to
+ * `commit`, which applies them in ONE transaction (group commit), so one fsync covers many executions.
+ */
+export interface WorkStore {
+  /** Inbox events not yet applied, oldest first. */
+  pendingInbox(executionArn: string): Promise<InboxEvent[]>;
+  /** Timers of one execution due at `now` or before, earliest first. */
+  dueTimers(executionArn: string, now: number): Promise<TimerRecord[]>;
+  /** Executions with pending inbox events or timers due at `now`: what a worker should advance. */
+  findWork(now: number, limit: number): Promise<string[]>;
+  /** The earliest due date of any timer, to sleep until then. */
+  nextTimerDue(): Promise<number | undefined>;
+  /** Effects committed and not yet acknowledged: dispatch them (again) after a restart. */
+  pendingOutbox(limit: number): Promise<OutboxRecord[]>;
+  /** An unacknowledged effect by its idempotency key (activity heartbeats find their attempt). */
+  getOutboxEntry(idempotencyKey: string): Promise<OutboxRecord | undefined>;
+
+  /** Applies the operations in one transaction, in order; a thrown error rolls all of them back. */
+  commit(ops: readonly WriteOp[]): Promise<WriteResult[]>;
+
+  // Leases: a named claim with an owner and an expiry (workers sharing a PostgreSQL database).
+  acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+
+  // Poison pills: an advance that crashes the process is counted across restarts.
+  /** Marks a scheduler run begun; answers whether the run before it ended with endRun (false after a crash). */
+  beginRun(): Promise<{ previousRunEnded: boolean }>;
+  endRun(): Promise<void>;
+  /** Counts one more attempt to advance the execution, durably, before it is made; answers the count. */
+  countAdvanceAttempt(executionArn: string): Promise<number>;
+  clearAdvanceAttempts(executionArn: string): Promise<void>;
+}
+
+export interface InboxEvent {
+  readonly id: number;
+  readonly event: EngineEvent;
+}
+
+export interface TimerRecord {
+  readonly frameId: string;
+  readonly key: string;
+  readonly dueAt: number;
+}
+
+/** An effect to perform outside: today a Task invocation. */
+export interface OutboxRecord {
+  readonly executionArn: string;
+  /** Execution ARN + TaskScheduled event id: the same for every dispatch of one attempt. */
+  readonly idempotencyKey: string;
+  readonly frameId: string;
+  readonly attempt: number;
+  readonly request: TaskRequest;
+}
+
+export type WriteOp =
+  | {
+      /** Inserts the execution (running, version 0, no snapshot yet) with a `start` inbox event. */
+      readonly kind: 'createExecution';
+      readonly execution: ExecutionRecord;
+    }
+  | {
+      /** The result of advancing one execution: everything lands or nothing does. */
+      readonly kind: 'applyAdvance';
+      readonly executionArn: string;
+      /** The version the advance started from; a different stored version refuses the write. */
+      readonly expectedVersion: number;
+      readonly snapshot: Snapshot;
+      readonly history: readonly StoredHistoryEvent[];
+      readonly consumedInbox: readonly number[];
+      readonly firedTimers: readonly { readonly frameId: string; readonly key: string }[];
+      readonly newTimers: readonly TimerRecord[];
+      readonly cancelledTimers: readonly { readonly frameId: string; readonly key: string }[];
+      /** Task attempts no longer awaited: their outbox entries and task tokens go. */
+      readonly endedAttempts: readonly number[];
+      readonly outbox: readonly OutboxRecord[];
+      /** Events to apply in a later advance (e.g. `continue` after a yield). */
+      readonly followUps: readonly EngineEvent[];
+      readonly stopDate?: number;
+    }
+  | {
+      /** A task's result: appended to the inbox only while its outbox entry still exists (else stale). */
+      readonly kind: 'deliverTaskResult';
+      readonly idempotencyKey: string;
+      readonly event: EngineEvent;
+    }
+  | {
+      /** The effect was handed over and its result will come another way (e.g. a task token). */
+      readonly kind: 'acknowledgeEffect';
+      readonly idempotencyKey: string;
+    }
+  | {
+      /** SendTaskSuccess/Failure: the result for the task waiting on `token`. */
+      readonly kind: 'completeTaskToken';
+      readonly token: string;
+      readonly result:
+        | { readonly ok: true; readonly output: Json }
+        | { readonly ok: false; readonly error: string; readonly cause: string };
+    }
+  | {
+      /**
+       * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution becomes RUNNING again (no stop
+       * date, error or cause), counts the redrive and gets a `redrive` inbox event; the scheduler
+       * then advances it from its kept snapshot like any execution with inbox events. Anything else
+       * (running, succeeded, no snapshot kept, unknown) is refused, so two redrives cannot both win.
+       */
+      readonly kind: 'redriveExecution';
+      readonly executionArn: string;
+      readonly redriveDate: number;
+    }
+  | {
+      /** An event for a running execution (e.g. `stop`). */
+      readonly kind: 'appendInbox';
+      readonly executionArn: string;
+      readonly event: EngineEvent;
+    };
+
+export type WriteResult =
+  | { readonly kind: 'created'; readonly execution: ExecutionRecord }
+  /** An execution with that name exists already (StartExecution decides idempotent or conflict). */
+  | { readonly kind: 'exists'; readonly execution: ExecutionRecord }
+  | { readonly kind: 'applied' }
+  /** The stored version moved on: the advance was not written. */
+  | { readonly kind: 'conflict' }
+  /** Appended to the inbox of this execution. */
+  | { readonly kind: 'delivered'; readonly executionArn: string }
+  /** Dropped: stale result, unknown token, or execution no longer running. */
+  | { readonly kind: 'dropped'; readonly reason: 'stale' | 'unknownToken' | 'notRunning' }
+  /** Redriven: the execution as it is now (RUNNING, with its new redrive count and date). */
+  | { readonly kind: 'redriven'; readonly execution: ExecutionRecord }
+  /** Not redriven: the execution's status then (undefined when there is no such execution or no snapshot). */
+  | { readonly kind: 'notRedrivable'; readonly status?: ExecutionStatus };
