@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock, taskTimeoutKey, waitingAttempts } from '../engine/index.js';
 import type { Json } from '../language/json.js';
 import type {
@@ -13,6 +14,7 @@ import type {
   TaskResult,
 } from '../engine/index.js';
 import type {
+  Claim,
   ExecutionRecord,
   OutboxRecord,
   Store,
@@ -45,6 +47,13 @@ export interface SchedulerOptions {
    * and advances that end the whole process (counted in the store across restarts).
    */
   readonly maxAdvanceAttempts?: number;
+  /**
+   * The owner this scheduler's claims carry (default: host name and process id). Workers sharing a
+   * store need distinct ids; a worker restarted under the same id takes its own claims back at once.
+   */
+  readonly workerId?: string;
+  /** How long a claim holds without renewal (renewed every third of it while held). */
+  readonly leaseMs?: number;
 }
 
 interface Cached {
@@ -64,6 +73,7 @@ const SNAPSHOT_CACHE_LIMIT = 50_000;
 const RETRY_AFTER_FAILURE_MS = 1000;
 const MAX_RETRY_AFTER_FAILURE_MS = 30_000;
 const DEFAULT_MAX_ADVANCE_ATTEMPTS = 3;
+const DEFAULT_LEASE_MS = 30_000;
 const POISON_ERROR = 'States.Runtime';
 
 const crashedCause = (attempts: number): string =>
@@ -122,6 +132,12 @@ export class Scheduler {
   /** The store's trouble now (DiskFull …), logged once when it starts and once when it ends. */
   private storeCondition: string | undefined;
   private storeFailures = 0;
+  /** This scheduler's name in the store's claims. */
+  readonly workerId: string;
+  private readonly leaseMs: number;
+  /** Executions this scheduler holds a claim on, with its expiry (wall clock: claims are between processes). */
+  private readonly held = new Map<string, number>();
+  private renewer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.store = options.store;
@@ -132,13 +148,15 @@ export class Scheduler {
     this.onError = options.onError ?? ((e, where) => console.error(`stepwright scheduler (${where}):`, e));
     this.maxAttempts = options.maxAdvanceAttempts ?? DEFAULT_MAX_ADVANCE_ATTEMPTS;
     this.committer = new GroupCommitter(this.store, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
+    this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}`;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   /** Recovery, then work: re-dispatches unacknowledged effects and advances whatever is pending or due. */
   async start(): Promise<void> {
     const { previousRunEnded } = await this.store.beginRun();
     this.recovering = !previousRunEnded;
-    for (const o of await this.store.pendingOutbox(Number.MAX_SAFE_INTEGER)) this.dispatch(o);
+    for (const o of await this.store.claimOutbox(this.workerId, Date.now(), Number.MAX_SAFE_INTEGER, this.leaseMs)) this.dispatch(o);
     if (this.recovering) await this.recoverSuspects();
     await this.pollWork();
     const pollMs = this.options.pollMs ?? 1000;
@@ -150,6 +168,53 @@ export class Scheduler {
       pollMs,
     );
     this.poller.unref();
+    this.renewer = setInterval(() => this.renewClaims(), Math.max(1, Math.floor(this.leaseMs / 3)));
+    this.renewer.unref();
+  }
+
+  private claimNow(): Claim {
+    const now = Date.now();
+    return { owner: this.workerId, now, expiresAt: now + this.leaseMs };
+  }
+
+  /** Whether this scheduler holds the execution with time to spare (a third of a lease). */
+  private holds(arn: string): boolean {
+    const until = this.held.get(arn);
+    return until !== undefined && until - this.leaseMs / 3 > Date.now();
+  }
+
+  /** Claims the execution unless this scheduler holds it already; false while another worker does. */
+  private async claim(arn: string): Promise<boolean> {
+    if (this.holds(arn)) return true;
+    const r = await this.committer.submit({ kind: 'claimExecution', executionArn: arn, claim: this.claimNow() });
+    if (r.kind === 'claimed') {
+      this.held.set(arn, r.expiresAt);
+      return true;
+    }
+    this.held.delete(arn);
+    return false;
+  }
+
+  /** Lets go of a claim the scheduler no longer needs; it rides along with the next commit. */
+  private letGo(arn: string): void {
+    if (!this.held.delete(arn)) return;
+    this.committer.submit({ kind: 'releaseClaims', owner: this.workerId, executionArns: [arn] }).catch((e: unknown) => {
+      if (!this.isStoreTrouble(e, `releasing ${arn}`)) this.onError(e, `releasing ${arn}`);
+    });
+  }
+
+  /** Extends every claim held (executions being advanced, effects being dispatched) in one write. */
+  private renewClaims(): void {
+    if (this.closed || (this.held.size === 0 && this.inFlight.size === 0)) return;
+    const expiresAt = Date.now() + this.leaseMs;
+    this.committer.submit({ kind: 'renewClaims', owner: this.workerId, expiresAt }).then(
+      () => {
+        for (const arn of this.held.keys()) this.held.set(arn, expiresAt);
+      },
+      (e: unknown) => {
+        if (!this.isStoreTrouble(e, 'renewing claims')) this.onError(e, 'renewing claims');
+      },
+    );
   }
 
   /**
@@ -161,8 +226,9 @@ export class Scheduler {
    */
   private async recoverSuspects(): Promise<void> {
     try {
-      for (const arn of await this.store.findWork(this.clock.now(), Number.MAX_SAFE_INTEGER)) {
+      for (const { executionArn: arn, expiresAt } of await this.store.claimWork(this.workerId, Date.now(), Number.MAX_SAFE_INTEGER, this.leaseMs)) {
         if (this.closed) return;
+        this.held.set(arn, expiresAt);
         const attempts = await this.store.countAdvanceAttempt(arn);
         try {
           await this.pass(arn, attempts > this.maxAttempts ? crashedCause(attempts - 1) : undefined);
@@ -177,9 +243,24 @@ export class Scheduler {
     }
   }
 
-  /** Writes through the group committer. */
-  submit(op: WriteOp): Promise<WriteResult> {
-    return this.committer.submit(op);
+  /**
+   * Writes through the group committer. A write that brings an execution work also claims it for
+   * this scheduler (in the same transaction), which advances it next.
+   */
+  async submit(op: WriteOp): Promise<WriteResult> {
+    let claim: Claim | undefined;
+    switch (op.kind) {
+      case 'createExecution':
+      case 'deliverTaskResult':
+      case 'completeTaskToken':
+      case 'appendInbox':
+      case 'redriveExecution':
+        if (op.claim === undefined) op = { ...op, claim: (claim = this.claimNow()) };
+    }
+    const r = await this.committer.submit(op);
+    if (claim !== undefined && (r.kind === 'created' || r.kind === 'delivered' || r.kind === 'redriven') && r.claimed === true)
+      this.held.set(r.kind === 'delivered' ? r.executionArn : r.execution.arn, claim.expiresAt);
+    return r;
   }
 
   /** Keeps an execution just created by the caller, so its first advance need not read it back. */
@@ -227,10 +308,14 @@ export class Scheduler {
     this.closed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.poller !== undefined) clearInterval(this.poller);
+    if (this.renewer !== undefined) clearInterval(this.renewer);
     this.ready.clear();
     while (this.passes.size > 0) await Promise.allSettled([...this.passes]);
     await this.committer.drain();
     try {
+      // Another worker may take over at once what this one held (effects still unanswered included).
+      await this.committer.submit({ kind: 'releaseClaims', owner: this.workerId });
+      this.held.clear();
       await this.store.endRun();
     } catch (e) {
       this.onError(e, 'recording a clean stop');
@@ -314,8 +399,10 @@ export class Scheduler {
   private async pollWork(): Promise<void> {
     const now = this.clock.now();
     // Executions queued or running here will look at their inbox anyway: the poll is a safety net.
-    for (const arn of await this.store.findWork(now, 10_000))
+    for (const { executionArn: arn, expiresAt } of await this.store.claimWork(this.workerId, Date.now(), 10_000, this.leaseMs)) {
+      this.held.set(arn, expiresAt);
       if (!this.running.has(arn) && !this.ready.has(arn)) this.wake(arn);
+    }
     const next = await this.store.nextTimerDue();
     if (next !== undefined) this.armTimer(Math.max(next, now + 10));
   }
@@ -387,19 +474,26 @@ export class Scheduler {
    * the pending work is consumed unapplied and the execution fails with States.Runtime.
    */
   private async pass(arn: string, verdict?: string): Promise<void> {
+    // Another worker holds it: it advances it (the store's workAvailable signal told it).
+    if (!(await this.claim(arn))) return;
+    if ((await this.advance(arn, verdict)) === 'idle') this.letGo(arn);
+  }
+
+  /** One pass over the claimed execution: 'idle' when it had nothing to do (its claim is not needed). */
+  private async advance(arn: string, verdict?: string): Promise<'committed' | 'idle'> {
     const cached = await this.load(arn);
-    if (cached === undefined) return;
+    if (cached === undefined) return 'idle';
     const now = this.clock.now();
     const [inbox, timers] = await Promise.all([
       this.store.pendingInbox(arn),
       cached.mayHaveTimers ? this.store.dueTimers(arn, now) : [],
     ]);
-    if (inbox.length === 0 && timers.length === 0) return;
+    if (inbox.length === 0 && timers.length === 0) return 'idle';
     // A redriven execution is RUNNING in the store while its kept snapshot still says how it ended:
     // the redrive event comes first (it makes the snapshot run again), then a stop request (AWS
     // stops the execution whatever else is pending), then the rest in order.
     const redriven = inbox.some((i) => i.event.type === 'redrive');
-    if (cached.snapshot.status !== 'RUNNING' && !redriven) return;
+    if (cached.snapshot.status !== 'RUNNING' && !redriven) return 'idle';
     const rank = (e: EngineEvent): number => (e.type === 'redrive' ? 0 : e.type === 'stop' ? 1 : 2);
     const work: Work[] = [];
     for (let r = 0; r <= 2; r++)
@@ -483,6 +577,9 @@ export class Scheduler {
     }
 
     const done = snapshot.status !== 'RUNNING';
+    // The scheduler keeps its claim when it advances the execution again at once; else lets go.
+    const keep = !done && (yielded || this.dirty.has(arn) || newTimers.some((t) => t.dueAt <= now));
+    const claim = { owner: this.workerId, expiresAt: Date.now() + this.leaseMs, keep };
     let result: WriteResult;
     try {
       result = await this.committer.submit({
@@ -499,6 +596,7 @@ export class Scheduler {
         outbox,
         followUps,
         stopDate: done ? now : undefined,
+        claim,
       });
     } catch (e) {
       this.cache.delete(arn);
@@ -508,8 +606,10 @@ export class Scheduler {
     if (result.kind === 'conflict') {
       this.cache.delete(arn);
       this.dirty.add(arn);
-      return;
+      return 'committed';
     }
+    if (keep) this.held.set(arn, claim.expiresAt);
+    else this.held.delete(arn);
     cached.version = snapshot.version;
     if (done) {
       this.cache.delete(arn);
@@ -522,7 +622,7 @@ export class Scheduler {
       if (snapshot.error !== undefined) final.error = snapshot.error;
       if (snapshot.cause !== undefined) final.cause = snapshot.cause;
       this.notifyDone(final);
-      return;
+      return 'committed';
     }
     if (yielded) this.dirty.add(arn);
     if (newTimers.length > 0) cached.mayHaveTimers = true;
@@ -531,6 +631,7 @@ export class Scheduler {
       else this.armTimer(t.dueAt);
     }
     for (const o of outbox) this.dispatch(o);
+    return 'committed';
   }
 
   /** Runs an outbox effect (at least once: a crash before its result is committed dispatches it again). */
@@ -551,7 +652,7 @@ export class Scheduler {
     if (this.closed) return;
     try {
       const event: EngineEvent = { type: 'taskSubmitted', frameId: o.frameId, attempt: o.attempt, output };
-      const r = await this.committer.submit({ kind: 'appendInbox', executionArn: o.request.executionArn, event });
+      const r = await this.submit({ kind: 'appendInbox', executionArn: o.request.executionArn, event });
       if (r.kind === 'delivered') this.wake(r.executionArn);
     } catch (e) {
       this.onError(e, `recording TaskSubmitted of ${o.idempotencyKey}`);
@@ -581,7 +682,7 @@ export class Scheduler {
     const event: EngineEvent = r.ok
       ? { type: 'taskSucceeded', frameId: o.frameId, attempt: o.attempt, output: r.output }
       : { type: 'taskFailed', frameId: o.frameId, attempt: o.attempt, error: r.error, cause: r.cause };
-    const res = await this.committer.submit({ kind: 'deliverTaskResult', idempotencyKey: o.idempotencyKey, event });
+    const res = await this.submit({ kind: 'deliverTaskResult', idempotencyKey: o.idempotencyKey, event });
     if (res.kind === 'delivered') this.wake(res.executionArn);
   }
 }

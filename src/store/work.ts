@@ -25,6 +25,19 @@ export interface WorkStore {
   /** Applies the operations in one transaction, in order; a thrown error rolls all of them back. */
   commit(ops: readonly WriteOp[]): Promise<WriteResult[]>;
 
+  // Claims: the worker advancing an execution or dispatching an effect holds it with a lease.
+  // Claims go in `commit` too (claimExecution, renewClaims, releaseClaims and the `claim` of the
+  // writes that bring an execution work), so they share its transaction and its fsync.
+  /**
+   * Executions with work (as findWork) that `owner` may advance: free, expired, or its own (a
+   * restarted worker takes its own back at once). Claims them until `now + leaseMs`.
+   */
+  claimWork(owner: string, now: number, limit: number, leaseMs: number): Promise<ClaimedExecution[]>;
+  /** Unacknowledged effects (as pendingOutbox) that `owner` may dispatch, claimed likewise. */
+  claimOutbox(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
+  /** Who holds an execution or an outbox entry (by idempotency key) now, if anyone. */
+  leaseOf(what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Promise<Lease | undefined>;
+
   // Leases: a named claim with an owner and an expiry (workers sharing a PostgreSQL database).
   acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
@@ -36,6 +49,22 @@ export interface WorkStore {
   /** Counts one more attempt to advance the execution, durably, before it is made; answers the count. */
   countAdvanceAttempt(executionArn: string): Promise<number>;
   clearAdvanceAttempts(executionArn: string): Promise<void>;
+}
+
+/** A worker's hold on an execution or an effect: it alone works on it until `expiresAt` or until it lets go. */
+export interface Lease {
+  readonly owner: string;
+  readonly expiresAt: number;
+}
+
+/** A claim made with a write: granted when the row is free, expired (at `now`) or `owner`'s already. */
+export interface Claim extends Lease {
+  readonly now: number;
+}
+
+export interface ClaimedExecution {
+  readonly executionArn: string;
+  readonly expiresAt: number;
 }
 
 export interface InboxEvent {
@@ -64,6 +93,8 @@ export type WriteOp =
       /** Inserts the execution (running, version 0, no snapshot yet) with a `start` inbox event. */
       readonly kind: 'createExecution';
       readonly execution: ExecutionRecord;
+      /** Claims the new execution for the worker that will advance it first. */
+      readonly claim?: Claim;
     }
   | {
       /** The result of advancing one execution: everything lands or nothing does. */
@@ -83,12 +114,19 @@ export type WriteOp =
       /** Events to apply in a later advance (e.g. `continue` after a yield). */
       readonly followUps: readonly EngineEvent[];
       readonly stopDate?: number;
+      /**
+       * The advancing worker's lease: the outbox entries written are its to dispatch, and it keeps
+       * the execution when `keep` (it advances it again at once), else lets go. Absent: both free.
+       */
+      readonly claim?: Lease & { readonly keep: boolean };
     }
   | {
       /** A task's result: appended to the inbox only while its outbox entry still exists (else stale). */
       readonly kind: 'deliverTaskResult';
       readonly idempotencyKey: string;
       readonly event: EngineEvent;
+      /** Claims the execution the event goes to (when free) for the worker that will advance it. */
+      readonly claim?: Claim;
     }
   | {
       /** The effect was handed over and its result will come another way (e.g. a task token). */
@@ -102,6 +140,8 @@ export type WriteOp =
       readonly result:
         | { readonly ok: true; readonly output: Json }
         | { readonly ok: false; readonly error: string; readonly cause: string };
+      /** Claims the execution the event goes to (when free) for the worker that will advance it. */
+      readonly claim?: Claim;
     }
   | {
       /**
@@ -113,26 +153,50 @@ export type WriteOp =
       readonly kind: 'redriveExecution';
       readonly executionArn: string;
       readonly redriveDate: number;
+      readonly claim?: Claim;
     }
   | {
       /** An event for a running execution (e.g. `stop`). */
       readonly kind: 'appendInbox';
       readonly executionArn: string;
       readonly event: EngineEvent;
+      /** Claims the execution the event goes to (when free) for the worker that will advance it. */
+      readonly claim?: Claim;
+    }
+  | {
+      /** Claims an execution to advance it (see Claim). */
+      readonly kind: 'claimExecution';
+      readonly executionArn: string;
+      readonly claim: Claim;
+    }
+  | {
+      /** Extends every lease `owner` holds, on executions and effects, to `expiresAt`. */
+      readonly kind: 'renewClaims';
+      readonly owner: string;
+      readonly expiresAt: number;
+    }
+  | {
+      /** Lets go of the leases `owner` holds: on these executions, or on everything (a worker that stops). */
+      readonly kind: 'releaseClaims';
+      readonly owner: string;
+      readonly executionArns?: readonly string[];
     };
 
 export type WriteResult =
-  | { readonly kind: 'created'; readonly execution: ExecutionRecord }
+  | { readonly kind: 'created'; readonly execution: ExecutionRecord; readonly claimed?: boolean }
   /** An execution with that name exists already (StartExecution decides idempotent or conflict). */
   | { readonly kind: 'exists'; readonly execution: ExecutionRecord }
   | { readonly kind: 'applied' }
   /** The stored version moved on: the advance was not written. */
   | { readonly kind: 'conflict' }
   /** Appended to the inbox of this execution. */
-  | { readonly kind: 'delivered'; readonly executionArn: string }
+  | { readonly kind: 'delivered'; readonly executionArn: string; readonly claimed?: boolean }
   /** Dropped: stale result, unknown token, or execution no longer running. */
   | { readonly kind: 'dropped'; readonly reason: 'stale' | 'unknownToken' | 'notRunning' }
   /** Redriven: the execution as it is now (RUNNING, with its new redrive count and date). */
-  | { readonly kind: 'redriven'; readonly execution: ExecutionRecord }
+  | { readonly kind: 'redriven'; readonly execution: ExecutionRecord; readonly claimed?: boolean }
   /** Not redriven: the execution's status then (undefined when there is no such execution or no snapshot). */
-  | { readonly kind: 'notRedrivable'; readonly status?: ExecutionStatus };
+  | { readonly kind: 'notRedrivable'; readonly status?: ExecutionStatus }
+  /** claimExecution: granted, or held by another worker (or no such execution). */
+  | { readonly kind: 'claimed'; readonly expiresAt: number }
+  | { readonly kind: 'claimRefused' };

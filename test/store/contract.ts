@@ -685,6 +685,58 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       });
     });
 
+    describe('claims', () => {
+      const claim = (owner: string, now: number, ttl = 1000) => ({ owner, now, expiresAt: now + ttl });
+
+      it('grants work to one worker until its lease expires; the holder gets its own back at once', async () => {
+        const { record } = await start('e1');
+        expect(await store.claimWork('a', T0, 10, 1000)).toEqual([{ executionArn: record.arn, expiresAt: T0 + 1000 }]);
+        expect(await store.leaseOf({ executionArn: record.arn })).toEqual({ owner: 'a', expiresAt: T0 + 1000 });
+        expect(await store.claimWork('b', T0 + 500, 10, 1000)).toEqual([]);
+        // Its own live claim comes back as it is (a restarted worker of the same id takes it at once).
+        expect(await store.claimWork('a', T0 + 600, 10, 1000)).toEqual([{ executionArn: record.arn, expiresAt: T0 + 1000 }]);
+        expect(await store.claimWork('b', T0 + 1000, 10, 1000)).toEqual([{ executionArn: record.arn, expiresAt: T0 + 2000 }]);
+        const [refused] = await store.commit([{ kind: 'claimExecution', executionArn: record.arn, claim: claim('a', T0 + 1500) }]);
+        expect(refused).toEqual({ kind: 'claimRefused' });
+        await store.commit([{ kind: 'releaseClaims', owner: 'b' }]);
+        expect(await store.leaseOf({ executionArn: record.arn })).toBeUndefined();
+        const [granted] = await store.commit([{ kind: 'claimExecution', executionArn: record.arn, claim: claim('a', T0 + 1500) }]);
+        expect(granted).toEqual({ kind: 'claimed', expiresAt: T0 + 2500 });
+      });
+
+      it('claims with the write that brings work, keeps or lets go with the advance, and leases its effects', async () => {
+        const e = newExecution('e1');
+        const [created] = await store.commit([{ kind: 'createExecution', execution: e.record, claim: claim('a', T0) }]);
+        expect(created).toMatchObject({ kind: 'created', claimed: true });
+        expect(await store.leaseOf({ executionArn: e.record.arn })).toEqual({ owner: 'a', expiresAt: T0 + 1000 });
+        e.snapshot.version = 1;
+        const [advanced] = await store.commit([
+          advanceOp(e.record.arn, e.snapshot, 0, { outbox: [outboxRecord(e.record.arn, 2, 'tok')], claim: { owner: 'a', expiresAt: T0 + 1000, keep: false } }),
+        ]);
+        expect(advanced).toEqual({ kind: 'applied' });
+        expect(await store.leaseOf({ executionArn: e.record.arn })).toBeUndefined();
+        expect(await store.leaseOf({ idempotencyKey: `${e.record.arn}:2` })).toEqual({ owner: 'a', expiresAt: T0 + 1000 });
+        // Another worker finds the effect taken until its lease runs out.
+        expect(await store.claimOutbox('b', T0 + 10, 10, 1000)).toEqual([]);
+        await store.commit([{ kind: 'renewClaims', owner: 'a', expiresAt: T0 + 5000 }]);
+        expect(await store.claimOutbox('b', T0 + 1500, 10, 1000)).toEqual([]);
+        expect(await store.claimOutbox('b', T0 + 5000, 10, 1000)).toEqual([outboxRecord(e.record.arn, 2, 'tok')]);
+        expect(await store.leaseOf({ idempotencyKey: `${e.record.arn}:2` })).toEqual({ owner: 'b', expiresAt: T0 + 6000 });
+        // The result's write claims the execution for whoever will advance it, unless it is held.
+        await store.commit([{ kind: 'claimExecution', executionArn: e.record.arn, claim: claim('c', T0 + 5000, 10_000) }]);
+        const [held] = await store.commit([{ kind: 'completeTaskToken', token: 'tok', result: { ok: true, output: 1 }, claim: claim('b', T0 + 5001) }]);
+        expect(held).toEqual({ kind: 'delivered', executionArn: e.record.arn, claimed: false });
+        expect(await store.leaseOf({ executionArn: e.record.arn })).toMatchObject({ owner: 'c' });
+        const [kept] = await store.commit([advanceOp(e.record.arn, { ...e.snapshot, version: 2 }, 1, { claim: { owner: 'c', expiresAt: T0 + 9000, keep: true } })]);
+        expect(kept).toEqual({ kind: 'applied' });
+        expect(await store.leaseOf({ executionArn: e.record.arn })).toEqual({ owner: 'c', expiresAt: T0 + 9000 });
+        const [free] = await store.commit([
+          { kind: 'appendInbox', executionArn: e.record.arn, event: { type: 'continue' }, claim: claim('b', T0 + 9000) },
+        ]);
+        expect(free).toEqual({ kind: 'delivered', executionArn: e.record.arn, claimed: true });
+      });
+    });
+
     describe('signals', () => {
       function record(): { seen: string[]; stop: () => void } {
         const seen: string[] = [];

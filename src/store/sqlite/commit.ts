@@ -2,7 +2,7 @@ import type { ExecutionStatus } from '../../engine/index.js';
 import { cleanUpOnFinish, executionAfterAdvance } from '../rules/advance.js';
 import { REDRIVE_EVENT_TEXT, START_EVENT_TEXT, taskTokenEvent } from '../rules/events.js';
 import { acceptsEvents, isRedrivable } from '../rules/status.js';
-import type { WriteOp, WriteResult } from '../work.js';
+import type { Claim, WriteOp, WriteResult } from '../work.js';
 import { toExecution, type ExecutionRow, type TokenRow } from './rows.js';
 import type { SqliteContext } from './statements.js';
 
@@ -12,13 +12,14 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
   switch (op.kind) {
     case 'createExecution': {
       const e = op.execution;
-      const inserted = s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate);
+      const lease = op.claim;
+      const inserted = s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate, lease?.owner ?? null, lease?.expiresAt ?? null);
       if (inserted.changes === 0) {
         const existing = s.getExecution.get(e.arn) as ExecutionRow;
         return { kind: 'exists', execution: toExecution(existing) };
       }
       s.insertInbox.run(Number(inserted.lastInsertRowid), START_EVENT_TEXT);
-      return { kind: 'created', execution: e };
+      return lease === undefined ? { kind: 'created', execution: e } : { kind: 'created', execution: e, claimed: true };
     }
     case 'applyAdvance':
       return applyAdvance(ctx, op);
@@ -29,7 +30,7 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
       s.deleteOutbox.run(op.idempotencyKey);
       if (!acceptsEvents(e.status)) return { kind: 'dropped', reason: 'notRunning' };
       s.insertInbox.run(o.execution_id, JSON.stringify(op.event));
-      return { kind: 'delivered', executionArn: e.arn };
+      return delivered(ctx, e.arn, o.execution_id, op.claim);
     }
     case 'acknowledgeEffect':
       s.deleteOutbox.run(op.idempotencyKey);
@@ -42,7 +43,7 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
       s.deleteOutbox.run(t.idempotency_key);
       if (!acceptsEvents(e.status)) return { kind: 'dropped', reason: 'notRunning' };
       s.insertInbox.run(t.execution_id, JSON.stringify(taskTokenEvent({ frameId: t.frame_id, attempt: t.attempt }, op.result)));
-      return { kind: 'delivered', executionArn: e.arn };
+      return delivered(ctx, e.arn, t.execution_id, op.claim);
     }
     case 'redriveExecution': {
       const row = s.redrivable.get(op.executionArn) as { id: number; status: ExecutionStatus; kept: number } | undefined;
@@ -51,15 +52,44 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
       // The version stays: the snapshot is unchanged until the scheduler applies the redrive event.
       s.redriveExecution.run('RUNNING', op.redriveDate, row.id);
       s.insertInbox.run(row.id, REDRIVE_EVENT_TEXT);
-      return { kind: 'redriven', execution: toExecution(s.getExecution.get(op.executionArn) as ExecutionRow) };
+      const execution = toExecution(s.getExecution.get(op.executionArn) as ExecutionRow);
+      return op.claim === undefined ? { kind: 'redriven', execution } : { kind: 'redriven', execution, claimed: claimRow(ctx, row.id, op.claim) };
     }
     case 'appendInbox': {
       const row = s.executionState.get(op.executionArn) as { id: number; status: string } | undefined;
       if (row === undefined || !acceptsEvents(row.status)) return { kind: 'dropped', reason: 'notRunning' };
       s.insertInbox.run(row.id, JSON.stringify(op.event));
-      return { kind: 'delivered', executionArn: op.executionArn };
+      return delivered(ctx, op.executionArn, row.id, op.claim);
     }
+    case 'claimExecution': {
+      const id = ctx.idOf(op.executionArn);
+      return id !== undefined && claimRow(ctx, id, op.claim) ? { kind: 'claimed', expiresAt: op.claim.expiresAt } : { kind: 'claimRefused' };
+    }
+    case 'renewClaims':
+      s.renewExecutionClaims.run(op.expiresAt, op.owner);
+      s.renewOutboxClaims.run(op.expiresAt, op.owner);
+      return { kind: 'applied' };
+    case 'releaseClaims':
+      if (op.executionArns !== undefined) {
+        for (const arn of op.executionArns) {
+          const id = ctx.idOf(arn);
+          if (id !== undefined) s.releaseExecutionClaim.run(id, op.owner);
+        }
+        return { kind: 'applied' };
+      }
+      s.releaseExecutionClaims.run(op.owner);
+      s.releaseOutboxClaims.run(op.owner);
+      return { kind: 'applied' };
   }
+}
+
+/** Takes the execution for `claim.owner` unless another worker's lease on it is still live. */
+function claimRow({ s }: SqliteContext, id: number, claim: Claim): boolean {
+  return s.claimExecution.run({ owner: claim.owner, expires: claim.expiresAt, id, now: claim.now }).changes > 0;
+}
+
+function delivered(ctx: SqliteContext, executionArn: string, id: number, claim: Claim | undefined): WriteResult {
+  return claim === undefined ? { kind: 'delivered', executionArn } : { kind: 'delivered', executionArn, claimed: claimRow(ctx, id, claim) };
 }
 
 function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdvance' }>): WriteResult {
@@ -67,6 +97,7 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
   const id = ctx.idOf(op.executionArn);
   if (id === undefined) return { kind: 'conflict' };
   const after = executionAfterAdvance(op);
+  const kept = op.claim !== undefined && op.claim.keep && !after.finished ? op.claim : undefined;
   const updated = s.updateExecution.run(
     after.status,
     after.output,
@@ -76,6 +107,8 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
     after.version,
     after.lastEventId,
     after.snapshot,
+    kept?.owner ?? null,
+    kept?.expiresAt ?? null,
     id,
     op.expectedVersion,
     after.firstEventId - 1,
@@ -105,8 +138,10 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
     s.deleteTokensOfAttempt.run(id, a);
   }
   for (const t of op.newTimers) s.insertTimer.run(id, t.frameId, t.key, t.dueAt);
+  const owner = op.claim?.owner ?? null;
+  const expires = op.claim?.expiresAt ?? null;
   for (const o of op.outbox) {
-    s.insertOutbox.run(o.idempotencyKey, id, o.frameId, o.attempt, JSON.stringify(o.request));
+    s.insertOutbox.run(o.idempotencyKey, id, o.frameId, o.attempt, JSON.stringify(o.request), owner, expires);
     if (o.request.taskToken !== undefined) s.insertToken.run(o.request.taskToken, id, o.idempotencyKey, o.frameId, o.attempt);
   }
   for (const f of op.followUps) s.insertInbox.run(id, JSON.stringify(f));

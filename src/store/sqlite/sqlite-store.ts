@@ -19,7 +19,7 @@ import type {
 import { signalsOf } from '../rules/signals.js';
 import { SignalHub } from '../signals.js';
 import { StoreError, type Store } from '../store.js';
-import type { InboxEvent, OutboxRecord, TimerRecord, WriteOp, WriteResult } from '../work.js';
+import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, WriteOp, WriteResult } from '../work.js';
 import * as catalog from './catalog.js';
 import { applyOp } from './commit.js';
 import * as executions from './executions.js';
@@ -102,6 +102,15 @@ export class SqliteStore implements Store {
   }
   getOutboxEntry(idempotencyKey: string): Promise<OutboxRecord | undefined> {
     return this.run((c) => work.getOutboxEntry(c, idempotencyKey));
+  }
+  claimWork(owner: string, now: number, limit: number, leaseMs: number): Promise<ClaimedExecution[]> {
+    return this.run((c) => work.claimWork(c, owner, now, limit, leaseMs));
+  }
+  claimOutbox(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]> {
+    return this.run((c) => work.claimOutbox(c, owner, now, limit, leaseMs));
+  }
+  leaseOf(what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Promise<Lease | undefined> {
+    return this.run((c) => work.leaseOf(c, what));
   }
   acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
     return this.run((c) => work.acquireLease(c, name, owner, now, ttlMs));

@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../../engine/index.js';
-import type { InboxEvent, OutboxRecord, TimerRecord } from '../work.js';
+import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord } from '../work.js';
 import { toOutbox, type OutboxRow } from './rows.js';
 import type { SqliteContext } from './statements.js';
 
@@ -38,6 +38,37 @@ export function getOutboxEntry({ s }: SqliteContext, idempotencyKey: string): Ou
   return r && toOutbox(r);
 }
 
+// Claims
+
+export function claimWork(ctx: SqliteContext, owner: string, now: number, limit: number, leaseMs: number): ClaimedExecution[] {
+  const { db, s } = ctx;
+  return db.transaction(() => {
+    const rows = s.claimableWork.all({ owner, now, limit }) as { id: number; arn: string; lease_owner: string | null; lease_expires: number | null }[];
+    const expires = now + leaseMs;
+    return rows.map((r) => {
+      // Already the owner's and live: no write (a poll while busy must not rewrite every row).
+      if (r.lease_owner === owner && r.lease_expires !== null && r.lease_expires > now) return { executionArn: r.arn, expiresAt: r.lease_expires };
+      s.claimExecution.run({ owner, expires, id: r.id, now });
+      return { executionArn: r.arn, expiresAt: expires };
+    });
+  })();
+}
+
+export function claimOutbox({ db, s }: SqliteContext, owner: string, now: number, limit: number, leaseMs: number): OutboxRecord[] {
+  return db.transaction(() => {
+    const rows = s.claimableOutbox.all({ owner, now, limit }) as (OutboxRow & { lease_owner: string | null; lease_expires: number | null })[];
+    for (const r of rows) if (r.lease_owner !== owner || (r.lease_expires ?? 0) <= now) s.claimOutboxEntry.run(owner, now + leaseMs, r.idempotency_key);
+    return rows.map(toOutbox);
+  })();
+}
+
+export function leaseOf({ s }: SqliteContext, what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Lease | undefined {
+  const r = ('executionArn' in what ? s.executionLease.get(what.executionArn) : s.outboxLease.get(what.idempotencyKey)) as
+    | { lease_owner: string | null; lease_expires: number | null }
+    | undefined;
+  return r === undefined || r.lease_owner === null ? undefined : { owner: r.lease_owner, expiresAt: r.lease_expires ?? 0 };
+}
+
 // Leases
 
 export function acquireLease({ s }: SqliteContext, name: string, owner: string, now: number, ttlMs: number): boolean {
@@ -50,10 +81,16 @@ export function releaseLease({ s }: SqliteContext, name: string, owner: string):
 
 // Poison pills
 
+/**
+ * One process owns an SQLite data dir (open.ts locks it): every claim in it was made by a run that
+ * is over, so a run that begins lets go of them all, whatever its worker id.
+ */
 export function beginRun({ db, s }: SqliteContext): { previousRunEnded: boolean } {
   return db.transaction(() => {
     const row = s.runState.get() as { running: number } | undefined;
     s.setRunState.run(1);
+    s.releaseAllExecutionClaims.run();
+    s.releaseAllOutboxClaims.run();
     return { previousRunEnded: row === undefined || row.running === 0 };
   })();
 }
