@@ -116,7 +116,7 @@ export class Scheduler {
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly inFlight = new Set<string>();
-  private readonly waiters = new Map<string, Set<(e: ExecutionRecord) => void>>();
+  private stopListening: (() => void) | undefined;
   private readonly passes = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -170,6 +170,24 @@ export class Scheduler {
     this.poller.unref();
     this.renewer = setInterval(() => this.renewClaims(), Math.max(1, Math.floor(this.leaseMs / 3)));
     this.renewer.unref();
+    this.stopListening = this.store.signals.on('workAvailable', undefined, (arn) => this.workAvailable(arn));
+  }
+
+  /**
+   * The store says an execution has inbox events (this process's commits or another's). Writers
+   * here wake the execution themselves right after: the pump waits a turn so both land as one pass.
+   */
+  private workAvailable(arn: string): void {
+    if (this.closed) return;
+    if (this.running.has(arn)) {
+      this.dirty.add(arn);
+      return;
+    }
+    if (this.ready.has(arn)) return;
+    this.ready.add(arn);
+    setImmediate(() => {
+      if (!this.closed) this.pump();
+    });
   }
 
   private claimNow(): Claim {
@@ -284,23 +302,25 @@ export class Scheduler {
     this.pump();
   }
 
-  /** Resolves with the execution once it is no longer RUNNING (undefined when there is no such execution). */
+  /**
+   * Resolves with the execution once it is no longer RUNNING (undefined when there is no such
+   * execution), whichever process advances it: the store signals its end.
+   */
   async awaitCompletion(arn: string): Promise<ExecutionRecord | undefined> {
-    let listener: (e: ExecutionRecord) => void = () => undefined;
-    const done = new Promise<ExecutionRecord>((resolve) => (listener = resolve));
-    let set = this.waiters.get(arn);
-    if (set === undefined) this.waiters.set(arn, (set = new Set()));
-    set.add(listener);
+    let resolve: (e: ExecutionRecord | undefined) => void = () => undefined;
+    let reject: (e: unknown) => void = () => undefined;
+    const done = new Promise<ExecutionRecord | undefined>((res, rej) => ((resolve = res), (reject = rej)));
+    const look = (): void =>
+      void this.store.getExecution(arn).then((e) => {
+        if (e === undefined || TERMINAL.has(e.status)) resolve(e);
+      }, reject);
+    // Listening before looking: an end between the two is heard.
+    const off = this.store.signals.on('executionFinished', arn, look);
     try {
-      // An execution in the cache is running here: its end will be announced, no need to look.
-      if (!this.cache.has(arn)) {
-        const now = await this.store.getExecution(arn);
-        if (now === undefined || TERMINAL.has(now.status)) return now;
-      }
+      look();
       return await done;
     } finally {
-      set.delete(listener);
-      if (set.size === 0 && this.waiters.get(arn) === set) this.waiters.delete(arn);
+      off();
     }
   }
 
@@ -309,6 +329,7 @@ export class Scheduler {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.poller !== undefined) clearInterval(this.poller);
     if (this.renewer !== undefined) clearInterval(this.renewer);
+    this.stopListening?.();
     this.ready.clear();
     while (this.passes.size > 0) await Promise.allSettled([...this.passes]);
     await this.committer.drain();
@@ -367,11 +388,6 @@ export class Scheduler {
     }
     this.failures.set(arn, attempts);
     if (!this.closed) setTimeout(() => this.wake(arn), RETRY_AFTER_FAILURE_MS).unref();
-  }
-
-  private notifyDone(e: ExecutionRecord): void {
-    const set = this.waiters.get(e.arn);
-    if (set !== undefined) for (const listener of [...set]) listener(e);
   }
 
   private pump(): void {
@@ -612,16 +628,8 @@ export class Scheduler {
     else this.held.delete(arn);
     cached.version = snapshot.version;
     if (done) {
+      // Whoever waits for its end hears it from the store (awaitCompletion).
       this.cache.delete(arn);
-      const final: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = {
-        ...cached.record,
-        status: snapshot.status,
-        stopDate: now,
-      };
-      if (snapshot.status === 'SUCCEEDED') final.output = JSON.stringify(snapshot.output ?? null);
-      if (snapshot.error !== undefined) final.error = snapshot.error;
-      if (snapshot.cause !== undefined) final.cause = snapshot.cause;
-      this.notifyDone(final);
       return 'committed';
     }
     if (yielded) this.dirty.add(arn);

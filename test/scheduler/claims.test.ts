@@ -112,3 +112,44 @@ describe('claims', () => {
     expect(await store.claimOutbox('next-worker', Date.now(), 10, 1000)).toHaveLength(1);
   });
 });
+
+describe('signals through the store', () => {
+  it('advances an execution another writer gave work, with neither a wake nor a poll', async () => {
+    const { store, scheduler } = await setUp(PASS, { pollMs: 3_600_000 });
+    const e = record('from-elsewhere');
+    // Written straight to the store, as another process sharing it would.
+    await store.commit([{ kind: 'createExecution', execution: e }]);
+    expect(await scheduler.awaitCompletion(e.arn)).toMatchObject({ arn: e.arn, status: 'SUCCEEDED', output: '{}' });
+  });
+
+  it('hears of an end another writer committed (awaitCompletion waits on the store, not on this scheduler)', async () => {
+    const { store, scheduler } = await setUp(TASK, { resources: heldTasks().resources });
+    const e = record('ended-elsewhere');
+    await scheduler.submit({ kind: 'createExecution', execution: e });
+    scheduler.wake(e.arn);
+    let ended = false;
+    const done = scheduler.awaitCompletion(e.arn).then((r) => ((ended = true), r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ended).toBe(false);
+    const { snapshot, version } = (await store.loadSnapshot(e.arn))!;
+    const failed = { ...snapshot!, version: version + 1, status: 'FAILED' as const, error: 'Elsewhere', cause: 'another worker' };
+    await store.commit([
+      {
+        kind: 'applyAdvance',
+        executionArn: e.arn,
+        expectedVersion: version,
+        snapshot: failed,
+        history: [{ id: snapshot!.lastEventId + 1, previousEventId: snapshot!.lastEventId, timestamp: Date.now(), type: 'ExecutionFailed' }],
+        consumedInbox: [],
+        firedTimers: [],
+        cancelledTimers: [],
+        endedAttempts: [],
+        newTimers: [],
+        outbox: [],
+        followUps: [],
+        stopDate: Date.now(),
+      },
+    ]);
+    expect(await done).toMatchObject({ status: 'FAILED', error: 'Elsewhere', cause: 'another worker' });
+  });
+});

@@ -100,6 +100,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     let log: (e: unknown, where: string) => void = () => undefined;
     stepwright = await createStepwright({ dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
     executions.connect(executionsOf(stepwright));
+    // GetActivityTask hears of activity tasks through the store's signals.
+    activities.connectSignals(stepwright.store.signals);
     const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now, resources }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({
       operations,
