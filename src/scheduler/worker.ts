@@ -117,6 +117,8 @@ export class Scheduler {
   private readonly dirty = new Set<string>();
   private readonly inFlight = new Set<string>();
   private stopListening: (() => void) | undefined;
+  /** Executions the store signalled work for, woken at the next turn of the event loop. */
+  private readonly signalled = new Set<string>();
   private readonly passes = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -174,8 +176,10 @@ export class Scheduler {
   }
 
   /**
-   * The store says an execution has inbox events (this process's commits or another's). Writers
-   * here wake the execution themselves right after: the pump waits a turn so both land as one pass.
+   * The store says an execution has inbox events (this process's commits or another's). A pass
+   * running now may have read the inbox before that commit: it runs again. Otherwise the
+   * execution waits a turn: the writers here wake what they wrote right after their commit (with
+   * what they know of it), and those wakes come first.
    */
   private workAvailable(arn: string): void {
     if (this.closed) return;
@@ -183,11 +187,16 @@ export class Scheduler {
       this.dirty.add(arn);
       return;
     }
-    if (this.ready.has(arn)) return;
-    this.ready.add(arn);
-    setImmediate(() => {
-      if (!this.closed) this.pump();
-    });
+    if (this.signalled.size === 0)
+      setImmediate(() => {
+        const arns = [...this.signalled];
+        this.signalled.clear();
+        if (this.closed) return;
+        // Running by now means it started after the commit: it saw the events.
+        for (const a of arns) if (!this.running.has(a)) this.ready.add(a);
+        this.pump();
+      });
+    this.signalled.add(arn);
   }
 
   private claimNow(): Claim {
@@ -317,7 +326,8 @@ export class Scheduler {
     // Listening before looking: an end between the two is heard.
     const off = this.store.signals.on('executionFinished', arn, look);
     try {
-      look();
+      // In the cache it runs here and has not ended (its end removes it): only the signal can tell.
+      if (!this.cache.has(arn)) look();
       return await done;
     } finally {
       off();
