@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import jsonata from 'jsonata';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { runExecution, virtualClock } from '../src/engine/index.js';
+import { virtualClock } from '../src/engine/index.js';
+import { runExecution } from '../src/scheduler/in-memory.js';
 import type { Json } from '../src/language/json.js';
 import { FLOORS } from './floors.js';
 

@@ -89,6 +89,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   const store = options.store ?? new SqliteStore(path.resolve(options.dataDir ?? '.stepwright'), { synchronous: options.synchronous });
+  // GetActivityTask hears of activity tasks through the store's signals (any process sharing it).
+  activities.connectSignals(store.signals);
   const scheduler = new Scheduler({
     store,
     resources,

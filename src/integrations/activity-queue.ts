@@ -22,8 +22,34 @@ interface ActivityTask {
   resolve(result: TaskResult): void;
 }
 
-interface Poller {
-  deliver(task: ActivityTask): void;
+/**
+ * Where "a task of activity X is available" travels: the store's signals (src/store/signals.ts),
+ * so that a GetActivityTask long poll hears of tasks wherever the store raises them. Until one is
+ * connected, the queue's own in-process signals.
+ */
+export interface ActivitySignals {
+  on(kind: 'activityTaskAvailable', activityArn: string, listener: () => void): () => void;
+  publish(kind: 'activityTaskAvailable', activityArn: string): void;
+}
+
+/** Signals within this process only (a queue no store is connected to). */
+class LocalSignals implements ActivitySignals {
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  on(_kind: 'activityTaskAvailable', activityArn: string, listener: () => void): () => void {
+    let set = this.listeners.get(activityArn);
+    if (set === undefined) this.listeners.set(activityArn, (set = new Set()));
+    set.add(listener);
+    const list = set;
+    return () => {
+      list.delete(listener);
+      if (list.size === 0 && this.listeners.get(activityArn) === list) this.listeners.delete(activityArn);
+    };
+  }
+
+  publish(_kind: 'activityTaskAvailable', activityArn: string): void {
+    for (const l of [...(this.listeners.get(activityArn) ?? [])]) l();
+  }
 }
 
 /**
@@ -35,11 +61,16 @@ interface Poller {
  */
 export class ActivityQueue {
   private readonly waiting = new Map<string, ActivityTask[]>();
-  private readonly pollers = new Map<string, Poller[]>();
+  private signals: ActivitySignals = new LocalSignals();
   private readonly byToken = new Map<string, ActivityTask>();
   private readonly byKey = new Map<string, ActivityTask>();
   /** Activities deleted while the server runs (and not created again): their tasks fail at once. */
   private readonly deleted = new Set<string>();
+
+  /** Announces and hears of available tasks through `signals` (the store's) from now on. */
+  connectSignals(signals: ActivitySignals): void {
+    this.signals = signals;
+  }
 
   /** Queues the task and resolves with the worker's answer. */
   dispatch(request: TaskRequest & { readonly idempotencyKey?: string }, progress?: TaskProgress): Promise<TaskResult> {
@@ -65,9 +96,9 @@ export class ActivityQueue {
       };
       this.byToken.set(task.token, task);
       if (task.idempotencyKey !== undefined) this.byKey.set(task.idempotencyKey, task);
-      const poller = this.pollers.get(task.activityArn)?.shift();
-      if (poller !== undefined) poller.deliver(task);
-      else this.waiting.set(task.activityArn, [...(this.waiting.get(task.activityArn) ?? []), task]);
+      this.waiting.set(task.activityArn, [...(this.waiting.get(task.activityArn) ?? []), task]);
+      // The long polls waiting for this activity hear of it; the first to look takes it.
+      this.signals.publish('activityTaskAvailable', task.activityArn);
     });
   }
 
@@ -83,20 +114,24 @@ export class ActivityQueue {
     const queued = this.waiting.get(activityArn)?.shift();
     if (queued !== undefined) return Promise.resolve(take(queued));
     return new Promise((resolve) => {
-      const list = this.pollers.get(activityArn) ?? [];
+      let settled = false;
       const done = (value: { taskToken: string; input: string } | undefined): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', abort);
-        const i = list.indexOf(poller);
-        if (i >= 0) list.splice(i, 1);
+        off();
         resolve(value);
       };
-      const poller: Poller = { deliver: (t) => done(take(t)) };
+      // A signal says "look again": another poll may have taken the task first.
+      const look = (): void => {
+        const task = settled ? undefined : this.waiting.get(activityArn)?.shift();
+        if (task !== undefined) done(take(task));
+      };
       const abort = (): void => done(undefined);
+      const off = this.signals.on('activityTaskAvailable', activityArn, look);
       const timer = setTimeout(() => done(undefined), waitMs);
       signal?.addEventListener('abort', abort);
-      list.push(poller);
-      this.pollers.set(activityArn, list);
     });
   }
 

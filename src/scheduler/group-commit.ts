@@ -43,7 +43,9 @@ export class GroupCommitter {
 
   /** Resolves when everything submitted so far is committed (or failed). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing !== undefined || this.scheduled) {
+    // A flush still scheduled finds nothing left: waiting for it would spin on microtasks only
+    // (the setImmediate that clears `scheduled` never gets its turn).
+    while (this.queue.length > 0 || this.flushing !== undefined) {
       if (this.flushing !== undefined) await this.flushing;
       else await this.flush();
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock, taskTimeoutKey } from '../engine/index.js';
+import os from 'node:os';
+import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock, taskTimeoutKey, waitingAttempts } from '../engine/index.js';
 import type { Json } from '../language/json.js';
 import type {
   Clock,
@@ -13,6 +14,7 @@ import type {
   TaskResult,
 } from '../engine/index.js';
 import type {
+  Claim,
   ExecutionRecord,
   OutboxRecord,
   Store,
@@ -45,6 +47,13 @@ export interface SchedulerOptions {
    * and advances that end the whole process (counted in the store across restarts).
    */
   readonly maxAdvanceAttempts?: number;
+  /**
+   * The owner this scheduler's claims carry (default: host name and process id). Workers sharing a
+   * store need distinct ids; a worker restarted under the same id takes its own claims back at once.
+   */
+  readonly workerId?: string;
+  /** How long a claim holds without renewal (renewed every third of it while held). */
+  readonly leaseMs?: number;
 }
 
 interface Cached {
@@ -64,6 +73,7 @@ const SNAPSHOT_CACHE_LIMIT = 50_000;
 const RETRY_AFTER_FAILURE_MS = 1000;
 const MAX_RETRY_AFTER_FAILURE_MS = 30_000;
 const DEFAULT_MAX_ADVANCE_ATTEMPTS = 3;
+const DEFAULT_LEASE_MS = 30_000;
 const POISON_ERROR = 'States.Runtime';
 
 const crashedCause = (attempts: number): string =>
@@ -71,16 +81,6 @@ const crashedCause = (attempts: number): string =>
 const thrownCause = (attempts: number, e: unknown): string =>
   `Stepwright stopped advancing this execution: ${attempts} attempts to advance it failed. Last error: ${e instanceof Error ? e.message : String(e)}`;
 
-
-/** The task attempts the execution waits for, with their frame and armed heartbeat timer. */
-function waitingTasks(snapshot: Snapshot): Map<number, { frameId: string; heartbeatKey?: string }> {
-  const out = new Map<number, { frameId: string; heartbeatKey?: string }>();
-  for (const id in snapshot.frames) {
-    const w = snapshot.frames[id].wait;
-    if (w?.kind === 'task') out.set(w.attempt, { frameId: id, heartbeatKey: w.heartbeatKey });
-  }
-  return out;
-}
 
 function toStored(r: HistoryRecord, texts: PayloadTexts): StoredHistoryEvent {
   if (r.detailsKey === undefined)
@@ -116,7 +116,9 @@ export class Scheduler {
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly inFlight = new Set<string>();
-  private readonly waiters = new Map<string, Set<(e: ExecutionRecord) => void>>();
+  private stopListening: (() => void) | undefined;
+  /** Executions the store signalled work for, woken at the next turn of the event loop. */
+  private readonly signalled = new Set<string>();
   private readonly passes = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -132,6 +134,12 @@ export class Scheduler {
   /** The store's trouble now (DiskFull …), logged once when it starts and once when it ends. */
   private storeCondition: string | undefined;
   private storeFailures = 0;
+  /** This scheduler's name in the store's claims. */
+  readonly workerId: string;
+  private readonly leaseMs: number;
+  /** Executions this scheduler holds a claim on, with its expiry (wall clock: claims are between processes). */
+  private readonly held = new Map<string, number>();
+  private renewer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.store = options.store;
@@ -142,13 +150,15 @@ export class Scheduler {
     this.onError = options.onError ?? ((e, where) => console.error(`stepwright scheduler (${where}):`, e));
     this.maxAttempts = options.maxAdvanceAttempts ?? DEFAULT_MAX_ADVANCE_ATTEMPTS;
     this.committer = new GroupCommitter(this.store, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
+    this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}`;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   /** Recovery, then work: re-dispatches unacknowledged effects and advances whatever is pending or due. */
   async start(): Promise<void> {
     const { previousRunEnded } = await this.store.beginRun();
     this.recovering = !previousRunEnded;
-    for (const o of await this.store.pendingOutbox(Number.MAX_SAFE_INTEGER)) this.dispatch(o);
+    for (const o of await this.store.claimOutbox(this.workerId, Date.now(), Number.MAX_SAFE_INTEGER, this.leaseMs)) this.dispatch(o);
     if (this.recovering) await this.recoverSuspects();
     await this.pollWork();
     const pollMs = this.options.pollMs ?? 1000;
@@ -160,6 +170,78 @@ export class Scheduler {
       pollMs,
     );
     this.poller.unref();
+    this.renewer = setInterval(() => this.renewClaims(), Math.max(1, Math.floor(this.leaseMs / 3)));
+    this.renewer.unref();
+    this.stopListening = this.store.signals.on('workAvailable', undefined, (arn) => this.workAvailable(arn));
+  }
+
+  /**
+   * The store says an execution has inbox events (this process's commits or another's). A pass
+   * running now may have read the inbox before that commit: it runs again. Otherwise the
+   * execution waits a turn: the writers here wake what they wrote right after their commit (with
+   * what they know of it), and those wakes come first.
+   */
+  private workAvailable(arn: string): void {
+    if (this.closed) return;
+    if (this.running.has(arn)) {
+      this.dirty.add(arn);
+      return;
+    }
+    if (this.signalled.size === 0)
+      setImmediate(() => {
+        const arns = [...this.signalled];
+        this.signalled.clear();
+        if (this.closed) return;
+        // Running by now means it started after the commit: it saw the events.
+        for (const a of arns) if (!this.running.has(a)) this.ready.add(a);
+        this.pump();
+      });
+    this.signalled.add(arn);
+  }
+
+  private claimNow(): Claim {
+    const now = Date.now();
+    return { owner: this.workerId, now, expiresAt: now + this.leaseMs };
+  }
+
+  /** Whether this scheduler holds the execution with time to spare (a third of a lease). */
+  private holds(arn: string): boolean {
+    const until = this.held.get(arn);
+    return until !== undefined && until - this.leaseMs / 3 > Date.now();
+  }
+
+  /** Claims the execution unless this scheduler holds it already; false while another worker does. */
+  private async claim(arn: string): Promise<boolean> {
+    if (this.holds(arn)) return true;
+    const r = await this.committer.submit({ kind: 'claimExecution', executionArn: arn, claim: this.claimNow() });
+    if (r.kind === 'claimed') {
+      this.held.set(arn, r.expiresAt);
+      return true;
+    }
+    this.held.delete(arn);
+    return false;
+  }
+
+  /** Lets go of a claim the scheduler no longer needs; it rides along with the next commit. */
+  private letGo(arn: string): void {
+    if (!this.held.delete(arn)) return;
+    this.committer.submit({ kind: 'releaseClaims', owner: this.workerId, executionArns: [arn] }).catch((e: unknown) => {
+      if (!this.isStoreTrouble(e, `releasing ${arn}`)) this.onError(e, `releasing ${arn}`);
+    });
+  }
+
+  /** Extends every claim held (executions being advanced, effects being dispatched) in one write. */
+  private renewClaims(): void {
+    if (this.closed || (this.held.size === 0 && this.inFlight.size === 0)) return;
+    const expiresAt = Date.now() + this.leaseMs;
+    this.committer.submit({ kind: 'renewClaims', owner: this.workerId, expiresAt }).then(
+      () => {
+        for (const arn of this.held.keys()) this.held.set(arn, expiresAt);
+      },
+      (e: unknown) => {
+        if (!this.isStoreTrouble(e, 'renewing claims')) this.onError(e, 'renewing claims');
+      },
+    );
   }
 
   /**
@@ -171,8 +253,9 @@ export class Scheduler {
    */
   private async recoverSuspects(): Promise<void> {
     try {
-      for (const arn of await this.store.findWork(this.clock.now(), Number.MAX_SAFE_INTEGER)) {
+      for (const { executionArn: arn, expiresAt } of await this.store.claimWork(this.workerId, Date.now(), Number.MAX_SAFE_INTEGER, this.leaseMs)) {
         if (this.closed) return;
+        this.held.set(arn, expiresAt);
         const attempts = await this.store.countAdvanceAttempt(arn);
         try {
           await this.pass(arn, attempts > this.maxAttempts ? crashedCause(attempts - 1) : undefined);
@@ -187,9 +270,24 @@ export class Scheduler {
     }
   }
 
-  /** Writes through the group committer. */
-  submit(op: WriteOp): Promise<WriteResult> {
-    return this.committer.submit(op);
+  /**
+   * Writes through the group committer. A write that brings an execution work also claims it for
+   * this scheduler (in the same transaction), which advances it next.
+   */
+  async submit(op: WriteOp): Promise<WriteResult> {
+    let claim: Claim | undefined;
+    switch (op.kind) {
+      case 'createExecution':
+      case 'deliverTaskResult':
+      case 'completeTaskToken':
+      case 'appendInbox':
+      case 'redriveExecution':
+        if (op.claim === undefined) op = { ...op, claim: (claim = this.claimNow()) };
+    }
+    const r = await this.committer.submit(op);
+    if (claim !== undefined && (r.kind === 'created' || r.kind === 'delivered' || r.kind === 'redriven') && r.claimed === true)
+      this.held.set(r.kind === 'delivered' ? r.executionArn : r.execution.arn, claim.expiresAt);
+    return r;
   }
 
   /** Keeps an execution just created by the caller, so its first advance need not read it back. */
@@ -213,23 +311,26 @@ export class Scheduler {
     this.pump();
   }
 
-  /** Resolves with the execution once it is no longer RUNNING (undefined when there is no such execution). */
+  /**
+   * Resolves with the execution once it is no longer RUNNING (undefined when there is no such
+   * execution), whichever process advances it: the store signals its end.
+   */
   async awaitCompletion(arn: string): Promise<ExecutionRecord | undefined> {
-    let listener: (e: ExecutionRecord) => void = () => undefined;
-    const done = new Promise<ExecutionRecord>((resolve) => (listener = resolve));
-    let set = this.waiters.get(arn);
-    if (set === undefined) this.waiters.set(arn, (set = new Set()));
-    set.add(listener);
+    let resolve: (e: ExecutionRecord | undefined) => void = () => undefined;
+    let reject: (e: unknown) => void = () => undefined;
+    const done = new Promise<ExecutionRecord | undefined>((res, rej) => ((resolve = res), (reject = rej)));
+    const look = (): void =>
+      void this.store.getExecution(arn).then((e) => {
+        if (e === undefined || TERMINAL.has(e.status)) resolve(e);
+      }, reject);
+    // Listening before looking: an end between the two is heard.
+    const off = this.store.signals.on('executionFinished', arn, look);
     try {
-      // An execution in the cache is running here: its end will be announced, no need to look.
-      if (!this.cache.has(arn)) {
-        const now = await this.store.getExecution(arn);
-        if (now === undefined || TERMINAL.has(now.status)) return now;
-      }
+      // In the cache it runs here and has not ended (its end removes it): only the signal can tell.
+      if (!this.cache.has(arn)) look();
       return await done;
     } finally {
-      set.delete(listener);
-      if (set.size === 0 && this.waiters.get(arn) === set) this.waiters.delete(arn);
+      off();
     }
   }
 
@@ -237,10 +338,15 @@ export class Scheduler {
     this.closed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.poller !== undefined) clearInterval(this.poller);
+    if (this.renewer !== undefined) clearInterval(this.renewer);
+    this.stopListening?.();
     this.ready.clear();
     while (this.passes.size > 0) await Promise.allSettled([...this.passes]);
     await this.committer.drain();
     try {
+      // Another worker may take over at once what this one held (effects still unanswered included).
+      await this.committer.submit({ kind: 'releaseClaims', owner: this.workerId });
+      this.held.clear();
       await this.store.endRun();
     } catch (e) {
       this.onError(e, 'recording a clean stop');
@@ -294,11 +400,6 @@ export class Scheduler {
     if (!this.closed) setTimeout(() => this.wake(arn), RETRY_AFTER_FAILURE_MS).unref();
   }
 
-  private notifyDone(e: ExecutionRecord): void {
-    const set = this.waiters.get(e.arn);
-    if (set !== undefined) for (const listener of [...set]) listener(e);
-  }
-
   private pump(): void {
     if (this.recovering) return;
     for (const arn of this.ready) {
@@ -324,8 +425,10 @@ export class Scheduler {
   private async pollWork(): Promise<void> {
     const now = this.clock.now();
     // Executions queued or running here will look at their inbox anyway: the poll is a safety net.
-    for (const arn of await this.store.findWork(now, 10_000))
+    for (const { executionArn: arn, expiresAt } of await this.store.claimWork(this.workerId, Date.now(), 10_000, this.leaseMs)) {
+      this.held.set(arn, expiresAt);
       if (!this.running.has(arn) && !this.ready.has(arn)) this.wake(arn);
+    }
     const next = await this.store.nextTimerDue();
     if (next !== undefined) this.armTimer(Math.max(next, now + 10));
   }
@@ -397,19 +500,26 @@ export class Scheduler {
    * the pending work is consumed unapplied and the execution fails with States.Runtime.
    */
   private async pass(arn: string, verdict?: string): Promise<void> {
+    // Another worker holds it: it advances it (the store's workAvailable signal told it).
+    if (!(await this.claim(arn))) return;
+    if ((await this.advance(arn, verdict)) === 'idle') this.letGo(arn);
+  }
+
+  /** One pass over the claimed execution: 'idle' when it had nothing to do (its claim is not needed). */
+  private async advance(arn: string, verdict?: string): Promise<'committed' | 'idle'> {
     const cached = await this.load(arn);
-    if (cached === undefined) return;
+    if (cached === undefined) return 'idle';
     const now = this.clock.now();
     const [inbox, timers] = await Promise.all([
       this.store.pendingInbox(arn),
       cached.mayHaveTimers ? this.store.dueTimers(arn, now) : [],
     ]);
-    if (inbox.length === 0 && timers.length === 0) return;
+    if (inbox.length === 0 && timers.length === 0) return 'idle';
     // A redriven execution is RUNNING in the store while its kept snapshot still says how it ended:
     // the redrive event comes first (it makes the snapshot run again), then a stop request (AWS
     // stops the execution whatever else is pending), then the rest in order.
     const redriven = inbox.some((i) => i.event.type === 'redrive');
-    if (cached.snapshot.status !== 'RUNNING' && !redriven) return;
+    if (cached.snapshot.status !== 'RUNNING' && !redriven) return 'idle';
     const rank = (e: EngineEvent): number => (e.type === 'redrive' ? 0 : e.type === 'stop' ? 1 : 2);
     const work: Work[] = [];
     for (let r = 0; r <= 2; r++)
@@ -419,7 +529,7 @@ export class Scheduler {
     const machine = await this.machineFor(cached.record.stateMachineArn, cached.record.revision);
     const snapshot = cached.snapshot;
     const expectedVersion = cached.version;
-    const waitingBefore = waitingTasks(snapshot);
+    const waitingBefore = waitingAttempts(snapshot);
     const history: StoredHistoryEvent[] = [];
     const consumedInbox: number[] = [];
     const firedTimers: { frameId: string; key: string }[] = [];
@@ -444,7 +554,7 @@ export class Scheduler {
             request: effect.request,
           });
           // The dispatch follows this commit at once, so TaskStarted is recorded with TaskScheduled
-          // (as in the in-memory loop of run.ts), saving an extra advance and commit per task.
+          // (as in the in-memory loop of in-memory.ts), saving an extra advance and commit per task.
           started.push({ type: 'taskStarted', frameId: effect.frameId, attempt: effect.attempt });
         } else if (effect.type === 'startTimer')
           newTimers.push({ frameId: effect.frameId, key: effect.key, dueAt: effect.dueAt });
@@ -486,7 +596,7 @@ export class Scheduler {
     // Attempts that ended (answered, timed out, or their Map/Parallel branch aborted) take their
     // effect, token and timers with them: a restart must not dispatch a timed-out attempt again.
     const endedAttempts: number[] = [];
-    const waitingAfter = waitingTasks(snapshot);
+    const waitingAfter = waitingAttempts(snapshot);
     for (const [attempt, before] of waitingBefore) {
       const after = waitingAfter.get(attempt);
       if (after === undefined) {
@@ -498,6 +608,9 @@ export class Scheduler {
     }
 
     const done = snapshot.status !== 'RUNNING';
+    // The scheduler keeps its claim when it advances the execution again at once; else lets go.
+    const keep = !done && (yielded || this.dirty.has(arn) || newTimers.some((t) => t.dueAt <= now));
+    const claim = { owner: this.workerId, expiresAt: Date.now() + this.leaseMs, keep };
     let result: WriteResult;
     try {
       result = await this.committer.submit({
@@ -514,6 +627,7 @@ export class Scheduler {
         outbox,
         followUps,
         stopDate: done ? now : undefined,
+        claim,
       });
     } catch (e) {
       this.cache.delete(arn);
@@ -523,21 +637,15 @@ export class Scheduler {
     if (result.kind === 'conflict') {
       this.cache.delete(arn);
       this.dirty.add(arn);
-      return;
+      return 'committed';
     }
+    if (keep) this.held.set(arn, claim.expiresAt);
+    else this.held.delete(arn);
     cached.version = snapshot.version;
     if (done) {
+      // Whoever waits for its end hears it from the store (awaitCompletion).
       this.cache.delete(arn);
-      const final: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = {
-        ...cached.record,
-        status: snapshot.status,
-        stopDate: now,
-      };
-      if (snapshot.status === 'SUCCEEDED') final.output = JSON.stringify(snapshot.output ?? null);
-      if (snapshot.error !== undefined) final.error = snapshot.error;
-      if (snapshot.cause !== undefined) final.cause = snapshot.cause;
-      this.notifyDone(final);
-      return;
+      return 'committed';
     }
     if (yielded) this.dirty.add(arn);
     if (newTimers.length > 0) cached.mayHaveTimers = true;
@@ -546,6 +654,7 @@ export class Scheduler {
       else this.armTimer(t.dueAt);
     }
     for (const o of outbox) this.dispatch(o);
+    return 'committed';
   }
 
   /** Runs an outbox effect (at least once: a crash before its result is committed dispatches it again). */
@@ -571,7 +680,7 @@ export class Scheduler {
   private async reportProgress(o: OutboxRecord, event: EngineEvent): Promise<void> {
     if (this.closed) return;
     try {
-      const r = await this.committer.submit({ kind: 'appendInbox', executionArn: o.request.executionArn, event });
+      const r = await this.submit({ kind: 'appendInbox', executionArn: o.request.executionArn, event });
       if (r.kind === 'delivered') this.wake(r.executionArn);
     } catch (e) {
       this.onError(e, `recording ${event.type} of ${o.idempotencyKey}`);
@@ -601,7 +710,7 @@ export class Scheduler {
     const event: EngineEvent = r.ok
       ? { type: 'taskSucceeded', frameId: o.frameId, attempt: o.attempt, output: r.output }
       : { type: 'taskFailed', frameId: o.frameId, attempt: o.attempt, error: r.error, cause: r.cause };
-    const res = await this.committer.submit({ kind: 'deliverTaskResult', idempotencyKey: o.idempotencyKey, event });
+    const res = await this.submit({ kind: 'deliverTaskResult', idempotencyKey: o.idempotencyKey, event });
     if (res.kind === 'delivered') this.wake(res.executionArn);
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createSnapshot, InvalidExecutionInputError, parseExecutionInput, runExecution, type ExecutionStatus, type HistoryEvent } from '../engine/index.js';
+import { createSnapshot, InvalidExecutionInputError, parseExecutionInput, type ExecutionStatus, type HistoryEvent } from '../engine/index.js';
+import { runExecution } from '../scheduler/in-memory.js';
 import type { Json } from '../language/json.js';
 import type { ExecutionQuery, ExecutionRecord, StateMachineRecord } from '../store/index.js';
 import { parseMachineArn, type MachineRef } from './arns.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { compileMachine, runExecution, virtualClock, type CompiledRetrier, type CompiledState, type HistoryEvent, type TaskResources } from '../engine/index.js';
+import { compileMachine, virtualClock, type CompiledRetrier, type CompiledState, type HistoryEvent, type TaskResources } from '../engine/index.js';
+import { runExecution } from '../scheduler/in-memory.js';
 import { createMockIntegration, type TaskMock } from '../integrations/mock.js';
 import { createTaskRouter } from '../integrations/router.js';
 import { isJsonObject, type Json, type JsonObject } from '../language/json.js';

@@ -1,3 +1,7 @@
-export * from './store.js';
+export type * from './catalog.js';
+export type * from './executions.js';
+export type * from './work.js';
+export { SignalHub, type SignalKind, type StoreSignals } from './signals.js';
+export { StoreError, type Store } from './store.js';
 export { SqliteStore } from './sqlite/sqlite-store.js';
 export type { OpenOptions, Synchronous } from './sqlite/open.js';

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runExecution, virtualClock } from '../../src/engine/index.js';
+import { virtualClock } from '../../src/engine/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
 import { loadCases, parseKnownFailures, RECORDED_CASES_DIR } from './cases.js';
 import { formatDifference, totalsOf } from './report.js';
 import { runCases, type CaseOutcome, type Engine, type RunExecution } from './run-case.js';

@@ -6,7 +6,8 @@
  * Exits 1 when any case fails.
  */
 import { parseArgs } from 'node:util';
-import { runExecution, virtualClock } from '../../src/engine/index.js';
+import { virtualClock } from '../../src/engine/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
 import { loadCases, RECORDED_CASES_DIR } from './cases.js';
 import { categoryTable, failureDetails, skipTable, summaryLine, totalsOf } from './report.js';
 import { DEFAULT_CASE_TIME_LIMIT_MS, runCases, type CaseOutcome, type Engine, type RunExecution } from './run-case.js';

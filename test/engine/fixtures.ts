@@ -1,6 +1,7 @@
 // Small in-process Task resources and history views shared by the engine tests.
 import type { Json } from '../../src/language/json.js';
-import { runExecution, virtualClock, type ExecutionResult, type RunExecutionOptions } from '../../src/engine/index.js';
+import { virtualClock } from '../../src/engine/index.js';
+import { runExecution, type ExecutionResult, type RunExecutionOptions } from '../../src/scheduler/in-memory.js';
 import type { Clock, HistoryEvent, TaskRequest, TaskResources, TaskResult } from '../../src/engine/index.js';
 
 /** A resource that records every request (and the clock's time when it arrived) and answers with `answer`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runExecution, systemClock } from '../../src/engine/index.js';
+import { systemClock } from '../../src/engine/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
 import { HISTORY_LIMIT_CAUSE, MAX_HISTORY_EVENTS } from '../../src/engine/limits.js';
 import { run } from './fixtures.js';
 

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runExecution, systemClock } from '../../src/engine/index.js';
+import { systemClock } from '../../src/engine/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
 import type { Json } from '../../src/language/json.js';
 import { parseHttpConnections } from '../../src/integrations/http-connections.js';
 import { createHttpIntegration } from '../../src/integrations/http.js';

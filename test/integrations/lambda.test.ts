@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExecution, systemClock } from '../../src/engine/index.js';
+import { systemClock } from '../../src/engine/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
 import type { TaskRequest, TaskResult } from '../../src/engine/types.js';
 import { FunctionRuntime } from '../../src/functions/index.js';
 import { createLambdaIntegration, isLambdaResource, parseFunctionName } from '../../src/integrations/lambda.js';

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runExecution, virtualClock, type TaskResources } from '../../src/engine/index.js';
+import { virtualClock, type TaskResources } from '../../src/engine/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { CRASH_MACHINE, crashInput, crashTaskResult, EXECUTIONS, taskKeyOf } from './crash-workload.js';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  runExecution,
   type HistoryEvent,
   type TaskRequest,
   type TaskResources,
   type TaskResult,
 } from '../../src/engine/index.js';
 import type { DispatchedTaskRequest } from '../../src/scheduler/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
 import { SqliteStore, StoreError, type Store, type WriteOp, type WriteResult } from '../../src/store/index.js';
 import type { App } from '../../src/app/create-app.js';
 import { ServiceError } from '../../src/service/index.js';

@@ -698,5 +698,111 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.redriveClientToken(e1, 'tok', T0 + 2500)).toBe(T0 + 2000);
       });
     });
+
+    describe('claims', () => {
+      const claim = (owner: string, now: number, ttl = 1000) => ({ owner, now, expiresAt: now + ttl });
+
+      it('grants work to one worker until its lease expires; the holder gets its own back at once', async () => {
+        const { record } = await start('e1');
+        expect(await store.claimWork('a', T0, 10, 1000)).toEqual([{ executionArn: record.arn, expiresAt: T0 + 1000 }]);
+        expect(await store.leaseOf({ executionArn: record.arn })).toEqual({ owner: 'a', expiresAt: T0 + 1000 });
+        expect(await store.claimWork('b', T0 + 500, 10, 1000)).toEqual([]);
+        // Its own live claim comes back as it is (a restarted worker of the same id takes it at once).
+        expect(await store.claimWork('a', T0 + 600, 10, 1000)).toEqual([{ executionArn: record.arn, expiresAt: T0 + 1000 }]);
+        expect(await store.claimWork('b', T0 + 1000, 10, 1000)).toEqual([{ executionArn: record.arn, expiresAt: T0 + 2000 }]);
+        const [refused] = await store.commit([{ kind: 'claimExecution', executionArn: record.arn, claim: claim('a', T0 + 1500) }]);
+        expect(refused).toEqual({ kind: 'claimRefused' });
+        await store.commit([{ kind: 'releaseClaims', owner: 'b' }]);
+        expect(await store.leaseOf({ executionArn: record.arn })).toBeUndefined();
+        const [granted] = await store.commit([{ kind: 'claimExecution', executionArn: record.arn, claim: claim('a', T0 + 1500) }]);
+        expect(granted).toEqual({ kind: 'claimed', expiresAt: T0 + 2500 });
+      });
+
+      it('claims with the write that brings work, keeps or lets go with the advance, and leases its effects', async () => {
+        const e = newExecution('e1');
+        const [created] = await store.commit([{ kind: 'createExecution', execution: e.record, claim: claim('a', T0) }]);
+        expect(created).toMatchObject({ kind: 'created', claimed: true });
+        expect(await store.leaseOf({ executionArn: e.record.arn })).toEqual({ owner: 'a', expiresAt: T0 + 1000 });
+        e.snapshot.version = 1;
+        const [advanced] = await store.commit([
+          advanceOp(e.record.arn, e.snapshot, 0, { outbox: [outboxRecord(e.record.arn, 2, 'tok')], claim: { owner: 'a', expiresAt: T0 + 1000, keep: false } }),
+        ]);
+        expect(advanced).toEqual({ kind: 'applied' });
+        expect(await store.leaseOf({ executionArn: e.record.arn })).toBeUndefined();
+        expect(await store.leaseOf({ idempotencyKey: `${e.record.arn}:2` })).toEqual({ owner: 'a', expiresAt: T0 + 1000 });
+        // Another worker finds the effect taken until its lease runs out.
+        expect(await store.claimOutbox('b', T0 + 10, 10, 1000)).toEqual([]);
+        await store.commit([{ kind: 'renewClaims', owner: 'a', expiresAt: T0 + 5000 }]);
+        expect(await store.claimOutbox('b', T0 + 1500, 10, 1000)).toEqual([]);
+        expect(await store.claimOutbox('b', T0 + 5000, 10, 1000)).toEqual([outboxRecord(e.record.arn, 2, 'tok')]);
+        expect(await store.leaseOf({ idempotencyKey: `${e.record.arn}:2` })).toEqual({ owner: 'b', expiresAt: T0 + 6000 });
+        // The result's write claims the execution for whoever will advance it, unless it is held.
+        await store.commit([{ kind: 'claimExecution', executionArn: e.record.arn, claim: claim('c', T0 + 5000, 10_000) }]);
+        const [held] = await store.commit([{ kind: 'completeTaskToken', token: 'tok', result: { ok: true, output: 1 }, claim: claim('b', T0 + 5001) }]);
+        expect(held).toEqual({ kind: 'delivered', executionArn: e.record.arn, claimed: false });
+        expect(await store.leaseOf({ executionArn: e.record.arn })).toMatchObject({ owner: 'c' });
+        const [kept] = await store.commit([advanceOp(e.record.arn, { ...e.snapshot, version: 2 }, 1, { claim: { owner: 'c', expiresAt: T0 + 9000, keep: true } })]);
+        expect(kept).toEqual({ kind: 'applied' });
+        expect(await store.leaseOf({ executionArn: e.record.arn })).toEqual({ owner: 'c', expiresAt: T0 + 9000 });
+        const [free] = await store.commit([
+          { kind: 'appendInbox', executionArn: e.record.arn, event: { type: 'continue' }, claim: claim('b', T0 + 9000) },
+        ]);
+        expect(free).toEqual({ kind: 'delivered', executionArn: e.record.arn, claimed: true });
+      });
+    });
+
+    describe('signals', () => {
+      function record(): { seen: string[]; stop: () => void } {
+        const seen: string[] = [];
+        const offs = (['executionFinished', 'workAvailable', 'activityTaskAvailable'] as const).map((kind) =>
+          store.signals.on(kind, undefined, (key) => seen.push(`${kind} ${key}`)),
+        );
+        return { seen, stop: () => offs.forEach((off) => off()) };
+      }
+
+      it('raises work available for inbox events and execution finished for an end, once each commit is done', async () => {
+        const watch = record();
+        const { record: e, snapshot } = await start('e1');
+        expect(watch.seen).toEqual([`workAvailable ${e.arn}`]);
+        snapshot.version = 1;
+        await store.commit([advanceOp(e.arn, snapshot, 0, { outbox: [outboxRecord(e.arn, 2, 'tok')] })]);
+        expect(watch.seen).toHaveLength(1); // waiting for a task: nothing to tell
+        await store.commit([{ kind: 'completeTaskToken', token: 'tok', result: { ok: true, output: 1 } }]);
+        expect(watch.seen.slice(1)).toEqual([`workAvailable ${e.arn}`]);
+        const done: Snapshot = { ...snapshot, version: 2, status: 'FAILED', error: 'E', cause: 'c' };
+        await store.commit([advanceOp(e.arn, done, 1, { history: events(1, 1), stopDate: T0 + 5 })]);
+        expect(watch.seen.slice(2)).toEqual([`executionFinished ${e.arn}`]);
+        await store.commit([{ kind: 'redriveExecution', executionArn: e.arn, redriveDate: T0 + 9 }]);
+        expect(watch.seen.slice(3)).toEqual([`workAvailable ${e.arn}`]);
+        watch.stop();
+      });
+
+      it('raises nothing for a commit that rolls back, nor for writes refused or dropped', async () => {
+        const { record: e, snapshot } = await start('e1');
+        const watch = record();
+        snapshot.version = 1;
+        const bad: WriteOp = advanceOp(e.arn, { ...snapshot, version: 2 }, 0, { history: events(5, 5) });
+        await expect(store.commit([{ kind: 'appendInbox', executionArn: e.arn, event: { type: 'continue' } }, bad])).rejects.toThrow();
+        await store.commit([{ kind: 'appendInbox', executionArn: `${e.arn}-unknown`, event: { type: 'continue' } }]);
+        await store.commit([advanceOp(e.arn, snapshot, 7)]);
+        expect(watch.seen).toEqual([]);
+        watch.stop();
+      });
+
+      it('delivers a published signal to the listeners of its key and to those of every key', async () => {
+        const mine: string[] = [];
+        const any: string[] = [];
+        const off = store.signals.on('activityTaskAvailable', 'arn:a', (k) => mine.push(k));
+        const offAny = store.signals.on('activityTaskAvailable', undefined, (k) => any.push(k));
+        store.signals.publish('activityTaskAvailable', 'arn:a');
+        store.signals.publish('activityTaskAvailable', 'arn:b');
+        off();
+        store.signals.publish('activityTaskAvailable', 'arn:a');
+        offAny();
+        store.signals.publish('activityTaskAvailable', 'arn:a');
+        expect(mine).toEqual(['arn:a']);
+        expect(any).toEqual(['arn:a', 'arn:b', 'arn:a']);
+      });
+    });
   });
 }

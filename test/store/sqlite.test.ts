@@ -213,4 +213,21 @@ describe('SQLite data dir', () => {
     expect(r).toMatchObject({ kind: 'redriven', execution: { status: 'RUNNING', redriveCount: 1, redriveDate: 3 } });
     await s.close();
   });
+
+  it('lets go of every claim when a run begins: the one process that owns the file made them all', async () => {
+    const dir = tempDir();
+    const a = new SqliteStore(dir);
+    await a.beginRun();
+    await a.createStateMachine({ arn: 'arn:m', name: 'm', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
+    const execution = { arn: 'arn:e', stateMachineArn: 'arn:m', revision: 1, name: 'e', status: 'RUNNING' as const, input: '{}', startDate: 1 };
+    const far = Date.now() + 3_600_000;
+    await a.commit([{ kind: 'createExecution', execution, claim: { owner: 'crashed-worker', now: 1, expiresAt: far } }]);
+    await a.close(); // no endRun: a crash
+    const b = new SqliteStore(dir);
+    expect(await b.leaseOf({ executionArn: 'arn:e' })).toEqual({ owner: 'crashed-worker', expiresAt: far });
+    expect(await b.beginRun()).toEqual({ previousRunEnded: false });
+    expect(await b.leaseOf({ executionArn: 'arn:e' })).toBeUndefined();
+    expect(await b.claimWork('another-id', Date.now(), 10, 1000)).toEqual([{ executionArn: 'arn:e', expiresAt: expect.any(Number) }]);
+    await b.close();
+  });
 });

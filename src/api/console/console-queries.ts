@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ExecutionStatus } from '../../engine/index.js';
+import { tasksWaitingByState, waitingCallbacks, type ExecutionStatus } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
 import type { ActivityWaiting } from '../../integrations/activity-watch.js';
 import { wireEvent } from '../sfn/history.js';
@@ -89,18 +89,8 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store, activ
     const stored = await store.loadSnapshot(arn);
     const snapshot = stored?.snapshot;
     if (snapshot === null || snapshot === undefined || snapshot.status !== 'RUNNING') return { tasks: [], activities: [] };
-    const pathOf = (id: string): number[] => {
-      const out: number[] = [];
-      for (let f = snapshot.frames[id]; f !== undefined && f.parentId !== null; f = snapshot.frames[f.parentId]) out.unshift(f.index);
-      return out;
-    };
-    const tasks: WaitingTask[] = [];
-    for (const frame of Object.values(snapshot.frames)) {
-      const wait = frame.wait;
-      if (wait === null || wait.kind !== 'task' || wait.taskToken === undefined || frame.result !== undefined) continue;
-      tasks.push({ kind: 'callback', stateName: frame.state, taskToken: wait.taskToken, enteredEventId: frame.enteredEventId, input: frame.input, path: pathOf(frame.id) });
-    }
-    return { tasks, activities: activities === undefined ? [] : currentActivities(activities.tasksOf(arn), snapshot.frames) };
+    const tasks: WaitingTask[] = waitingCallbacks(snapshot).map((t) => ({ kind: 'callback', ...t }));
+    return { tasks, activities: activities === undefined ? [] : currentActivities(activities.tasksOf(arn), tasksWaitingByState(snapshot)) };
   });
 }
 
@@ -109,11 +99,7 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store, activ
  * in the queue while the execution moves on, so keep per state only as many of the newest tasks as
  * frames wait there (a Map runs one state in many frames at once).
  */
-function currentActivities(tasks: ActivityWaiting[], frames: Record<string, { state: string; wait: { kind: string; taskToken?: string } | null; result?: unknown }>): ActivityWaiting[] {
-  const waitingIn = new Map<string, number>();
-  for (const f of Object.values(frames)) {
-    if (f.wait?.kind === 'task' && f.wait.taskToken === undefined && f.result === undefined) waitingIn.set(f.state, (waitingIn.get(f.state) ?? 0) + 1);
-  }
+function currentActivities(tasks: ActivityWaiting[], waitingIn: Map<string, number>): ActivityWaiting[] {
   const kept: ActivityWaiting[] = [];
   for (let i = tasks.length - 1; i >= 0; i--) {
     const left = waitingIn.get(tasks[i].stateName) ?? 0;

@@ -159,4 +159,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   create index redrive_tokens_by_expiry on redrive_tokens (expires_at);
   `,
+  // 8: claims. The worker advancing an execution, or dispatching an outbox entry, holds it until
+  // the lease expires or it lets go. Only held rows are in the partial index: renewing and letting
+  // go of a worker's claims reads its own rows, whatever the tables hold.
+  `
+  alter table executions add column lease_owner text;
+  alter table executions add column lease_expires integer;
+  create index executions_by_lease_owner on executions (lease_owner) where lease_owner is not null;
+  alter table outbox add column lease_owner text;
+  alter table outbox add column lease_expires integer;
+  `,
 ];

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Json, JsonObject } from '../language/json.js';
-import { scanJson } from '../language/json-scan.js';
-import { validateDefinition } from '../language/validate/index.js';
-import { advanceNow, createSnapshot } from './advance.js';
-import { systemClock } from './clock.js';
-import { compileMachine, type CompiledMachine } from './compile.js';
-import { historyRecords, materializeEvents, type HistoryLog } from './history.js';
-import { EXPRESS_MAX_DURATION_MS, MAX_HISTORY_EVENTS } from './limits.js';
-import type { EngineEvent } from './effects.js';
-import type { Snapshot } from './snapshot.js';
-import type { Clock, ExecutionStatus, HistoryEvent, TaskResources } from './types.js';
+import { advanceNow, createSnapshot } from '../engine/advance.js';
+import { systemClock } from '../engine/clock.js';
+import { historyRecords, materializeEvents, type HistoryLog } from '../engine/history.js';
+import { EXPRESS_MAX_DURATION_MS, MAX_HISTORY_EVENTS } from '../engine/limits.js';
+import { parseExecutionInput, prepareMachine } from '../engine/prepare.js';
+import type { EngineEvent } from '../engine/effects.js';
+import type { Snapshot } from '../engine/snapshot.js';
+import type { Clock, ExecutionStatus, HistoryEvent, TaskResources } from '../engine/types.js';
+import type { Json } from '../language/json.js';
+
+// The scheduler without a store: the engine's loop in memory, timers on the clock, ids from
+// randomUUID. `stepwright run`, TestState, Express executions and the tests drive it.
 
 export interface RunExecutionOptions {
   readonly input?: Json;
@@ -82,61 +83,6 @@ class InMemoryResult implements ExecutionResult {
   get events(): HistoryEvent[] {
     return (this.materialized ??= materializeEvents(historyRecords(this.log)));
   }
-}
-
-/** A definition that fails validation: carries AWS's diagnostics. */
-export class InvalidDefinitionError extends Error {
-  readonly code = 'InvalidDefinition';
-  constructor(readonly diagnostics: readonly { code: string; path: string; message: string }[]) {
-    super(`Invalid State Machine Definition: ${diagnostics.map((d) => `'${d.code}: ${d.message} at ${d.path}'`).join(', ')}`);
-    this.name = 'InvalidDefinitionError';
-  }
-}
-
-/** Input that StartExecution would refuse: `code` is AWS's error name. */
-export class InvalidExecutionInputError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'InvalidExecutionInput' | 'ValidationException' = 'InvalidExecutionInput',
-  ) {
-    super(message);
-    this.name = 'InvalidExecutionInputError';
-  }
-}
-
-/** StartExecution takes at most 256 KiB of UTF-8 input. */
-const MAX_INPUT_BYTES = 262144;
-
-/** Parses execution input as StartExecution does: size, JSON syntax (line and column) and nesting depth. */
-export function parseExecutionInput(text: string): Json {
-  if (Buffer.byteLength(text, 'utf8') > MAX_INPUT_BYTES) {
-    throw new InvalidExecutionInputError(
-      `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
-      'ValidationException',
-    );
-  }
-  // Scan first: it reports the place of a syntax error and refuses nesting deeper than AWS's parser takes.
-  const scan = scanJson(text);
-  if (scan.error !== undefined) {
-    throw new InvalidExecutionInputError(`Invalid State Machine Execution Input: '${scan.error.message}' at line ${scan.error.line}, column ${scan.error.column}`);
-  }
-  return JSON.parse(text) as Json;
-}
-
-const compiled = new WeakMap<object, CompiledMachine>();
-
-/** Validates and compiles a definition once per definition object. */
-export function prepareMachine(definition: unknown): CompiledMachine {
-  if (typeof definition === 'object' && definition !== null) {
-    const hit = compiled.get(definition);
-    if (hit !== undefined) return hit;
-  }
-  const parsed = typeof definition === 'string' ? (JSON.parse(definition) as unknown) : definition;
-  const problems = validateDefinition(parsed).filter((d) => d.severity === 'ERROR');
-  if (problems.length > 0) throw new InvalidDefinitionError(problems);
-  const machine = compileMachine(parsed as JsonObject);
-  if (typeof definition === 'object' && definition !== null) compiled.set(definition, machine);
-  return machine;
 }
 
 /** How many state transitions one advance may run before the runner checks for a stop request. */

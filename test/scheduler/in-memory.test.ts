@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidDefinitionError, InvalidExecutionInputError, runExecution, systemClock, virtualClock } from '../../src/engine/index.js';
-import { neverAnswers, output, plainHistory, run, single } from './fixtures.js';
+import { InvalidDefinitionError, InvalidExecutionInputError, systemClock, virtualClock } from '../../src/engine/index.js';
+import { runExecution } from '../../src/scheduler/in-memory.js';
+import { neverAnswers, output, plainHistory, run, single } from '../engine/fixtures.js';
 
 const START = Date.UTC(2026, 0, 1);
 

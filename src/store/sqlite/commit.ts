@@ -1,0 +1,149 @@
+import type { ExecutionStatus } from '../../engine/index.js';
+import { cleanUpOnFinish, executionAfterAdvance } from '../rules/advance.js';
+import { REDRIVE_EVENT_TEXT, START_EVENT_TEXT, taskTokenEvent } from '../rules/events.js';
+import { acceptsEvents, isRedrivable } from '../rules/status.js';
+import type { Claim, WriteOp, WriteResult } from '../work.js';
+import { toExecution, type ExecutionRow, type TokenRow } from './rows.js';
+import type { SqliteContext } from './statements.js';
+
+/** One operation of a commit, inside the commit's transaction (the domain rules come from rules/). */
+export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
+  const s = ctx.s;
+  switch (op.kind) {
+    case 'createExecution': {
+      const e = op.execution;
+      const lease = op.claim;
+      const inserted = s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate, lease?.owner ?? null, lease?.expiresAt ?? null);
+      if (inserted.changes === 0) {
+        const existing = s.getExecution.get(e.arn) as ExecutionRow;
+        return { kind: 'exists', execution: toExecution(existing) };
+      }
+      s.insertInbox.run(Number(inserted.lastInsertRowid), START_EVENT_TEXT);
+      return lease === undefined ? { kind: 'created', execution: e } : { kind: 'created', execution: e, claimed: true };
+    }
+    case 'applyAdvance':
+      return applyAdvance(ctx, op);
+    case 'deliverTaskResult': {
+      const o = s.getOutbox.get(op.idempotencyKey) as { execution_id: number } | undefined;
+      if (o === undefined) return { kind: 'dropped', reason: 'stale' };
+      const e = s.statusById.get(o.execution_id) as { arn: string; status: string };
+      s.deleteOutbox.run(op.idempotencyKey);
+      if (!acceptsEvents(e.status)) return { kind: 'dropped', reason: 'notRunning' };
+      s.insertInbox.run(o.execution_id, JSON.stringify(op.event));
+      return delivered(ctx, e.arn, o.execution_id, op.claim);
+    }
+    case 'acknowledgeEffect':
+      s.deleteOutbox.run(op.idempotencyKey);
+      return { kind: 'applied' };
+    case 'completeTaskToken': {
+      const t = s.getToken.get(op.token) as TokenRow | undefined;
+      if (t === undefined) return { kind: 'dropped', reason: 'unknownToken' };
+      const e = s.statusById.get(t.execution_id) as { arn: string; status: string };
+      s.deleteToken.run(op.token);
+      s.deleteOutbox.run(t.idempotency_key);
+      if (!acceptsEvents(e.status)) return { kind: 'dropped', reason: 'notRunning' };
+      s.insertInbox.run(t.execution_id, JSON.stringify(taskTokenEvent({ frameId: t.frame_id, attempt: t.attempt }, op.result)));
+      return delivered(ctx, e.arn, t.execution_id, op.claim);
+    }
+    case 'redriveExecution': {
+      const row = s.redrivable.get(op.executionArn) as { id: number; status: ExecutionStatus; kept: number } | undefined;
+      if (row === undefined) return { kind: 'notRedrivable' };
+      if (!isRedrivable(row.status, row.kept !== 0)) return { kind: 'notRedrivable', status: row.status };
+      // The version stays: the snapshot is unchanged until the scheduler applies the redrive event.
+      s.redriveExecution.run('RUNNING', op.redriveDate, row.id);
+      s.insertInbox.run(row.id, REDRIVE_EVENT_TEXT);
+      const execution = toExecution(s.getExecution.get(op.executionArn) as ExecutionRow);
+      return op.claim === undefined ? { kind: 'redriven', execution } : { kind: 'redriven', execution, claimed: claimRow(ctx, row.id, op.claim) };
+    }
+    case 'appendInbox': {
+      const row = s.executionState.get(op.executionArn) as { id: number; status: string } | undefined;
+      if (row === undefined || !acceptsEvents(row.status)) return { kind: 'dropped', reason: 'notRunning' };
+      s.insertInbox.run(row.id, JSON.stringify(op.event));
+      return delivered(ctx, op.executionArn, row.id, op.claim);
+    }
+    case 'claimExecution': {
+      const id = ctx.idOf(op.executionArn);
+      return id !== undefined && claimRow(ctx, id, op.claim) ? { kind: 'claimed', expiresAt: op.claim.expiresAt } : { kind: 'claimRefused' };
+    }
+    case 'renewClaims':
+      s.renewExecutionClaims.run(op.expiresAt, op.owner);
+      s.renewOutboxClaims.run(op.expiresAt, op.owner);
+      return { kind: 'applied' };
+    case 'releaseClaims':
+      if (op.executionArns !== undefined) {
+        for (const arn of op.executionArns) {
+          const id = ctx.idOf(arn);
+          if (id !== undefined) s.releaseExecutionClaim.run(id, op.owner);
+        }
+        return { kind: 'applied' };
+      }
+      s.releaseExecutionClaims.run(op.owner);
+      s.releaseOutboxClaims.run(op.owner);
+      return { kind: 'applied' };
+  }
+}
+
+/** Takes the execution for `claim.owner` unless another worker's lease on it is still live. */
+function claimRow({ s }: SqliteContext, id: number, claim: Claim): boolean {
+  return s.claimExecution.run({ owner: claim.owner, expires: claim.expiresAt, id, now: claim.now }).changes > 0;
+}
+
+function delivered(ctx: SqliteContext, executionArn: string, id: number, claim: Claim | undefined): WriteResult {
+  return claim === undefined ? { kind: 'delivered', executionArn } : { kind: 'delivered', executionArn, claimed: claimRow(ctx, id, claim) };
+}
+
+function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdvance' }>): WriteResult {
+  const s = ctx.s;
+  const id = ctx.idOf(op.executionArn);
+  if (id === undefined) return { kind: 'conflict' };
+  const after = executionAfterAdvance(op);
+  const kept = op.claim !== undefined && op.claim.keep && !after.finished ? op.claim : undefined;
+  const updated = s.updateExecution.run(
+    after.status,
+    after.output,
+    after.error,
+    after.cause,
+    after.stopDate,
+    after.version,
+    after.lastEventId,
+    after.snapshot,
+    kept?.owner ?? null,
+    kept?.expiresAt ?? null,
+    id,
+    op.expectedVersion,
+    after.firstEventId - 1,
+  );
+  if (updated.changes === 0) {
+    const row = s.executionState.get(op.executionArn) as { version: number; last_event_id: number };
+    if (row.version !== op.expectedVersion) return { kind: 'conflict' };
+    // History is append-only and gapless: events that do not follow the stored ones are a bug.
+    throw new Error(`history of ${op.executionArn} continues at event ${row.last_event_id + 1}, not ${after.firstEventId}`);
+  }
+  if (op.history.length > 0) s.insertHistory.run(id, after.firstEventId, after.lastEventId, JSON.stringify(op.history));
+  if (after.finished) {
+    const clean = cleanUpOnFinish(op);
+    s.deleteInboxOf.run(id);
+    if (clean.timersEffectsTokens) {
+      s.deleteTimersOf.run(id);
+      s.deleteOutboxOf.run(id);
+      s.deleteTokensOf.run(id);
+    }
+    return { kind: 'applied' };
+  }
+  for (const i of op.consumedInbox) s.deleteInbox.run(i, id);
+  for (const t of op.firedTimers) s.deleteTimer.run(id, t.frameId, t.key);
+  for (const t of op.cancelledTimers) s.deleteTimer.run(id, t.frameId, t.key);
+  for (const a of op.endedAttempts) {
+    s.deleteOutboxOfAttempt.run(id, a);
+    s.deleteTokensOfAttempt.run(id, a);
+  }
+  for (const t of op.newTimers) s.insertTimer.run(id, t.frameId, t.key, t.dueAt);
+  const owner = op.claim?.owner ?? null;
+  const expires = op.claim?.expiresAt ?? null;
+  for (const o of op.outbox) {
+    s.insertOutbox.run(o.idempotencyKey, id, o.frameId, o.attempt, JSON.stringify(o.request), owner, expires);
+    if (o.request.taskToken !== undefined) s.insertToken.run(o.request.taskToken, id, o.idempotencyKey, o.frameId, o.attempt);
+  }
+  for (const f of op.followUps) s.insertInbox.run(id, JSON.stringify(f));
+  return { kind: 'applied' };
+}
