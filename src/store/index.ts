@@ -7,3 +7,4 @@ export { SqliteStore } from './sqlite/sqlite-store.js';
 export type { OpenOptions, Synchronous } from './sqlite/open.js';
 export { PostgresStore } from './postgres/postgres-store.js';
 export type { PostgresOptions } from './postgres/open.js';
+export { openStore } from './open-store.js';

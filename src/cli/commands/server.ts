@@ -19,6 +19,7 @@ import { createLambdaIntegration } from '../../integrations/lambda.js';
 import { createTaskRouter } from '../../integrations/router.js';
 import { createStartExecutionIntegration } from '../../integrations/start-execution.js';
 import { createStepwright, StepwrightApiError, type Stepwright } from '../../stepwright.js';
+import { openStore } from '../../store/index.js';
 import { command, parseArguments, portOption, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 import { syncDefinitions } from '../project.js';
 
@@ -26,6 +27,8 @@ export interface StepwrightServerOptions {
   readonly port?: number;
   readonly host?: string;
   readonly dataDir?: string;
+  /** A postgres:// URL: the executions live in that shared database instead of the data dir's SQLite file. */
+  readonly database?: string;
   /** A project folder: its `functions/` and `state-machines/` folders are loaded at start. */
   readonly project?: string;
   readonly functionsDir?: string;
@@ -98,7 +101,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const lambdaFunctions = linkFunctionLogs(createLambdaIntegration(runtime, { region, accountId }), runtime);
     const resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambdaFunctions]), lambdaFunctions]);
     let log: (e: unknown, where: string) => void = () => undefined;
-    stepwright = await createStepwright({ dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
+    stepwright = await createStepwright({ store: await openStore({ database: options.database, dataDir }), dataDir, resources, region, accountId, onError: (e, where) => log(e, where) });
     executions.connect(executionsOf(stepwright));
     const operations = createSfnOperations({ stepwright, activities, region, accountId, now: Date.now, resources }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({
@@ -181,6 +184,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '8083')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where the store and functions created through the API live', './.stepwright')
+    .option('--database <url>', 'a postgres:// URL: keep executions in that shared database (several servers and workers may share it)')
     .option('--project <dir>', 'a project folder with functions/ and state-machines/')
     .option('--functions-dir <dir>', 'functions to register (one folder per function)')
     .option('--definitions-dir <dir>', 'state machine definitions to create (NAME.asl.json, NAME.express.asl.json)')
@@ -190,7 +194,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--log-level <level>', 'pino log level', 'info');
   addEdgeOptions(program);
   if (!parseArguments(program, argv)) return 2;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;

@@ -43,14 +43,22 @@ export async function listExecutions(
 export async function listExecutionsPage(ctx: PgContext, query: ExecutionQuery): Promise<ExecutionPage> {
   const where: string[] = [];
   const args: (string | number)[] = [];
-  const add = (column: string, op: string, value: string | number) => (args.push(value), where.push(`${column} ${op} $${args.length}`));
   let shape = '';
-  if (query.stateMachineArn !== undefined) (add('machine_arn', '=', query.stateMachineArn), (shape += 'm'));
-  if (query.status !== undefined) (add('status', '=', query.status), (shape += 's'));
-  if (query.redriven !== undefined) (where.push(query.redriven ? 'redrive_count > 0' : 'redrive_count = 0'), (shape += query.redriven ? 'R' : 'N'));
-  if (query.revision !== undefined) (add('revision', '=', query.revision), (shape += 'v'));
-  if (query.startedAfter !== undefined) (add('start_date', '>=', query.startedAfter), (shape += 't'));
-  if (query.after !== undefined) (add('id', '<', query.after), (shape += 'a'));
+  const filter = (letter: string, column: string, op: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    args.push(value);
+    where.push(`${column} ${op} $${args.length}`);
+    shape += letter;
+  };
+  filter('m', 'machine_arn', '=', query.stateMachineArn);
+  filter('s', 'status', '=', query.status);
+  if (query.redriven !== undefined) {
+    where.push(query.redriven ? 'redrive_count > 0' : 'redrive_count = 0');
+    shape += query.redriven ? 'R' : 'N';
+  }
+  filter('v', 'revision', '=', query.revision);
+  filter('t', 'start_date', '>=', query.startedAfter);
+  filter('a', 'id', '<', query.after);
   const limit = Math.max(1, Math.floor(query.limit));
   args.push(limit + 1);
   const sql = `select ${EXECUTION_COLUMNS} from executions${where.length > 0 ? ` where ${where.join(' and ')}` : ''} order by id desc limit $${args.length}`;
