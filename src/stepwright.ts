@@ -33,6 +33,9 @@ export interface StepwrightOptions {
   readonly transitionsPerSlice?: number;
   /** How long an Express execution may run before it ends TIMED_OUT (default 5 minutes, as AWS). */
   readonly expressMaxDurationMs?: number;
+  /** The scheduler's claims: their owner (default host:pid) and lease (SchedulerOptions). */
+  readonly workerId?: string;
+  readonly leaseMs?: number;
 }
 
 /** An API error with AWS's error name (`ExecutionDoesNotExist`, …) as `code`. */
@@ -217,6 +220,8 @@ export async function createStepwright(options: StepwrightOptions = {}): Promise
     groupCommit: options.groupCommit === false ? NO_GROUP_COMMIT : options.groupCommit,
     transitionsPerSlice: options.transitionsPerSlice,
     onError: options.onError,
+    workerId: options.workerId,
+    leaseMs: options.leaseMs,
   });
   try {
     await scheduler.start();

@@ -160,7 +160,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
 }
 
 /** Stepwright's executions as the integrations see them: its API errors are StartExecution's refusals. */
-function executionsOf(stepwright: Stepwright): ExecutionsPort {
+export function executionsOf(stepwright: Stepwright): ExecutionsPort {
   return {
     startExecution: (input) =>
       stepwright.startExecution(input).catch((e: unknown) => {
