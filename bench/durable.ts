@@ -6,15 +6,19 @@
  * Prints a markdown table: raw better-sqlite3 commits (the floor), then durable executions/s and
  * state transitions/s through the programmatic API for a 3-state Pass machine and a 10-state machine
  * with one Task, with group commit on and off, and the start-to-finish latency of one execution at
- * low load.
+ * low load. When PostgreSQL is reachable (STEPWRIGHT_BENCH_POSTGRES, default
+ * postgres://postgres@127.0.0.1:5432/test), PostgreSQL rows follow: raw pg commits (its floor) and
+ * the 3-state machine on the PostgreSQL store, each run in a database of its own, dropped after.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { TaskResources } from '../src/engine/index.js';
-import type { Synchronous } from '../src/store/index.js';
+import { PostgresStore, type Store, type Synchronous } from '../src/store/index.js';
 import { createApp } from '../src/app/create-app.js';
 
 const { values: args } = parseArgs({
@@ -72,8 +76,10 @@ async function durable(
   states: number,
   groupCommit: boolean,
   executions: number,
+  store?: Store,
 ): Promise<{ perSec: number; transitionsPerSec: number }> {
   const sw = await createApp({
+    store,
     dataDir: freshDir(),
     resources: echo,
     synchronous: SYNC,
@@ -106,8 +112,8 @@ async function durable(
   return { perSec: executions / s, transitionsPerSec: (executions * states) / s };
 }
 
-async function latency(definition: object, runs: number): Promise<{ p50: number; p99: number }> {
-  const sw = await createApp({ dataDir: freshDir(), resources: echo, synchronous: SYNC });
+async function latency(definition: object, runs: number, store?: Store): Promise<{ p50: number; p99: number }> {
+  const sw = await createApp({ store, dataDir: freshDir(), resources: echo, synchronous: SYNC });
   const { stateMachineArn } = await sw.service.createStateMachine({ name: 'lat', definition });
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -119,6 +125,76 @@ async function latency(definition: object, runs: number): Promise<{ p50: number;
   await sw.close();
   times.sort((a, b) => a - b);
   return { p50: times[Math.floor(runs / 2)], p99: times[Math.floor(runs * 0.99)] };
+}
+
+const PG_SERVER = process.env.STEPWRIGHT_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A database of its own on the bench's PostgreSQL server, or undefined when there is none. */
+async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const admin = new pg.Client({ connectionString: PG_SERVER, connectionTimeoutMillis: 2000 });
+  const name = `stepwright_bench_${randomBytes(6).toString('hex')}`;
+  try {
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(PG_SERVER);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_SERVER });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** The PostgreSQL floor: one connection, a named insert, `rowsPerCommit` of them per transaction. */
+async function rawPgCommits(url: string, rowsPerCommit: number, ms: number): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('create table if not exists t (id bigserial primary key, v text)');
+  let rows = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    await c.query('begin');
+    for (let i = 0; i < rowsPerCommit; i++) await c.query({ name: 'ins', text: 'insert into t (v) values ($1)', values: ['{"some":"payload"}'] });
+    await c.query('commit');
+    rows += rowsPerCommit;
+  }
+  const s = (performance.now() - t0) / 1000;
+  const sync = (await c.query<{ synchronous_commit: string }>('show synchronous_commit')).rows[0].synchronous_commit;
+  await c.end();
+  pgSync = sync;
+  return rows / s;
+}
+let pgSync = '?';
+
+async function postgresRows(rows: string[]): Promise<void> {
+  const db = await pgDatabase();
+  if (db === undefined) {
+    rows.push(`| PostgreSQL: none reachable at ${PG_SERVER} (set STEPWRIGHT_BENCH_POSTGRES) | | | |`);
+    return;
+  }
+  try {
+    const raw1 = await rawPgCommits(db.url, 1, 2000);
+    const raw100 = await rawPgCommits(db.url, 100, 2000);
+    rows.push(`| floor: raw pg, 1 row per commit | ${fmt(raw1)} commits/s | | synchronous_commit=${pgSync} |`);
+    rows.push(`| floor: raw pg, 100 rows per commit | ${fmt(raw100)} rows/s | | |`);
+    const n = Math.min(EXECUTIONS, 5_000);
+    await durable(PASS3, 3, true, 500, await PostgresStore.open(db.url));
+    const on = await durable(PASS3, 3, true, n, await PostgresStore.open(db.url));
+    rows.push(`| PostgreSQL durable 3-state Pass, 1 process, group commit on | ${fmt(on.perSec)} executions/s | ${fmt(on.transitionsPerSec)} transitions/s | ${n} executions |`);
+    const lat = await latency(PASS3, 200, await PostgresStore.open(db.url));
+    rows.push(`| PostgreSQL durable 3-state Pass, one at a time: start to finish | p50 ${lat.p50.toFixed(2)} ms | p99 ${lat.p99.toFixed(2)} ms | 200 executions |`);
+  } finally {
+    await db.drop();
+  }
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -149,6 +225,7 @@ try {
   rows.push(
     `| durable 3-state Pass, one at a time: start to finish | p50 ${lat.p50.toFixed(2)} ms | p99 ${lat.p99.toFixed(2)} ms | 300 executions |`,
   );
+  await postgresRows(rows);
   process.stdout.write(
     `\nDurable mode, synchronous=${SYNC}, WAL, ${os.cpus().length} cores, Node ${process.version}\n\n| workload | throughput | | |\n|---|---|---|---|\n${rows.join('\n')}\n`,
   );

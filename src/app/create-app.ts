@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { systemClock, type Clock, type Ids, type TaskResources } from '../engine/index.js';
 import type { FunctionRuntime } from '../functions/index.js';
 import { ActivityQueue } from '../integrations/activity-queue.js';
@@ -14,13 +13,15 @@ import { createTaskRouter } from '../integrations/router.js';
 import { createStartExecutionIntegration } from '../integrations/start-execution.js';
 import { NO_GROUP_COMMIT, Scheduler, type GroupCommitOptions } from '../scheduler/index.js';
 import { createService, ServiceError, type Service } from '../service/index.js';
-import { SqliteStore, type Store, type Synchronous } from '../store/index.js';
+import { openStore, type Store, type Synchronous } from '../store/index.js';
 
 export interface AppOptions {
   /** Where the embedded store lives (default `./.stepwright`). */
   readonly dataDir?: string;
-  /** Use this store instead of opening `dataDir` (e.g. PostgreSQL). */
+  /** Use this store instead of opening `dataDir` or `database`. */
   readonly store?: Store;
+  /** A postgres:// URL: the executions live in that shared database instead of the data dir's SQLite file. */
+  readonly database?: string;
   /**
    * The Task resources executions call. Without them, and with `functions`, the app builds the
    * standard router: activities, nested executions, callbacks, HTTP Tasks and Lambda functions.
@@ -47,6 +48,9 @@ export interface AppOptions {
   readonly transitionsPerSlice?: number;
   /** How long an Express execution may run before it ends TIMED_OUT (default 5 minutes, as AWS). */
   readonly expressMaxDurationMs?: number;
+  /** The scheduler's claims: their owner (default host:pid) and lease (SchedulerOptions). */
+  readonly workerId?: string;
+  readonly leaseMs?: number;
 }
 
 /** Durable Stepwright in one process: the store, the scheduler, the integrations and the service over them. */
@@ -88,7 +92,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
-  const store = options.store ?? new SqliteStore(path.resolve(options.dataDir ?? '.stepwright'), { synchronous: options.synchronous });
+  const store = options.store ?? (await openStore({ database: options.database, dataDir: options.dataDir ?? '.stepwright', synchronous: options.synchronous }));
   // GetActivityTask hears of activity tasks through the store's signals (any process sharing it).
   activities.connectSignals(store.signals);
   const scheduler = new Scheduler({
@@ -100,6 +104,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     groupCommit: options.groupCommit === false ? NO_GROUP_COMMIT : options.groupCommit,
     transitionsPerSlice: options.transitionsPerSlice,
     onError: options.onError,
+    workerId: options.workerId,
+    leaseMs: options.leaseMs,
   });
   try {
     await scheduler.start();

@@ -39,6 +39,8 @@ export interface StepwrightServerOptions {
   readonly bodyBudgetBytes?: number;
   /** The user function workers run as (FunctionRuntimeOptions.workerUser; default nobody when root). */
   readonly functionUser?: string | false;
+  /** A postgres:// URL: the executions live in that shared database instead of the data dir's SQLite file. */
+  readonly database?: string;
   /** The connections HTTP Tasks authenticate with (`--http-connections FILE`). */
   readonly httpConnections?: HttpConnections;
   /**
@@ -96,7 +98,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     await lambda.ready;
     const lambdaHandler = lambda;
     let log: (e: unknown, where: string) => void = () => undefined;
-    core = composed?.app ?? (await createApp({ dataDir, functions: runtime, activities, httpConnections: options.httpConnections, region, accountId, onError: (e, where) => log(e, where) }));
+    core = composed?.app ?? (await createApp({ dataDir, database: options.database, functions: runtime, activities, httpConnections: options.httpConnections, region, accountId, onError: (e, where) => log(e, where) }));
     const operations = createSfnOperations({ service: core.service, region, accountId }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({
       operations,

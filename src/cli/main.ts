@@ -4,6 +4,7 @@ import { runFunctions } from './commands/functions.js';
 import { runRun } from './commands/run.js';
 import { runServer } from './commands/server.js';
 import { runValidate } from './commands/validate.js';
+import { runWorker } from './commands/worker.js';
 import { stdio, type CliIO } from './io.js';
 
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promise<number>> = {
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promise<n
   server: (argv, io) => runServer(argv, { io }),
   dev: (argv, io) => runDev(argv, { io }),
   functions: (argv, io) => runFunctions(argv, { io }),
+  worker: (argv, io) => runWorker(argv, { io }),
 };
 
 const USAGE = [
@@ -23,6 +25,8 @@ const USAGE = [
   '  server [--port 8083] [--project DIR] [--data-dir DIR]',
   '                                     Step Functions + Lambda APIs and the console on one port',
   '  dev [DIR] [--port 8083]            server for a project folder, reloading on every save',
+  '  worker --database postgres://… [--project DIR]',
+  '                                     advance the executions of a shared PostgreSQL database',
   '  functions serve [--port 9001] [--functions-dir DIR]',
   '                                     the Lambda API alone',
   '',

@@ -5,3 +5,6 @@ export { SignalHub, type SignalKind, type StoreSignals } from './signals.js';
 export { StoreError, type Store } from './store.js';
 export { SqliteStore } from './sqlite/sqlite-store.js';
 export type { OpenOptions, Synchronous } from './sqlite/open.js';
+export { PostgresStore } from './postgres/postgres-store.js';
+export type { PostgresOptions } from './postgres/open.js';
+export { openStore } from './open-store.js';

@@ -19,6 +19,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '8083')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where the store and functions created through the API live', './.stepwright')
+    .option('--database <url>', 'a postgres:// URL: keep executions in that shared database (several servers and workers may share it)')
     .option('--project <dir>', 'a project folder with functions/ and state-machines/')
     .option('--functions-dir <dir>', 'functions to register (one folder per function)')
     .option('--definitions-dir <dir>', 'state machine definitions to create (NAME.asl.json, NAME.express.asl.json)')
@@ -30,7 +31,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   addEdgeOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
