@@ -44,6 +44,8 @@ export interface AppOptions {
   readonly region?: string;
   readonly accountId?: string;
   readonly onError?: (error: unknown, context: string) => void;
+  /** A condition `onError` reported is over (the store writes again after a full disk). */
+  readonly onNotice?: (message: string) => void;
   /** State entries per advance before the scheduler commits and checks for a stop (default 10,000). */
   readonly transitionsPerSlice?: number;
   /** How long an Express execution may run before it ends TIMED_OUT (default 5 minutes, as AWS). */
@@ -104,6 +106,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     groupCommit: options.groupCommit === false ? NO_GROUP_COMMIT : options.groupCommit,
     transitionsPerSlice: options.transitionsPerSlice,
     onError: options.onError,
+    onNotice: options.onNotice,
     workerId: options.workerId,
     leaseMs: options.leaseMs,
   });

@@ -98,7 +98,20 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     await lambda.ready;
     const lambdaHandler = lambda;
     let log: (e: unknown, where: string) => void = () => undefined;
-    core = composed?.app ?? (await createApp({ dataDir, database: options.database, functions: runtime, activities, httpConnections: options.httpConnections, region, accountId, onError: (e, where) => log(e, where) }));
+    let notice: (message: string) => void = () => undefined;
+    core =
+      composed?.app ??
+      (await createApp({
+        dataDir,
+        database: options.database,
+        functions: runtime,
+        activities,
+        httpConnections: options.httpConnections,
+        region,
+        accountId,
+        onError: (e, where) => log(e, where),
+        onNotice: (m) => notice(m),
+      }));
     const operations = createSfnOperations({ service: core.service, region, accountId }, { activityPollMs: options.activityPollMs, signal: stopping.signal });
     app = createServer({
       operations,
@@ -113,6 +126,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     });
     const appLog = app.log;
     log = (e, where) => appLog.error({ err: e }, where);
+    // The end of a condition the log reported (the store writes again after a full disk).
+    notice = (m) => appLog.warn(m);
 
     const machines = await syncDefinitions(core.service, definitionsDir === undefined ? '' : path.resolve(definitionsDir), { region, accountId, roleArn });
     for (const [name, arn] of machines) app.log.info({ stateMachineArn: arn, name }, 'state machine loaded');

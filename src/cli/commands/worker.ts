@@ -44,6 +44,7 @@ export async function runWorker(argv: readonly string[], options: ServeCommandOp
       workerId,
       leaseMs,
       onError: (e, where) => io.err(`stepwright worker (${where}): ${e instanceof Error ? e.message : String(e)}\n`),
+      onNotice: (m) => io.err(`stepwright worker: ${m}\n`),
     });
     close = async () => {
       await app.close();
