@@ -82,6 +82,15 @@ const thrownCause = (attempts: number, e: unknown): string =>
   `Stepwright stopped advancing this execution: ${attempts} attempts to advance it failed. Last error: ${e instanceof Error ? e.message : String(e)}`;
 
 
+/** The execution as its last advance leaves it, built from what the scheduler has (no read). */
+function finalRecord(record: ExecutionRecord, snapshot: Snapshot, now: number): ExecutionRecord {
+  const final: { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } = { ...record, status: snapshot.status, stopDate: now };
+  if (snapshot.status === 'SUCCEEDED') final.output = JSON.stringify(snapshot.output ?? null);
+  if (snapshot.error !== undefined) final.error = snapshot.error;
+  if (snapshot.cause !== undefined) final.cause = snapshot.cause;
+  return final;
+}
+
 function toStored(r: HistoryRecord, texts: PayloadTexts): StoredHistoryEvent {
   if (r.detailsKey === undefined)
     return { id: r.id, previousEventId: r.previousEventId, timestamp: r.timestamp, type: r.type };
@@ -117,6 +126,11 @@ export class Scheduler {
   private readonly dirty = new Set<string>();
   private readonly inFlight = new Set<string>();
   private stopListening: (() => void) | undefined;
+  /**
+   * Ends this scheduler is committing: the record it will be (undefined if the commit does not
+   * land), so a waiter here hears the end without reading it back.
+   */
+  private readonly ending = new Map<string, Promise<ExecutionRecord | undefined>>();
   /** Executions the store signalled work for, woken at the next turn of the event loop. */
   private readonly signalled = new Set<string>();
   private readonly passes = new Set<Promise<void>>();
@@ -192,7 +206,7 @@ export class Scheduler {
         const arns = [...this.signalled];
         this.signalled.clear();
         if (this.closed) return;
-        // Running by now means it started after the commit: it saw the events.
+        // Woken meanwhile (wake removes it from the set) or running: it saw the events.
         for (const a of arns) if (!this.running.has(a)) this.ready.add(a);
         this.pump();
       });
@@ -303,6 +317,8 @@ export class Scheduler {
   /** The execution has something to do (an inbox event was committed, a timer fell due). */
   wake(arn: string): void {
     if (this.closed) return;
+    // Woken by the writer itself: the store's signal for the same write has nothing to add.
+    this.signalled.delete(arn);
     if (this.running.has(arn)) {
       this.dirty.add(arn);
       return;
@@ -323,8 +339,13 @@ export class Scheduler {
       void this.store.getExecution(arn).then((e) => {
         if (e === undefined || TERMINAL.has(e.status)) resolve(e);
       }, reject);
+    const ended = (): void => {
+      const mine = this.ending.get(arn);
+      if (mine === undefined) look();
+      else void mine.then((e) => (e === undefined ? look() : resolve(e)));
+    };
     // Listening before looking: an end between the two is heard.
-    const off = this.store.signals.on('executionFinished', arn, look);
+    const off = this.store.signals.on('executionFinished', arn, ended);
     try {
       // In the cache it runs here and has not ended (its end removes it): only the signal can tell.
       if (!this.cache.has(arn)) look();
@@ -611,6 +632,8 @@ export class Scheduler {
     // The scheduler keeps its claim when it advances the execution again at once; else lets go.
     const keep = !done && (yielded || this.dirty.has(arn) || newTimers.some((t) => t.dueAt <= now));
     const claim = { owner: this.workerId, expiresAt: Date.now() + this.leaseMs, keep };
+    let endedAs: (e: ExecutionRecord | undefined) => void = () => undefined;
+    if (done) this.ending.set(arn, new Promise((r) => (endedAs = r)));
     let result: WriteResult;
     try {
       result = await this.committer.submit({
@@ -631,9 +654,17 @@ export class Scheduler {
       });
     } catch (e) {
       this.cache.delete(arn);
+      if (done) {
+        this.ending.delete(arn);
+        endedAs(undefined);
+      }
       throw e;
     }
     this.storeWorks();
+    if (done) {
+      this.ending.delete(arn);
+      endedAs(result.kind === 'applied' ? finalRecord(cached.record, snapshot, now) : undefined);
+    }
     if (result.kind === 'conflict') {
       this.cache.delete(arn);
       this.dirty.add(arn);
