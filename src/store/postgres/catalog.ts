@@ -6,7 +6,7 @@ import type {
   StateMachineRevision,
   StateMachineUpdate,
 } from '../catalog.js';
-import { toActivity, toAlias, toMachine, toRevision, type ActivityRow, type AliasRow, type MachineRow, type RevisionRow } from '../sqlite/rows.js';
+import { toActivity, toAlias, toMachine, toRevision, type ActivityRow, type AliasRow, type MachineRow, type RevisionRow } from '../rows.js';
 import type { PgContext } from './statements.js';
 
 // The catalog role on PostgreSQL: machines, revisions and versions, aliases, activities, tags.

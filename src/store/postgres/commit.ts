@@ -2,7 +2,7 @@ import type { ExecutionStatus } from '../../engine/index.js';
 import { cleanUpOnFinish, executionAfterAdvance } from '../rules/advance.js';
 import { REDRIVE_EVENT_TEXT, START_EVENT_TEXT, taskTokenEvent } from '../rules/events.js';
 import { acceptsEvents, isRedrivable } from '../rules/status.js';
-import { toExecution, type ExecutionRow, type TokenRow } from '../sqlite/rows.js';
+import { toExecution, type ExecutionRow, type TokenRow } from '../rows.js';
 import type { Claim, WriteOp, WriteResult } from '../work.js';
 import type { PgContext } from './statements.js';
 
@@ -101,7 +101,6 @@ async function applyAdvance(ctx: PgContext, op: Extract<WriteOp, { kind: 'applyA
   const id = await ctx.idOf(op.executionArn);
   if (id === undefined) return { kind: 'conflict' };
   const after = executionAfterAdvance(op);
-  const kept = op.claim !== undefined && op.claim.keep && !after.finished ? op.claim : undefined;
   // The optimistic check: the version the advance started from and the last event it follows.
   const updated = await ctx.run('updateExecution', [
     after.status,
@@ -112,8 +111,8 @@ async function applyAdvance(ctx: PgContext, op: Extract<WriteOp, { kind: 'applyA
     after.version,
     after.lastEventId,
     after.snapshot,
-    kept?.owner ?? null,
-    kept?.expiresAt ?? null,
+    after.leaseOwner,
+    after.leaseExpires,
     id,
     op.expectedVersion,
     after.firstEventId - 1,

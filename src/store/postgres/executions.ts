@@ -8,7 +8,7 @@ import type {
   StoredHistoryEvent,
   TaskTokenRecord,
 } from '../executions.js';
-import { EXECUTION_COLUMNS, toExecution, toHistoryEvent, type ExecutionRow } from '../sqlite/rows.js';
+import { EXECUTION_COLUMNS, toExecution, toHistoryEvent, type ExecutionRow } from '../rows.js';
 import type { PgContext } from './statements.js';
 
 // The executions role on PostgreSQL: executions, snapshots, history and task tokens, as read.

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EXECUTION_COLUMNS } from '../sqlite/rows.js';
+import { EXECUTION_COLUMNS } from '../rows.js';
 
 /**
  * Every statement the store runs, by name. node-postgres prepares a named statement once per

@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../../engine/index.js';
-import { toOutbox, type OutboxRow } from '../sqlite/rows.js';
+import { toOutbox, type OutboxRow } from '../rows.js';
 import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord } from '../work.js';
 import type { PgContext } from './statements.js';
 

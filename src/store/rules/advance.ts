@@ -18,12 +18,16 @@ export interface ExecutionAfterAdvance {
   /** JSON text; null after success (nothing can resume a succeeded execution, so none is kept). */
   readonly snapshot: string | null;
   readonly finished: boolean;
+  /** The claim the row keeps: the advance's own, when it asked to keep it and the execution goes on; else none. */
+  readonly leaseOwner: string | null;
+  readonly leaseExpires: number | null;
 }
 
 export function executionAfterAdvance(op: ApplyAdvance): ExecutionAfterAdvance {
   const snap = op.snapshot;
   const finished = isFinished(snap.status);
   const succeeded = snap.status === 'SUCCEEDED';
+  const kept = op.claim !== undefined && op.claim.keep && !finished ? op.claim : undefined;
   return {
     status: snap.status,
     output: succeeded ? JSON.stringify(snap.output ?? null) : null,
@@ -35,6 +39,8 @@ export function executionAfterAdvance(op: ApplyAdvance): ExecutionAfterAdvance {
     lastEventId: op.history.length > 0 ? op.history[op.history.length - 1].id : snap.lastEventId,
     snapshot: succeeded ? null : JSON.stringify(snap),
     finished,
+    leaseOwner: kept?.owner ?? null,
+    leaseExpires: kept?.expiresAt ?? null,
   };
 }
 

@@ -3,7 +3,7 @@ import { cleanUpOnFinish, executionAfterAdvance } from '../rules/advance.js';
 import { REDRIVE_EVENT_TEXT, START_EVENT_TEXT, taskTokenEvent } from '../rules/events.js';
 import { acceptsEvents, isRedrivable } from '../rules/status.js';
 import type { Claim, WriteOp, WriteResult } from '../work.js';
-import { toExecution, type ExecutionRow, type TokenRow } from './rows.js';
+import { toExecution, type ExecutionRow, type TokenRow } from '../rows.js';
 import type { SqliteContext } from './statements.js';
 
 /** One operation of a commit, inside the commit's transaction (the domain rules come from rules/). */
@@ -97,7 +97,6 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
   const id = ctx.idOf(op.executionArn);
   if (id === undefined) return { kind: 'conflict' };
   const after = executionAfterAdvance(op);
-  const kept = op.claim !== undefined && op.claim.keep && !after.finished ? op.claim : undefined;
   const updated = s.updateExecution.run(
     after.status,
     after.output,
@@ -107,8 +106,8 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
     after.version,
     after.lastEventId,
     after.snapshot,
-    kept?.owner ?? null,
-    kept?.expiresAt ?? null,
+    after.leaseOwner,
+    after.leaseExpires,
     id,
     op.expectedVersion,
     after.firstEventId - 1,

@@ -8,7 +8,7 @@ import type {
   StoredHistoryEvent,
   TaskTokenRecord,
 } from '../executions.js';
-import { EXECUTION_COLUMNS, toExecution, toHistoryEvent, type ExecutionRow } from './rows.js';
+import { EXECUTION_COLUMNS, toExecution, toHistoryEvent, type ExecutionRow } from '../rows.js';
 import type { SqliteContext } from './statements.js';
 
 // The executions role on SQLite: executions, snapshots, history and task tokens, as read.

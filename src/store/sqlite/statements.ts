@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { EXECUTION_COLUMNS } from './rows.js';
+import { EXECUTION_COLUMNS } from '../rows.js';
 
 const SQL = {
   insertMachine:

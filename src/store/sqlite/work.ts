@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../../engine/index.js';
 import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord } from '../work.js';
-import { toOutbox, type OutboxRow } from './rows.js';
+import { toOutbox, type OutboxRow } from '../rows.js';
 import type { SqliteContext } from './statements.js';
 
 // The work role on SQLite: what to advance and dispatch, leases, and the scheduler's runs.

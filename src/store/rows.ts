@@ -1,9 +1,9 @@
-import type { ExecutionStatus, HistoryEvent } from '../../engine/index.js';
-import type { AliasRecord, ActivityRecord, StateMachineRecord, StateMachineRevision } from '../catalog.js';
-import type { ExecutionRecord, StoredHistoryEvent } from '../executions.js';
-import type { OutboxRecord } from '../work.js';
+import type { ExecutionStatus, HistoryEvent } from '../engine/index.js';
+import type { AliasRecord, ActivityRecord, StateMachineRecord, StateMachineRevision } from './catalog.js';
+import type { ExecutionRecord, StoredHistoryEvent } from './executions.js';
+import type { OutboxRecord } from './work.js';
 
-// Rows as SQLite returns them, and the records of the contract they map to.
+// Rows as both stores return them (the same columns in SQLite and PostgreSQL), and the records of the contract they map to.
 
 export interface ExecutionRow {
   id: number;
