@@ -91,6 +91,11 @@ describe('stepwright server with the order-processing example', () => {
     expect(JSON.parse(pasted.stdout)).toMatchObject({ status: 'SUCCEEDED' });
   });
 
+  it('names the one client setting StartSyncExecution and TestState need', () => {
+    expect(stdout).toContain(`StartSyncExecution and TestState: the SDKs send them to sync-${url.replace(/^https?:\/\//, '')}`);
+    expect(stdout).toContain('disableHostPrefix: true (SDK v3)');
+  });
+
   it('answers GET /health', async () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);

@@ -48,6 +48,8 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   io.out(
     `\nStepwright is listening on ${server.url} (open it in a browser for the console; the Step Functions and Lambda APIs answer on the same port, GET /health)\n` +
       (opts.auth === true ? `With --auth: requests must be signed with a configured access key. Console: ${server.consoleUrl}\n` : '') +
+      // The SDKs send these two to a `sync-` host name that no resolver here knows.
+      `StartSyncExecution and TestState: the SDKs send them to sync-${server.url.replace(/^https?:\/\//, '')}; where that name does not resolve, set disableHostPrefix: true (SDK v3) or Config(inject_host_prefix=False) (boto3), or add the name to /etc/hosts (AWS CLI)\n` +
       (first === undefined
         ? '\n'
         : `Try it (paste into a shell; ${opts.auth === true ? 'use one of the configured access keys' : 'the server takes any credentials'}):\n` +
