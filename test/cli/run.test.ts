@@ -1,4 +1,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetActivityTaskCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -204,5 +206,45 @@ describe('stepwright run serves every task the server serves', () => {
     expect((await run([join(dir, 'parent.json'), '--input', '{"n":2}'])).err).toMatch(/StateMachineDoesNotExist|does not exist/);
     const elsewhere = await run([join(dir, 'parent.json'), '--input', '{"n":2}', '--definitions-dir', join(dir, 'state-machines')]);
     expect(JSON.parse(elsewhere.out)).toEqual({ doubled: 4 });
+  });
+});
+
+describe('stepwright run with HTTP Tasks', () => {
+  it('authenticates with the connection file given by --http-connections, and names a bad file', async () => {
+    const seen: (string | undefined)[] = [];
+    const api = createServer((req, res) => {
+      seen.push(req.headers['x-api-key'] as string | undefined);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/orders`;
+      const f = files({
+        'machine.json': JSON.stringify({
+          StartAt: 'Call',
+          States: {
+            Call: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::http:invoke',
+              Parameters: { ApiEndpoint: url, Method: 'GET', Authentication: { ConnectionArn: 'arn:aws:events:us-east-1:123456789012:connection/Orders/5b0c4f2e-1111-2222-3333-444455556666' } },
+              OutputPath: '$.ResponseBody',
+              End: true,
+            },
+          },
+        }),
+        'connections.json': JSON.stringify({ Orders: { AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'from-the-file' } } } }),
+        'broken.json': JSON.stringify({ Orders: { AuthorizationType: 'NONE' } }),
+      });
+      const r = await run([f('machine.json'), '--http-connections', f('connections.json')]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toEqual({ ok: true });
+      expect(seen).toEqual(['from-the-file']);
+      const bad = await run([f('machine.json'), '--http-connections', f('broken.json')]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/Orders/);
+    } finally {
+      await new Promise((r) => api.close(r));
+    }
   });
 });

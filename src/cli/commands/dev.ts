@@ -2,7 +2,7 @@ import path from 'node:path';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { watchProject, type AppliedChange } from '../watch-project.js';
-import { addEdgeOptions, edgeOptions, type EdgeFlags } from './server.js';
+import { addEdgeOptions, edgeOptions, httpConnectionsOption, type EdgeFlags } from './server.js';
 
 export interface DevCommandOptions extends ServeCommandOptions {
   /** Called after each reload that changed what is live (tests). */
@@ -23,16 +23,18 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when run as root')
+    .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'warn');
   addEdgeOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
   const project = path.resolve(program.args[0] ?? '.');
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
   try {
+    const httpConnections = httpConnectionsOption(opts.httpConnections);
     // The watcher loads the project: a broken file is reported, not a reason not to start.
     server = await startStepwrightServer({
       port,
@@ -43,6 +45,7 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
       functionUser: opts.functionUser,
       logLevel: opts.logLevel === 'silent' ? false : opts.logLevel,
       ...edgeOptions(opts),
+      ...(httpConnections !== undefined ? { httpConnections } : {}),
     });
   } catch (e) {
     io.err(`stepwright dev: ${startFailure(e, port)}\n`);

@@ -16,6 +16,8 @@ import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { WatchedActivityQueue } from '../../integrations/activity-watch.js';
 import { command, parseArguments, portOption, startFailure, stdio, type CliIO } from '../io.js';
 import { watchWaitingTasks, type WaitingTask } from '../waiting-tasks.js';
+import type { HttpConnections } from '../../integrations/http-connections.js';
+import { httpConnectionsOption } from './server.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
@@ -79,12 +81,13 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('--data-dir <dir>', 'run durably, stored in this data dir (SQLite), surviving restarts')
     .option('--functions-dir <dir>', "Lambda functions for Task states (default: the project's functions/ folder)")
     .option('--definitions-dir <dir>', "state machines nested executions may start (default: the project's state-machines/ folder)")
+    .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--answer <json>', 'answer every task that waits for a token (.waitForTaskToken, activities) with this output')
     .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0');
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
   const file = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; answer?: string; port: string }>();
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; httpConnections?: string; answer?: string; port: string }>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   if (opts.answer !== undefined) {
@@ -97,7 +100,9 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
   }
   let definitionText: string;
   let inputText: string;
+  let httpConnections: HttpConnections | undefined;
   try {
+    httpConnections = httpConnectionsOption(opts.httpConnections);
     definitionText = await readFile(file, 'utf8');
     inputText = opts.input.startsWith('@') ? await readFile(opts.input.slice(1), 'utf8') : opts.input;
   } catch (e) {
@@ -149,6 +154,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       region: REGION,
       accountId: ACCOUNT_ID,
       wrapResources: (router) => watchWaitingTasks(router, waiting),
+      ...(httpConnections !== undefined ? { httpConnections } : {}),
       ...(options.resources !== undefined ? { resources: options.resources } : {}),
     });
     const outcome = await runOnApp(app, file, parsed.value, inputText, opts.name, opts.definitionsDir ?? projectDefinitionsDir(file), io);
