@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useLiveConnected } from './api/live-events.js';
 import { consoleAdmitted } from './api/sfn-client.js';
+import { ApprovalsPage } from './pages/approvals-page.js';
 import { ExecutionPage } from './pages/execution-page.js';
 import { ExecutionsPage } from './pages/executions-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
@@ -56,6 +57,7 @@ function AdmittedApp() {
   else if (section === 'executions' && id !== undefined) page = <ExecutionPage key={id} arn={id} dark={dark} />;
   else if (section === 'executions') page = <ExecutionsPage query={route.query} />;
   else if (section === 'functions') page = <FunctionsPage />;
+  else if (section === 'approvals') page = <ApprovalsPage />;
   else page = <MachinesPage />;
   return (
     <div className="app">
@@ -72,6 +74,9 @@ function AdmittedApp() {
           </a>
           <a href={href.executions()} aria-current={section === 'executions' ? 'page' : undefined}>
             Executions
+          </a>
+          <a href={href.approvals()} aria-current={section === 'approvals' ? 'page' : undefined} data-testid="nav-approvals">
+            Approvals
           </a>
           <a href="#/functions" aria-current={section === 'functions' ? 'page' : undefined}>
             Functions

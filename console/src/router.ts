@@ -31,6 +31,7 @@ export const href = {
     return `#/executions${q.size > 0 ? `?${q}` : ''}`;
   },
   execution: (arn: string) => `#/executions/${encodeURIComponent(arn)}`,
+  approvals: () => '#/approvals',
 };
 
 export const navigate = (to: string): void => {

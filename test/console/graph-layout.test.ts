@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choiceRuleText, definitionGraph } from '../../console/src/graph/definition-graph.js';
-import { layoutGraph } from '../../console/src/graph/layout.js';
+import { initialViewport, layoutGraph, READABLE_ZOOM, type Layout } from '../../console/src/graph/layout.js';
 import { chainDefinition } from '../../bench/console-layout-workload.js';
 
 describe('the definition graph', () => {
@@ -48,5 +48,36 @@ describe('the definition graph', () => {
     const layout = await layoutGraph(definitionGraph(chainDefinition(200)));
     expect(layout.nodes).toHaveLength(201);
     expect(new Set(layout.nodes.map((n) => `${n.x},${n.y}`)).size).toBe(201);
+  });
+
+  it('fits a 25-state machine in the execution panel whole at a readable zoom (its layers wrapped into columns)', async () => {
+    const layout = await layoutGraph(definitionGraph(chainDefinition(25)));
+    const panel = { width: 900, height: 620 };
+    const view = initialViewport(layout, panel);
+    expect(view.zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+    // Whole: every state inside the panel.
+    for (const n of layout.nodes.filter((m) => m.parentId === undefined)) {
+      expect(view.x + n.x * view.zoom).toBeGreaterThanOrEqual(0);
+      expect(view.x + (n.x + n.width) * view.zoom).toBeLessThanOrEqual(panel.width);
+      expect(view.y + n.y * view.zoom).toBeGreaterThanOrEqual(0);
+      expect(view.y + (n.y + n.height) * view.zoom).toBeLessThanOrEqual(panel.height);
+    }
+    // Without wrapping the same machine is a column that fits only at a quarter of that.
+    expect(Math.min(panel.width / layout.width, panel.height / layout.height)).toBeGreaterThan(2 * Math.min(panel.width / 300, panel.height / 2600));
+  });
+
+  it('shows a graph too large to fit readably at the readable zoom, top and start in view, rather than fitted too small to read', async () => {
+    const layout = await layoutGraph(definitionGraph(chainDefinition(200)));
+    const panel = { width: 900, height: 620 };
+    const view = initialViewport(layout, panel);
+    expect(view.zoom).toBe(READABLE_ZOOM);
+    expect(view.y).toBeGreaterThan(0);
+    const start = layout.nodes.find((n) => n.kind === 'Start')!;
+    expect(view.x + start.x * view.zoom).toBeGreaterThanOrEqual(0);
+    expect(view.x + (start.x + start.width) * view.zoom).toBeLessThanOrEqual(panel.width);
+    expect(view.y + (start.y + start.height) * view.zoom).toBeLessThanOrEqual(panel.height);
+    // A small one is centred and fitted as before (at most 1.1).
+    const small: Pick<Layout, 'width' | 'height' | 'nodes'> = { width: 300, height: 200, nodes: [] };
+    expect(initialViewport(small, panel)).toEqual({ x: (900 - 300 * 1.1) / 2, y: (620 - 200 * 1.1) / 2, zoom: 1.1 });
   });
 });

@@ -13,9 +13,9 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { definitionGraph, type GraphNode } from './definition-graph.js';
-import { layoutGraph, type Layout, type RoutedEdge } from './layout.js';
+import { initialViewport, layoutGraph, type Layout, type RoutedEdge } from './layout.js';
 
 /** What the execution page paints on a state. */
 export type StateStatus = 'running' | 'succeeded' | 'failed' | 'caught' | 'retrying' | 'waiting';
@@ -163,6 +163,15 @@ export function StateMachineGraph({ definition, marks, selected, onSelect, heigh
   const graph = useMemo(() => definitionGraph(definition), [definition]);
   const [layout, setLayout] = useState<Layout | undefined>();
   const [error, setError] = useState<string | undefined>();
+  // The panel's size, read before React Flow mounts: the first view is computed, not fitted (a
+  // large graph fitted whole would be too small to read).
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | undefined>();
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el !== null && el.clientWidth > 0 && el.clientHeight > 0) setSize({ width: el.clientWidth, height: el.clientHeight });
+  }, [layout]);
+  const viewport = useMemo(() => (layout === undefined || size === undefined ? undefined : initialViewport(layout, size)), [layout, size]);
   // Count states (nested ones too), not the Start/End markers and branch groups drawn with them.
   const stateCount = useMemo(() => graph.nodes.filter((n) => n.stateName !== undefined).length, [graph]);
   const tooBig = stateCount > MAX_DRAWN_STATES;
@@ -236,15 +245,15 @@ export function StateMachineGraph({ definition, marks, selected, onSelect, heigh
   if (graph.nodes.length === 0)
     return <div className="graph-empty">Nothing to draw yet: the definition has no states.</div>;
   return (
-    <div className="graph" style={{ height }} data-testid="graph">
-      {layout !== undefined && (
+    <div className="graph" style={{ height }} data-testid="graph" ref={box}>
+      {layout !== undefined && viewport !== undefined && (
         <ReactFlow
           key={layout.nodes.length + ':' + layout.width + 'x' + layout.height}
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
-          fitView
+          defaultViewport={viewport}
           fitViewOptions={{ padding: 0.08, maxZoom: 1.1 }}
           minZoom={0.05}
           // A click handler also gives nodes pointer events (React Flow makes inert nodes click-through).

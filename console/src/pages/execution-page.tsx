@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveEvents } from '../api/live-events.js';
 import { consoleApi, fullHistory, historyAfter, machineNameOf, sfn, type ActivityTask, type ExecutionDescription, type HistoryEvent, type WaitingTask } from '../api/sfn-client.js';
+import { ErrorCause } from '../components/error-cause.js';
 import { dateText, ErrorNote, JsonBlock, StatusBadge } from '../components/format.js';
 import { StateMachineGraph, type StateMark } from '../graph/state-machine-graph.js';
 import { durationText, replayHistory, type StateView } from '../history/replay.js';
@@ -28,8 +29,9 @@ function StateDetails({ state, onClose, logs }: { readonly state: StateView | un
       </p>
       <JsonBlock label="Input" text={state.input} />
       <JsonBlock label="Output" text={state.output} empty={state.active > 0 ? 'Not yet: the state is running.' : '—'} />
-      {state.parameters !== undefined && <JsonBlock label="Parameters" text={state.parameters} />}
-      {state.result !== undefined && <JsonBlock label="Task result" text={state.result} />}
+      {state.resource !== undefined && <p className="muted small-text mono task-resource" data-testid="task-resource">{state.resource}</p>}
+      {state.parameters !== undefined && <JsonBlock label={state.resource !== undefined ? 'Request' : 'Parameters'} text={state.parameters} />}
+      {state.result !== undefined && <JsonBlock label={state.resource !== undefined ? 'Response' : 'Task result'} text={state.result} />}
       {state.variables !== undefined && <JsonBlock label="Variables" text={JSON.stringify(Object.fromEntries(Object.entries(state.variables).map(([k, v]) => [k, parseMaybe(v)])))} />}
       {state.failures.length > 0 && (
         <section aria-label="Errors and retries">
@@ -37,8 +39,7 @@ function StateDetails({ state, onClose, logs }: { readonly state: StateView | un
           <ol className="failures">
             {state.failures.map((f) => (
               <li key={f.eventId}>
-                <strong>{f.error ?? f.type}</strong> <span className="muted">(event {f.eventId})</span>
-                {f.cause !== undefined && <pre>{f.cause}</pre>}
+                <ErrorCause error={f.error ?? f.type} cause={f.cause} /> <span className="muted small-text">(event {f.eventId})</span>
               </li>
             ))}
           </ol>
@@ -188,7 +189,7 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
       <ErrorNote error={error} />
       {execution?.error !== undefined && (
         <div className="error-note" data-testid="execution-error">
-          <strong>{execution.error}</strong> {execution.cause}
+          <ErrorCause error={execution.error} cause={execution.cause} />
         </div>
       )}
       <WaitingTasks tasks={tasks} activities={activities} payloadOf={(name) => latest.states.get(name)?.parameters} onDone={() => void load()} />

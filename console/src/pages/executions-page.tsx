@@ -62,6 +62,9 @@ export function ExecutionsPage({ query }: { readonly query: URLSearchParams }) {
           Status
           <select value={status} onChange={(e) => set({ status: e.target.value })}>
             <option value="">Any</option>
+            <option value="WAITING" title="Running and waiting for a callback or an activity worker">
+              WAITING (on a person or worker)
+            </option>
             {EXECUTION_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}

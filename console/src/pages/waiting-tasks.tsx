@@ -3,7 +3,19 @@ import { sfn, type ActivityTask, type WaitingTask } from '../api/sfn-client.js';
 import { ErrorNote, prettyJson } from '../components/format.js';
 
 /** A task waiting for a callback or an activity worker: its payload, approve with an edited JSON output, or reject. */
-function WaitingTaskCard({ task, payload, onDone, activityArn }: { readonly task: Pick<WaitingTask, 'stateName' | 'taskToken' | 'path'>; readonly payload: string | undefined; readonly onDone: () => void; readonly activityArn?: string }) {
+export function WaitingTaskCard({
+  task,
+  payload,
+  payloadLabel = 'Payload sent',
+  onDone,
+  activityArn,
+}: {
+  readonly task: Pick<WaitingTask, 'stateName' | 'taskToken' | 'path'>;
+  readonly payload: string | undefined;
+  readonly payloadLabel?: string;
+  readonly onDone: () => void;
+  readonly activityArn?: string;
+}) {
   const [output, setOutput] = useState('{\n  "approved": true\n}');
   const [errorName, setErrorName] = useState('Rejected');
   const [cause, setCause] = useState('Rejected from the Stepwright console');
@@ -34,8 +46,8 @@ function WaitingTaskCard({ task, payload, onDone, activityArn }: { readonly task
         {activityArn !== undefined && <span className="muted"> (activity, taken by a worker)</span>}
         {task.path.length > 0 && <span className="muted"> (branch/iteration {task.path.join('.')})</span>}
       </h3>
-      <p className="muted mono small-text">Task token {task.taskToken}</p>
-      <h4>Payload sent</h4>
+      <p className="muted mono small-text task-token" data-testid="task-token">Task token {task.taskToken}</p>
+      <h4>{payloadLabel}</h4>
       <pre>{payload === undefined ? '—' : prettyJson(payload)}</pre>
       <div className="task-actions">
         <div>
@@ -71,7 +83,7 @@ function WaitingTaskCard({ task, payload, onDone, activityArn }: { readonly task
  * An activity task no worker took yet. Stepwright, as AWS, hands the task token only to the worker
  * whose GetActivityTask receives the task, so nobody can answer it before then.
  */
-function ActivityWaitingCard({ task }: { readonly task: ActivityTask }) {
+export function ActivityWaitingCard({ task }: { readonly task: ActivityTask }) {
   return (
     <article className="waiting-task" data-testid="waiting-activity" aria-label={`Activity task ${task.stateName}`}>
       <h3>

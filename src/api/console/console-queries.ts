@@ -8,6 +8,11 @@ const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OU
 const MAX_PAGE = 500;
 /** Events per /console/api/history answer (as GetExecutionHistory's largest page). */
 const HISTORY_PAGE = 1000;
+/**
+ * Running executions the approvals inbox and the "waiting" filter look through, newest first: what
+ * an execution waits on is in its snapshot, not in an index, so the scan is bounded and says so.
+ */
+const WAITING_SCAN = 1000;
 
 /** A task waiting for SendTaskSuccess/Failure (`.waitForTaskToken`): the console lists these to approve or reject. */
 export interface WaitingTask {
@@ -33,14 +38,45 @@ const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ __t
  * to itself; the console is the person who approves), with its activity tasks (`activities`).
  */
 export function registerConsoleQueries(app: FastifyInstance, store: Store, activities?: { tasksOf(executionArn: string): ActivityWaiting[] }): void {
-  // Executions of every machine (or one), newest first, with offset paging.
+  /** What a running execution waits on from a person or a worker (none when it ended or waits on nothing). */
+  const waitingOf = async (arn: string): Promise<{ tasks: WaitingTask[]; activities: ActivityWaiting[] }> => {
+    const snapshot = (await store.loadSnapshot(arn))?.snapshot;
+    if (snapshot === null || snapshot === undefined || snapshot.status !== 'RUNNING') return { tasks: [], activities: [] };
+    const tasks: WaitingTask[] = waitingCallbacks(snapshot).map((t) => ({ kind: 'callback', ...t }));
+    return { tasks, activities: activities === undefined ? [] : currentActivities(activities.tasksOf(arn), tasksWaitingByState(snapshot)) };
+  };
+  /** The newest running executions (of one machine, or all) that wait on a callback or an activity task. */
+  const waitingExecutions = async (stateMachineArn: string | undefined, startedAfter: number | undefined) => {
+    const { executions: running } = await store.listExecutionsPage({ stateMachineArn, status: 'RUNNING', startedAfter, limit: WAITING_SCAN + 1 });
+    const found = [];
+    for (const e of running.slice(0, WAITING_SCAN)) {
+      const waiting = await waitingOf(e.arn);
+      if (waiting.tasks.length + waiting.activities.length > 0) found.push({ execution: e, ...waiting });
+    }
+    return { found, scanned: Math.min(running.length, WAITING_SCAN), truncated: running.length > WAITING_SCAN };
+  };
+  const listed = (e: { arn: string; stateMachineArn: string; name: string; status: string; startDate: number; stopDate?: number }) => ({
+    executionArn: e.arn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: e.startDate / 1000,
+    ...(e.stopDate === undefined ? {} : { stopDate: e.stopDate / 1000 }),
+  });
+
+  // Executions of every machine (or one), newest first, with offset paging. `status=WAITING`: the
+  // running ones that wait on a person or a worker.
   app.get('/console/api/executions', async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const status = text(q.status);
-    if (status !== undefined && !STATUSES.includes(status)) return bad(reply, `Unknown status ${status}`);
+    if (status !== undefined && status !== 'WAITING' && !STATUSES.includes(status)) return bad(reply, `Unknown status ${status}`);
     const offset = int(q.offset, 0);
     const limit = Math.min(Math.max(int(q.limit, 50), 1), MAX_PAGE);
     const since = int(q.startedAfter, 0);
+    if (status === 'WAITING') {
+      const { found, truncated } = await waitingExecutions(text(q.stateMachineArn), since > 0 ? since : undefined);
+      return { executions: found.slice(offset, offset + limit).map((w) => listed(w.execution)), hasMore: found.length > offset + limit, ...(truncated ? { scanLimit: WAITING_SCAN } : {}) };
+    }
     // Filtered and limited in SQL: a page costs its own rows (and the offset's), not the table.
     const { executions: rows } = await store.listExecutionsPage({
       stateMachineArn: text(q.stateMachineArn),
@@ -49,17 +85,13 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store, activ
       limit: offset + limit + 1,
     });
     const page = rows.slice(offset, offset + limit);
-    return {
-      executions: page.map((e) => ({
-        executionArn: e.arn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: e.startDate / 1000,
-        ...(e.stopDate === undefined ? {} : { stopDate: e.stopDate / 1000 }),
-      })),
-      hasMore: rows.length > offset + limit,
-    };
+    return { executions: page.map(listed), hasMore: rows.length > offset + limit };
+  });
+
+  // The approvals inbox: every task a person or a worker can answer, across running executions.
+  app.get('/console/api/inbox', async () => {
+    const { found, scanned, truncated } = await waitingExecutions(undefined, undefined);
+    return { executions: found.map((w) => ({ ...listed(w.execution), tasks: w.tasks, activities: w.activities })), scanned, ...(truncated ? { scanLimit: WAITING_SCAN } : {}) };
   });
 
   // Executions of each machine by status, counted in SQL (not by loading rows).
@@ -86,11 +118,7 @@ export function registerConsoleQueries(app: FastifyInstance, store: Store, activ
   app.get('/console/api/waiting-tasks', async (request, reply) => {
     const arn = text((request.query as Record<string, unknown>).executionArn);
     if (arn === undefined) return bad(reply, 'executionArn is required');
-    const stored = await store.loadSnapshot(arn);
-    const snapshot = stored?.snapshot;
-    if (snapshot === null || snapshot === undefined || snapshot.status !== 'RUNNING') return { tasks: [], activities: [] };
-    const tasks: WaitingTask[] = waitingCallbacks(snapshot).map((t) => ({ kind: 'callback', ...t }));
-    return { tasks, activities: activities === undefined ? [] : currentActivities(activities.tasksOf(arn), tasksWaitingByState(snapshot)) };
+    return waitingOf(arn);
   });
 }
 

@@ -257,4 +257,46 @@ describe('activities in the waiting list', () => {
     expect((await sfn<{ status: string }>('DescribeExecution', { executionArn })).status).toBe('RUNNING');
     expect((await getJson<{ activities: unknown[] }>(url)).activities).toEqual([]);
   });
+
+  it('gathers every task waiting for a person or a worker across executions (the approvals inbox) and filters executions that wait', async () => {
+    const input = JSON.parse(fs.readFileSync('examples/order-processing/sample-input.json', 'utf8')) as Record<string, unknown>;
+    const big = JSON.stringify({ ...input, items: [{ sku: 'DESK-9', quantity: 2, price: 400 }] });
+    const { executionArn: approval } = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn: MACHINE, name: 'inbox-approval', input: big });
+    const { activityArn } = await sfn<{ activityArn: string }>('CreateActivity', { name: 'inbox-activity' });
+    const { stateMachineArn } = await sfn<{ stateMachineArn: string }>('CreateStateMachine', {
+      name: 'inbox-activity-machine',
+      roleArn: 'arn:aws:iam::123456789012:role/StepwrightExecutionRole',
+      definition: JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } }),
+    });
+    const { executionArn: activity } = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn, name: 'inbox-worker', input: '{"n":1}' });
+    const { stateMachineArn: waitOnly } = await sfn<{ stateMachineArn: string }>('CreateStateMachine', {
+      name: 'inbox-wait-only',
+      roleArn: 'arn:aws:iam::123456789012:role/StepwrightExecutionRole',
+      definition: JSON.stringify({ StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 60, End: true } } }),
+    });
+    const { executionArn: sleeping } = await sfn<{ executionArn: string }>('StartExecution', { stateMachineArn: waitOnly, name: 'inbox-sleeping', input: '{}' });
+
+    type Inbox = { executions: { executionArn: string; name: string; status: string; tasks: { stateName: string; taskToken: string }[]; activities: { stateName: string; taskToken?: string }[] }[]; scanned: number };
+    const inboxOf = async (): Promise<Inbox> => getJson<Inbox>(`${server.url}/console/api/inbox`);
+    await expect.poll(async () => (await inboxOf()).executions.map((e) => e.name).filter((n) => n.startsWith('inbox-')).sort(), { timeout: 10_000 }).toEqual(['inbox-approval', 'inbox-worker']);
+    const inbox = await inboxOf();
+    const byArn = new Map(inbox.executions.map((e) => [e.executionArn, e]));
+    expect(byArn.get(approval)?.tasks.map((t) => t.stateName)).toEqual(['RequestApproval']);
+    expect(byArn.get(activity)?.activities).toEqual([expect.objectContaining({ stateName: 'Work' })]);
+    expect(byArn.has(sleeping)).toBe(false);
+    expect(inbox.scanned).toBeGreaterThanOrEqual(3);
+
+    const waiting = await getJson<{ executions: { executionArn: string; status: string }[] }>(`${server.url}/console/api/executions?status=WAITING`);
+    expect(waiting.executions.map((e) => e.executionArn)).toEqual(expect.arrayContaining([approval, activity]));
+    expect(waiting.executions.map((e) => e.executionArn)).not.toContain(sleeping);
+    expect(waiting.executions.every((e) => e.status === 'RUNNING')).toBe(true);
+    const ofMachine = await getJson<{ executions: { executionArn: string }[] }>(`${server.url}/console/api/executions?status=WAITING&stateMachineArn=${encodeURIComponent(stateMachineArn)}`);
+    expect(ofMachine.executions.map((e) => e.executionArn)).toEqual([activity]);
+
+    // Answered, it leaves the inbox.
+    await sfn('SendTaskSuccess', { taskToken: byArn.get(approval)!.tasks[0].taskToken, output: '{"approved":true}' });
+    await expect.poll(async () => (await inboxOf()).executions.some((e) => e.executionArn === approval), { timeout: 10_000 }).toBe(false);
+    await sfn('StopExecution', { executionArn: activity });
+    await sfn('StopExecution', { executionArn: sleeping });
+  });
 });
