@@ -9,6 +9,7 @@ import { linkFunctionLogs } from '../integrations/function-logs.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import { createHttpIntegration } from '../integrations/http.js';
 import { createLambdaIntegration } from '../integrations/lambda.js';
+import { MockedExecutions, type MockConfig } from '../integrations/mock-config.js';
 import { createTaskRouter } from '../integrations/router.js';
 import { createStartExecutionIntegration } from '../integrations/start-execution.js';
 import { NO_GROUP_COMMIT, Scheduler, type GroupCommitOptions } from '../scheduler/index.js';
@@ -53,6 +54,10 @@ export interface AppOptions {
   /** The scheduler's claims: their owner (default host:pid) and lease (SchedulerOptions). */
   readonly workerId?: string;
   readonly leaseMs?: number;
+  /** Step Functions Local's MockConfigFile: starts that name `MACHINE_ARN#TEST_CASE` run with its mocked responses. */
+  readonly mockConfig?: MockConfig;
+  /** Wait states and Retry back-off take this times their time (0: none; `--time-scale`). */
+  readonly timeScale?: number;
 }
 
 /** Durable Stepwright in one process: the store, the scheduler, the integrations and the service over them. */
@@ -94,6 +99,9 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
+  // Outermost, so a mocked state calls nothing (and a mocked callback waits for no token).
+  const mocks = options.mockConfig !== undefined ? { config: options.mockConfig, executions: new MockedExecutions() } : undefined;
+  if (mocks !== undefined) resources = mocks.executions.resources(resources);
   const store = options.store ?? (await openStore({ database: options.database, dataDir: options.dataDir ?? '.stepwright', synchronous: options.synchronous }));
   // GetActivityTask hears of activity tasks through the store's signals (any process sharing it).
   activities.connectSignals(store.signals);
@@ -109,6 +117,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     onNotice: options.onNotice,
     workerId: options.workerId,
     leaseMs: options.leaseMs,
+    timeScale: options.timeScale,
   });
   try {
     await scheduler.start();
@@ -126,6 +135,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     accountId,
     onError: options.onError,
     expressMaxDurationMs: options.expressMaxDurationMs,
+    mocks,
+    timeScale: options.timeScale,
   });
   executions.connect(executionsOf(service));
 

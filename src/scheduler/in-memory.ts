@@ -8,6 +8,7 @@ import type { EngineEvent } from '../engine/effects.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { Clock, ExecutionStatus, HistoryEvent, TaskResources } from '../engine/types.js';
 import type { Json } from '../language/json.js';
+import { scaledDueAt } from './time-scale.js';
 
 // The scheduler without a store: the engine's loop in memory, timers on the clock, ids from
 // randomUUID. `stepwright run`, TestState, Express executions and the tests drive it.
@@ -39,6 +40,8 @@ export interface RunExecutionOptions {
    * does: `…:execution:MACHINE:NAME`, and for EXPRESS `…:express:MACHINE:NAME:UUID`.
    */
   readonly executionArn?: string;
+  /** Wait states and Retry back-off take this times their time (time-scale.ts; default 1). */
+  readonly timeScale?: number;
 }
 
 export interface ExecutionResult {
@@ -118,6 +121,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
   const machine = prepareMachine(definition);
   const input = options.inputText !== undefined ? parseExecutionInput(options.inputText) : (options.input ?? {});
   const clock = options.clock ?? systemClock;
+  const timeScale = options.timeScale ?? 1;
   const uuid = options.uuid ?? randomUUID;
   const ids = { uuid, random: options.random ?? Math.random };
   const region = options.region ?? 'us-east-1';
@@ -174,7 +178,7 @@ export async function runExecution(definition: unknown, options: RunExecutionOpt
       if (r instanceof Promise) r = await r;
       for (const effect of r.effects) {
         if (effect.type === 'invokeTask') dispatchTask(effect.frameId, effect.attempt, effect.request);
-        else if (effect.type === 'startTimer') timers.push({ dueAt: effect.dueAt, frameId: effect.frameId, key: effect.key });
+        else if (effect.type === 'startTimer') timers.push({ dueAt: scaledDueAt(effect.key, effect.dueAt, clock.now(), timeScale), frameId: effect.frameId, key: effect.key });
         else if (effect.type === 'yield') {
           // Let timers and I/O run between slices, so a stop request can arrive even in a busy loop.
           await new Promise<void>((resolve) => setImmediate(resolve));

@@ -26,6 +26,7 @@ import type {
 import { StoreError } from '../store/index.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 import { dispatchTask } from './dispatch.js';
+import { scaledDueAt } from './time-scale.js';
 
 export interface SchedulerOptions {
   readonly store: Store;
@@ -54,6 +55,8 @@ export interface SchedulerOptions {
   readonly workerId?: string;
   /** How long a claim holds without renewal (renewed every third of it while held). */
   readonly leaseMs?: number;
+  /** Wait states and Retry back-off take this times their time (time-scale.ts; default 1). */
+  readonly timeScale?: number;
 }
 
 interface Cached {
@@ -151,6 +154,7 @@ export class Scheduler {
   /** This scheduler's name in the store's claims. */
   readonly workerId: string;
   private readonly leaseMs: number;
+  private readonly timeScale: number;
   /** Executions this scheduler holds a claim on, with its expiry (wall clock: claims are between processes). */
   private readonly held = new Map<string, number>();
   private renewer: NodeJS.Timeout | undefined;
@@ -166,6 +170,7 @@ export class Scheduler {
     this.committer = new GroupCommitter(this.store, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
     this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}`;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.timeScale = options.timeScale ?? 1;
   }
 
   /** Recovery, then work: re-dispatches unacknowledged effects and advances whatever is pending or due. */
@@ -578,7 +583,7 @@ export class Scheduler {
           // (as in the in-memory loop of in-memory.ts), saving an extra advance and commit per task.
           started.push({ type: 'taskStarted', frameId: effect.frameId, attempt: effect.attempt });
         } else if (effect.type === 'startTimer')
-          newTimers.push({ frameId: effect.frameId, key: effect.key, dueAt: effect.dueAt });
+          newTimers.push({ frameId: effect.frameId, key: effect.key, dueAt: scaledDueAt(effect.key, effect.dueAt, now, this.timeScale) });
         else if (effect.type === 'yield') yielded = true;
       }
       for (const s of started)

@@ -1,5 +1,6 @@
 import type { Clock, TaskResources } from '../engine/index.js';
 import type { ActivityQueue } from '../integrations/activity-queue.js';
+import type { MockConfig, MockedExecutions } from '../integrations/mock-config.js';
 import type { Scheduler } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import type { Identity } from './arns.js';
@@ -16,6 +17,14 @@ export interface ServiceDeps extends Identity {
   readonly onError?: (error: unknown, context: string) => void;
   /** How long an Express execution may run before it ends TIMED_OUT (default 5 minutes, as AWS). */
   readonly expressMaxDurationMs?: number;
+  /**
+   * Step Functions Local's mocked integrations: a start naming `…:stateMachine:NAME#TEST_CASE`
+   * runs that test case of the configuration, its answers kept in `executions` (whose resources
+   * `resources` already are).
+   */
+  readonly mocks?: { readonly config?: MockConfig; readonly executions: MockedExecutions };
+  /** Wait states and Retry back-off of Express executions take this times their time (default 1). */
+  readonly timeScale?: number;
 }
 
 /** The role a machine runs under when none is given (AWS requires one; we only record it). */

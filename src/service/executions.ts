@@ -3,6 +3,7 @@ import { createSnapshot, InvalidExecutionInputError, parseExecutionInput, type E
 import { runExecution } from '../scheduler/in-memory.js';
 import type { Json } from '../language/json.js';
 import type { ExecutionQuery, ExecutionRecord, StateMachineRecord } from '../store/index.js';
+import { findTestCase, MockTestCaseNotFoundError, splitTestCaseArn, type MockTestCase } from '../integrations/mock-config.js';
 import { parseMachineArn, type MachineRef } from './arns.js';
 import type { ServiceDeps } from './context.js';
 import { executionMissing, machineMissing, resourceMissing, ServiceError, typeNotSupported, validation } from './errors.js';
@@ -151,9 +152,10 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
    * history events at all (a long loop holds no memory for them) and end TIMED_OUT after
    * `expressMaxDurationMs`.
    */
-  function runExpress(t: Target, name: string, input: Json): { executionArn: string; startDate: Date; result: ReturnType<typeof runExecution> } {
+  function runExpress(t: Target, name: string, input: Json, testCase: MockTestCase | undefined): { executionArn: string; startDate: Date; result: ReturnType<typeof runExecution> } {
     const m = t.machine;
     const executionArn = `arn:aws:states:${d.region}:${d.accountId}:express:${m.name}:${name}:${randomUUID()}`;
+    if (testCase !== undefined) d.mocks?.executions.select(executionArn, testCase);
     const startDate = new Date(clock.now());
     const stop = new AbortController();
     const result = runExecution(t.prepared.definition, {
@@ -169,11 +171,31 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
       executionArn,
       maxDurationMs: d.expressMaxDurationMs,
       signal: stop.signal,
+      ...(d.timeScale !== undefined ? { timeScale: d.timeScale } : {}),
     });
     runningExpress.set(executionArn, { stop, result });
-    const forget = () => void runningExpress.delete(executionArn);
+    const forget = () => {
+      runningExpress.delete(executionArn);
+      d.mocks?.executions.forget(executionArn);
+    };
     result.then(forget, forget);
     return { executionArn, startDate, result };
+  }
+
+  /**
+   * The machine a start names and the mock test case after its `#` (as Step Functions Local and
+   * LocalStack take it), which must exist in the loaded mock configuration.
+   */
+  async function startTarget(arn: string): Promise<{ t: Target; testCase?: MockTestCase }> {
+    const split = splitTestCaseArn(arn);
+    const t = await target(split.arn);
+    if (split.testCase === undefined) return { t };
+    try {
+      return { t, testCase: findTestCase(d.mocks?.config, t.machine.name, split.testCase) };
+    } catch (e) {
+      if (e instanceof MockTestCaseNotFoundError) throw validation(e.message);
+      throw e;
+    }
   }
 
   async function executionOf(arn: string): Promise<ExecutionRecord> {
@@ -191,10 +213,10 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
       const given = input.name === undefined ? undefined : checkName(input.name);
       const inputText = input.input ?? '{}';
       const value = inputOf(inputText);
-      const t = await target(input.stateMachineArn);
+      const { t, testCase } = await startTarget(input.stateMachineArn);
       const name = given ?? timeOrderedName(clock.now());
       if (t.machine.type === 'EXPRESS') {
-        const express = runExpress(t, name, value);
+        const express = runExpress(t, name, value, testCase);
         void express.result.catch((e: unknown) => d.onError?.(e, `express execution ${express.executionArn}`));
         return { executionArn: express.executionArn, startDate: express.startDate };
       }
@@ -212,7 +234,14 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
         stateMachineName: t.machine.name,
         redriveCount: 0,
       });
+      // Before it is stored: its first Task may be dispatched as soon as it is.
+      const earlier = d.mocks?.executions.testCaseOf(executionArn);
+      if (testCase !== undefined) d.mocks?.executions.select(executionArn, testCase);
       const r = await scheduler.submit({ kind: 'createExecution', execution: record });
+      if (r.kind === 'exists' && testCase !== undefined) {
+        if (earlier !== undefined) d.mocks?.executions.select(executionArn, earlier);
+        else d.mocks?.executions.forget(executionArn);
+      }
       if (r.kind === 'exists') {
         // AWS: the same name and input while it runs is the same request; anything else is a conflict.
         if (r.execution.status === 'RUNNING' && r.execution.input === inputText) return { executionArn: r.execution.arn, startDate: new Date(r.execution.startDate) };
@@ -228,10 +257,10 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
       const given = input.name === undefined ? undefined : checkName(input.name);
       const inputText = input.input ?? '{}';
       const value = inputOf(inputText);
-      const t = await target(input.stateMachineArn);
+      const { t, testCase } = await startTarget(input.stateMachineArn);
       if (t.machine.type !== 'EXPRESS') throw typeNotSupported();
       const name = given ?? randomUUID();
-      const { executionArn, startDate, result } = runExpress(t, name, value);
+      const { executionArn, startDate, result } = runExpress(t, name, value, testCase);
       const r = await result;
       const out: { -readonly [K in keyof SyncExecutionOutput]: SyncExecutionOutput[K] } = {
         executionArn,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json } from '../../src/language/json.js';
 import type { ExpectedResult } from './compare.js';
+import { requirementsBeyondMock, type CaseMock } from './mock-case.js';
 import { missingRequirements } from './requirements.js';
 
 /** The recordings kept in the repository (provenance and format: README.md beside this file). */
@@ -24,6 +25,8 @@ export interface ConformanceCase {
   readonly input: Json;
   readonly inputText?: string;
   readonly expected: ExpectedResult;
+  /** A Step Functions Local mock configuration and the test case to run (mock-case.ts). */
+  readonly mock?: CaseMock;
 }
 
 export type CasePlan = { readonly run: true } | { readonly run: false; readonly reason: string };
@@ -75,12 +78,16 @@ export function toCase(value: unknown, file: string): ConformanceCase | null {
     input: (value.input ?? null) as Json,
     ...(typeof value.inputText === 'string' ? { inputText: value.inputText } : {}),
     expected: expected as unknown as ExpectedResult,
+    ...(isRecord(value.mock) ? { mock: value.mock as unknown as CaseMock } : {}),
   };
 }
 
-/** A case is skipped only when it requires something not built yet; the reason names it and who builds it. */
+/**
+ * A case is skipped only when it requires something not built yet; the reason names it and who
+ * builds it. A mock that answers every Task state serves the services those Tasks call.
+ */
 export function planCase(c: ConformanceCase): CasePlan {
-  const missing = missingRequirements(c.requires);
+  const missing = missingRequirements(requirementsBeyondMock(c.requires, c.definition, c.mock));
   if (missing.length === 0) return { run: true };
   return { run: false, reason: missing.map((m) => `${m.name} (${m.builtBy})`).join(', ') };
 }

@@ -41,6 +41,20 @@ const PLACEHOLDER_WORDS = new Set([
   'X-Amzn-Trace-Id',
   'x-amzn-RequestId',
   'RequestId',
+  // Names the recorder replaced in the history but not in the case's input, and a nested
+  // execution's ARNs (local_mocking/test_base_callbacks.py::test_sfn_start_execution_sync,
+  // test_base_scenarios.py::test_dynamodb_put_get_item, ::test_events_put_events,
+  // ::test_parallel_state_lambda).
+  'execution-arn',
+  'state-machine-arn',
+  'table-name',
+  'detail-type',
+  'function_name_branch1',
+  'function_name_branch2',
+  // Outputs of a Parallel and its branches' states, replaced by their JSON path when the recorder
+  // sorted the branches' events (test_base_scenarios.py::test_parallel_state_lambda).
+  'executionSucceededEventDetails.output',
+  'stateExitedEventDetails.output',
 ]);
 
 /** The account id the recorder wrote inside ARNs; it stands for any 12-digit account id. */

@@ -14,7 +14,7 @@ export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   callback: { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
   activity: { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
   'nested-execution': { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
-  'mock-config': { ready: false, builtBy: 'not planned yet' },
+  'mock-config': { ready: true, builtBy: 'mocks (issue #19 item 4)' },
   'distributed-map': { ready: false, builtBy: 'not planned yet' },
   credentials: { ready: false, builtBy: 'not planned yet' },
   sqs: { ready: false, builtBy: 'not planned yet' },

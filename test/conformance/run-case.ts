@@ -7,6 +7,9 @@ import type { Clock, HistoryEvent, TaskResources } from '../../src/engine/types.
 import { compareResult, type Difference, type RecordedEvent } from './compare.js';
 import { planCase, type ConformanceCase } from './cases.js';
 import { caseFunctions, clockAwaitingInvocations, conformanceResources, registerCaseFunctions } from './functions/index.js';
+import { mockedResources } from '../../src/integrations/mock-config.js';
+import { resolveStubs } from './stubs.js';
+import { caseTestCase, mockedExpectation, requirementsBeyondMock, withoutSubmittedOutput } from './mock-case.js';
 
 export interface EngineResult {
   readonly status: string;
@@ -83,8 +86,9 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
   const plan = planCase(c);
   if (!plan.run) return { id: c.id, category: c.category, status: 'skipped', reason: plan.reason };
   const started = performance.now();
-  // Cases that call Lambda get our functions from test/conformance/functions, one shared runtime.
-  const lambda = c.requires.includes('lambda');
+  // Cases that call Lambda get our functions from test/conformance/functions, one shared runtime,
+  // unless their mock answers every Lambda task.
+  const lambda = requirementsBeyondMock(c.requires, c.definition, c.mock).includes('lambda');
   if (lambda) {
     try {
       registerCaseFunctions(caseFunctions(c.file));
@@ -92,10 +96,18 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
       return failedToRun(c, e instanceof Error ? e.message : String(e), started);
     }
   }
-  const resources = lambda ? conformanceResources() : undefined;
+  const tracked = lambda ? conformanceResources() : undefined;
+  let resources: TaskResources | undefined = tracked;
+  if (c.mock !== undefined) {
+    try {
+      resources = mockedResources(caseTestCase(c.mock), tracked);
+    } catch (e) {
+      return failedToRun(c, e instanceof Error ? e.message : String(e), started);
+    }
+  }
   const clock = engine.virtualClock(RUN_START_MS);
   const options: EngineOptions = {
-    clock: resources !== undefined ? clockAwaitingInvocations(clock, resources) : clock,
+    clock: tracked !== undefined ? clockAwaitingInvocations(clock, tracked) : clock,
     ...(resources !== undefined ? { resources } : {}),
     random: seededRandom(1),
     uuid: seededUuid(2),
@@ -106,15 +118,15 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
   };
   let result: EngineResult;
   try {
-    result = await withTimeLimit(Promise.resolve().then(() => engine.runExecution(c.definition, options)), timeLimitMs);
+    result = await withTimeLimit(Promise.resolve().then(() => engine.runExecution(resolveStubs(c.definition, { region: 'us-east-1', accountId: '111111111111' }), options)), timeLimitMs);
   } catch (e) {
     const crash = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return { ...failedToRun(c, 'the engine did not return a result', started, crash), crash };
   }
   const comparison = compareResult(
-    c.expected,
+    c.mock !== undefined ? mockedExpectation(c.expected) : c.expected,
     // Named fields, not a spread: the engine's result computes output and events on first read.
-    { status: result.status, output: result.output, error: result.error, cause: result.cause, events: result.events as unknown as RecordedEvent[] },
+    { status: result.status, output: result.output, error: result.error, cause: result.cause, events: mockedEvents(c, result.events as unknown as RecordedEvent[]) },
     { events: c.kind !== 'express-sync' },
   );
   return {
@@ -125,6 +137,11 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
     exactEventOrder: comparison.exactEventOrder,
     ms: performance.now() - started,
   };
+}
+
+/** A mocked run's TaskSubmitted events carry no output worth comparing (mock-case.ts). */
+function mockedEvents(c: ConformanceCase, events: RecordedEvent[]): RecordedEvent[] {
+  return c.mock !== undefined ? withoutSubmittedOutput(events) : events;
 }
 
 /** A case that could not be run to the end (no functions for it, a crash): failed with the reason. */
