@@ -3,6 +3,8 @@ import { systemClock, type Clock, type Ids, type TaskResources } from '../engine
 import type { FunctionRuntime } from '../functions/index.js';
 import { ActivityQueue } from '../integrations/activity-queue.js';
 import { createActivityIntegration } from '../integrations/activity.js';
+import type { AwsConfig } from '../integrations/aws/config.js';
+import { createAwsSdkIntegration } from '../integrations/aws-sdk.js';
 import { createCallbackIntegration } from '../integrations/callback.js';
 import { ExecutionRefusedError, lateExecutionsPort, type ExecutionsPort } from '../integrations/contract.js';
 import { linkFunctionLogs } from '../integrations/function-logs.js';
@@ -34,6 +36,10 @@ export interface AppOptions {
   readonly functions?: FunctionRuntime;
   /** The connections HTTP Tasks authenticate with (`--http-connections`); without them every HTTP Task fails naming its connection. */
   readonly httpConnections?: HttpConnections;
+  /** Endpoints and credentials of AWS service calls (`--aws-endpoint`, aws.json); default: the standard AWS environment. */
+  readonly aws?: AwsConfig;
+  /** Stepwright's own URL once it listens: where Step Functions and Lambda SDK calls go unless configured. */
+  readonly selfEndpoint?: () => string | undefined;
   /** Activity tasks' queue (the server's is watched, for the console). */
   readonly activities?: ActivityQueue;
   readonly clock?: Clock;
@@ -92,11 +98,12 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // Nested executions run on the service made with these resources: the port is connected once it exists.
   const executions = lateExecutionsPort();
   let resources = options.resources;
-  if (resources === undefined && options.functions !== undefined) {
+  const aws = resources === undefined && options.functions !== undefined ? createAwsSdkIntegration({ config: options.aws, region, selfEndpoint: options.selfEndpoint }) : undefined;
+  if (resources === undefined && options.functions !== undefined && aws !== undefined) {
     const nested = createStartExecutionIntegration(executions);
     const lambda = linkFunctionLogs(createLambdaIntegration(options.functions, { region, accountId }), options.functions);
     const http = createHttpIntegration({ connections: options.httpConnections, region });
-    resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
+    resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, aws, lambda]), http, aws, lambda]);
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   // Outermost, so a mocked state calls nothing (and a mocked callback waits for no token).
@@ -123,6 +130,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     await scheduler.start();
   } catch (e) {
     await store.close();
+    await aws?.close();
     throw e;
   }
   const service = createService({
@@ -153,6 +161,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
         await service.close();
         await scheduler.close();
         await store.close();
+        await aws?.close();
       })());
     },
   };

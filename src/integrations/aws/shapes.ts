@@ -1,0 +1,50 @@
+/**
+ * Between a Task's JSON and the SDK's shapes. Step Functions writes parameters and results in the
+ * services' own PascalCase member names, which are the v3 clients' too, so the names pass through;
+ * what changes is the values: JSON sent to a text member is sent as its JSON text, and a result's
+ * dates, bytes and streams become JSON (an S3 object's Body is its text, as in
+ * services/test_aws_sdk_task_service.py::test_s3_get_object_*).
+ */
+import type { Json, JsonObject } from '../../language/json.js';
+import type { AwsService } from './services.js';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The SDK input of ACTION from the Task's effective parameters (an object; anything else is no input). */
+export function sdkInputOf(service: AwsService, action: string, parameters: Json): Record<string, unknown> {
+  if (!isPlainObject(parameters)) return {};
+  const text = service.textMembers !== undefined && Object.prototype.hasOwnProperty.call(service.textMembers, action) ? service.textMembers[action] : [];
+  const input: Record<string, unknown> = { ...parameters };
+  for (const member of text) {
+    const value = input[member];
+    if (value !== undefined && value !== null && typeof value !== 'string') input[member] = JSON.stringify(value);
+  }
+  return input;
+}
+
+interface TextStream {
+  transformToString(encoding?: string): Promise<string>;
+}
+
+const isTextStream = (v: unknown): v is TextStream => typeof v === 'object' && v !== null && typeof (v as Partial<TextStream>).transformToString === 'function';
+
+/** A result's value as JSON: members in the SDK's order, undefined ones left out. */
+export async function jsonOf(value: unknown): Promise<Json> {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  if (isTextStream(value)) return value.transformToString('utf8');
+  if (Array.isArray(value)) return Promise.all(value.map((v) => jsonOf(v)));
+  if (typeof value === 'object') {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || k === '$metadata') continue;
+      // Defined, not assigned: a member named `__proto__` (a DynamoDB attribute) stays a member.
+      Object.defineProperty(out, k, { value: await jsonOf(v), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return null;
+}
