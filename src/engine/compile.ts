@@ -1,9 +1,19 @@
 import { isJsonObject, type Json, type JsonObject } from '../language/json.js';
-import { compilePath, compileReferencePath, type CompiledPath, type CompiledReferencePath } from '../language/jsonpath/index.js';
+import {
+  compilePath,
+  compileReferencePath,
+  type CompiledPath,
+  type CompiledReferencePath,
+} from '../language/jsonpath/index.js';
 import { compileTemplate, type CompiledTemplate } from '../language/template/index.js';
 import { compileChoices, type CompiledChoices } from '../language/choice/index.js';
 import { parseResourceArn, type ResourceArn } from '../language/resource-arn.js';
-import { compileJsonataField, isJsonataExpression, jsonataExpressionText, type CompiledJsonataField } from '../language/jsonata/index.js';
+import {
+  compileJsonataField,
+  isJsonataExpression,
+  jsonataExpressionText,
+  type CompiledJsonataField,
+} from '../language/jsonata/index.js';
 
 /**
  * A definition compiled once for execution: every path, template, Choice rule and JSONata expression
@@ -95,7 +105,12 @@ export interface TaskState extends CompiledStateBase {
 export interface ChoiceState extends CompiledStateBase {
   readonly type: 'Choice';
   readonly choices?: CompiledChoices;
-  readonly conditions?: readonly { readonly condition: CompiledJsonataField; readonly next: string; readonly output?: CompiledJsonataField; readonly assign?: CompiledJsonataField }[];
+  readonly conditions?: readonly {
+    readonly condition: CompiledJsonataField;
+    readonly next: string;
+    readonly output?: CompiledJsonataField;
+    readonly assign?: CompiledJsonataField;
+  }[];
   /** JSONPath choice rules may carry their own Assign (variables), by rule index. */
   readonly ruleAssign?: ReadonlyMap<number, CompiledTemplate>;
   readonly ruleNext?: readonly string[];
@@ -140,9 +155,39 @@ export interface MapState extends CompiledStateBase {
   readonly maxConcurrency?: NumberSource;
   readonly toleratedFailureCount?: NumberSource;
   readonly toleratedFailurePercentage?: NumberSource;
+  readonly itemReader?: CompiledItemReader;
+  readonly itemBatcher?: CompiledItemBatcher;
+  readonly resultWriter?: CompiledResultWriter;
 }
 
-export type CompiledState = PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
+/** A payload a Map's ItemReader, ItemBatcher or ResultWriter evaluates: a template (JSONPath) or `{% %}` values (JSONata). */
+export type CompiledPayload = CompiledTemplate | CompiledJsonataField;
+
+/** ItemReader: where the items come from (an S3 object or listing, a local file) and how they are parsed. */
+export interface CompiledItemReader {
+  readonly resource: string;
+  readonly parameters?: CompiledPayload;
+  /** ReaderConfig without MaxItems/MaxItemsPath, which are resolved per run (`maxItems`). */
+  readonly readerConfig: JsonObject;
+  readonly maxItems?: NumberSource;
+}
+
+/** ItemBatcher: iterations get `{ BatchInput?, Items: [...] }` instead of one item each. */
+export interface CompiledItemBatcher {
+  readonly maxItemsPerBatch?: NumberSource;
+  readonly maxInputBytesPerBatch?: NumberSource;
+  readonly batchInput?: CompiledPayload;
+}
+
+/** ResultWriter: the Map's results go to S3 (or a local folder) instead of its output. */
+export interface CompiledResultWriter {
+  readonly resource?: string;
+  readonly parameters?: CompiledPayload;
+  readonly writerConfig?: JsonObject;
+}
+
+export type CompiledState =
+  PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
 
 /** AWS's limit on state input, output and results: 256 KiB of UTF-8. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -161,11 +206,50 @@ function numberSource(o: JsonObject, field: string, language: QueryLanguage): Nu
   const v = o[field];
   if (has(o, field)) {
     if (typeof v === 'number') return { kind: 'literal', value: v };
-    if (language === 'JSONata' && typeof v === 'string') return { kind: 'jsonata', expr: compileJsonataField(v, field), field };
+    if (language === 'JSONata' && typeof v === 'string')
+      return { kind: 'jsonata', expr: compileJsonataField(v, field), field };
   }
   const p = str(o, `${field}Path`);
   if (p !== undefined) return { kind: 'path', path: compilePath(p), field: `${field}Path` };
   return undefined;
+}
+
+/** Parameters (JSONPath) or Arguments (JSONata) of an ItemReader or ResultWriter. */
+function integrationPayload(o: JsonObject, language: QueryLanguage): CompiledPayload | undefined {
+  if (language === 'JSONata') return has(o, 'Arguments') ? compileJsonataField(o.Arguments, 'Arguments') : undefined;
+  return isJsonObject(o.Parameters) ? compileTemplate(o.Parameters, 'Parameters') : undefined;
+}
+
+function compileItemReader(o: JsonObject, language: QueryLanguage): CompiledItemReader {
+  const config = isJsonObject(o.ReaderConfig) ? o.ReaderConfig : {};
+  const readerConfig: JsonObject = {};
+  for (const [k, v] of Object.entries(config)) if (k !== 'MaxItems' && k !== 'MaxItemsPath') readerConfig[k] = v;
+  return {
+    resource: str(o, 'Resource') ?? '',
+    parameters: integrationPayload(o, language),
+    readerConfig,
+    maxItems: numberSource(config, 'MaxItems', language),
+  };
+}
+
+function compileItemBatcher(o: JsonObject, language: QueryLanguage): CompiledItemBatcher {
+  return {
+    maxItemsPerBatch: numberSource(o, 'MaxItemsPerBatch', language),
+    maxInputBytesPerBatch: numberSource(o, 'MaxInputBytesPerBatch', language),
+    batchInput: !has(o, 'BatchInput')
+      ? undefined
+      : language === 'JSONata'
+        ? compileJsonataField(o.BatchInput, 'BatchInput')
+        : compileTemplate(o.BatchInput, 'BatchInput'),
+  };
+}
+
+function compileResultWriter(o: JsonObject, language: QueryLanguage): CompiledResultWriter {
+  return {
+    resource: str(o, 'Resource'),
+    parameters: integrationPayload(o, language),
+    writerConfig: isJsonObject(o.WriterConfig) ? o.WriterConfig : undefined,
+  };
 }
 
 function compileRetriers(o: JsonObject): CompiledRetrier[] {
@@ -193,7 +277,11 @@ function compileCatchers(o: JsonObject, language: QueryLanguage): CompiledCatche
     }
     return {
       ...base,
-      resultPath: has(c, 'ResultPath') ? (c.ResultPath === null ? null : compileReferencePath(c.ResultPath as string)) : undefined,
+      resultPath: has(c, 'ResultPath')
+        ? c.ResultPath === null
+          ? null
+          : compileReferencePath(c.ResultPath as string)
+        : undefined,
       assignPath: has(c, 'Assign') ? compileTemplate(c.Assign, 'Assign') : undefined,
     };
   });
@@ -206,7 +294,12 @@ export function compileMachine(definition: JsonObject): CompiledMachine {
   return { definition, timeoutSeconds: num(definition, 'TimeoutSeconds'), scopes };
 }
 
-function compileScope(machine: JsonObject, key: string, inherited: QueryLanguage, scopes: Map<string, CompiledScope>): void {
+function compileScope(
+  machine: JsonObject,
+  key: string,
+  inherited: QueryLanguage,
+  scopes: Map<string, CompiledScope>,
+): void {
   const language: QueryLanguage =
     machine.QueryLanguage === 'JSONata' ? 'JSONata' : machine.QueryLanguage === 'JSONPath' ? 'JSONPath' : inherited;
   const states = new Map<string, CompiledState>();
@@ -282,6 +375,9 @@ class UniformState {
   readonly maxConcurrency: unknown;
   readonly toleratedFailureCount: unknown;
   readonly toleratedFailurePercentage: unknown;
+  readonly itemReader: unknown;
+  readonly itemBatcher: unknown;
+  readonly resultWriter: unknown;
 
   constructor(f: Partial<Record<StateField, unknown>>) {
     this.name = f.name;
@@ -335,6 +431,9 @@ class UniformState {
     this.maxConcurrency = f.maxConcurrency;
     this.toleratedFailureCount = f.toleratedFailureCount;
     this.toleratedFailurePercentage = f.toleratedFailurePercentage;
+    this.itemReader = f.itemReader;
+    this.itemBatcher = f.itemBatcher;
+    this.resultWriter = f.resultWriter;
   }
 }
 
@@ -347,7 +446,13 @@ void noMissingFields;
 /** The fields every compiled state has, in order (tests check that no compiled state has others). */
 export const COMPILED_STATE_FIELDS: readonly string[] = Object.keys(new UniformState({}));
 
-function compileState(name: string, o: JsonObject, scope: string, machineLanguage: QueryLanguage, scopes: Map<string, CompiledScope>): CompiledState {
+function compileState(
+  name: string,
+  o: JsonObject,
+  scope: string,
+  machineLanguage: QueryLanguage,
+  scopes: Map<string, CompiledScope>,
+): CompiledState {
   return new UniformState(compileStateFields(name, o, scope, machineLanguage, scopes)) as unknown as CompiledState;
 }
 
@@ -369,9 +474,15 @@ function compileStateFields(
     end: o.End === true,
     inputPath: jsonata ? undefined : optionalPath(o, 'InputPath'),
     outputPath: jsonata ? undefined : optionalPath(o, 'OutputPath'),
-    resultPath: jsonata || !has(o, 'ResultPath') ? undefined : o.ResultPath === null ? null : compileReferencePath(o.ResultPath as string),
+    resultPath:
+      jsonata || !has(o, 'ResultPath')
+        ? undefined
+        : o.ResultPath === null
+          ? null
+          : compileReferencePath(o.ResultPath as string),
     parameters: !jsonata && has(o, 'Parameters') ? compileTemplate(o.Parameters, 'Parameters') : undefined,
-    resultSelector: !jsonata && has(o, 'ResultSelector') ? compileTemplate(o.ResultSelector, 'ResultSelector') : undefined,
+    resultSelector:
+      !jsonata && has(o, 'ResultSelector') ? compileTemplate(o.ResultSelector, 'ResultSelector') : undefined,
     arguments: jsonata && has(o, 'Arguments') ? compileJsonataField(o.Arguments, 'Arguments') : undefined,
     output: jsonata && has(o, 'Output') ? compileJsonataField(o.Output, 'Output') : undefined,
     assignPath: !jsonata && has(o, 'Assign') ? compileTemplate(o.Assign, 'Assign') : undefined,
@@ -418,12 +529,21 @@ function compileStateFields(
       rules.forEach((r, i) => {
         if (has(r, 'Assign')) ruleAssign.set(i, compileTemplate(r.Assign, 'Assign'));
       });
-      return { ...base, type: 'Choice', default: str(o, 'Default'), choices: compileChoices(rules), ruleAssign, ruleNext: rules.map((r) => r.Next as string) };
+      return {
+        ...base,
+        type: 'Choice',
+        default: str(o, 'Default'),
+        choices: compileChoices(rules),
+        ruleAssign,
+        ruleNext: rules.map((r) => r.Next as string),
+      };
     }
     case 'Wait': {
       let timestamp: WaitState['timestamp'];
       if (typeof o.Timestamp === 'string') {
-        timestamp = jsonata ? { kind: 'jsonata', expr: compileJsonataField(o.Timestamp, 'Timestamp') } : { kind: 'literal', value: o.Timestamp };
+        timestamp = jsonata
+          ? { kind: 'jsonata', expr: compileJsonataField(o.Timestamp, 'Timestamp') }
+          : { kind: 'literal', value: o.Timestamp };
       } else if (typeof o.TimestampPath === 'string') {
         timestamp = { kind: 'path', path: compilePath(o.TimestampPath) };
       }
@@ -472,7 +592,8 @@ function compileStateFields(
         label: str(o, 'Label') ?? name,
         itemsPath: !jsonata && typeof o.ItemsPath === 'string' ? compilePath(o.ItemsPath) : undefined,
         items: jsonata && has(o, 'Items') ? compileJsonataField(o.Items, 'Items') : undefined,
-        itemsText: typeof o.Items === 'string' && isJsonataExpression(o.Items) ? jsonataExpressionText(o.Items) : undefined,
+        itemsText:
+          typeof o.Items === 'string' && isJsonataExpression(o.Items) ? jsonataExpressionText(o.Items) : undefined,
         itemSelector:
           selector === undefined
             ? undefined
@@ -482,6 +603,9 @@ function compileStateFields(
         maxConcurrency: numberSource(o, 'MaxConcurrency', language),
         toleratedFailureCount: numberSource(o, 'ToleratedFailureCount', language),
         toleratedFailurePercentage: numberSource(o, 'ToleratedFailurePercentage', language),
+        itemReader: isJsonObject(o.ItemReader) ? compileItemReader(o.ItemReader, language) : undefined,
+        itemBatcher: isJsonObject(o.ItemBatcher) ? compileItemBatcher(o.ItemBatcher, language) : undefined,
+        resultWriter: isJsonObject(o.ResultWriter) ? compileResultWriter(o.ResultWriter, language) : undefined,
       };
     }
     default:

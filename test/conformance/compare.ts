@@ -41,6 +41,8 @@ const PLACEHOLDER_WORDS = new Set([
   'X-Amzn-Trace-Id',
   'x-amzn-RequestId',
   'RequestId',
+  // A Map Run's ARN in the older distributed Map recordings (scenarios/test_map_state_config_distributed_reentrant_lambda).
+  'map_run_arn',
 ]);
 
 /** The account id the recorder wrote inside ARNs; it stands for any 12-digit account id. */
