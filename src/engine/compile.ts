@@ -1,19 +1,9 @@
 import { isJsonObject, type Json, type JsonObject } from '../language/json.js';
-import {
-  compilePath,
-  compileReferencePath,
-  type CompiledPath,
-  type CompiledReferencePath,
-} from '../language/jsonpath/index.js';
+import { compilePath, compileReferencePath, type CompiledPath, type CompiledReferencePath } from '../language/jsonpath/index.js';
 import { compileTemplate, type CompiledTemplate } from '../language/template/index.js';
 import { compileChoices, type CompiledChoices } from '../language/choice/index.js';
 import { parseResourceArn, type ResourceArn } from '../language/resource-arn.js';
-import {
-  compileJsonataField,
-  isJsonataExpression,
-  jsonataExpressionText,
-  type CompiledJsonataField,
-} from '../language/jsonata/index.js';
+import { compileJsonataField, isJsonataExpression, jsonataExpressionText, type CompiledJsonataField } from '../language/jsonata/index.js';
 
 /**
  * A definition compiled once for execution: every path, template, Choice rule and JSONata expression
@@ -105,12 +95,7 @@ export interface TaskState extends CompiledStateBase {
 export interface ChoiceState extends CompiledStateBase {
   readonly type: 'Choice';
   readonly choices?: CompiledChoices;
-  readonly conditions?: readonly {
-    readonly condition: CompiledJsonataField;
-    readonly next: string;
-    readonly output?: CompiledJsonataField;
-    readonly assign?: CompiledJsonataField;
-  }[];
+  readonly conditions?: readonly { readonly condition: CompiledJsonataField; readonly next: string; readonly output?: CompiledJsonataField; readonly assign?: CompiledJsonataField }[];
   /** JSONPath choice rules may carry their own Assign (variables), by rule index. */
   readonly ruleAssign?: ReadonlyMap<number, CompiledTemplate>;
   readonly ruleNext?: readonly string[];
@@ -186,8 +171,7 @@ export interface CompiledResultWriter {
   readonly writerConfig?: JsonObject;
 }
 
-export type CompiledState =
-  PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
+export type CompiledState = PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
 
 /** AWS's limit on state input, output and results: 256 KiB of UTF-8. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -206,8 +190,7 @@ function numberSource(o: JsonObject, field: string, language: QueryLanguage): Nu
   const v = o[field];
   if (has(o, field)) {
     if (typeof v === 'number') return { kind: 'literal', value: v };
-    if (language === 'JSONata' && typeof v === 'string')
-      return { kind: 'jsonata', expr: compileJsonataField(v, field), field };
+    if (language === 'JSONata' && typeof v === 'string') return { kind: 'jsonata', expr: compileJsonataField(v, field), field };
   }
   const p = str(o, `${field}Path`);
   if (p !== undefined) return { kind: 'path', path: compilePath(p), field: `${field}Path` };
@@ -224,32 +207,19 @@ function compileItemReader(o: JsonObject, language: QueryLanguage): CompiledItem
   const config = isJsonObject(o.ReaderConfig) ? o.ReaderConfig : {};
   const readerConfig: JsonObject = {};
   for (const [k, v] of Object.entries(config)) if (k !== 'MaxItems' && k !== 'MaxItemsPath') readerConfig[k] = v;
-  return {
-    resource: str(o, 'Resource') ?? '',
-    parameters: integrationPayload(o, language),
-    readerConfig,
-    maxItems: numberSource(config, 'MaxItems', language),
-  };
+  return { resource: str(o, 'Resource') ?? '', parameters: integrationPayload(o, language), readerConfig, maxItems: numberSource(config, 'MaxItems', language) };
 }
 
 function compileItemBatcher(o: JsonObject, language: QueryLanguage): CompiledItemBatcher {
   return {
     maxItemsPerBatch: numberSource(o, 'MaxItemsPerBatch', language),
     maxInputBytesPerBatch: numberSource(o, 'MaxInputBytesPerBatch', language),
-    batchInput: !has(o, 'BatchInput')
-      ? undefined
-      : language === 'JSONata'
-        ? compileJsonataField(o.BatchInput, 'BatchInput')
-        : compileTemplate(o.BatchInput, 'BatchInput'),
+    batchInput: !has(o, 'BatchInput') ? undefined : language === 'JSONata' ? compileJsonataField(o.BatchInput, 'BatchInput') : compileTemplate(o.BatchInput, 'BatchInput'),
   };
 }
 
 function compileResultWriter(o: JsonObject, language: QueryLanguage): CompiledResultWriter {
-  return {
-    resource: str(o, 'Resource'),
-    parameters: integrationPayload(o, language),
-    writerConfig: isJsonObject(o.WriterConfig) ? o.WriterConfig : undefined,
-  };
+  return { resource: str(o, 'Resource'), parameters: integrationPayload(o, language), writerConfig: isJsonObject(o.WriterConfig) ? o.WriterConfig : undefined };
 }
 
 function compileRetriers(o: JsonObject): CompiledRetrier[] {
@@ -277,11 +247,7 @@ function compileCatchers(o: JsonObject, language: QueryLanguage): CompiledCatche
     }
     return {
       ...base,
-      resultPath: has(c, 'ResultPath')
-        ? c.ResultPath === null
-          ? null
-          : compileReferencePath(c.ResultPath as string)
-        : undefined,
+      resultPath: has(c, 'ResultPath') ? (c.ResultPath === null ? null : compileReferencePath(c.ResultPath as string)) : undefined,
       assignPath: has(c, 'Assign') ? compileTemplate(c.Assign, 'Assign') : undefined,
     };
   });
@@ -294,12 +260,7 @@ export function compileMachine(definition: JsonObject): CompiledMachine {
   return { definition, timeoutSeconds: num(definition, 'TimeoutSeconds'), scopes };
 }
 
-function compileScope(
-  machine: JsonObject,
-  key: string,
-  inherited: QueryLanguage,
-  scopes: Map<string, CompiledScope>,
-): void {
+function compileScope(machine: JsonObject, key: string, inherited: QueryLanguage, scopes: Map<string, CompiledScope>): void {
   const language: QueryLanguage =
     machine.QueryLanguage === 'JSONata' ? 'JSONata' : machine.QueryLanguage === 'JSONPath' ? 'JSONPath' : inherited;
   const states = new Map<string, CompiledState>();
@@ -446,13 +407,7 @@ void noMissingFields;
 /** The fields every compiled state has, in order (tests check that no compiled state has others). */
 export const COMPILED_STATE_FIELDS: readonly string[] = Object.keys(new UniformState({}));
 
-function compileState(
-  name: string,
-  o: JsonObject,
-  scope: string,
-  machineLanguage: QueryLanguage,
-  scopes: Map<string, CompiledScope>,
-): CompiledState {
+function compileState(name: string, o: JsonObject, scope: string, machineLanguage: QueryLanguage, scopes: Map<string, CompiledScope>): CompiledState {
   return new UniformState(compileStateFields(name, o, scope, machineLanguage, scopes)) as unknown as CompiledState;
 }
 
@@ -474,15 +429,9 @@ function compileStateFields(
     end: o.End === true,
     inputPath: jsonata ? undefined : optionalPath(o, 'InputPath'),
     outputPath: jsonata ? undefined : optionalPath(o, 'OutputPath'),
-    resultPath:
-      jsonata || !has(o, 'ResultPath')
-        ? undefined
-        : o.ResultPath === null
-          ? null
-          : compileReferencePath(o.ResultPath as string),
+    resultPath: jsonata || !has(o, 'ResultPath') ? undefined : o.ResultPath === null ? null : compileReferencePath(o.ResultPath as string),
     parameters: !jsonata && has(o, 'Parameters') ? compileTemplate(o.Parameters, 'Parameters') : undefined,
-    resultSelector:
-      !jsonata && has(o, 'ResultSelector') ? compileTemplate(o.ResultSelector, 'ResultSelector') : undefined,
+    resultSelector: !jsonata && has(o, 'ResultSelector') ? compileTemplate(o.ResultSelector, 'ResultSelector') : undefined,
     arguments: jsonata && has(o, 'Arguments') ? compileJsonataField(o.Arguments, 'Arguments') : undefined,
     output: jsonata && has(o, 'Output') ? compileJsonataField(o.Output, 'Output') : undefined,
     assignPath: !jsonata && has(o, 'Assign') ? compileTemplate(o.Assign, 'Assign') : undefined,
@@ -529,21 +478,12 @@ function compileStateFields(
       rules.forEach((r, i) => {
         if (has(r, 'Assign')) ruleAssign.set(i, compileTemplate(r.Assign, 'Assign'));
       });
-      return {
-        ...base,
-        type: 'Choice',
-        default: str(o, 'Default'),
-        choices: compileChoices(rules),
-        ruleAssign,
-        ruleNext: rules.map((r) => r.Next as string),
-      };
+      return { ...base, type: 'Choice', default: str(o, 'Default'), choices: compileChoices(rules), ruleAssign, ruleNext: rules.map((r) => r.Next as string) };
     }
     case 'Wait': {
       let timestamp: WaitState['timestamp'];
       if (typeof o.Timestamp === 'string') {
-        timestamp = jsonata
-          ? { kind: 'jsonata', expr: compileJsonataField(o.Timestamp, 'Timestamp') }
-          : { kind: 'literal', value: o.Timestamp };
+        timestamp = jsonata ? { kind: 'jsonata', expr: compileJsonataField(o.Timestamp, 'Timestamp') } : { kind: 'literal', value: o.Timestamp };
       } else if (typeof o.TimestampPath === 'string') {
         timestamp = { kind: 'path', path: compilePath(o.TimestampPath) };
       }
@@ -592,8 +532,7 @@ function compileStateFields(
         label: str(o, 'Label') ?? name,
         itemsPath: !jsonata && typeof o.ItemsPath === 'string' ? compilePath(o.ItemsPath) : undefined,
         items: jsonata && has(o, 'Items') ? compileJsonataField(o.Items, 'Items') : undefined,
-        itemsText:
-          typeof o.Items === 'string' && isJsonataExpression(o.Items) ? jsonataExpressionText(o.Items) : undefined,
+        itemsText: typeof o.Items === 'string' && isJsonataExpression(o.Items) ? jsonataExpressionText(o.Items) : undefined,
         itemSelector:
           selector === undefined
             ? undefined

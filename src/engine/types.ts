@@ -57,8 +57,10 @@ export interface ResultWriterRequest {
   readonly children: readonly MapRunChild[];
 }
 
+
 export type TaskResult =
-  { readonly ok: true; readonly output: Json } | { readonly ok: false; readonly error: string; readonly cause: string };
+  | { readonly ok: true; readonly output: Json }
+  | { readonly ok: false; readonly error: string; readonly cause: string };
 
 /** What a resource may report before its result: a `.sync` integration has submitted its job, a worker took an activity task. */
 export interface TaskProgress {
