@@ -140,6 +140,35 @@ export interface MapState extends CompiledStateBase {
   readonly maxConcurrency?: NumberSource;
   readonly toleratedFailureCount?: NumberSource;
   readonly toleratedFailurePercentage?: NumberSource;
+  readonly itemReader?: CompiledItemReader;
+  readonly itemBatcher?: CompiledItemBatcher;
+  readonly resultWriter?: CompiledResultWriter;
+}
+
+/** A payload a Map's ItemReader, ItemBatcher or ResultWriter evaluates: a template (JSONPath) or `{% %}` values (JSONata). */
+export type CompiledPayload = CompiledTemplate | CompiledJsonataField;
+
+/** ItemReader: where the items come from (an S3 object or listing, a local file) and how they are parsed. */
+export interface CompiledItemReader {
+  readonly resource: string;
+  readonly parameters?: CompiledPayload;
+  /** ReaderConfig without MaxItems/MaxItemsPath, which are resolved per run (`maxItems`). */
+  readonly readerConfig: JsonObject;
+  readonly maxItems?: NumberSource;
+}
+
+/** ItemBatcher: iterations get `{ BatchInput?, Items: [...] }` instead of one item each. */
+export interface CompiledItemBatcher {
+  readonly maxItemsPerBatch?: NumberSource;
+  readonly maxInputBytesPerBatch?: NumberSource;
+  readonly batchInput?: CompiledPayload;
+}
+
+/** ResultWriter: the Map's results go to S3 (or a local folder) instead of its output. */
+export interface CompiledResultWriter {
+  readonly resource?: string;
+  readonly parameters?: CompiledPayload;
+  readonly writerConfig?: JsonObject;
 }
 
 export type CompiledState = PassState | TaskState | ChoiceState | WaitState | SucceedState | FailState | ParallelState | MapState;
@@ -166,6 +195,31 @@ function numberSource(o: JsonObject, field: string, language: QueryLanguage): Nu
   const p = str(o, `${field}Path`);
   if (p !== undefined) return { kind: 'path', path: compilePath(p), field: `${field}Path` };
   return undefined;
+}
+
+/** Parameters (JSONPath) or Arguments (JSONata) of an ItemReader or ResultWriter. */
+function integrationPayload(o: JsonObject, language: QueryLanguage): CompiledPayload | undefined {
+  if (language === 'JSONata') return has(o, 'Arguments') ? compileJsonataField(o.Arguments, 'Arguments') : undefined;
+  return isJsonObject(o.Parameters) ? compileTemplate(o.Parameters, 'Parameters') : undefined;
+}
+
+function compileItemReader(o: JsonObject, language: QueryLanguage): CompiledItemReader {
+  const config = isJsonObject(o.ReaderConfig) ? o.ReaderConfig : {};
+  const readerConfig: JsonObject = {};
+  for (const [k, v] of Object.entries(config)) if (k !== 'MaxItems' && k !== 'MaxItemsPath') readerConfig[k] = v;
+  return { resource: str(o, 'Resource') ?? '', parameters: integrationPayload(o, language), readerConfig, maxItems: numberSource(config, 'MaxItems', language) };
+}
+
+function compileItemBatcher(o: JsonObject, language: QueryLanguage): CompiledItemBatcher {
+  return {
+    maxItemsPerBatch: numberSource(o, 'MaxItemsPerBatch', language),
+    maxInputBytesPerBatch: numberSource(o, 'MaxInputBytesPerBatch', language),
+    batchInput: !has(o, 'BatchInput') ? undefined : language === 'JSONata' ? compileJsonataField(o.BatchInput, 'BatchInput') : compileTemplate(o.BatchInput, 'BatchInput'),
+  };
+}
+
+function compileResultWriter(o: JsonObject, language: QueryLanguage): CompiledResultWriter {
+  return { resource: str(o, 'Resource'), parameters: integrationPayload(o, language), writerConfig: isJsonObject(o.WriterConfig) ? o.WriterConfig : undefined };
 }
 
 function compileRetriers(o: JsonObject): CompiledRetrier[] {
@@ -282,6 +336,9 @@ class UniformState {
   readonly maxConcurrency: unknown;
   readonly toleratedFailureCount: unknown;
   readonly toleratedFailurePercentage: unknown;
+  readonly itemReader: unknown;
+  readonly itemBatcher: unknown;
+  readonly resultWriter: unknown;
 
   constructor(f: Partial<Record<StateField, unknown>>) {
     this.name = f.name;
@@ -335,6 +392,9 @@ class UniformState {
     this.maxConcurrency = f.maxConcurrency;
     this.toleratedFailureCount = f.toleratedFailureCount;
     this.toleratedFailurePercentage = f.toleratedFailurePercentage;
+    this.itemReader = f.itemReader;
+    this.itemBatcher = f.itemBatcher;
+    this.resultWriter = f.resultWriter;
   }
 }
 
@@ -482,6 +542,9 @@ function compileStateFields(
         maxConcurrency: numberSource(o, 'MaxConcurrency', language),
         toleratedFailureCount: numberSource(o, 'ToleratedFailureCount', language),
         toleratedFailurePercentage: numberSource(o, 'ToleratedFailurePercentage', language),
+        itemReader: isJsonObject(o.ItemReader) ? compileItemReader(o.ItemReader, language) : undefined,
+        itemBatcher: isJsonObject(o.ItemBatcher) ? compileItemBatcher(o.ItemBatcher, language) : undefined,
+        resultWriter: isJsonObject(o.ResultWriter) ? compileResultWriter(o.ResultWriter, language) : undefined,
       };
     }
     default:

@@ -20,7 +20,7 @@ export function resolveNumber(
   if (source.kind === 'literal') return source.value;
   if (source.kind === 'path') {
     const selected = selectPath(source.path, jsonPathScope(ctx, frame, state, input));
-    const value = source.field === 'MaxConcurrencyPath' ? integerFromText(selected) : selected;
+    const value = COUNTS_FROM_TEXT.has(source.field) ? integerFromText(selected) : selected;
     if (typeof value === 'number' && (kind === 'float' || Number.isInteger(value))) return value;
     throw new StatesError(
       'States.Runtime',
@@ -36,7 +36,13 @@ export function resolveNumber(
   });
 }
 
-/** AWS reads MaxConcurrencyPath's value as an integer even when it is a string of digits ("1"). */
+/**
+ * Fields whose path value AWS reads as an integer even when it is a string of digits ("1"):
+ * MaxConcurrencyPath, and the batcher's and reader's counts, which the recordings set from
+ * variables holding "2" (test_reference_in_map_state_max_items_path[MAP_STATE_REFERENCE_IN_MAX_PER_BATCH_PATH]).
+ */
+const COUNTS_FROM_TEXT = new Set(['MaxConcurrencyPath', 'MaxItemsPerBatchPath', 'MaxInputBytesPerBatchPath', 'MaxItemsPath']);
+
 function integerFromText(value: Json | undefined): Json | undefined {
   return typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
 }

@@ -96,6 +96,8 @@ export interface Frame {
   /** previousEventId of the StateEntered event (AWS links EvaluationFailed to it). */
   enteredPrevId: number;
   children?: ChildrenProgress;
+  /** A distributed Map's run: its ARN, and whether it is reading items or writing results (a task-shaped wait). */
+  mapRun?: { readonly arn: string; phase: 'reading' | 'running' | 'writing' };
   /**
    * Set by a redrive when the state to run again is a Map or Parallel: the children that had
    * succeeded keep their results and only the others run again, as AWS redrives them.

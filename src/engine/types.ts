@@ -26,7 +26,37 @@ export interface TaskRequest {
   readonly taskToken?: string;
   readonly executionArn: string;
   readonly stateName: string;
+  /** Set when a distributed Map reads its items: `resource` and `parameters` say where, this says how. */
+  readonly itemReader?: ItemReaderRequest;
+  /** Set when a distributed Map writes its results (ResultWriter): `parameters` say where. */
+  readonly resultWriter?: ResultWriterRequest;
 }
+
+/** An ItemReader's ReaderConfig as given (InputType, CSVHeaderLocation, CSVHeaders …), MaxItems resolved. */
+export interface ItemReaderRequest {
+  readonly readerConfig: { readonly [key: string]: Json };
+  /** ReaderConfig MaxItems / MaxItemsPath; absent or 0 = every item. */
+  readonly maxItems?: number;
+}
+
+/** One iteration of a distributed Map (a child execution on AWS), as ResultWriter reports it. */
+export interface MapRunChild {
+  readonly index: number;
+  readonly name: string;
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'PENDING';
+  readonly input: Json;
+  readonly output?: Json;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** What a ResultWriter writes: the Map Run and each of its iterations. */
+export interface ResultWriterRequest {
+  readonly mapRunArn: string;
+  readonly writerConfig?: { readonly [key: string]: Json };
+  readonly children: readonly MapRunChild[];
+}
+
 
 export type TaskResult =
   | { readonly ok: true; readonly output: Json }

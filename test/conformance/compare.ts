@@ -55,6 +55,8 @@ const PLACEHOLDER_WORDS = new Set([
   // sorted the branches' events (test_base_scenarios.py::test_parallel_state_lambda).
   'executionSucceededEventDetails.output',
   'stateExitedEventDetails.output',
+  // A Map Run's ARN in the older distributed Map recordings (scenarios/test_map_state_config_distributed_reentrant_lambda).
+  'map_run_arn',
 ]);
 
 /** The account id the recorder wrote inside ARNs; it stands for any 12-digit account id. */

@@ -15,7 +15,7 @@ export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   activity: { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
   'nested-execution': { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
   'mock-config': { ready: true, builtBy: 'mocks (issue #19 item 4)' },
-  'distributed-map': { ready: false, builtBy: 'not planned yet' },
+  'distributed-map': { ready: true, builtBy: 'distributed Map, issue #19' },
   credentials: { ready: false, builtBy: 'not planned yet' },
   sqs: { ready: false, builtBy: 'not planned yet' },
   sns: { ready: false, builtBy: 'not planned yet' },

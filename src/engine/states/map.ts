@@ -8,6 +8,16 @@ import { effectiveInput, finishState } from '../io.js';
 import { resolveNumber } from '../numbers.js';
 import type { Frame } from '../snapshot.js';
 import { jsonataEnv, jsonPathScope, type Outcome, type StepContext } from '../step.js';
+import { batchItems } from './map-batching.js';
+import {
+  evaluateMapPayload,
+  mapRunArnOf,
+  mapScopeInput,
+  readItems,
+  readerFailed,
+  writeResults,
+  writerFinished,
+} from './map-run.js';
 
 export function runMap(ctx: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
   return state.queryLanguage === 'JSONata' ? startJsonata(ctx, frame, state) : startJsonPath(ctx, frame, state);
@@ -15,37 +25,91 @@ export function runMap(ctx: StepContext, frame: Frame, state: MapState): Promise
 
 async function startJsonPath(ctx: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
   const effective = effectiveInput(ctx, frame, state, frame.input);
-  const items = state.itemsPath === undefined ? effective : selectPath(state.itemsPath, jsonPathScope(ctx, frame, state, effective));
+  if (state.itemReader !== undefined) return startReading(ctx, frame, state, effective);
+  const items =
+    state.itemsPath === undefined
+      ? effective
+      : selectPath(state.itemsPath, jsonPathScope(ctx, frame, state, effective));
   if (!Array.isArray(items)) {
     throw new StatesError('States.Runtime', `Map state input must be an array but was: ${JSON.stringify(items)}`);
   }
-  if (exceedsPayloadLimit(items)) return itemsTooLarge(state);
-  const limits = await resolveLimits(ctx, frame, state, effective);
-  const selector = state.itemSelector as { evaluate(s: unknown): Json } | undefined;
-  if (selector === undefined) return start(ctx, frame, state, items, limits);
-  const inputs = items.map((value, index) => selector.evaluate(jsonPathScope(ctx, frame, state, effective, { mapItem: { index, value } })));
-  return exceedsPayloadLimit(inputs) ? itemsTooLarge(state) : start(ctx, frame, state, inputs, limits);
+  return startItems(ctx, frame, state, effective, items);
 }
 
 async function startJsonata(ctx: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
   const raw = frame.input;
-  const items = state.items === undefined ? raw : await state.items.evaluate(jsonataEnv(ctx, frame, state, { input: raw }));
+  if (state.itemReader !== undefined) return startReading(ctx, frame, state, raw);
+  const items =
+    state.items === undefined ? raw : await state.items.evaluate(jsonataEnv(ctx, frame, state, { input: raw }));
   if (!Array.isArray(items)) {
     if (state.items === undefined) {
-      throw new StatesError('States.QueryEvaluationError', `Map state input must be an array but was: ${JSON.stringify(items)}`);
+      throw new StatesError(
+        'States.QueryEvaluationError',
+        `Map state input must be an array but was: ${JSON.stringify(items)}`,
+      );
     }
     throw queryEvaluationError(unexpectedResultTypeCause(state.itemsText ?? '', 'Items', 'array', items));
   }
+  return startItems(ctx, frame, state, raw, items);
+}
+
+/** Items known from the input: select each, then MapStateStarted, then the tolerance and the iterations. */
+async function startItems(
+  ctx: StepContext,
+  frame: Frame,
+  state: MapState,
+  input: Json,
+  items: Json[],
+): Promise<Outcome> {
   if (exceedsPayloadLimit(items)) return itemsTooLarge(state);
-  const limits = await resolveLimits(ctx, frame, state, raw);
-  const selector = state.itemSelector as { evaluate(e: unknown): Promise<Json> } | undefined;
-  if (selector === undefined) return start(ctx, frame, state, items, limits);
+  const maxConcurrency = await resolveMaxConcurrency(ctx, frame, state, input);
+  const inputs = await selectItems(ctx, frame, state, input, items);
+  if (inputs !== items && exceedsPayloadLimit(inputs)) return itemsTooLarge(state);
+  ctx.history.emit(frame, 'MapStateStarted', 'mapStateStartedEventDetails', { length: inputs.length });
+  // AWS reads the tolerated failure fields after MapStateStarted: a bad ToleratedFailureCountPath
+  // fails the execution right after it (test_map_state_tolerated_failure_count_path[NoNumber]).
+  const tolerance = await resolveTolerance(ctx, frame, state, input);
+  const children = await batchItems(ctx, frame, state, input, inputs);
+  if (!Array.isArray(children)) return children;
+  if (state.distributed) startMapRun(ctx, frame, state, 'running');
+  return start(ctx, frame, state, children, { maxConcurrency, ...tolerance });
+}
+
+/**
+ * An ItemReader's items come from outside: AWS records MapStateStarted with length 0 and the Map
+ * Run, then reads (test_map_item_reader_base_csv_headers_first_line). The read is a task-shaped wait
+ * that `resumeMap` picks up.
+ */
+async function startReading(ctx: StepContext, frame: Frame, state: MapState, input: Json): Promise<Outcome> {
+  await resolveMaxConcurrency(ctx, frame, state, input);
+  ctx.history.emit(frame, 'MapStateStarted', 'mapStateStartedEventDetails', { length: 0 });
+  await resolveTolerance(ctx, frame, state, input);
+  const attempt = startMapRun(ctx, frame, state, 'reading');
+  await readItems(ctx, frame, state, input, attempt);
+  return { kind: 'wait' };
+}
+
+/** MapRunStarted: its event id is the "attempt" the Map's reads and writes are answered for. */
+function startMapRun(ctx: StepContext, frame: Frame, state: MapState, phase: 'reading' | 'running'): number {
+  const arn = mapRunArnOf(ctx, state);
+  frame.mapRun = { arn, phase };
+  return ctx.history.emit(frame, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn: arn });
+}
+
+async function selectItems(
+  ctx: StepContext,
+  frame: Frame,
+  state: MapState,
+  input: Json,
+  items: Json[],
+): Promise<Json[]> {
+  if (state.itemSelector === undefined) return items;
   const inputs: Json[] = [];
   for (let index = 0; index < items.length; index++) {
-    const value = items[index];
-    inputs.push(await selector.evaluate(jsonataEnv(ctx, frame, state, { input: raw }, { mapItem: { index, value } })));
+    const mapItem = { index, value: items[index] };
+    inputs.push(await evaluateMapPayload(ctx, frame, state, state.itemSelector, input, { mapItem }));
   }
-  return exceedsPayloadLimit(inputs) ? itemsTooLarge(state) : start(ctx, frame, state, inputs, limits);
+  return inputs;
 }
 
 /**
@@ -66,31 +130,37 @@ const itemsTooLarge = (state: MapState): Outcome => ({
   cause: `The items of the Map state '${state.name}' exceed the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES} bytes).`,
 });
 
-interface Limits {
-  maxConcurrency: number;
+interface Tolerance {
   toleratedFailureCount: number;
   toleratedFailurePercentage: number;
 }
 
-async function resolveLimits(ctx: StepContext, frame: Frame, state: MapState, input: Json): Promise<Limits> {
-  const maxConcurrency = state.maxConcurrency === undefined ? 0 : await resolveNumber(ctx, frame, state, state.maxConcurrency, input, 'integer');
+interface Limits extends Tolerance {
+  maxConcurrency: number;
+}
+
+async function resolveMaxConcurrency(ctx: StepContext, frame: Frame, state: MapState, input: Json): Promise<number> {
+  return state.maxConcurrency === undefined
+    ? 0
+    : resolveNumber(ctx, frame, state, state.maxConcurrency, input, 'integer');
+}
+
+async function resolveTolerance(ctx: StepContext, frame: Frame, state: MapState, input: Json): Promise<Tolerance> {
   const toleratedFailureCount =
-    state.toleratedFailureCount === undefined ? 0 : await resolveNumber(ctx, frame, state, state.toleratedFailureCount, input, 'integer');
+    state.toleratedFailureCount === undefined
+      ? 0
+      : await resolveNumber(ctx, frame, state, state.toleratedFailureCount, input, 'integer');
   const toleratedFailurePercentage =
-    state.toleratedFailurePercentage === undefined ? 0 : await resolveNumber(ctx, frame, state, state.toleratedFailurePercentage, input, 'float');
+    state.toleratedFailurePercentage === undefined
+      ? 0
+      : await resolveNumber(ctx, frame, state, state.toleratedFailurePercentage, input, 'float');
   if (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100) {
     throw new StatesError('States.Runtime', 'ToleratedFailurePercentage must be between 0 and 100.');
   }
-  return { maxConcurrency, toleratedFailureCount, toleratedFailurePercentage };
+  return { toleratedFailureCount, toleratedFailurePercentage };
 }
 
 function start(ctx: StepContext, frame: Frame, state: MapState, items: Json[], limits: Limits): Outcome {
-  ctx.history.emit(frame, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
-  if (state.distributed) {
-    const e = ctx.snapshot.execution;
-    const mapRunArn = `${e.stateMachineArn.replace(':stateMachine:', ':mapRun:')}/${state.label}:${ctx.ids.uuid()}`;
-    ctx.history.emit(frame, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn });
-  }
   const carried = takeRedrive(frame, items.length);
   frame.children = {
     total: items.length,
@@ -117,7 +187,15 @@ function fillSlots(ctx: StepContext, frame: Frame, state: MapState): void {
     const index = p.nextIndex++;
     if (p.done[index]) continue; // succeeded before a redrive
     p.running++;
-    const child = spawnFrame(ctx, frame, state.processor, index, p.items![index], { index, value: p.items![index] }, frame.silent === true || state.distributed);
+    const child = spawnFrame(
+      ctx,
+      frame,
+      state.processor,
+      index,
+      p.items![index],
+      { index, value: p.items![index] },
+      frame.silent === true || state.distributed,
+    );
     ctx.history.emit(child, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: state.name });
     ctx.ready.push(child);
   }
@@ -137,7 +215,13 @@ export function mapChildFinished(ctx: StepContext, parent: Frame, child: Frame, 
   const details = { index: child.index, name: state.name };
   p.running--;
   if (result.ok) {
-    p.lastIterationEventId = ctx.history.emit(child, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', details, false);
+    p.lastIterationEventId = ctx.history.emit(
+      child,
+      'MapIterationSucceeded',
+      'mapIterationSucceededEventDetails',
+      details,
+      false,
+    );
     parent.prevId = Math.max(parent.prevId, child.prevId);
     p.results[child.index] = result.output;
     p.done[child.index] = true;
@@ -154,7 +238,11 @@ export function mapChildFinished(ctx: StepContext, parent: Frame, child: Frame, 
       ctx,
       parent,
       tolerant
-        ? { kind: 'childFailed', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' }
+        ? {
+            kind: 'childFailed',
+            error: 'States.ExceedToleratedFailureThreshold',
+            cause: 'The specified tolerated failure threshold was exceeded',
+          }
         : { kind: 'childFailed', error: result.error, cause: result.cause },
     );
     return;
@@ -168,17 +256,62 @@ export function mapChildFinished(ctx: StepContext, parent: Frame, child: Frame, 
 
 export function resumeMap(ctx: StepContext, frame: Frame, state: MapState): Outcome | Promise<Outcome> {
   const resume = frame.resume!;
+  const run = frame.mapRun;
+  if (run?.phase === 'reading') {
+    if (resume.kind === 'taskSucceeded') return itemsRead(ctx, frame, state, resume.output);
+    return failMapRun(ctx, frame, readerFailed(resume));
+  }
+  if (run?.phase === 'writing') {
+    if (resume.kind === 'taskSucceeded') return finishMap(ctx, frame, state, writerFinished(run.arn, resume.output));
+    return failMapRun(ctx, frame, readerFailed(resume, 'States.ResultWriterFailed'));
+  }
   const progress = frame.children!;
   // A failed Map keeps its progress: a redrive runs only the iterations that did not succeed.
   if (resume.kind !== 'childFailed') frame.children = undefined;
   if (resume.kind === 'childFailed') {
-    if (state.distributed) ctx.history.emit(frame, 'MapRunFailed', 'mapRunFailedEventDetails', { error: resume.error, cause: resume.cause });
+    if (state.distributed) return failMapRun(ctx, frame, { error: resume.error, cause: resume.cause });
     return { kind: 'fail', error: resume.error, cause: resume.cause };
   }
-  if (state.distributed) ctx.history.emit(frame, 'MapRunSucceeded');
+  if (state.distributed && state.resultWriter?.resource !== undefined && run !== undefined) {
+    run.phase = 'writing';
+    return writeResults(ctx, frame, state, progress, run.arn).then(() => ({ kind: 'wait' }) as const);
+  }
   // AWS links MapStateSucceeded and MapStateExited to the last MapIterationSucceeded (inline) or
   // to MapRunSucceeded (distributed).
-  else if (progress.lastIterationEventId > 0) frame.prevId = progress.lastIterationEventId;
+  if (!state.distributed && progress.lastIterationEventId > 0) frame.prevId = progress.lastIterationEventId;
+  return finishMap(ctx, frame, state, progress.results);
+}
+
+/** The reader answered: the items go through ItemSelector and ItemBatcher as items from the input do. */
+async function itemsRead(ctx: StepContext, frame: Frame, state: MapState, read: Json): Promise<Outcome> {
+  if (!Array.isArray(read))
+    return failMapRun(ctx, frame, {
+      error: 'States.ItemReaderFailed',
+      cause: 'Attempting to map over non-iterable node.',
+    });
+  const input = mapScopeInput(ctx, frame, state);
+  const maxConcurrency = await resolveMaxConcurrency(ctx, frame, state, input);
+  const tolerance = await resolveTolerance(ctx, frame, state, input);
+  const inputs = await selectItems(ctx, frame, state, input, read);
+  const children = await batchItems(ctx, frame, state, input, inputs);
+  if (!Array.isArray(children))
+    return failMapRun(ctx, frame, { error: children.error ?? 'States.Runtime', cause: children.cause });
+  frame.mapRun!.phase = 'running';
+  return start(ctx, frame, state, children, { maxConcurrency, ...tolerance });
+}
+
+function failMapRun(ctx: StepContext, frame: Frame, failure: { error?: string; cause?: string }): Outcome {
+  const details: { error?: string; cause?: string } = {};
+  if (failure.error !== undefined) details.error = failure.error;
+  if (failure.cause !== undefined) details.cause = failure.cause;
+  ctx.history.emit(frame, 'MapRunFailed', 'mapRunFailedEventDetails', details);
+  frame.mapRun = undefined;
+  return { kind: 'fail', error: failure.error, cause: failure.cause };
+}
+
+function finishMap(ctx: StepContext, frame: Frame, state: MapState, result: Json): Promise<Outcome> {
+  if (state.distributed) ctx.history.emit(frame, 'MapRunSucceeded');
+  frame.mapRun = undefined;
   ctx.history.emit(frame, 'MapStateSucceeded', undefined, undefined, false);
-  return Promise.resolve(finishState(ctx, frame, state, frame.input, progress.results));
+  return Promise.resolve(finishState(ctx, frame, state, frame.input, result));
 }
