@@ -14,6 +14,7 @@ import type { HttpConnections } from '../integrations/http-connections.js';
 import type { Service } from '../service/index.js';
 import { createApp, type App } from './create-app.js';
 import { syncDefinitions } from './project.js';
+import { registerSamFunctions, registerSamStateMachines, type SamProject } from './sam/index.js';
 
 export interface StepwrightServerOptions {
   readonly port?: number;
@@ -23,6 +24,8 @@ export interface StepwrightServerOptions {
   readonly project?: string;
   readonly functionsDir?: string;
   readonly definitionsDir?: string;
+  /** A loaded SAM / CloudFormation template (`--sam`): its functions, activities and state machines. */
+  readonly sam?: SamProject;
   readonly region?: string;
   readonly accountId?: string;
   /** IAM role the project's machines are created with (AWS requires one; we only record it). */
@@ -94,6 +97,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   let lambda: ReturnType<typeof createLambdaHandler> | undefined;
   try {
     if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    if (options.sam !== undefined) registerSamFunctions(runtime, options.sam);
     lambda = createLambdaHandler({ runtime, dataDir, region, accountId, authenticator, budget });
     await lambda.ready;
     const lambdaHandler = lambda;
@@ -130,6 +134,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     notice = (m) => appLog.warn(m);
 
     const machines = await syncDefinitions(core.service, definitionsDir === undefined ? '' : path.resolve(definitionsDir), { region, accountId, roleArn });
+    if (options.sam !== undefined) for (const [name, arn] of await registerSamStateMachines(core.service, options.sam, { region, accountId, roleArn })) machines.set(name, arn);
     for (const [name, arn] of machines) app.log.info({ stateMachineArn: arn, name }, 'state machine loaded');
 
     await app.listen({ port: options.port ?? 8083, host: options.host ?? '127.0.0.1' });

@@ -1,17 +1,21 @@
 import path from 'node:path';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
+import { parseParameterOverrides, SamTemplateError, watchSamTemplate, type SamAppliedChange } from '../../app/sam/index.js';
 import { watchProject, type AppliedChange } from '../watch-project.js';
-import { addEdgeOptions, edgeOptions, httpConnectionsOption, type EdgeFlags } from './server.js';
+import { addEdgeOptions, addSamOptions, edgeOptions, httpConnectionsOption, type EdgeFlags, type SamFlags } from './server.js';
 
 export interface DevCommandOptions extends ServeCommandOptions {
   /** Called after each reload that changed what is live (tests). */
   readonly onApplied?: (change: AppliedChange) => void;
+  /** Called after each reload of a `--sam` template that changed what is live (tests). */
+  readonly onSamApplied?: (change: SamAppliedChange) => void;
 }
 
 /**
  * `stepwright dev [DIR] [--port 8083] [--data-dir DIR/.stepwright]`: the server for a project folder
  * (`functions/`, `state-machines/`) that reloads functions and definitions when their files change.
+ * `stepwright dev --sam template.yaml` does the same for a SAM template, its code and definition files.
  */
 export async function runDev(argv: readonly string[], options: DevCommandOptions = {}): Promise<number> {
   const io = options.io ?? stdio;
@@ -25,13 +29,24 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when run as root')
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'warn');
+  addSamOptions(program);
   addEdgeOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const project = path.resolve(program.args[0] ?? '.');
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & SamFlags>();
+  const template = opts.sam === undefined ? undefined : path.resolve(opts.sam);
+  const project = template === undefined ? path.resolve(program.args[0] ?? '.') : path.dirname(template);
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  let parameterOverrides: Record<string, string>;
+  try {
+    if (opts.parameterOverrides !== undefined && template === undefined) throw new SamTemplateError('--parameter-overrides is given without --sam');
+    parameterOverrides = parseParameterOverrides(opts.parameterOverrides ?? []);
+  } catch (e) {
+    io.err(`stepwright dev: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const dataDir = opts.dataDir ?? path.join(project, '.stepwright');
   let server: StepwrightServer;
   try {
     const httpConnections = httpConnectionsOption(opts.httpConnections);
@@ -39,7 +54,7 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     server = await startStepwrightServer({
       port,
       host: opts.host,
-      dataDir: opts.dataDir ?? path.join(project, '.stepwright'),
+      dataDir,
       region: opts.region,
       accountId: opts.accountId,
       functionUser: opts.functionUser,
@@ -51,14 +66,22 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     io.err(`stepwright dev: ${startFailure(e, port)}\n`);
     return 1;
   }
-  const watch = watchProject(server, project, io, {
-    region: opts.region,
-    accountId: opts.accountId,
-    roleArn: `arn:aws:iam::${opts.accountId}:role/StepwrightExecutionRole`,
-    onApplied: options.onApplied,
-  });
+  const roleArn = `arn:aws:iam::${opts.accountId}:role/StepwrightExecutionRole`;
+  const watch =
+    template === undefined
+      ? watchProject(server, project, io, { region: opts.region, accountId: opts.accountId, roleArn, onApplied: options.onApplied })
+      : watchSamTemplate(server, template, {
+          region: opts.region,
+          accountId: opts.accountId,
+          roleArn,
+          parameterOverrides,
+          out: io.out,
+          err: io.err,
+          ignoredDirs: [dataDir],
+          onApplied: options.onSamApplied,
+        });
   await watch.ready;
-  io.out(`Stepwright dev on ${server.url}: watching ${project} (functions/, state-machines/)\n`);
+  io.out(`Stepwright dev on ${server.url}: watching ${template === undefined ? `${project} (functions/, state-machines/)` : `${path.relative(process.cwd(), template) || template} and the code it names`}\n`);
   if (opts.auth === true) io.out(`With --auth: requests must be signed with a configured access key. Console: ${server.consoleUrl}\n`);
   await untilStopped(options.signal);
   await watch.close();

@@ -10,6 +10,7 @@ import type { HistoryEvent, TaskResources } from '../../engine/index.js';
 import { StoreError } from '../../store/index.js';
 import { createApp, type App } from '../../app/create-app.js';
 import { syncDefinitions } from '../../app/project.js';
+import { describeFailure, registerSamFunctions, registerSamStateMachines, resourcePlace, type LoadedStateMachine, type SamProject } from '../../app/sam/index.js';
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { ServiceError } from '../../service/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
@@ -17,7 +18,7 @@ import { WatchedActivityQueue } from '../../integrations/activity-watch.js';
 import { command, parseArguments, portOption, startFailure, stdio, type CliIO } from '../io.js';
 import { watchWaitingTasks, type WaitingTask } from '../waiting-tasks.js';
 import type { HttpConnections } from '../../integrations/http-connections.js';
-import { httpConnectionsOption } from './server.js';
+import { addSamOptions, httpConnectionsOption, samOption, type SamFlags } from './server.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
@@ -64,17 +65,32 @@ interface RunOutcome {
   readonly events: HistoryEvent[];
 }
 
+/** The state machine of a template `run --sam` runs: the one named (name or logical id), or the only one. */
+function pickStateMachine(project: SamProject, wanted: string | undefined, io: CliIO): LoadedStateMachine | undefined {
+  const all = project.stateMachines;
+  const names = all.map((m) => (m.name === m.logicalId ? m.name : `${m.name} (${m.logicalId})`)).join(', ');
+  if (wanted === undefined) {
+    if (all.length === 1) return all[0];
+    io.err(all.length === 0 ? `stepwright run: ${project.templateFile} has no state machine\n` : `stepwright run: the template has ${all.length} state machines; choose one with --state-machine NAME: ${names}\n`);
+    return undefined;
+  }
+  const found = all.find((m) => m.name === wanted) ?? all.find((m) => m.logicalId === wanted);
+  if (found === undefined) io.err(`stepwright run: no state machine '${wanted}' in the template; it has ${names || 'none'}\n`);
+  return found;
+}
+
 /**
  * `stepwright run DEFINITION [--input JSON|@file] [--history] [--name N] [--data-dir DIR]
  * [--functions-dir DIR] [--definitions-dir DIR] [--answer JSON] [--port P]`: one execution, with the
  * Task resources the server has (Lambda functions, `.waitForTaskToken`, activities, nested
- * executions). Without --data-dir nothing is kept. Prints the output (with --history one JSON
+ * executions). `stepwright run --sam template.yaml [--state-machine NAME]` runs a template's state
+ * machine with the template's functions, activities and other machines. Without --data-dir nothing is kept. Prints the output (with --history one JSON
  * document with the history); exit code 0 when it SUCCEEDED, 1 otherwise, 2 on bad usage.
  */
 export async function runRun(argv: readonly string[], options: RunCommandOptions = {}): Promise<number> {
   const io = options.io ?? stdio;
   const program = command('stepwright run', io)
-    .argument('<definition>', 'state machine definition file (JSON or YAML)')
+    .argument('[definition]', 'state machine definition file (JSON or YAML); or --sam template.yaml')
     .option('-i, --input <json>', 'execution input as JSON text, or @file to read it from a file', '{}')
     .option('--history', 'print one JSON document: status, output (or error and cause) and the history events')
     .option('-n, --name <name>', 'execution name')
@@ -83,13 +99,30 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('--definitions-dir <dir>', "state machines nested executions may start (default: the project's state-machines/ folder)")
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--answer <json>', 'answer every task that waits for a token (.waitForTaskToken, activities) with this output')
-    .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0');
+    .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0')
+    .option('--state-machine <name>', 'with --sam: the state machine to run (name or logical id), when the template has several');
+  addSamOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const file = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; httpConnections?: string; answer?: string; port: string }>();
+  const definitionFile: string | undefined = program.args[0];
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; httpConnections?: string; answer?: string; port: string; stateMachine?: string } & SamFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  if ((definitionFile === undefined) === (opts.sam === undefined)) {
+    io.err(`stepwright run: give ${definitionFile === undefined ? 'a DEFINITION file or --sam template.yaml' : 'a DEFINITION file or --sam template.yaml, not both'}\n`);
+    return 2;
+  }
+  if (opts.stateMachine !== undefined && opts.sam === undefined) {
+    io.err('stepwright run: --state-machine is for --sam\n');
+    return 2;
+  }
+  // Notes go to stderr: stdout is the execution's output.
+  const sam = samOption({ ...opts, region: REGION, accountId: ACCOUNT_ID }, io, 'stepwright run', io.err);
+  if (sam === false) return 1;
+  const chosen = sam === undefined ? undefined : pickStateMachine(sam, opts.stateMachine, io);
+  if (sam !== undefined && chosen === undefined) return 2;
+  /** How messages name the definition: its file, or its place in the template. */
+  const file = sam !== undefined && chosen !== undefined ? resourcePlace(sam, chosen.logicalId) : (definitionFile as string);
   if (opts.answer !== undefined) {
     try {
       JSON.parse(opts.answer);
@@ -103,7 +136,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
   let httpConnections: HttpConnections | undefined;
   try {
     httpConnections = httpConnectionsOption(opts.httpConnections);
-    definitionText = await readFile(file, 'utf8');
+    definitionText = chosen !== undefined ? chosen.definition : await readFile(file, 'utf8');
     inputText = opts.input.startsWith('@') ? await readFile(opts.input.slice(1), 'utf8') : opts.input;
   } catch (e) {
     io.err(`${(e as Error).message}\n`);
@@ -122,8 +155,9 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
   try {
     // The definition's diagnostics, each with its place, before anything is stored.
     prepareMachine(parsed.value);
-    const functionsDir = opts.functionsDir ?? projectDir(file, 'functions');
+    const functionsDir = opts.functionsDir ?? (sam === undefined ? projectDir(file, 'functions') : undefined);
     if (options.resources === undefined && functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    if (options.resources === undefined && sam !== undefined) registerSamFunctions(runtime, sam);
 
     const waiting = (task: WaitingTask): void => {
       if (opts.answer !== undefined) {
@@ -157,7 +191,17 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       ...(httpConnections !== undefined ? { httpConnections } : {}),
       ...(options.resources !== undefined ? { resources: options.resources } : {}),
     });
-    const outcome = await runOnApp(app, file, parsed.value, inputText, opts.name, opts.definitionsDir ?? projectDefinitionsDir(file), io);
+    if (sam !== undefined && chosen !== undefined) {
+      // The template's other machines, for nested executions; the chosen one is run below.
+      await registerSamStateMachines(app.service, { ...sam, stateMachines: sam.stateMachines.filter((m) => m !== chosen) }, {
+        region: REGION,
+        accountId: ACCOUNT_ID,
+        roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/StepwrightExecutionRole`,
+        onError: (place, e) => io.err(`${place}: ${describeFailure(e)} (not available to nested executions)\n`),
+      });
+    }
+    const definitionsDir = opts.definitionsDir ?? (sam === undefined ? projectDefinitionsDir(file) : undefined);
+    const outcome = await runOnApp(app, file, chosen?.name, parsed.value, inputText, opts.name, definitionsDir, io);
     if (opts.history) {
       const document = {
         executionArn: outcome.executionArn,
@@ -223,7 +267,7 @@ function waitingMessage(task: WaitingTask, url: string): string {
  * name (updated when the file changed). With --data-dir, running the same command with the same
  * --name again picks the execution up where it was.
  */
-async function runOnApp(app: App, file: string, definition: unknown, inputText: string, name: string | undefined, definitionsDir: string | undefined, io: CliIO): Promise<RunOutcome> {
+async function runOnApp(app: App, file: string, samName: string | undefined, definition: unknown, inputText: string, name: string | undefined, definitionsDir: string | undefined, io: CliIO): Promise<RunOutcome> {
   const sw = app.service;
   if (definitionsDir !== undefined) {
     await syncDefinitions(sw, path.resolve(definitionsDir), {
@@ -239,7 +283,7 @@ async function runOnApp(app: App, file: string, definition: unknown, inputText: 
     const activity = parseResourceArn(arn);
     if (activity.kind === 'activity' && activity.region === REGION && activity.accountId === ACCOUNT_ID) await sw.createActivity({ name: activity.name });
   }
-  const machineName = path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/\.asl$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine';
+  const machineName = samName ?? (path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/\.asl$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine');
   let stateMachineArn: string;
   try {
     ({ stateMachineArn } = await sw.createStateMachine({ name: machineName, definition: definition as object }));

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { loadAccessKeys } from '../../api/auth/index.js';
 import { loadHttpConnections, type HttpConnections } from '../../integrations/http-connections.js';
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
+import { loadSamTemplate, parseParameterOverrides, SamTemplateError, type SamProject } from '../../app/sam/index.js';
+import type { CliIO } from '../io.js';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
 export type ServerCommandOptions = ServeCommandOptions;
@@ -28,17 +30,20 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when the server runs as root')
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'info');
+  addSamOptions(program);
   addEdgeOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & SamFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  const sam = samOption(opts, io, 'stepwright server');
+  if (sam === false) return 1;
   let server: StepwrightServer;
   try {
-    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, ...rest } = opts;
+    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, sam: _template, parameterOverrides: _overrides, ...rest } = opts;
     const httpConnections = httpConnectionsOption(opts.httpConnections);
-    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}) });
+    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}), ...(sam !== undefined ? { sam } : {}) });
   } catch (e) {
     io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;
@@ -61,6 +66,41 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   await server.close();
   io.out('Stepwright stopped\n');
   return 0;
+}
+
+/** `--sam template.yaml [--parameter-overrides K=V …]`, shared by `server`, `dev` and `run`. */
+export interface SamFlags {
+  readonly sam?: string;
+  readonly parameterOverrides?: string[];
+}
+
+export function addSamOptions(program: Command): void {
+  program
+    .option('--sam <template>', 'an AWS SAM / CloudFormation template: its functions, state machines and activities')
+    .option('--parameter-overrides <pairs...>', "values of the template's Parameters: Key=Value … (as sam deploy takes them)");
+}
+
+/**
+ * The template of `--sam` loaded (undefined without it), its skipped resources and notes printed
+ * one per line; false after printing why it does not load.
+ */
+export function samOption(flags: SamFlags & { readonly region: string; readonly accountId: string }, io: CliIO, who: string, print: (line: string) => void = io.out): SamProject | undefined | false {
+  if (flags.sam === undefined) {
+    if (flags.parameterOverrides !== undefined) {
+      io.err(`${who}: --parameter-overrides is given without --sam\n`);
+      return false;
+    }
+    return undefined;
+  }
+  try {
+    const project = loadSamTemplate(flags.sam, { region: flags.region, accountId: flags.accountId, parameterOverrides: parseParameterOverrides(flags.parameterOverrides ?? []) });
+    for (const line of [...project.skipped, ...project.notes]) print(`${line}\n`);
+    return project;
+  } catch (e) {
+    if (!(e instanceof SamTemplateError)) throw e;
+    io.err(`${who}: ${e.message}\n`);
+    return false;
+  }
 }
 
 /** The flags `server` and `dev` share for who may call them. */
