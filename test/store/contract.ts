@@ -665,6 +665,68 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       });
     });
 
+    describe('Lambda versions, aliases and policies', () => {
+      it('numbers versions 1, 2, … per function, keeps each configuration as given, and never reuses a number', async () => {
+        const one = await store.publishLambdaVersion('fn', '{"Handler":"a.h","b":1,"a":2}', T0);
+        const two = await store.publishLambdaVersion('fn', '{"Handler":"b.h"}', T0 + 1);
+        const other = await store.publishLambdaVersion('other', '{}', T0 + 2);
+        expect([one.version, two.version, other.version]).toEqual([1, 2, 1]);
+        expect(await store.listLambdaVersions('fn')).toEqual([
+          { functionName: 'fn', version: 1, config: '{"Handler":"a.h","b":1,"a":2}', createdAt: T0 },
+          { functionName: 'fn', version: 2, config: '{"Handler":"b.h"}', createdAt: T0 + 1 },
+        ]);
+        expect(await store.deleteLambdaVersion('fn', 2)).toBe(true);
+        expect(await store.deleteLambdaVersion('fn', 2)).toBe(false);
+        expect((await store.publishLambdaVersion('fn', '{}', T0 + 3)).version).toBe(3);
+        expect((await store.listLambdaVersions('fn')).map((v) => v.version)).toEqual([1, 3]);
+      });
+
+      it('gives concurrent publishers of one function distinct numbers', async () => {
+        const published = await Promise.all(Array.from({ length: 8 }, (_, i) => store.publishLambdaVersion('fn', `{"i":${i}}`, T0 + i)));
+        expect(published.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      });
+
+      it('creates, replaces, lists by name and deletes aliases per function', async () => {
+        const live = { functionName: 'fn', name: 'live', functionVersion: '1', description: '', revisionId: 'r1', createdAt: T0, updatedAt: T0 };
+        await store.putLambdaAlias(live);
+        await store.putLambdaAlias({ ...live, name: 'beta', functionVersion: '$LATEST' });
+        await store.putLambdaAlias({ ...live, functionName: 'other' });
+        expect(await store.getLambdaAlias('fn', 'live')).toEqual(live);
+        const moved = { ...live, functionVersion: '2', description: 'canary', additionalVersionWeights: { '1': 0.25 }, revisionId: 'r2', updatedAt: T0 + 5 };
+        await store.putLambdaAlias(moved);
+        expect(await store.listLambdaAliases('fn')).toEqual([{ ...live, name: 'beta', functionVersion: '$LATEST' }, moved]);
+        expect(await store.deleteLambdaAlias('fn', 'live')).toBe(true);
+        expect(await store.deleteLambdaAlias('fn', 'live')).toBe(false);
+        expect(await store.getLambdaAlias('fn', 'live')).toBeUndefined();
+        expect(await store.getLambdaAlias('other', 'live')).toEqual({ ...live, functionName: 'other' });
+      });
+
+      it('keeps one policy per function and qualifier, replaces it, and removes it when given none', async () => {
+        await store.putLambdaPolicy('fn', '', { policy: '{"Statement":[1]}', revisionId: 'a' });
+        await store.putLambdaPolicy('fn', 'live', { policy: '{"Statement":[2]}', revisionId: 'b' });
+        expect(await store.getLambdaPolicy('fn', '')).toEqual({ policy: '{"Statement":[1]}', revisionId: 'a' });
+        await store.putLambdaPolicy('fn', '', { policy: '{"Statement":[1,3]}', revisionId: 'c' });
+        expect(await store.getLambdaPolicy('fn', '')).toEqual({ policy: '{"Statement":[1,3]}', revisionId: 'c' });
+        await store.putLambdaPolicy('fn', '', undefined);
+        expect(await store.getLambdaPolicy('fn', '')).toBeUndefined();
+        expect(await store.getLambdaPolicy('fn', 'live')).toEqual({ policy: '{"Statement":[2]}', revisionId: 'b' });
+      });
+
+      it('forgets everything of a deleted function, so a function of the same name starts again at version 1', async () => {
+        await store.publishLambdaVersion('fn', '{}', T0);
+        await store.publishLambdaVersion('fn', '{}', T0);
+        await store.putLambdaAlias({ functionName: 'fn', name: 'live', functionVersion: '1', description: '', revisionId: 'r', createdAt: T0, updatedAt: T0 });
+        await store.putLambdaPolicy('fn', '', { policy: '{}', revisionId: 'p' });
+        await store.publishLambdaVersion('kept', '{}', T0);
+        await store.deleteLambdaFunction('fn');
+        expect(await store.listLambdaVersions('fn')).toEqual([]);
+        expect(await store.listLambdaAliases('fn')).toEqual([]);
+        expect(await store.getLambdaPolicy('fn', '')).toBeUndefined();
+        expect((await store.publishLambdaVersion('fn', '{}', T0)).version).toBe(1);
+        expect((await store.listLambdaVersions('kept')).length).toBe(1);
+      });
+    });
+
     describe('activities and leases', () => {
       it('creates, lists and deletes activities; creating again answers the existing one', async () => {
         const a = await store.createActivity('act', 'arn:aws:states:us-east-1:123456789012:activity:act', T0);

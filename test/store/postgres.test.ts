@@ -24,16 +24,13 @@ if (unavailable !== undefined) {
   const db = await createTestDatabase();
   afterAll(() => db.drop());
 
-  const TABLES = [
-    'state_machines', 'state_machine_revisions', 'executions', 'inbox', 'history', 'outbox', 'timers',
-    'task_tokens', 'activities', 'leases', 'tags', 'aliases', 'scheduler_runs', 'redrive_tokens',
-  ];
-  /** Empties every table: each contract test starts from a fresh store, without a database each. */
   async function emptyAll(): Promise<void> {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
     try {
-      await c.query(`truncate ${TABLES.join(', ')} restart identity`);
+      // Every table the migrations made, whichever they are (each migration may add some).
+      const tables = (await c.query<{ tablename: string }>("select tablename from pg_tables where schemaname = current_schema() and tablename <> 'schema_migrations'")).rows;
+      await c.query(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')} restart identity`);
     } finally {
       await c.end();
     }

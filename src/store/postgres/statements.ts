@@ -161,6 +161,24 @@ export const SQL = {
   getAlias: 'select * from aliases where arn = $1',
   listAliases: 'select * from aliases where machine_arn = $1 order by created_at, name',
   deleteAlias: 'delete from aliases where arn = $1',
+
+  bumpLambdaVersion:
+    'insert into lambda_functions (function_name, last_version) values ($1, 1) on conflict (function_name) do update set last_version = lambda_functions.last_version + 1 returning last_version',
+  insertLambdaVersion: 'insert into lambda_versions (function_name, version, config, created_at) values ($1, $2, $3, $4)',
+  listLambdaVersions: 'select * from lambda_versions where function_name = $1 order by version',
+  deleteLambdaVersion: 'delete from lambda_versions where function_name = $1 and version = $2',
+  putLambdaAlias:
+    'insert into lambda_aliases (function_name, name, function_version, description, weights, revision_id, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (function_name, name) do update set function_version = excluded.function_version, description = excluded.description, weights = excluded.weights, revision_id = excluded.revision_id, created_at = excluded.created_at, updated_at = excluded.updated_at',
+  getLambdaAlias: 'select * from lambda_aliases where function_name = $1 and name = $2',
+  listLambdaAliases: 'select * from lambda_aliases where function_name = $1 order by name',
+  deleteLambdaAlias: 'delete from lambda_aliases where function_name = $1 and name = $2',
+  putLambdaPolicy: 'insert into lambda_policies (function_name, qualifier, policy, revision_id) values ($1, $2, $3, $4) on conflict (function_name, qualifier) do update set policy = excluded.policy, revision_id = excluded.revision_id',
+  getLambdaPolicy: 'select policy, revision_id from lambda_policies where function_name = $1 and qualifier = $2',
+  deleteLambdaPolicy: 'delete from lambda_policies where function_name = $1 and qualifier = $2',
+  deleteLambdaFunction: 'delete from lambda_functions where function_name = $1',
+  deleteLambdaVersions: 'delete from lambda_versions where function_name = $1',
+  deleteLambdaAliases: 'delete from lambda_aliases where function_name = $1',
+  deleteLambdaPolicies: 'delete from lambda_policies where function_name = $1',
 } as const;
 
 export type StatementName = keyof typeof SQL;

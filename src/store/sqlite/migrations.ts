@@ -169,4 +169,38 @@ export const MIGRATIONS: readonly string[] = [
   alter table outbox add column lease_owner text;
   alter table outbox add column lease_expires integer;
   `,
+  // 11: the Lambda API's versions (a configuration snapshot each; the counter never goes back while
+  // the function exists), aliases and resource policies. $LATEST stays under the data dir with its code.
+  `
+  create table lambda_functions (
+    function_name text primary key,
+    last_version integer not null
+  );
+  create table lambda_versions (
+    function_name text not null,
+    version integer not null,
+    config text not null,
+    created_at integer not null,
+    primary key (function_name, version)
+  ) without rowid;
+  create table lambda_aliases (
+    function_name text not null,
+    name text not null,
+    function_version text not null,
+    description text not null,
+    weights text,
+    revision_id text not null,
+    created_at integer not null,
+    updated_at integer not null,
+    primary key (function_name, name)
+  ) without rowid;
+  create table lambda_policies (
+    function_name text not null,
+    qualifier text not null,
+    policy text not null,
+    revision_id text not null,
+    primary key (function_name, qualifier)
+  ) without rowid;
+  `,
 ];
+

@@ -8,6 +8,7 @@ import type {
   StateMachineRevision,
   StateMachineUpdate,
 } from '../catalog.js';
+import type { LambdaAliasRecord, LambdaPolicyRecord, LambdaVersionRecord } from '../lambda-catalog.js';
 import type {
   ExecutionCount,
   ExecutionPage,
@@ -21,6 +22,7 @@ import { SignalHub } from '../signals.js';
 import { StoreError, type Store } from '../store.js';
 import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, WriteOp, WriteResult } from '../work.js';
 import * as catalog from './catalog.js';
+import * as lambdaCatalog from './lambda-catalog.js';
 import { applyOp } from './commit.js';
 import * as executions from './executions.js';
 import { ioError, openDataDir, type OpenOptions } from './open.js';
@@ -224,6 +226,39 @@ export class SqliteStore implements Store {
   }
   listTags(resourceArn: string): Promise<{ key: string; value: string }[]> {
     return this.run((c) => catalog.listTags(c, resourceArn));
+  }
+
+  // Lambda catalog: versions, aliases, policies
+
+  publishLambdaVersion(functionName: string, config: string, now: number): Promise<LambdaVersionRecord> {
+    return this.run((c) => lambdaCatalog.publishLambdaVersion(c, functionName, config, now));
+  }
+  listLambdaVersions(functionName: string): Promise<LambdaVersionRecord[]> {
+    return this.run((c) => lambdaCatalog.listLambdaVersions(c, functionName));
+  }
+  deleteLambdaVersion(functionName: string, version: number): Promise<boolean> {
+    return this.run((c) => lambdaCatalog.deleteLambdaVersion(c, functionName, version));
+  }
+  putLambdaAlias(alias: LambdaAliasRecord): Promise<void> {
+    return this.run((c) => lambdaCatalog.putLambdaAlias(c, alias));
+  }
+  getLambdaAlias(functionName: string, name: string): Promise<LambdaAliasRecord | undefined> {
+    return this.run((c) => lambdaCatalog.getLambdaAlias(c, functionName, name));
+  }
+  listLambdaAliases(functionName: string): Promise<LambdaAliasRecord[]> {
+    return this.run((c) => lambdaCatalog.listLambdaAliases(c, functionName));
+  }
+  deleteLambdaAlias(functionName: string, name: string): Promise<boolean> {
+    return this.run((c) => lambdaCatalog.deleteLambdaAlias(c, functionName, name));
+  }
+  putLambdaPolicy(functionName: string, qualifier: string, policy: LambdaPolicyRecord | undefined): Promise<void> {
+    return this.run((c) => lambdaCatalog.putLambdaPolicy(c, functionName, qualifier, policy));
+  }
+  getLambdaPolicy(functionName: string, qualifier: string): Promise<LambdaPolicyRecord | undefined> {
+    return this.run((c) => lambdaCatalog.getLambdaPolicy(c, functionName, qualifier));
+  }
+  deleteLambdaFunction(functionName: string): Promise<void> {
+    return this.run((c) => lambdaCatalog.deleteLambdaFunction(c, functionName));
   }
 
   /** Test-only: moves the page cap of OpenOptions.maxPageCount (a disk that fills or frees up). */

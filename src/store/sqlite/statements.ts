@@ -126,6 +126,24 @@ const SQL = {
   getAlias: 'select * from aliases where arn = ?',
   listAliases: 'select * from aliases where machine_arn = ? order by created_at, name',
   deleteAlias: 'delete from aliases where arn = ?',
+
+  bumpLambdaVersion:
+    'insert into lambda_functions (function_name, last_version) values (?, 1) on conflict (function_name) do update set last_version = last_version + 1 returning last_version',
+  insertLambdaVersion: 'insert into lambda_versions (function_name, version, config, created_at) values (?, ?, ?, ?)',
+  listLambdaVersions: 'select * from lambda_versions where function_name = ? order by version',
+  deleteLambdaVersion: 'delete from lambda_versions where function_name = ? and version = ?',
+  putLambdaAlias:
+    'insert or replace into lambda_aliases (function_name, name, function_version, description, weights, revision_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+  getLambdaAlias: 'select * from lambda_aliases where function_name = ? and name = ?',
+  listLambdaAliases: 'select * from lambda_aliases where function_name = ? order by name',
+  deleteLambdaAlias: 'delete from lambda_aliases where function_name = ? and name = ?',
+  putLambdaPolicy: 'insert or replace into lambda_policies (function_name, qualifier, policy, revision_id) values (?, ?, ?, ?)',
+  getLambdaPolicy: 'select policy, revision_id from lambda_policies where function_name = ? and qualifier = ?',
+  deleteLambdaPolicy: 'delete from lambda_policies where function_name = ? and qualifier = ?',
+  deleteLambdaFunction: 'delete from lambda_functions where function_name = ?',
+  deleteLambdaVersions: 'delete from lambda_versions where function_name = ?',
+  deleteLambdaAliases: 'delete from lambda_aliases where function_name = ?',
+  deleteLambdaPolicies: 'delete from lambda_policies where function_name = ?',
 };
 
 export type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
