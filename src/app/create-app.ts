@@ -33,8 +33,6 @@ export interface AppOptions {
   readonly functions?: FunctionRuntime;
   /** The connections HTTP Tasks authenticate with (`--http-connections`); without them every HTTP Task fails naming its connection. */
   readonly httpConnections?: HttpConnections;
-  /** Activity tasks' queue (the server's is watched, for the console). */
-  readonly activities?: ActivityQueue;
   readonly clock?: Clock;
   readonly ids?: Ids;
   /** SQLite durability (default FULL: an acknowledged write survives a power cut). */
@@ -83,7 +81,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const clock = options.clock ?? systemClock;
-  const activities = options.activities ?? new ActivityQueue();
+  const activities = new ActivityQueue();
   // Nested executions run on the service made with these resources: the port is connected once it exists.
   const executions = lateExecutionsPort();
   let resources = options.resources;
@@ -95,8 +93,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   const store = options.store ?? (await openStore({ database: options.database, dataDir: options.dataDir ?? '.stepwright', synchronous: options.synchronous }));
-  // GetActivityTask hears of activity tasks through the store's signals (any process sharing it).
-  activities.connectSignals(store.signals);
+  // Activity tasks wait in the store: any process sharing it hands them out (GetActivityTask).
+  activities.connect(store);
   const scheduler = new Scheduler({
     store,
     resources,
