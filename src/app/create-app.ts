@@ -40,8 +40,6 @@ export interface AppOptions {
   readonly aws?: AwsConfig;
   /** Stepwright's own URL once it listens: where Step Functions and Lambda SDK calls go unless configured. */
   readonly selfEndpoint?: () => string | undefined;
-  /** Activity tasks' queue (the server's is watched, for the console). */
-  readonly activities?: ActivityQueue;
   readonly clock?: Clock;
   readonly ids?: Ids;
   /** SQLite durability (default FULL: an acknowledged write survives a power cut). */
@@ -94,7 +92,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const clock = options.clock ?? systemClock;
-  const activities = options.activities ?? new ActivityQueue();
+  const activities = new ActivityQueue();
   // Nested executions run on the service made with these resources: the port is connected once it exists.
   const executions = lateExecutionsPort();
   let resources = options.resources;
@@ -110,8 +108,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const mocks = options.mockConfig !== undefined ? { config: options.mockConfig, executions: new MockedExecutions() } : undefined;
   if (mocks !== undefined) resources = mocks.executions.resources(resources);
   const store = options.store ?? (await openStore({ database: options.database, dataDir: options.dataDir ?? '.stepwright', synchronous: options.synchronous }));
-  // GetActivityTask hears of activity tasks through the store's signals (any process sharing it).
-  activities.connectSignals(store.signals);
+  // Activity tasks wait in the store: any process sharing it hands them out (GetActivityTask).
+  activities.connect(store);
   const scheduler = new Scheduler({
     store,
     resources,

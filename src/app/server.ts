@@ -9,7 +9,6 @@ import { RequestBudget } from '../api/request-budget.js';
 import { createServer } from '../api/server.js';
 import { createSfnOperations } from '../api/sfn/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../functions/index.js';
-import { WatchedActivityQueue } from '../integrations/activity-watch.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import type { Service } from '../service/index.js';
 import { createApp, type App } from './create-app.js';
@@ -50,7 +49,7 @@ export interface StepwrightServerOptions {
    * Serve this composition instead of making one (`stepwright run` serves its app once a task
    * waits for a token): its caller owns it, and `close` leaves it open.
    */
-  readonly composed?: { readonly app: App; readonly runtime: FunctionRuntime; readonly activities: WatchedActivityQueue };
+  readonly composed?: { readonly app: App; readonly runtime: FunctionRuntime };
 }
 
 export interface StepwrightServer {
@@ -90,8 +89,6 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   const stopping = new AbortController();
   const authenticator = options.auth === undefined ? undefined : new RequestAuthenticator(options.auth.keys, options.auth.consoleToken ?? createConsoleToken(), region);
   const budget = new RequestBudget(options.bodyBudgetBytes);
-  // Watched so the console can list an execution's activity tasks.
-  const activities = composed?.activities ?? new WatchedActivityQueue();
   let core: App | undefined;
   let app: FastifyInstance | undefined;
   let lambda: ReturnType<typeof createLambdaHandler> | undefined;
@@ -109,7 +106,6 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
         dataDir,
         database: options.database,
         functions: runtime,
-        activities,
         httpConnections: options.httpConnections,
         region,
         accountId,
@@ -120,7 +116,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     app = createServer({
       operations,
       rawHandlers: [(req, res) => lambdaHandler(req, res)],
-      routes: [consoleRoutes({ store: core.store, runtime, activities })],
+      routes: [consoleRoutes({ store: core.store, runtime })],
       region,
       accountId,
       logger: app0Logger,

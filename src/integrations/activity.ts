@@ -4,8 +4,8 @@ import type { Integration } from './contract.js';
 
 /**
  * Task states whose resource is an activity ARN: the task goes into the queue workers poll with
- * GetActivityTask, and the worker's SendTaskSuccess/Failure is its result.
+ * GetActivityTask, and the worker's SendTaskSuccess/Failure (by token) is its result.
  */
 export function createActivityIntegration(activities: ActivityQueue): Integration {
-  return { serves: isPollableActivity, invoke: (invocation, progress) => activities.dispatch(invocation, progress) };
+  return { serves: isPollableActivity, invoke: (invocation) => activities.dispatch(invocation) };
 }

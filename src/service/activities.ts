@@ -31,7 +31,9 @@ export function createActivities(d: ServiceDeps) {
     },
 
     async deleteActivity(arn: string): Promise<void> {
-      if (await store.deleteActivity(arn)) activities.dropActivity(arn);
+      if (!(await store.deleteActivity(arn))) return;
+      activities.dropActivity(arn);
+      await store.deleteActivityTasks(arn);
     },
 
     listActivities(): Promise<ActivityRecord[]> {
@@ -40,19 +42,8 @@ export function createActivities(d: ServiceDeps) {
 
     /** GetActivityTask: a task of the activity, or none when the poll ends without one (AWS: 200, no token). */
     async getActivityTask(input: { activityArn: string; workerName?: string; pollMs?: number; signal?: AbortSignal }): Promise<{ taskToken: string; input: string } | undefined> {
-      const arn = input.activityArn;
-      await activityOf(arn);
-      const deadline = Date.now() + (input.pollMs ?? ACTIVITY_POLL_MS);
-      for (;;) {
-        const task = await activities.poll(arn, Math.max(0, deadline - Date.now()), input.signal, input.workerName);
-        if (task === undefined) return undefined;
-        // A task whose attempt ended while it waited (timed out, execution stopped) is nobody's work.
-        if (activities.taskOf(task.taskToken)?.durable === true && (await store.getTaskToken(task.taskToken)) === undefined) {
-          activities.forget(task.taskToken);
-          continue;
-        }
-        return task;
-      }
+      await activityOf(input.activityArn);
+      return activities.poll(input.activityArn, input.pollMs ?? ACTIVITY_POLL_MS, input.signal, input.workerName);
     },
   };
 }

@@ -11,16 +11,15 @@ const unknownToken = (token: string): ServiceError => (taskTokenExecution(token)
 
 type Outcome = { ok: true; output: Json } | { ok: false; error: string; cause: string };
 
-/** SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: one completion path, activities included. */
+/**
+ * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: one completion path, activities included.
+ * Tokens are in the store, so any server sharing it answers any task.
+ */
 export function createTasks(d: ServiceDeps) {
-  const { store, scheduler, activities } = d;
+  const { store, scheduler } = d;
 
   async function complete(token: string, result: Outcome): Promise<void> {
-    // An activity task of an in-memory run is answered where it waits.
-    if (activities.complete(token, result)) return;
     const r = await scheduler.submit({ kind: 'completeTaskToken', token, result });
-    // An activity task answered (or over): no other worker is handed it.
-    activities.forget(token);
     if (r.kind === 'delivered') {
       scheduler.wake(r.executionArn);
       return;
@@ -47,15 +46,8 @@ export function createTasks(d: ServiceDeps) {
 
     async sendTaskHeartbeat(input: { taskToken: string }): Promise<void> {
       const token = input.taskToken;
-      const activity = activities.taskOf(token);
-      let target: { executionArn: string; frameId: string; attempt: number } | undefined;
-      if (activity !== undefined && !activity.durable) {
-        target = activity.idempotencyKey === undefined ? undefined : await store.getOutboxEntry(activity.idempotencyKey);
-        if (target === undefined) return;
-      } else {
-        target = await store.getTaskToken(token);
-        if (target === undefined) throw unknownToken(token);
-      }
+      const target = await store.getTaskToken(token);
+      if (target === undefined) throw unknownToken(token);
       const r = await scheduler.submit({ kind: 'appendInbox', executionArn: target.executionArn, event: { type: 'taskHeartbeat', frameId: target.frameId, attempt: target.attempt } });
       if (r.kind !== 'delivered') throw taskOver();
       scheduler.wake(r.executionArn);

@@ -1,3 +1,4 @@
+export type * from './activity-tasks.js';
 export type * from './catalog.js';
 export type * from './executions.js';
 export type * from './lambda-catalog.js';

@@ -1,4 +1,5 @@
 import type { ExecutionStatus, HistoryEvent } from '../engine/index.js';
+import type { ActivityTaskRecord } from './activity-tasks.js';
 import type { AliasRecord, ActivityRecord, StateMachineRecord, StateMachineRevision } from './catalog.js';
 import type { ExecutionRecord, StoredHistoryEvent } from './executions.js';
 import type { OutboxRecord } from './work.js';
@@ -135,6 +136,32 @@ export function toAlias(r: AliasRow): AliasRecord {
   };
   if (r.description !== null) a.description = r.description;
   return a;
+}
+
+export interface ActivityTaskRow {
+  token: string;
+  activity_arn: string;
+  state_name: string;
+  input: string;
+  scheduled_at: number | string;
+  taken_at: number | string | null;
+  worker_name: string | null;
+}
+
+export const ACTIVITY_TASK_COLUMNS = 'token, activity_arn, state_name, input, scheduled_at, taken_at, worker_name';
+
+/** bigint columns come back from PostgreSQL as text. */
+export function toActivityTask(r: ActivityTaskRow, executionArn: string): ActivityTaskRecord {
+  return {
+    token: r.token,
+    activityArn: r.activity_arn,
+    executionArn,
+    stateName: r.state_name,
+    input: r.input,
+    scheduledAt: Number(r.scheduled_at),
+    ...(r.taken_at !== null ? { takenAt: Number(r.taken_at) } : {}),
+    ...(r.worker_name !== null ? { workerName: r.worker_name } : {}),
+  };
 }
 
 export function toActivity(r: ActivityRow): ActivityRecord {

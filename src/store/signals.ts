@@ -3,8 +3,8 @@
  * - `executionFinished` (execution ARN): the execution is no longer RUNNING;
  * - `workAvailable` (execution ARN): it has inbox events to apply;
  * - `activityTaskAvailable` (activity ARN): a task of the activity waits for a worker.
- * The store raises the first two after the commit that implies them (rules/signals.ts says which);
- * the third is published by the activity dispatcher. SQLite delivers them in-process; a
+ * The store raises the first two after the commit that implies them (rules/signals.ts says which),
+ * the third once it has queued an activity task (enqueueActivityTask). SQLite delivers them in-process; a
  * PostgreSQL store will carry them with LISTEN/NOTIFY. A signal says "look again", never what to
  * find: a listener reads the store, so a signal lost or doubled costs a look, not correctness.
  */

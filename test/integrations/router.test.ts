@@ -61,13 +61,13 @@ describe('createTaskRouter', () => {
     const activities = new ActivityQueue();
     const other = recording('other', () => true);
     const router = createTaskRouter([createActivityIntegration(activities), other]);
-    const arn = 'arn:aws:states:us-east-1:123456789012:activity:work';
-    const done = router.invoke(request(arn, { taskToken: 'tok' }));
-    const task = await activities.poll(arn, 1000);
-    expect(task).toEqual({ taskToken: 'tok', input: '{"p":1}' });
-    expect(activities.complete('tok', { ok: true, output: 1 })).toBe(false); // durable token: answered through the store
-    activities.forget('tok');
-    expect(await done).toEqual({ ok: true, output: null });
+    // No store connected (an in-memory run): the queue has nowhere to keep the task.
+    expect(await router.invoke(request('arn:aws:states:us-east-1:123456789012:activity:work', { taskToken: 'tok' }))).toEqual({
+      ok: false,
+      error: 'States.Runtime',
+      cause: 'Activity tasks run only in Standard executions kept in the store.',
+    });
+    expect(other.calls).toEqual([]);
     // An activity ARN no worker could poll (no region) is not the queue's.
     expect(await router.invoke(request('arn:aws:states:::activity:work'))).toMatchObject({ ok: true, output: { by: 'other' } });
   });
@@ -75,20 +75,6 @@ describe('createTaskRouter', () => {
 
 describe('the activity queue', () => {
   const arn = 'arn:aws:states:us-east-1:123456789012:activity:work';
-
-  it('tells the dispatcher which worker took a task, whether it was queued or the worker waited (ActivityStarted)', async () => {
-    const activities = new ActivityQueue();
-    const router = createTaskRouter([createActivityIntegration(activities)]);
-    const taken: (string | undefined)[] = [];
-    const progress = { submitted: () => undefined, started: (workerName: string | undefined) => void taken.push(workerName) };
-    void router.invoke(request(arn, { taskToken: 'queued' }), progress);
-    expect(taken).toEqual([]);
-    await activities.poll(arn, 1000, undefined, 'first-worker');
-    const waiting = activities.poll(arn, 1000);
-    void router.invoke(request(arn, { taskToken: 'delivered' }), progress);
-    expect(await waiting).toMatchObject({ taskToken: 'delivered' });
-    expect(taken).toEqual(['first-worker', undefined]);
-  });
 
   it('knows an activity deleted while it runs, until it is created again', () => {
     const activities = new ActivityQueue();

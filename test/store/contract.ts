@@ -588,6 +588,110 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       });
     });
 
+    describe('activity tasks', () => {
+      const ACTIVITY = 'arn:aws:states:us-east-1:123456789012:activity:work';
+      const task = (token: string, n: number) => ({ token, activityArn: ACTIVITY, stateName: 'T', input: JSON.stringify({ n }), scheduledAt: T0 + n });
+
+      /** An execution waiting on attempts 2 and 3, whose tokens are tok-2 and tok-3. */
+      async function waiting(): Promise<ExecutionRecord> {
+        const { record, snapshot } = await start('e1');
+        const [i] = await store.pendingInbox(record.arn);
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1 }, 0, {
+            consumedInbox: [i.id],
+            outbox: [outboxRecord(record.arn, 2, 'tok-2'), outboxRecord(record.arn, 3, 'tok-3')],
+          }),
+        ]);
+        return record;
+      }
+
+      it('queues a task once for a waiting token, and none for a token no attempt waits on', async () => {
+        await waiting();
+        expect(await store.enqueueActivityTask(task('tok-2', 2))).toBe('queued');
+        expect(await store.enqueueActivityTask(task('tok-2', 2))).toBe('exists');
+        expect(await store.enqueueActivityTask(task('nope', 9))).toBe('over');
+      });
+
+      it('hands out the oldest task first, each to one taker, and records ActivityStarted with the worker name', async () => {
+        const record = await waiting();
+        await store.enqueueActivityTask(task('tok-3', 3));
+        await store.enqueueActivityTask(task('tok-2', 2));
+        const taken = await Promise.all([
+          store.takeActivityTask(ACTIVITY, 'w1', T0 + 10),
+          store.takeActivityTask(ACTIVITY, undefined, T0 + 11),
+          store.takeActivityTask(ACTIVITY, 'w3', T0 + 12),
+        ]);
+        expect(taken.map((t) => t?.taskToken ?? 'none').sort()).toEqual(['none', 'tok-2', 'tok-3']);
+        for (const t of taken) if (t !== undefined) expect(t).toEqual({ taskToken: t.taskToken, executionArn: record.arn, input: `{"n":${t.taskToken.slice(4)}}` });
+        const workers = ['w1', undefined, 'w3'];
+        const started = (await store.pendingInbox(record.arn)).map((x) => x.event);
+        expect(started).toHaveLength(2);
+        taken.forEach((t, i) => {
+          if (t === undefined) return;
+          const w = workers[i];
+          expect(started).toContainEqual({ type: 'activityStarted', frameId: 'root', attempt: Number(t.taskToken.slice(4)), ...(w !== undefined ? { workerName: w } : {}) });
+        });
+        // One at a time, the first queued comes first.
+        const { record: second, snapshot } = await start('e2');
+        await store.commit([advanceOp(second.arn, { ...snapshot, version: 1 }, 0, { outbox: [outboxRecord(second.arn, 5, 'tok-5'), outboxRecord(second.arn, 6, 'tok-6')] })]);
+        await store.enqueueActivityTask(task('tok-6', 6));
+        await store.enqueueActivityTask(task('tok-5', 5));
+        expect((await store.takeActivityTask(ACTIVITY, 'w', T0 + 13))?.taskToken).toBe('tok-6');
+        expect((await store.takeActivityTask(ACTIVITY, 'w', T0 + 14))?.taskToken).toBe('tok-5');
+        expect(await store.takeActivityTask('arn:aws:states:us-east-1:123456789012:activity:other', 'w', T0)).toBeUndefined();
+      });
+
+      it('ends a task with its attempt: answered, timed out, or its execution over', async () => {
+        const { record, snapshot } = await start('e1');
+        const [i] = await store.pendingInbox(record.arn);
+        await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 1 }, 0, {
+            consumedInbox: [i.id],
+            outbox: [outboxRecord(record.arn, 2, 'tok-2'), outboxRecord(record.arn, 3, 'tok-3'), outboxRecord(record.arn, 4, 'tok-4')],
+          }),
+        ]);
+        for (const n of [2, 3, 4]) await store.enqueueActivityTask(task(`tok-${n}`, n));
+        await store.commit([{ kind: 'completeTaskToken', token: 'tok-2', result: { ok: true, output: 1 } }]);
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 2 }, 1, { endedAttempts: [3] })]);
+        expect((await store.listActivityTasks(record.arn)).map((t) => t.token)).toEqual(['tok-4']);
+        await store.commit([advanceOp(record.arn, { ...snapshot, version: 3, status: 'FAILED' }, 2, { stopDate: T0 + 5 })]);
+        expect(await store.listActivityTasks(record.arn)).toEqual([]);
+        expect(await store.takeActivityTask(ACTIVITY, 'w', T0 + 6)).toBeUndefined();
+        expect(await store.enqueueActivityTask(task('tok-4', 4))).toBe('over');
+      });
+
+      it("lists an execution's tasks with who took them, and DeleteActivity drops those nobody took", async () => {
+        const record = await waiting();
+        await store.enqueueActivityTask(task('tok-2', 2));
+        await store.enqueueActivityTask(task('tok-3', 3));
+        await store.takeActivityTask(ACTIVITY, 'w1', T0 + 20);
+        expect(await store.listActivityTasks(record.arn)).toEqual([
+          { token: 'tok-2', activityArn: ACTIVITY, executionArn: record.arn, stateName: 'T', input: '{"n":2}', scheduledAt: T0 + 2, takenAt: T0 + 20, workerName: 'w1' },
+          { token: 'tok-3', activityArn: ACTIVITY, executionArn: record.arn, stateName: 'T', input: '{"n":3}', scheduledAt: T0 + 3 },
+        ]);
+        await store.deleteActivityTasks(ACTIVITY);
+        expect((await store.listActivityTasks(record.arn)).map((t) => t.token)).toEqual(['tok-2']);
+        expect(await store.takeActivityTask(ACTIVITY, 'w2', T0 + 21)).toBeUndefined();
+        expect(await store.listActivityTasks('nope')).toEqual([]);
+      });
+
+      it('signals a queued task to the listeners of its activity, and the work a take brings', async () => {
+        const record = await waiting();
+        const available: string[] = [];
+        const work: string[] = [];
+        const offs = [
+          store.signals.on('activityTaskAvailable', ACTIVITY, (k) => available.push(k)),
+          store.signals.on('workAvailable', undefined, (k) => work.push(k)),
+        ];
+        await store.enqueueActivityTask(task('tok-2', 2));
+        await store.enqueueActivityTask(task('tok-2', 2));
+        expect(available).toEqual([ACTIVITY]);
+        await store.takeActivityTask(ACTIVITY, 'w', T0 + 1);
+        expect(work).toEqual([record.arn]);
+        for (const off of offs) off();
+      });
+    });
+
     describe('ended attempts', () => {
       it('drops the outbox entry and task token of an attempt that is no longer awaited', async () => {
         const { record, snapshot } = await start('e1');

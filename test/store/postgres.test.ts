@@ -24,6 +24,7 @@ if (unavailable !== undefined) {
   const db = await createTestDatabase();
   afterAll(() => db.drop());
 
+  /** Empties every table: each contract test starts from a fresh store, without a database each. */
   async function emptyAll(): Promise<void> {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { tasksWaitingByState, waitingCallbacks, type ExecutionStatus } from '../../engine/index.js';
 import type { Store } from '../../store/index.js';
-import type { ActivityWaiting } from '../../integrations/activity-watch.js';
 import { wireEvent } from '../sfn/history.js';
 
 const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
@@ -25,6 +24,22 @@ export interface WaitingTask {
   readonly path: readonly number[];
 }
 
+/** An activity task of a running execution, as the console lists it. */
+export interface ActivityWaiting {
+  readonly kind: 'activity';
+  readonly stateName: string;
+  readonly activityArn: string;
+  /** The input the worker gets (GetActivityTask's `input`). */
+  readonly input: string;
+  /** Epoch ms when the task was scheduled. */
+  readonly scheduledAt: number;
+  /**
+   * Set once a worker took the task with GetActivityTask. As on AWS, the token is handed out to the
+   * worker only: until then nobody outside the store holds it, so the console cannot answer it.
+   */
+  readonly taskToken?: string;
+}
+
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const int = (v: unknown, fallback: number): number => {
   const n = typeof v === 'string' ? Number.parseInt(v, 10) : NaN;
@@ -35,15 +50,25 @@ const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ __t
 /**
  * What the Step Functions API cannot answer in one call and the console needs: executions across
  * every machine, counts by status, and the task tokens an execution is waiting on (AWS keeps those
- * to itself; the console is the person who approves), with its activity tasks (`activities`).
+ * to itself; the console is the person who approves), with its activity tasks.
  */
-export function registerConsoleQueries(app: FastifyInstance, store: Store, activities?: { tasksOf(executionArn: string): ActivityWaiting[] }): void {
+export function registerConsoleQueries(app: FastifyInstance, store: Store): void {
   /** What a running execution waits on from a person or a worker (none when it ended or waits on nothing). */
   const waitingOf = async (arn: string): Promise<{ tasks: WaitingTask[]; activities: ActivityWaiting[] }> => {
     const snapshot = (await store.loadSnapshot(arn))?.snapshot;
     if (snapshot === null || snapshot === undefined || snapshot.status !== 'RUNNING') return { tasks: [], activities: [] };
     const tasks: WaitingTask[] = waitingCallbacks(snapshot).map((t) => ({ kind: 'callback', ...t }));
-    return { tasks, activities: activities === undefined ? [] : currentActivities(activities.tasksOf(arn), tasksWaitingByState(snapshot)) };
+    const activities = (await store.listActivityTasks(arn)).map(
+      (t): ActivityWaiting => ({
+        kind: 'activity',
+        stateName: t.stateName,
+        activityArn: t.activityArn,
+        input: t.input,
+        scheduledAt: t.scheduledAt,
+        ...(t.takenAt !== undefined ? { taskToken: t.token } : {}),
+      }),
+    );
+    return { tasks, activities: currentActivities(activities, tasksWaitingByState(snapshot)) };
   };
   /** The newest running executions (of one machine, or all) that wait on a callback or an activity task. */
   const waitingExecutions = async (stateMachineArn: string | undefined, startedAfter: number | undefined) => {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { FunctionRuntime } from '../../functions/index.js';
 import type { Store } from '../../store/index.js';
-import type { ActivityWaiting } from '../../integrations/activity-watch.js';
 import { registerConsoleQueries } from './console-queries.js';
 import { registerFunctionLogs } from './function-logs.js';
 import { registerLiveEvents } from './live-events.js';
@@ -20,15 +19,13 @@ export interface ConsoleOptions {
   readonly pollMs?: number;
   /** The function runtime: invocation logs per Task state and per function. */
   readonly runtime?: FunctionRuntime;
-  /** The activity tasks of an execution (a `WatchedActivityQueue`). */
-  readonly activities?: { tasksOf(executionArn: string): ActivityWaiting[] };
 }
 
 /** The web console on the API's port: its pages at `/`, its JSON and server-sent events under `/console/api/`. */
 export function consoleRoutes(options: ConsoleOptions): (app: FastifyInstance) => void {
   return (app) => {
     registerStaticFiles(app, options.staticDir ?? defaultConsoleDir());
-    registerConsoleQueries(app, options.store, options.activities);
+    registerConsoleQueries(app, options.store);
     if (options.runtime !== undefined) registerFunctionLogs(app, options.runtime);
     registerLiveEvents(app, options.store, options.pollMs);
   };

@@ -14,7 +14,6 @@ import { describeFailure, registerSamFunctions, registerSamStateMachines, resour
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { ServiceError } from '../../service/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
-import { WatchedActivityQueue } from '../../integrations/activity-watch.js';
 import { command, parseArguments, portOption, startFailure, stdio, type CliIO } from '../io.js';
 import { watchWaitingTasks, type WaitingTask } from '../waiting-tasks.js';
 import type { HttpConnections } from '../../integrations/http-connections.js';
@@ -149,7 +148,6 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
   }
   const temporary = opts.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-run-')) : undefined;
   const runtime = new FunctionRuntime({ region: REGION, accountId: ACCOUNT_ID });
-  const activities = new WatchedActivityQueue();
   let app: App | undefined;
   let server: Promise<StepwrightServer> | undefined;
   try {
@@ -173,7 +171,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       }
       // The API on loopback while the execution waits, so the printed command can answer it.
       const composed = app!;
-      server ??= startStepwrightServer({ composed: { app: composed, runtime, activities }, port, dataDir: opts.dataDir ?? temporary, logLevel: false });
+      server ??= startStepwrightServer({ composed: { app: composed, runtime }, port, dataDir: opts.dataDir ?? temporary, logLevel: false });
       server.then(
         (s) => io.err(waitingMessage(task, s.url)),
         (e: unknown) => io.err(`${task.stateName} waits for its task token, and the API to answer it could not start: ${startFailure(e, port)}${(e as { code?: unknown }).code === 'EADDRINUSE' ? ', or answer it with --answer JSON' : ''}\n`),
@@ -184,7 +182,6 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       // Nothing is kept without --data-dir: no reason to wait for the disk.
       ...(temporary !== undefined ? { synchronous: 'OFF' as const } : {}),
       functions: runtime,
-      activities,
       region: REGION,
       accountId: ACCOUNT_ID,
       wrapResources: (router) => watchWaitingTasks(router, waiting),

@@ -141,6 +141,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   create index redrive_tokens_by_expiry on redrive_tokens (expires_at);
   `,
+  // 3: activity tasks in the store (GetActivityTask takes from here, on whichever server). A task
+  // lives as long as its attempt's token: the foreign key ends it with the token.
+  `
+  create table activity_tasks (
+    seq bigserial primary key,
+    token text not null unique references task_tokens (token) on delete cascade,
+    activity_arn text not null,
+    execution_id bigint not null,
+    state_name text not null,
+    input text not null,
+    scheduled_at bigint not null,
+    taken_at bigint,
+    worker_name text
+  );
+  create index activity_tasks_waiting on activity_tasks (activity_arn, seq) where taken_at is null;
+  create index activity_tasks_by_execution on activity_tasks (execution_id);
+  `,
   // 5: the Lambda API's versions (a configuration snapshot each; the counter never goes back while
   // the function exists), aliases and resource policies. $LATEST stays under the data dir with its code.
   `

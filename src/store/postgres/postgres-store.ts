@@ -2,6 +2,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { ExecutionStatus, HistoryEvent, Snapshot } from '../../engine/index.js';
+import type { ActivityTaskRecord, NewActivityTask, TakenActivityTask } from '../activity-tasks.js';
 import type {
   ActivityRecord,
   AliasRecord,
@@ -16,6 +17,7 @@ import { signalsOf } from '../rules/signals.js';
 import type { SignalKind } from '../signals.js';
 import { StoreError, type Store } from '../store.js';
 import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, WriteOp, WriteResult } from '../work.js';
+import * as activityTasks from './activity-tasks.js';
 import * as catalog from './catalog.js';
 import * as lambdaCatalog from './lambda-catalog.js';
 import { applyOp } from './commit.js';
@@ -144,6 +146,43 @@ export class PostgresStore implements Store {
         throw pgError(e, this.where);
       }
     }
+  }
+
+  /**
+   * One transaction that raises `signal` of its result (NOTIFY inside it, here after it), tried
+   * again after a deadlock or a serialization failure as commits are.
+   */
+  private async signalled<T>(fn: (ctx: PgContext) => Promise<T>, signal: (result: T) => readonly [SignalKind, string] | undefined): Promise<T> {
+    if (this.closed) throw new StoreError('The store is closed', 'IO');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.transaction(fn, async (client, r) => {
+          const raised = signal(r);
+          if (raised !== undefined) for (const payload of this.signals.payloads([raised])) await client.query('select pg_notify($1, $2)', [CHANNEL, payload]);
+        });
+        const raised = signal(result);
+        if (raised !== undefined) this.signals.raiseHere(raised[0], raised[1]);
+        return result;
+      } catch (e) {
+        if (attempt < COMMIT_RETRIES && isRetryable(e)) continue;
+        throw pgError(e, this.where);
+      }
+    }
+  }
+
+  // Activity tasks
+
+  enqueueActivityTask(task: NewActivityTask): Promise<'queued' | 'exists' | 'over'> {
+    return this.signalled((c) => activityTasks.enqueueActivityTask(c, task), (r) => (r === 'queued' ? ['activityTaskAvailable', task.activityArn] : undefined));
+  }
+  takeActivityTask(activityArn: string, workerName: string | undefined, now: number): Promise<TakenActivityTask | undefined> {
+    return this.signalled((c) => activityTasks.takeActivityTask(c, activityArn, workerName, now), (t) => (t === undefined ? undefined : ['workAvailable', t.executionArn]));
+  }
+  listActivityTasks(executionArn: string): Promise<ActivityTaskRecord[]> {
+    return this.run((c) => activityTasks.listActivityTasks(c, executionArn));
+  }
+  deleteActivityTasks(activityArn: string): Promise<void> {
+    return this.run((c) => activityTasks.deleteActivityTasks(c, activityArn));
   }
 
   // Work: reads, claims, leases, runs

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EXECUTION_COLUMNS } from '../rows.js';
+import { ACTIVITY_TASK_COLUMNS, EXECUTION_COLUMNS } from '../rows.js';
 
 /**
  * Every statement the store runs, by name. node-postgres prepares a named statement once per
@@ -97,6 +97,18 @@ export const SQL = {
   findWork:
     'select arn from executions where id in (select execution_id from inbox union select execution_id from timers where due_at <= $1) limit $2',
 
+  // Activity tasks: queued only for a token still waiting (the foreign key ends them with it).
+  enqueueActivityTask:
+    'insert into activity_tasks (token, activity_arn, execution_id, state_name, input, scheduled_at) select token, $2, execution_id, $3, $4, $5 from task_tokens where token = $1 on conflict (token) do nothing returning seq',
+  activityTaskExists: 'select 1 from activity_tasks where token = $1',
+  // Read without a lock: the taker locks the execution first and the task after (the order of
+  // every write, so a take never deadlocks with the advance that ends the task).
+  nextActivityTask:
+    'select a.seq, t.execution_id, t.frame_id, t.attempt from activity_tasks a join task_tokens t on t.token = a.token where a.activity_arn = $1 and a.taken_at is null order by a.seq limit 1',
+  // Of two takers of one task the second finds it taken once the first commits, and looks again.
+  takeActivityTask: 'update activity_tasks set taken_at = $2, worker_name = $3 where seq = $1 and taken_at is null returning token, input',
+  activityTasksOf: `select ${ACTIVITY_TASK_COLUMNS} from activity_tasks where execution_id = $1 order by seq`,
+  deleteActivityTasks: 'delete from activity_tasks where activity_arn = $1 and taken_at is null',
   insertActivity: 'insert into activities (arn, name, created_at) values ($1, $2, $3) on conflict (arn) do nothing',
   getActivity: 'select arn, name, created_at from activities where arn = $1',
   listActivities: 'select arn, name, created_at from activities order by created_at, name',

@@ -20,3 +20,8 @@ export function taskTokenEvent(
     ? { type: 'taskSucceeded', frameId: attempt.frameId, attempt: attempt.attempt, output: result.output }
     : { type: 'taskFailed', frameId: attempt.frameId, attempt: attempt.attempt, error: result.error, cause: result.cause };
 }
+
+/** GetActivityTask took the attempt's task: ActivityStarted, with the worker's name when it gave one. */
+export function activityStartedEvent(attempt: { readonly frameId: string; readonly attempt: number }, workerName: string | undefined): EngineEvent {
+  return { type: 'activityStarted', frameId: attempt.frameId, attempt: attempt.attempt, ...(workerName !== undefined ? { workerName } : {}) };
+}

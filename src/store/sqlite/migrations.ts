@@ -169,6 +169,27 @@ export const MIGRATIONS: readonly string[] = [
   alter table outbox add column lease_owner text;
   alter table outbox add column lease_expires integer;
   `,
+  // 10: activity tasks in the store (GetActivityTask takes from here, whichever process queued
+  // them). A task lives as long as its attempt's token: the trigger ends it with the token.
+  `
+  create table activity_tasks (
+    seq integer primary key autoincrement,
+    token text not null unique,
+    activity_arn text not null,
+    execution_id integer not null,
+    state_name text not null,
+    input text not null,
+    scheduled_at integer not null,
+    taken_at integer,
+    worker_name text
+  );
+  create index activity_tasks_waiting on activity_tasks (activity_arn, seq) where taken_at is null;
+  create index activity_tasks_by_execution on activity_tasks (execution_id);
+  create trigger activity_tasks_end_with_token after delete on task_tokens
+  begin
+    delete from activity_tasks where token = old.token;
+  end;
+  `,
   // 11: the Lambda API's versions (a configuration snapshot each; the counter never goes back while
   // the function exists), aliases and resource policies. $LATEST stays under the data dir with its code.
   `

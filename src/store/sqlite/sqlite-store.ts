@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ExecutionStatus, HistoryEvent, Snapshot } from '../../engine/index.js';
+import type { ActivityTaskRecord, NewActivityTask, TakenActivityTask } from '../activity-tasks.js';
 import type {
   ActivityRecord,
   AliasRecord,
@@ -21,6 +22,7 @@ import { signalsOf } from '../rules/signals.js';
 import { SignalHub } from '../signals.js';
 import { StoreError, type Store } from '../store.js';
 import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, WriteOp, WriteResult } from '../work.js';
+import * as activityTasks from './activity-tasks.js';
 import * as catalog from './catalog.js';
 import * as lambdaCatalog from './lambda-catalog.js';
 import { applyOp } from './commit.js';
@@ -131,6 +133,27 @@ export class SqliteStore implements Store {
   }
   clearAdvanceAttempts(executionArn: string): Promise<void> {
     return this.run((c) => work.clearAdvanceAttempts(c, executionArn));
+  }
+
+  // Activity tasks: what they imply is signalled once written (SQLite writes are durable at return).
+
+  enqueueActivityTask(task: NewActivityTask): Promise<'queued' | 'exists' | 'over'> {
+    return this.run((c) => activityTasks.enqueueActivityTask(c, task)).then((r) => {
+      if (r === 'queued') this.signals.publish('activityTaskAvailable', task.activityArn);
+      return r;
+    });
+  }
+  takeActivityTask(activityArn: string, workerName: string | undefined, now: number): Promise<TakenActivityTask | undefined> {
+    return this.run((c) => activityTasks.takeActivityTask(c, activityArn, workerName, now)).then((t) => {
+      if (t !== undefined) this.signals.publish('workAvailable', t.executionArn);
+      return t;
+    });
+  }
+  listActivityTasks(executionArn: string): Promise<ActivityTaskRecord[]> {
+    return this.run((c) => activityTasks.listActivityTasks(c, executionArn));
+  }
+  deleteActivityTasks(activityArn: string): Promise<void> {
+    return this.run((c) => activityTasks.deleteActivityTasks(c, activityArn));
   }
 
   // Executions

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { EXECUTION_COLUMNS } from '../rows.js';
+import { ACTIVITY_TASK_COLUMNS, EXECUTION_COLUMNS } from '../rows.js';
 
 const SQL = {
   insertMachine:
@@ -79,6 +79,15 @@ const SQL = {
   findWork:
     'select arn from executions where id in (select execution_id from inbox union select execution_id from timers where due_at <= ?) limit ?',
 
+  // Activity tasks: queued only for a token still waiting; taken oldest first.
+  enqueueActivityTask:
+    'insert or ignore into activity_tasks (token, activity_arn, execution_id, state_name, input, scheduled_at) select token, ?, execution_id, ?, ?, ? from task_tokens where token = ?',
+  nextActivityTask:
+    'select a.seq, a.token, a.input, t.execution_id, t.frame_id, t.attempt from activity_tasks a join task_tokens t on t.token = a.token where a.activity_arn = ? and a.taken_at is null order by a.seq limit 1',
+  takeActivityTask: 'update activity_tasks set taken_at = ?, worker_name = ? where seq = ?',
+  activityTaskExists: 'select 1 from activity_tasks where token = ?',
+  activityTasksOf: `select ${ACTIVITY_TASK_COLUMNS} from activity_tasks where execution_id = ? order by seq`,
+  deleteActivityTasks: 'delete from activity_tasks where activity_arn = ? and taken_at is null',
   insertActivity: 'insert into activities (arn, name, created_at) values (?, ?, ?)',
   getActivity: 'select arn, name, created_at from activities where arn = ?',
   listActivities: 'select arn, name, created_at from activities order by created_at, name',
