@@ -5,7 +5,7 @@ import { ActivityQueue } from '../integrations/activity-queue.js';
 import { createActivityIntegration } from '../integrations/activity.js';
 import { createCallbackIntegration } from '../integrations/callback.js';
 import { ExecutionRefusedError, lateExecutionsPort, type ExecutionsPort } from '../integrations/contract.js';
-import { linkFunctionLogs } from '../integrations/function-logs.js';
+import { FunctionLogRecorder, linkFunctionLogs } from '../integrations/function-logs.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import { createHttpIntegration } from '../integrations/http.js';
 import { createLambdaIntegration } from '../integrations/lambda.js';
@@ -62,6 +62,8 @@ export interface App {
   readonly scheduler: Scheduler;
   readonly activities: ActivityQueue;
   readonly resources?: TaskResources;
+  /** The function runtime's invocation logs, kept in the store (with `functions`). */
+  readonly functionLogs?: FunctionLogRecorder;
   /** Ends Express executions, drains the scheduler's group commit, then closes the store (once). */
   close(): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   const store = options.store ?? (await openStore({ database: options.database, dataDir: options.dataDir ?? '.stepwright', synchronous: options.synchronous }));
+  const functionLogs = options.functions === undefined ? undefined : new FunctionLogRecorder(options.functions, store, { onError: options.onError });
   // GetActivityTask hears of activity tasks through the store's signals (any process sharing it).
   activities.connectSignals(store.signals);
   const scheduler = new Scheduler({
@@ -113,6 +116,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   try {
     await scheduler.start();
   } catch (e) {
+    await functionLogs?.close();
     await store.close();
     throw e;
   }
@@ -136,11 +140,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     scheduler,
     activities,
     ...(resources !== undefined ? { resources } : {}),
+    ...(functionLogs !== undefined ? { functionLogs } : {}),
     close() {
       // Once: a second close (a test's clean-up after its own) finds nothing left to close.
       return (closing ??= (async () => {
         await service.close();
         await scheduler.close();
+        await functionLogs?.close();
         await store.close();
       })());
     },

@@ -1,5 +1,6 @@
 export type * from './catalog.js';
 export type * from './executions.js';
+export type * from './function-logs.js';
 export type * from './work.js';
 export { SignalHub, type SignalKind, type StoreSignals } from './signals.js';
 export { StoreError, type Store } from './store.js';

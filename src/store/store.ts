@@ -1,5 +1,6 @@
 import type { CatalogStore } from './catalog.js';
 import type { ExecutionStore } from './executions.js';
+import type { FunctionLogStore } from './function-logs.js';
 import type { StoreSignals } from './signals.js';
 import type { WorkStore } from './work.js';
 
@@ -10,7 +11,7 @@ import type { WorkStore } from './work.js';
  * later, `postgres/`; every implementation must pass test/store/contract.ts. The domain rules a
  * write implies (which events, which clean-up, which signals) live in `rules/`, shared by all.
  */
-export interface Store extends CatalogStore, ExecutionStore, WorkStore {
+export interface Store extends CatalogStore, ExecutionStore, WorkStore, FunctionLogStore {
   readonly signals: StoreSignals;
   close(): Promise<void>;
 }

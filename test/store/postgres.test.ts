@@ -26,7 +26,7 @@ if (unavailable !== undefined) {
 
   const TABLES = [
     'state_machines', 'state_machine_revisions', 'executions', 'inbox', 'history', 'outbox', 'timers',
-    'task_tokens', 'activities', 'leases', 'tags', 'aliases', 'scheduler_runs', 'redrive_tokens',
+    'task_tokens', 'activities', 'leases', 'tags', 'aliases', 'scheduler_runs', 'redrive_tokens', 'function_logs',
   ];
   /** Empties every table: each contract test starts from a fresh store, without a database each. */
   async function emptyAll(): Promise<void> {

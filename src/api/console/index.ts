@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FunctionRuntime } from '../../functions/index.js';
 import type { Store } from '../../store/index.js';
 import type { ActivityWaiting } from '../../integrations/activity-watch.js';
+import type { FunctionLogReader } from '../../integrations/function-logs.js';
 import { registerConsoleQueries } from './console-queries.js';
 import { registerFunctionLogs } from './function-logs.js';
 import { registerLiveEvents } from './live-events.js';
@@ -20,6 +21,8 @@ export interface ConsoleOptions {
   readonly pollMs?: number;
   /** The function runtime: invocation logs per Task state and per function. */
   readonly runtime?: FunctionRuntime;
+  /** Where the invocation logs are kept (the store, through the app's recorder); default: the runtime's memory. */
+  readonly functionLogs?: FunctionLogReader;
   /** The activity tasks of an execution (a `WatchedActivityQueue`). */
   readonly activities?: { tasksOf(executionArn: string): ActivityWaiting[] };
 }
@@ -29,7 +32,7 @@ export function consoleRoutes(options: ConsoleOptions): (app: FastifyInstance) =
   return (app) => {
     registerStaticFiles(app, options.staticDir ?? defaultConsoleDir());
     registerConsoleQueries(app, options.store, options.activities);
-    if (options.runtime !== undefined) registerFunctionLogs(app, options.runtime);
+    if (options.runtime !== undefined) registerFunctionLogs(app, options.runtime, options.functionLogs);
     registerLiveEvents(app, options.store, options.pollMs);
   };
 }

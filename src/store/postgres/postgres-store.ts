@@ -11,6 +11,7 @@ import type {
   StateMachineUpdate,
 } from '../catalog.js';
 import type { ExecutionCount, ExecutionPage, ExecutionQuery, ExecutionRecord, HistoryPage, TaskTokenRecord } from '../executions.js';
+import type { FunctionLogQuery, FunctionLogRecord, FunctionLogRetention } from '../function-logs.js';
 import { signalsOf } from '../rules/signals.js';
 import type { SignalKind } from '../signals.js';
 import { StoreError, type Store } from '../store.js';
@@ -18,6 +19,7 @@ import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, Wr
 import * as catalog from './catalog.js';
 import { applyOp } from './commit.js';
 import * as executions from './executions.js';
+import * as functionLogs from './function-logs.js';
 import { clientConfig, describeUrl, isRetryable, migrate, pgError, type PostgresOptions } from './open.js';
 import { CHANNEL, PgSignals } from './signals.js';
 import { contextOf, type PgContext } from './statements.js';
@@ -222,6 +224,15 @@ export class PostgresStore implements Store {
     keep?: { readonly redriveDate: number; readonly expiresAt: number },
   ): Promise<number | undefined> {
     return this.run((c) => executions.redriveClientToken(c, executionArn, clientToken, now, keep));
+  }
+
+  // Function logs
+
+  appendFunctionLogs(logs: readonly FunctionLogRecord[], retention: FunctionLogRetention, now: number): Promise<void> {
+    return this.run((c) => functionLogs.appendFunctionLogs(c, logs, retention, now));
+  }
+  listFunctionLogs(query: FunctionLogQuery): Promise<FunctionLogRecord[]> {
+    return this.run((c) => functionLogs.listFunctionLogs(c, query));
   }
 
   // Catalog
