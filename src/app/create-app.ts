@@ -7,7 +7,7 @@ import type { AwsConfig } from '../integrations/aws/config.js';
 import { createAwsSdkIntegration } from '../integrations/aws-sdk.js';
 import { createCallbackIntegration } from '../integrations/callback.js';
 import { ExecutionRefusedError, lateExecutionsPort, type ExecutionsPort } from '../integrations/contract.js';
-import { linkFunctionLogs } from '../integrations/function-logs.js';
+import { FunctionLogRecorder, linkFunctionLogs } from '../integrations/function-logs.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import { createHttpIntegration } from '../integrations/http.js';
 import { createLambdaIntegration } from '../integrations/lambda.js';
@@ -71,6 +71,8 @@ export interface App {
   readonly scheduler: Scheduler;
   readonly activities: ActivityQueue;
   readonly resources?: TaskResources;
+  /** The function runtime's invocation logs, kept in the store (with `functions`). */
+  readonly functionLogs?: FunctionLogRecorder;
   /** Ends Express executions, drains the scheduler's group commit, then closes the store (once). */
   close(): Promise<void>;
 }
@@ -108,6 +110,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const mocks = options.mockConfig !== undefined ? { config: options.mockConfig, executions: new MockedExecutions() } : undefined;
   if (mocks !== undefined) resources = mocks.executions.resources(resources);
   const store = options.store ?? (await openStore({ database: options.database, dataDir: options.dataDir ?? '.stepwright', synchronous: options.synchronous }));
+  const functionLogs = options.functions === undefined ? undefined : new FunctionLogRecorder(options.functions, store, { onError: options.onError });
   // Activity tasks wait in the store: any process sharing it hands them out (GetActivityTask).
   activities.connect(store);
   const scheduler = new Scheduler({
@@ -127,6 +130,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   try {
     await scheduler.start();
   } catch (e) {
+    await functionLogs?.close();
     await store.close();
     await aws?.close();
     throw e;
@@ -153,11 +157,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     scheduler,
     activities,
     ...(resources !== undefined ? { resources } : {}),
+    ...(functionLogs !== undefined ? { functionLogs } : {}),
     close() {
       // Once: a second close (a test's clean-up after its own) finds nothing left to close.
       return (closing ??= (async () => {
         await service.close();
         await scheduler.close();
+        await functionLogs?.close();
         await store.close();
         await aws?.close();
       })());

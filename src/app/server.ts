@@ -116,7 +116,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     app = createServer({
       operations,
       rawHandlers: [(req, res) => lambdaHandler(req, res)],
-      routes: [consoleRoutes({ store: core.store, runtime })],
+      routes: [consoleRoutes({ store: core.store, runtime, ...(core.functionLogs !== undefined ? { functionLogs: core.functionLogs } : {}) })],
       region,
       accountId,
       logger: app0Logger,

@@ -1,16 +1,27 @@
 /** A function: a folder of code plus the configuration Lambda keeps for it. */
-export type FunctionRuntimeName =
-  'nodejs20.x' | 'nodejs22.x' | 'python3.9' | 'python3.10' | 'python3.11' | 'python3.12' | 'python3.13';
 
-export const FUNCTION_RUNTIMES: readonly FunctionRuntimeName[] = [
+/**
+ * The runtimes Stepwright runs: every Node.js and Python name of the `Runtime` enum in AWS's Lambda
+ * model (botocore `lambda/2015-03-31/service-2.json`) that Lambda still accepts for new functions.
+ * Each runs on a matching interpreter when one is installed, else on the nearest one there is
+ * (interpreters.ts says which, and why). Java, .NET, Ruby and `provided` functions are refused.
+ */
+export const FUNCTION_RUNTIMES = [
+  'nodejs16.x',
+  'nodejs18.x',
   'nodejs20.x',
   'nodejs22.x',
+  'nodejs24.x',
+  'python3.8',
   'python3.9',
   'python3.10',
   'python3.11',
   'python3.12',
   'python3.13',
-];
+  'python3.14',
+] as const;
+
+export type FunctionRuntimeName = (typeof FUNCTION_RUNTIMES)[number];
 
 export interface FunctionConfig {
   readonly name: string;
@@ -38,6 +49,11 @@ export function isFunctionRuntimeName(value: unknown): value is FunctionRuntimeN
 
 export function runtimeFamily(runtime: FunctionRuntimeName): 'node' | 'python' {
   return runtime.startsWith('nodejs') ? 'node' : 'python';
+}
+
+/** The interpreter version a runtime asks for: `22` for nodejs22.x, `3.12` for python3.12. */
+export function runtimeVersion(runtime: FunctionRuntimeName): string {
+  return runtime.startsWith('nodejs') ? runtime.slice('nodejs'.length, -'.x'.length) : runtime.slice('python'.length);
 }
 
 /** Lambda's function name rule (the name part, without ARN or qualifier). */

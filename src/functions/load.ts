@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   FUNCTION_NAME_PATTERN,
+  FUNCTION_RUNTIMES,
   isFunctionRuntimeName,
   type FunctionConfig,
   type FunctionRuntimeName,
@@ -19,12 +20,21 @@ export class FunctionConfigError extends Error {
   override readonly name = 'FunctionConfigError';
 }
 
-export function loadFunctionsDir(dir: string): FunctionConfig[] {
+/**
+ * The functions of `dir`, one per folder. With `onError`, a folder that cannot be loaded is
+ * reported there and the others load (one broken function does not stop a project); without, it throws.
+ */
+export function loadFunctionsDir(dir: string, onError?: (folder: string, error: FunctionConfigError) => void): FunctionConfig[] {
   if (!fs.existsSync(dir)) return [];
   const configs: FunctionConfig[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    configs.push(loadFunctionDir(path.join(dir, entry.name), entry.name));
+    try {
+      configs.push(loadFunctionDir(path.join(dir, entry.name), entry.name));
+    } catch (e) {
+      if (onError === undefined || !(e instanceof FunctionConfigError)) throw e;
+      onError(entry.name, e);
+    }
   }
   return configs;
 }
@@ -34,7 +44,12 @@ export function loadFunctionDir(codeDir: string, name = path.basename(codeDir)):
   const configFile = path.join(abs, 'function.json');
   let raw: Record<string, unknown> = {};
   if (fs.existsSync(configFile)) {
-    const parsed: unknown = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+    } catch (e) {
+      throw new FunctionConfigError(`${configFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
       throw new FunctionConfigError(`${configFile}: expected a JSON object`);
     raw = parsed as Record<string, unknown>;
@@ -45,7 +60,7 @@ export function loadFunctionDir(codeDir: string, name = path.basename(codeDir)):
   const runtime = raw.runtime ?? detected?.runtime;
   if (!isFunctionRuntimeName(runtime)) {
     throw new FunctionConfigError(
-      `${abs}: ${raw.runtime === undefined ? 'cannot tell the runtime (add function.json with "runtime")' : `unsupported runtime '${String(raw.runtime)}'`}`,
+      `${abs}: ${raw.runtime === undefined ? 'cannot tell the runtime (add function.json with "runtime")' : `unsupported runtime '${String(raw.runtime)}' (Stepwright runs ${FUNCTION_RUNTIMES.join(', ')})`}`,
     );
   }
   const handler =

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CodeStaging } from './code-staging.js';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type FunctionConfig } from './config.js';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type FunctionConfig, type FunctionRuntimeName } from './config.js';
 import {
   exitBody,
   InvalidRequestContentException,
@@ -22,9 +22,10 @@ import {
   type LambdaErrorBody,
 } from './errors.js';
 import { formatInvocationLog } from './logs.js';
+import { resolveInterpreter, type Interpreter } from './interpreters.js';
 import { FunctionPool } from './pool.js';
 import { RUNTIME_BOOTSTRAPS, type Worker, type WorkerSpec } from './worker.js';
-import { executableFor, resolveWorkerUser, searchablePath, userCan, type WorkerUser } from './worker-user.js';
+import { resolveWorkerUser, searchablePath, userCan, type WorkerUser } from './worker-user.js';
 
 /** Where Lambda puts a function's code (its LAMBDA_TASK_ROOT), as its stack traces show it. */
 const LAMBDA_TASK_ROOT = '/var/task';
@@ -78,7 +79,24 @@ export interface FunctionRuntimeOptions {
   readonly workerUser?: string | false;
   /** Where the runtime bootstraps are (default: beside this module); tests place them elsewhere. */
   readonly bootstrapsDir?: string;
+  /**
+   * Told what a person running the functions should know: a function that runs on another
+   * interpreter than its runtime asks for (say, python3.12 on Python 3.11).
+   */
+  readonly onNotice?: (message: string) => void;
+  /** The PATH interpreters are looked up on and workers get (default: the server's). */
+  readonly path?: string;
 }
+
+/** Where a function's AWS SDK calls go: the Stepwright serving it, and the credentials it takes. */
+export interface AwsEndpoint {
+  readonly url: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** Any credentials do when the server does not check signatures; Lambda's own are a session's. */
+const DUMMY_CREDENTIALS = { accessKeyId: 'AKIASTEPWRIGHTLOCAL0', secretAccessKey: 'stepwright-local-secret' } as const;
 
 export interface InvokeOptions {
   readonly requestId?: string;
@@ -136,7 +154,11 @@ export class FunctionRuntime {
   private readonly sources = new Map<FunctionPool, CodeSource>();
   private runtimesDir: string | undefined;
   private readonly bootstrapsSource: string;
-  private python: string | undefined;
+  private readonly interpreters = new Map<FunctionRuntimeName, Interpreter>();
+  private readonly onNotice: ((message: string) => void) | undefined;
+  private readonly pathVar: string;
+  private endpoint: AwsEndpoint | undefined;
+  private readonly listeners = new Set<(log: InvocationLog) => void>();
 
   constructor(options: FunctionRuntimeOptions = {}) {
     this.idleMs = options.idleMs ?? 300_000;
@@ -148,6 +170,33 @@ export class FunctionRuntime {
     this.workerUser = resolveWorkerUser(options.workerUser);
     this.staging = this.workerUser === undefined ? undefined : new CodeStaging(this.workerUser);
     this.bootstrapsSource = options.bootstrapsDir ?? RUNTIME_BOOTSTRAPS.dir;
+    this.onNotice = options.onNotice;
+    this.pathVar = options.path ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  }
+
+  /**
+   * Points the functions' AWS SDKs at a Stepwright (AWS_ENDPOINT_URL) with credentials it takes,
+   * so that a handler starting an execution or invoking a function reaches it. Workers started
+   * from now on get it; the server calls this once it listens (its port may be chosen then).
+   */
+  setAwsEndpoint(url: string, credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } = DUMMY_CREDENTIALS): void {
+    this.endpoint = { url, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey };
+  }
+
+  /** The interpreter that runs functions of `runtime` (looked up once per runtime). */
+  interpreterOf(runtime: FunctionRuntimeName): Interpreter {
+    let found = this.interpreters.get(runtime);
+    if (found === undefined) {
+      found = resolveInterpreter(runtime, this.workerUser === undefined ? this.pathVar : searchablePath(this.pathVar, this.workerUser), this.workerUser);
+      this.interpreters.set(runtime, found);
+    }
+    return found;
+  }
+
+  /** Calls `listener` with every invocation's log as it ends (the terminal, the store); returns its removal. */
+  onInvocation(listener: (log: InvocationLog) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The kept invocation logs of a function, oldest first; or the one of `requestId`. */
@@ -165,11 +214,9 @@ export class FunctionRuntime {
   }
 
   private keepLog(result: InvokeResult, name: string, memoryMB: number): InvokeResult {
-    if (this.logsPerFunction === 0) return result;
-    let list = this.logs.get(name);
-    if (list === undefined) this.logs.set(name, (list = []));
+    if (this.logsPerFunction === 0 && this.listeners.size === 0) return result;
     const caller = this.callers.getStore();
-    list.push({
+    const log: InvocationLog = {
       functionName: name,
       requestId: result.requestId,
       endedAt: Date.now(),
@@ -179,7 +226,19 @@ export class FunctionRuntime {
       ...(result.maxMemoryUsedMB !== undefined ? { maxMemoryUsedMB: result.maxMemoryUsedMB } : {}),
       memoryMB,
       ...(caller !== undefined ? { caller } : {}),
-    });
+    };
+    for (const listener of this.listeners) {
+      try {
+        listener(log);
+      } catch (e) {
+        // A listener's failure (a closed terminal) is its own; the invocation's answer stands.
+        this.onNotice?.(`a function log listener failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (this.logsPerFunction === 0) return result;
+    let list = this.logs.get(name);
+    if (list === undefined) this.logs.set(name, (list = []));
+    list.push(log);
     if (list.length > this.logsPerFunction) list.splice(0, list.length - this.logsPerFunction);
     return result;
   }
@@ -196,6 +255,8 @@ export class FunctionRuntime {
       ...config,
       environment: config.environment ? Object.freeze({ ...config.environment }) : undefined,
     });
+    const interpreter = this.interpreterOf(frozen.runtime);
+    if (interpreter.note !== undefined) this.onNotice?.(`function ${frozen.name}: ${interpreter.note}`);
     const source: CodeSource = { dir: undefined, copy: undefined };
     const pool = new FunctionPool(() => this.workerSpec(frozen, source), { maxWorkers: this.maxWorkers, idleMs: this.idleMs });
     this.sources.set(pool, source);
@@ -269,13 +330,16 @@ export class FunctionRuntime {
   private workerSpec(config: FunctionConfig, source: CodeSource): WorkerSpec {
     const memoryMB = config.memoryMB ?? DEFAULT_MEMORY_MB;
     const user = this.workerUser;
-    const serverPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+    const serverPath = this.pathVar;
+    const endpoint = this.endpoint;
     const codeDir = this.codeDirOf(config, source);
     const runtimesDir = this.bootstrapsDir();
     const family = runtimeFamily(config.runtime);
     const now = new Date();
     const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
     const env: Record<string, string> = {
+      // The function's own endpoint wins: it may mean to reach real AWS or another emulator.
+      ...(endpoint !== undefined ? { AWS_ENDPOINT_URL: endpoint.url } : {}),
       ...(config.environment ?? {}),
       // Lambda's reserved variables win over the function's own.
       AWS_LAMBDA_FUNCTION_NAME: config.name,
@@ -287,6 +351,9 @@ export class FunctionRuntime {
       AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
+      ...(endpoint !== undefined
+        ? { AWS_ACCESS_KEY_ID: endpoint.accessKeyId, AWS_SECRET_ACCESS_KEY: endpoint.secretAccessKey }
+        : {}),
       _HANDLER: config.handler,
       LAMBDA_TASK_ROOT: codeDir,
       LAMBDA_RUNTIME_DIR: runtimesDir,
@@ -297,17 +364,18 @@ export class FunctionRuntime {
       STEPWRIGHT_INVOKED_FUNCTION_ARN: this.functionArn(config.name),
     };
     if (this.taskRootAlias !== undefined) env.STEPWRIGHT_TASK_ROOT_ALIAS = this.taskRootAlias;
+    // Looked up on the worker user's PATH: the server's python3 may be one it cannot run (a pyenv shim under /root).
+    const interpreter = this.interpreterOf(config.runtime).command;
     const spec: WorkerSpec = {
       family,
       codeDir,
       env,
       memoryMB,
       bootstrap: path.join(runtimesDir, family === 'node' ? RUNTIME_BOOTSTRAPS.node : RUNTIME_BOOTSTRAPS.python),
+      ...(family === 'python' ? { python: interpreter } : { node: interpreter }),
     };
     if (user === undefined) return spec;
-    // The server's python3 may be one the worker user cannot run (a pyenv shim under /root).
-    if (family === 'python') this.python ??= executableFor('python3', serverPath, user) ?? 'python3';
-    return { ...spec, user: { uid: user.uid, gid: user.gid }, ...(family === 'python' ? { python: this.python } : {}) };
+    return { ...spec, user: { uid: user.uid, gid: user.gid } };
   }
 
   /**

@@ -119,13 +119,3 @@ export function searchablePath(pathVar: string, user: WorkerUser): string {
     .filter((d) => d !== '' && userCan(user, d, 1))
     .join(path.delimiter);
 }
-
-/** The first `command` on `PATH` the user can execute, as an absolute path. */
-export function executableFor(command: string, pathVar: string, user: WorkerUser): string | undefined {
-  for (const dir of pathVar.split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, command);
-    if (userCan(user, candidate, 1) && fs.statSync(candidate).isFile()) return candidate;
-  }
-  return undefined;
-}

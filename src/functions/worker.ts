@@ -25,6 +25,8 @@ export interface WorkerSpec {
   readonly bootstrap?: string;
   /** The python executable (default `python3` looked up on the worker's PATH). */
   readonly python?: string;
+  /** The node executable (default the server's own). */
+  readonly node?: string;
 }
 
 export type InitOutcome =
@@ -176,7 +178,7 @@ export class Worker {
     const user = spec.user === undefined ? {} : { uid: spec.user.uid, gid: spec.user.gid };
     if (spec.family === 'node') {
       this.child = spawn(
-        process.execPath,
+        spec.node ?? process.execPath,
         [`--max-old-space-size=${spec.memoryMB}`, '--enable-source-maps', spec.bootstrap ?? NODE_BOOTSTRAP],
         {
           cwd: spec.codeDir,

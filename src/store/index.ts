@@ -1,6 +1,7 @@
 export type * from './activity-tasks.js';
 export type * from './catalog.js';
 export type * from './executions.js';
+export type * from './function-logs.js';
 export type * from './lambda-catalog.js';
 export type * from './work.js';
 export { SignalHub, type SignalKind, type StoreSignals } from './signals.js';

@@ -1,6 +1,7 @@
 import type { ActivityTaskStore } from './activity-tasks.js';
 import type { CatalogStore } from './catalog.js';
 import type { ExecutionStore } from './executions.js';
+import type { FunctionLogStore } from './function-logs.js';
 import type { LambdaCatalogStore } from './lambda-catalog.js';
 import type { StoreSignals } from './signals.js';
 import type { WorkStore } from './work.js';
@@ -13,7 +14,7 @@ import type { WorkStore } from './work.js';
  * `postgres/`; every implementation must pass test/store/contract.ts. The domain rules a write
  * implies (which events, which clean-up, which signals) live in `rules/`, shared by all.
  */
-export interface Store extends CatalogStore, LambdaCatalogStore, ExecutionStore, WorkStore, ActivityTaskStore {
+export interface Store extends CatalogStore, LambdaCatalogStore, ExecutionStore, WorkStore, ActivityTaskStore, FunctionLogStore {
   readonly signals: StoreSignals;
   close(): Promise<void>;
 }

@@ -48,3 +48,32 @@ describe('loadFunctionsDir', () => {
     expect(() => loadFunctionsDir(functionDir({ 'g/readme.txt': '' }))).toThrow(/cannot tell the runtime/);
   });
 });
+
+describe('a project with a broken function folder', () => {
+  it('loads the other functions and reports the broken one by folder, with its file and reason', () => {
+    const dir = functionDir({
+      'good/index.mjs': 'export const handler = async () => 1;',
+      'bad-json/function.json': '{ "runtime": ',
+      'bad-runtime/function.json': JSON.stringify({ runtime: 'java21' }),
+      'bad-runtime/Main.java': '',
+    });
+    const reported: [string, string][] = [];
+    const configs = loadFunctionsDir(dir, (folder, e) => reported.push([folder, e.message]));
+    expect(configs.map((c) => c.name)).toEqual(['good']);
+    expect(reported).toEqual([
+      ['bad-json', expect.stringMatching(/bad-json\/function\.json: .*JSON/)],
+      ['bad-runtime', expect.stringMatching(/unsupported runtime 'java21' \(Stepwright runs nodejs16\.x, .*python3\.14\)/)],
+    ]);
+    expect(() => loadFunctionsDir(dir)).toThrow(FunctionConfigError);
+  });
+
+  it('accepts the newest runtime names of the AWS model in function.json', () => {
+    const dir = functionDir({
+      'n/function.json': JSON.stringify({ runtime: 'nodejs24.x' }),
+      'n/index.mjs': '',
+      'p/function.json': JSON.stringify({ runtime: 'python3.14' }),
+      'p/lambda_function.py': '',
+    });
+    expect(loadFunctionsDir(dir).map((c) => c.runtime)).toEqual(['nodejs24.x', 'python3.14']);
+  });
+});

@@ -293,6 +293,14 @@ describe("broken handlers get Lambda's answer and leave the runtime healthy", ()
     expect(r.errorMessage).toMatch(/^SyntaxError: /);
   });
 
+  it('reports a TypeScript syntax error as Runtime.UserCodeSyntaxError, naming the place', async () => {
+    const fn = nodeFunction({ 'index.ts': 'export const handler = async (e: { n: number }) => {\n  return e.n +;\n};\n' });
+    const r = failed(await runtime.invoke(fn, '{}'));
+    expect(r.errorType).toBe('Runtime.UserCodeSyntaxError');
+    expect(r.errorMessage).toBe('SyntaxError: Unexpected ";"');
+    expect(JSON.parse(r.payload)).toMatchObject({ trace: ['Runtime.UserCodeSyntaxError: SyntaxError: Unexpected ";"', '    at /var/task/index.ts:2:15'] });
+  });
+
   it('reports a missing module as Runtime.ImportModuleError', async () => {
     const fn = nodeFunction({ 'other.mjs': '' });
     const r = failed(await runtime.invoke(fn, '{}'));
@@ -465,6 +473,28 @@ describe('kept logs', () => {
       expect(one.logs).toContain('\tk-3\tINFO\tn 3\n');
     } finally {
       await keeping.close();
+    }
+  });
+});
+
+describe('AWS SDK calls from a handler', () => {
+  it('get AWS_ENDPOINT_URL and credentials for the Stepwright serving them; the function may name its own endpoint', async () => {
+    const local = new FunctionRuntime();
+    try {
+      local.setAwsEndpoint('http://127.0.0.1:8083');
+      const code = functionDir({
+        'index.mjs': 'export const handler = async () => ({ url: process.env.AWS_ENDPOINT_URL, key: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY });',
+      });
+      local.register({ name: 'env', runtime: 'nodejs20.x', handler: 'index.handler', codeDir: code });
+      local.register({ name: 'own', runtime: 'nodejs20.x', handler: 'index.handler', codeDir: code, environment: { AWS_ENDPOINT_URL: 'http://elsewhere:4566', AWS_ACCESS_KEY_ID: 'mine' } });
+      const env = ok(await local.invoke('env', '{}')) as Record<string, string>;
+      expect(env.url).toBe('http://127.0.0.1:8083');
+      expect(env.key).toMatch(/^AKIA/);
+      expect(env.secret).not.toBe('');
+      // As on Lambda, the credentials are the runtime's own; the endpoint is the function's to choose.
+      expect(ok(await local.invoke('own', '{}'))).toMatchObject({ url: 'http://elsewhere:4566', key: env.key });
+    } finally {
+      await local.close();
     }
   });
 });

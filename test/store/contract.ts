@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSnapshot, prepareMachine } from '../../src/engine/index.js';
 import type { Snapshot } from '../../src/engine/index.js';
-import type { ExecutionRecord, OutboxRecord, Store, StoredHistoryEvent, WriteOp } from '../../src/store/index.js';
+import type { ExecutionRecord, FunctionLogRecord, OutboxRecord, Store, StoredHistoryEvent, WriteOp } from '../../src/store/index.js';
 
 export interface StoreFixture {
   readonly store: Store;
@@ -968,6 +968,50 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         store.signals.publish('activityTaskAvailable', 'arn:a');
         expect(mine).toEqual(['arn:a']);
         expect(any).toEqual(['arn:a', 'arn:b', 'arn:a']);
+      });
+    });
+
+    describe('function logs', () => {
+      const KEEP = { perFunction: 100, maxAgeMs: 7 * 86_400_000 };
+      const log = (functionName: string, n: number, extra: Partial<FunctionLogRecord> = {}): FunctionLogRecord => ({
+        functionName,
+        requestId: `req-${functionName}-${n}`,
+        endedAt: T0 + n,
+        ok: n % 2 === 0,
+        logs: `START RequestId: req-${functionName}-${n} Version: $LATEST\nline ${n}\n`,
+        ...extra,
+      });
+
+      it('keeps each invocation with its facts and answers newest first, filtered by function, request, execution and state', async () => {
+        const caller = { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:e1', stateName: 'Charge' };
+        await store.appendFunctionLogs(
+          [log('a', 1, { durationMs: 12.5, maxMemoryUsedMB: 40, memoryMB: 128, ...caller }), log('b', 2), log('a', 3, { executionArn: caller.executionArn, stateName: 'Ship' })],
+          KEEP,
+          T0 + 10,
+        );
+        expect((await store.listFunctionLogs({})).map((l) => l.requestId)).toEqual(['req-a-3', 'req-b-2', 'req-a-1']);
+        expect((await store.listFunctionLogs({ functionName: 'a', limit: 1 })).map((l) => l.requestId)).toEqual(['req-a-3']);
+        expect(await store.listFunctionLogs({ requestId: 'req-a-1' })).toEqual([
+          { functionName: 'a', requestId: 'req-a-1', endedAt: T0 + 1, ok: false, logs: 'START RequestId: req-a-1 Version: $LATEST\nline 1\n', durationMs: 12.5, maxMemoryUsedMB: 40, memoryMB: 128, ...caller },
+        ]);
+        expect((await store.listFunctionLogs({ executionArn: caller.executionArn })).map((l) => l.stateName)).toEqual(['Ship', 'Charge']);
+        expect((await store.listFunctionLogs({ executionArn: caller.executionArn, stateName: 'Charge' })).map((l) => l.requestId)).toEqual(['req-a-1']);
+        expect(await store.listFunctionLogs({ requestId: 'req-b-2' })).toEqual([log('b', 2)]);
+      });
+
+      it('keeps at most the newest perFunction invocations of each function, and none older than maxAgeMs', async () => {
+        await store.appendFunctionLogs([1, 2, 3, 4, 5].map((n) => log('a', n)), { perFunction: 3, maxAgeMs: 1_000 }, T0 + 10);
+        await store.appendFunctionLogs([log('b', 6)], { perFunction: 3, maxAgeMs: 1_000 }, T0 + 10);
+        expect((await store.listFunctionLogs({ functionName: 'a' })).map((l) => l.requestId)).toEqual(['req-a-5', 'req-a-4', 'req-a-3']);
+        // A later write drops what has aged, whichever function it was of.
+        await store.appendFunctionLogs([log('c', 2_000)], { perFunction: 3, maxAgeMs: 1_000 }, T0 + 1_004);
+        expect((await store.listFunctionLogs({})).map((l) => l.requestId)).toEqual(['req-c-2000', 'req-b-6', 'req-a-5', 'req-a-4']);
+      });
+
+      it('answers logs of any size and text as written', async () => {
+        const text = `${'x'.repeat(300_000)}\n'"; drop table function_logs; --\u00e9\n`;
+        await store.appendFunctionLogs([log('a', 1, { logs: text })], KEEP, T0);
+        expect((await store.listFunctionLogs({ functionName: 'a' }))[0].logs).toBe(text);
       });
     });
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FunctionRuntime, InvocationLog } from '../../functions/index.js';
+import type { FunctionLogFilter, FunctionLogReader, KeptFunctionLog } from '../../integrations/function-logs.js';
 
 /** One invocation as the console shows it. */
 export interface InvocationView {
@@ -17,7 +18,7 @@ export interface InvocationView {
   readonly logs: string;
 }
 
-const view = (l: InvocationLog): InvocationView => ({
+const view = (l: KeptFunctionLog): InvocationView => ({
   functionName: l.functionName,
   requestId: l.requestId,
   endedAt: l.endedAt,
@@ -25,9 +26,30 @@ const view = (l: InvocationLog): InvocationView => ({
   ...(l.durationMs !== undefined ? { durationMs: l.durationMs } : {}),
   ...(l.maxMemoryUsedMB !== undefined ? { maxMemoryUsedMB: l.maxMemoryUsedMB } : {}),
   ...(l.memoryMB !== undefined ? { memoryMB: l.memoryMB } : {}),
-  ...(l.caller !== undefined ? { executionArn: l.caller.executionArn, stateName: l.caller.stateName } : {}),
+  ...(l.executionArn !== undefined ? { executionArn: l.executionArn, stateName: l.stateName } : {}),
   logs: l.logs,
 });
+
+const kept = (l: InvocationLog): KeptFunctionLog => ({
+  ...l,
+  ...(l.caller !== undefined ? { executionArn: l.caller.executionArn, stateName: l.caller.stateName } : {}),
+});
+
+/** The runtime's own memory (its last 100 per function), when no store keeps the logs. */
+function memoryReader(runtime: FunctionRuntime): FunctionLogReader {
+  return {
+    list: (q: FunctionLogFilter) => {
+      const all = (q.functionName !== undefined ? runtime.logsOf(q.functionName) : runtime.list().flatMap((f) => runtime.logsOf(f.name))).map(kept);
+      const found = all.filter(
+        (l) =>
+          (q.requestId === undefined || l.requestId === q.requestId) &&
+          (q.executionArn === undefined || l.executionArn === q.executionArn) &&
+          (q.stateName === undefined || l.stateName === q.stateName),
+      );
+      return Promise.resolve(found.sort((a, b) => b.endedAt - a.endedAt).slice(0, q.limit ?? 100));
+    },
+  };
+}
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ __type: 'ValidationException', message });
@@ -35,26 +57,23 @@ const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ __t
 /**
  * `GET /console/api/function-logs?executionArn&stateName` (or `?requestId`): the kept invocations
  * a Task state made, oldest first. `GET /console/api/functions/:name/invocations?limit`: a
- * function's recent invocations, newest first. The runtime keeps the last 100 per function, in
- * memory: older ones and those before a restart are gone.
+ * function's recent invocations, newest first. Read from `logs` (the store: they survive a restart,
+ * within its retention), else from the runtime's memory.
  */
-export function registerFunctionLogs(app: FastifyInstance, runtime: FunctionRuntime): void {
-  const all = (): InvocationLog[] => runtime.list().flatMap((f) => runtime.logsOf(f.name));
-
+export function registerFunctionLogs(app: FastifyInstance, runtime: FunctionRuntime, logs: FunctionLogReader = memoryReader(runtime)): void {
   app.get('/console/api/function-logs', async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const requestId = text(q.requestId);
     const executionArn = text(q.executionArn);
     const stateName = text(q.stateName);
     if (requestId === undefined && executionArn === undefined) return bad(reply, 'executionArn or requestId is required');
-    const found = all().filter(
-      (l) =>
-        (requestId === undefined || l.requestId === requestId) &&
-        (executionArn === undefined || l.caller?.executionArn === executionArn) &&
-        (stateName === undefined || l.caller?.stateName === stateName),
-    );
-    found.sort((a, b) => a.endedAt - b.endedAt);
-    return { invocations: found.map(view) };
+    const found = await logs.list({
+      ...(requestId !== undefined ? { requestId } : {}),
+      ...(executionArn !== undefined ? { executionArn } : {}),
+      ...(stateName !== undefined ? { stateName } : {}),
+      limit: 1_000,
+    });
+    return { invocations: found.reverse().map(view) };
   });
 
   app.get('/console/api/functions/:name/invocations', async (request, reply) => {
@@ -63,6 +82,6 @@ export function registerFunctionLogs(app: FastifyInstance, runtime: FunctionRunt
     const q = request.query as Record<string, unknown>;
     const n = typeof q.limit === 'string' ? Number.parseInt(q.limit, 10) : NaN;
     const limit = Number.isFinite(n) && n > 0 ? Math.min(n, 100) : 20;
-    return { invocations: runtime.logsOf(name).reverse().slice(0, limit).map(view) };
+    return { invocations: (await logs.list({ functionName: name, limit })).map(view) };
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FunctionRuntime } from '../../functions/index.js';
 import type { Store } from '../../store/index.js';
+import type { FunctionLogReader } from '../../integrations/function-logs.js';
 import { registerConsoleQueries } from './console-queries.js';
 import { registerFunctionLogs } from './function-logs.js';
 import { registerLiveEvents } from './live-events.js';
@@ -19,6 +20,8 @@ export interface ConsoleOptions {
   readonly pollMs?: number;
   /** The function runtime: invocation logs per Task state and per function. */
   readonly runtime?: FunctionRuntime;
+  /** Where the invocation logs are kept (the store, through the app's recorder); default: the runtime's memory. */
+  readonly functionLogs?: FunctionLogReader;
 }
 
 /** The web console on the API's port: its pages at `/`, its JSON and server-sent events under `/console/api/`. */
@@ -26,7 +29,7 @@ export function consoleRoutes(options: ConsoleOptions): (app: FastifyInstance) =
   return (app) => {
     registerStaticFiles(app, options.staticDir ?? defaultConsoleDir());
     registerConsoleQueries(app, options.store);
-    if (options.runtime !== undefined) registerFunctionLogs(app, options.runtime);
+    if (options.runtime !== undefined) registerFunctionLogs(app, options.runtime, options.functionLogs);
     registerLiveEvents(app, options.store, options.pollMs);
   };
 }

@@ -158,6 +158,27 @@ export const MIGRATIONS: readonly string[] = [
   create index activity_tasks_waiting on activity_tasks (activity_arn, seq) where taken_at is null;
   create index activity_tasks_by_execution on activity_tasks (execution_id);
   `,
+  // 4: function logs: each invocation's log, kept across restarts for the console; the retention
+  // (newest N per function, nothing older than an age) trims by id per function and by end time.
+  `
+  create table function_logs (
+    id bigserial primary key,
+    function_name text not null,
+    request_id text not null,
+    ended_at bigint not null,
+    ok boolean not null,
+    duration_ms double precision,
+    max_memory_used_mb integer,
+    memory_mb integer,
+    execution_arn text,
+    state_name text,
+    logs text not null
+  );
+  create index function_logs_by_function on function_logs (function_name, id);
+  create index function_logs_by_request on function_logs (request_id);
+  create index function_logs_by_execution on function_logs (execution_arn, state_name) where execution_arn is not null;
+  create index function_logs_by_end on function_logs (ended_at);
+  `,
   // 5: the Lambda API's versions (a configuration snapshot each; the counter never goes back while
   // the function exists), aliases and resource policies. $LATEST stays under the data dir with its code.
   `

@@ -12,6 +12,7 @@ import type {
   StateMachineUpdate,
 } from '../catalog.js';
 import type { ExecutionCount, ExecutionPage, ExecutionQuery, ExecutionRecord, HistoryPage, TaskTokenRecord } from '../executions.js';
+import type { FunctionLogQuery, FunctionLogRecord, FunctionLogRetention } from '../function-logs.js';
 import type { LambdaAliasRecord, LambdaPolicyRecord, LambdaVersionRecord } from '../lambda-catalog.js';
 import { signalsOf } from '../rules/signals.js';
 import type { SignalKind } from '../signals.js';
@@ -22,6 +23,7 @@ import * as catalog from './catalog.js';
 import * as lambdaCatalog from './lambda-catalog.js';
 import { applyOp } from './commit.js';
 import * as executions from './executions.js';
+import * as functionLogs from './function-logs.js';
 import { clientConfig, describeUrl, isRetryable, migrate, pgError, type PostgresOptions } from './open.js';
 import { CHANNEL, PgSignals } from './signals.js';
 import { contextOf, type PgContext } from './statements.js';
@@ -263,6 +265,15 @@ export class PostgresStore implements Store {
     keep?: { readonly redriveDate: number; readonly expiresAt: number },
   ): Promise<number | undefined> {
     return this.run((c) => executions.redriveClientToken(c, executionArn, clientToken, now, keep));
+  }
+
+  // Function logs
+
+  appendFunctionLogs(logs: readonly FunctionLogRecord[], retention: FunctionLogRetention, now: number): Promise<void> {
+    return this.run((c) => functionLogs.appendFunctionLogs(c, logs, retention, now));
+  }
+  listFunctionLogs(query: FunctionLogQuery): Promise<FunctionLogRecord[]> {
+    return this.run((c) => functionLogs.listFunctionLogs(c, query));
   }
 
   // Catalog

@@ -169,6 +169,27 @@ export const MIGRATIONS: readonly string[] = [
   alter table outbox add column lease_owner text;
   alter table outbox add column lease_expires integer;
   `,
+  // 9: function logs: each invocation's log, kept across restarts for the console; the retention
+  // (newest N per function, nothing older than an age) trims by id per function and by end time.
+  `
+  create table function_logs (
+    id integer primary key,
+    function_name text not null,
+    request_id text not null,
+    ended_at integer not null,
+    ok integer not null,
+    duration_ms real,
+    max_memory_used_mb integer,
+    memory_mb integer,
+    execution_arn text,
+    state_name text,
+    logs text not null
+  );
+  create index function_logs_by_function on function_logs (function_name, id);
+  create index function_logs_by_request on function_logs (request_id);
+  create index function_logs_by_execution on function_logs (execution_arn, state_name) where execution_arn is not null;
+  create index function_logs_by_end on function_logs (ended_at);
+  `,
   // 10: activity tasks in the store (GetActivityTask takes from here, whichever process queued
   // them). A task lives as long as its attempt's token: the trigger ends it with the token.
   `

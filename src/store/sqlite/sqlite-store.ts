@@ -18,6 +18,7 @@ import type {
   HistoryPage,
   TaskTokenRecord,
 } from '../executions.js';
+import type { FunctionLogQuery, FunctionLogRecord, FunctionLogRetention } from '../function-logs.js';
 import { signalsOf } from '../rules/signals.js';
 import { SignalHub } from '../signals.js';
 import { StoreError, type Store } from '../store.js';
@@ -27,6 +28,7 @@ import * as catalog from './catalog.js';
 import * as lambdaCatalog from './lambda-catalog.js';
 import { applyOp } from './commit.js';
 import * as executions from './executions.js';
+import * as functionLogs from './function-logs.js';
 import { ioError, openDataDir, type OpenOptions } from './open.js';
 import { prepareStatements, type SqliteContext } from './statements.js';
 import * as work from './work.js';
@@ -186,6 +188,15 @@ export class SqliteStore implements Store {
     keep?: { readonly redriveDate: number; readonly expiresAt: number },
   ): Promise<number | undefined> {
     return this.run((c) => executions.redriveClientToken(c, executionArn, clientToken, now, keep));
+  }
+
+  // Function logs
+
+  appendFunctionLogs(logs: readonly FunctionLogRecord[], retention: FunctionLogRetention, now: number): Promise<void> {
+    return this.run((c) => functionLogs.appendFunctionLogs(c, logs, retention, now));
+  }
+  listFunctionLogs(query: FunctionLogQuery): Promise<FunctionLogRecord[]> {
+    return this.run((c) => functionLogs.listFunctionLogs(c, query));
   }
 
   // Catalog

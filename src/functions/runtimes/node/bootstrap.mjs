@@ -129,17 +129,30 @@ async function loadTypeScript(file) {
   // to CommonJS and compiled as a module at the original path, so that require() of packages
   // resolves from the function's folder. No type-check, as the issue asks.
   const esbuild = await import('esbuild');
-  const out = esbuild.buildSync({
-    entryPoints: [file],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    packages: 'external',
-    write: false,
-    logLevel: 'silent',
-    sourcemap: 'inline',
-  });
+  let out;
+  try {
+    out = esbuild.buildSync({
+      entryPoints: [file],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+      write: false,
+      logLevel: 'silent',
+      sourcemap: 'inline',
+    });
+  } catch (e) {
+    // esbuild's parse errors are a TypeScript file's syntax errors: Lambda's Node runtime reports
+    // a JavaScript one as Runtime.UserCodeSyntaxError, and so does this for TypeScript.
+    const first = Array.isArray(e?.errors) ? e.errors[0] : undefined;
+    if (first === undefined) throw e;
+    const where = first.location ? `${path.resolve(first.location.file)}:${first.location.line}:${first.location.column + 1}` : file;
+    const message = `SyntaxError: ${first.text}`;
+    throw {
+      lambda: { errorType: 'Runtime.UserCodeSyntaxError', errorMessage: message, trace: stackLines(`Runtime.UserCodeSyntaxError: ${message}\n    at ${where}`) },
+    };
+  }
   const code = out.outputFiles[0].text;
   const m = new Module(file);
   m.filename = file;
@@ -185,6 +198,7 @@ async function loadHandler() {
   try {
     mod = await loadModule(moduleName);
   } catch (e) {
+    if (e !== null && typeof e === 'object' && 'lambda' in e) throw e;
     if (e instanceof SyntaxError) {
       throw { lambda: initErrorBody('Runtime.UserCodeSyntaxError', `${e.name}: ${e.message}`, e) };
     }
