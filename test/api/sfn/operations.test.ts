@@ -32,10 +32,13 @@ import {
   UpdateStateMachineCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ARN, client, role, serveForTests } from './fixtures.js';
 
 serveForTests({ activityPollMs: 300 });
+beforeAll(async () => {
+  await create('TokenInbox', JSON.stringify({ StartAt: 'Got', States: { Got: { Type: 'Pass', End: true } } }));
+});
 
 const pass = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { ok: 1 }, ResultPath: '$.r', End: true } } });
 const waiting = JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } });
@@ -44,8 +47,9 @@ const callback = JSON.stringify({
   States: {
     Ask: {
       Type: 'Task',
-      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-      Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', MessageBody: { 'token.$': '$$.Task.Token' } },
+      // The token goes to a nested execution (served here, no outside service) that takes it and ends.
+      Resource: 'arn:aws:states:::states:startExecution.waitForTaskToken',
+      Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:TokenInbox', Input: { 'token.$': '$$.Task.Token' } },
       HeartbeatSeconds: 30,
       End: true,
     },
@@ -70,7 +74,7 @@ async function tokenOf(executionArn: string): Promise<string> {
   for (let i = 0; i < 200; i++) {
     const h = await client.send(new GetExecutionHistoryCommand({ executionArn }));
     const scheduled = h.events?.find((e: HistoryEvent) => e.type === 'TaskScheduled');
-    if (scheduled !== undefined) return (JSON.parse(scheduled.taskScheduledEventDetails!.parameters!) as { MessageBody: { token: string } }).MessageBody.token;
+    if (scheduled !== undefined) return (JSON.parse(scheduled.taskScheduledEventDetails!.parameters!) as { Input: { token: string } }).Input.token;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('no TaskScheduled');

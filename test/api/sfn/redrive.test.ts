@@ -9,26 +9,34 @@ import {
   StartExecutionCommand,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ARN, client, role, serveForTests } from './fixtures.js';
 
 serveForTests();
 
-/** Prepare (Pass) then a callback Task: the test fails or completes it through its task token. */
+/**
+ * Prepare (Pass) then a callback Task that hands its token to a nested execution (served here, no
+ * outside service): the test fails or completes it through that token.
+ */
 const approval = JSON.stringify({
   StartAt: 'Prepare',
   States: {
     Prepare: { Type: 'Pass', Result: 'ready', ResultPath: '$.prepared', Next: 'Approve' },
     Approve: {
       Type: 'Task',
-      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+      Resource: 'arn:aws:states:::states:startExecution.waitForTaskToken',
       Parameters: {
-        QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
-        MessageBody: { 'token.$': '$$.Task.Token', 'redrives.$': '$$.Execution.RedriveCount' },
+        StateMachineArn: `${ARN}:stateMachine:Inbox`,
+        Input: { 'token.$': '$$.Task.Token', 'redrives.$': '$$.Execution.RedriveCount' },
       },
       End: true,
     },
   },
+});
+
+/** Where the callback Task sends its token: a machine that takes it and ends. */
+beforeAll(async () => {
+  await create('Inbox', JSON.stringify({ StartAt: 'Got', States: { Got: { Type: 'Pass', End: true } } }));
 });
 
 async function create(name: string, definition: string): Promise<string> {
@@ -51,9 +59,9 @@ async function scheduled(executionArn: string, n: number): Promise<{ token: stri
     const s = h.events?.filter((e) => e.type === 'TaskScheduled')[n - 1];
     if (s !== undefined) {
       const p = JSON.parse(s.taskScheduledEventDetails!.parameters!) as {
-        MessageBody: { token: string; redrives: number };
+        Input: { token: string; redrives: number };
       };
-      return p.MessageBody;
+      return p.Input;
     }
     await new Promise((r) => setTimeout(r, 25));
   }
