@@ -16,6 +16,8 @@ import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { WatchedActivityQueue } from '../../integrations/activity-watch.js';
 import { command, parseArguments, portOption, startFailure, stdio, type CliIO } from '../io.js';
 import { watchWaitingTasks, type WaitingTask } from '../waiting-tasks.js';
+import { addMockOptions, mockOptions, type MockFlags } from '../mock-options.js';
+import type { MockConfig } from '../../integrations/mock-config.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
@@ -80,13 +82,26 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('--functions-dir <dir>', "Lambda functions for Task states (default: the project's functions/ folder)")
     .option('--definitions-dir <dir>', "state machines nested executions may start (default: the project's state-machines/ folder)")
     .option('--answer <json>', 'answer every task that waits for a token (.waitForTaskToken, activities) with this output')
-    .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0');
+    .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0')
+    .option('--test-case <name>', 'run this test case of the --mock-config file (the machine is named as the file names it)');
+  addMockOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
   const file = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; answer?: string; port: string }>();
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; answer?: string; port: string; testCase?: string } & MockFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  let mocks: { mockConfig?: MockConfig; timeScale?: number };
+  try {
+    mocks = mockOptions(opts);
+  } catch (e) {
+    io.err(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (opts.testCase !== undefined && mocks.mockConfig === undefined) {
+    io.err('--test-case needs a mock configuration: --mock-config FILE or SFN_MOCK_CONFIG=FILE\n');
+    return 2;
+  }
   if (opts.answer !== undefined) {
     try {
       JSON.parse(opts.answer);
@@ -150,8 +165,10 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       accountId: ACCOUNT_ID,
       wrapResources: (router) => watchWaitingTasks(router, waiting),
       ...(options.resources !== undefined ? { resources: options.resources } : {}),
+      ...mocks,
     });
-    const outcome = await runOnApp(app, file, parsed.value, inputText, opts.name, opts.definitionsDir ?? projectDefinitionsDir(file), io);
+    const testCase = opts.testCase === undefined ? undefined : { name: opts.testCase, machineName: mockedMachineName(mocks.mockConfig, opts.testCase) };
+    const outcome = await runOnApp(app, file, parsed.value, inputText, opts.name, opts.definitionsDir ?? projectDefinitionsDir(file), io, testCase);
     if (opts.history) {
       const document = {
         executionArn: outcome.executionArn,
@@ -194,6 +211,15 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
   }
 }
 
+/**
+ * The name `run --test-case` gives its machine: the mock configuration's only machine with that
+ * test case, so that the file's name need not match it (else the file's name, which must).
+ */
+function mockedMachineName(config: MockConfig | undefined, testCase: string): string | undefined {
+  const machines = [...(config?.stateMachines ?? new Map<string, ReadonlyMap<string, unknown>>())].filter(([, cases]) => cases.has(testCase)).map(([name]) => name);
+  return machines.length === 1 ? machines[0] : undefined;
+}
+
 /** What the person running the command can paste to answer a waiting task. */
 function waitingMessage(task: WaitingTask, url: string): string {
   const env = `AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${REGION}`;
@@ -217,7 +243,16 @@ function waitingMessage(task: WaitingTask, url: string): string {
  * name (updated when the file changed). With --data-dir, running the same command with the same
  * --name again picks the execution up where it was.
  */
-async function runOnApp(app: App, file: string, definition: unknown, inputText: string, name: string | undefined, definitionsDir: string | undefined, io: CliIO): Promise<RunOutcome> {
+async function runOnApp(
+  app: App,
+  file: string,
+  definition: unknown,
+  inputText: string,
+  name: string | undefined,
+  definitionsDir: string | undefined,
+  io: CliIO,
+  testCase?: { readonly name: string; readonly machineName?: string },
+): Promise<RunOutcome> {
   const sw = app.service;
   if (definitionsDir !== undefined) {
     await syncDefinitions(sw, path.resolve(definitionsDir), {
@@ -233,7 +268,7 @@ async function runOnApp(app: App, file: string, definition: unknown, inputText: 
     const activity = parseResourceArn(arn);
     if (activity.kind === 'activity' && activity.region === REGION && activity.accountId === ACCOUNT_ID) await sw.createActivity({ name: activity.name });
   }
-  const machineName = path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/\.asl$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine';
+  const machineName = testCase?.machineName ?? (path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/\.asl$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine');
   let stateMachineArn: string;
   try {
     ({ stateMachineArn } = await sw.createStateMachine({ name: machineName, definition: definition as object }));
@@ -242,7 +277,7 @@ async function runOnApp(app: App, file: string, definition: unknown, inputText: 
     stateMachineArn = e.resourceArn;
     await sw.updateStateMachine({ stateMachineArn, definition: definition as object });
   }
-  const { executionArn } = await sw.startExecution({ stateMachineArn, input: inputText, name });
+  const { executionArn } = await sw.startExecution({ stateMachineArn: testCase === undefined ? stateMachineArn : `${stateMachineArn}#${testCase.name}`, input: inputText, name });
   const d = await sw.awaitExecution(executionArn);
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;

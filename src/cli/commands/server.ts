@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadAccessKeys } from '../../api/auth/index.js';
 import { loadHttpConnections, type HttpConnections } from '../../integrations/http-connections.js';
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
+import { addMockOptions, mockOptions, type MockFlags } from '../mock-options.js';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
 export type ServerCommandOptions = ServeCommandOptions;
@@ -29,16 +30,17 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'info');
   addEdgeOptions(program);
+  addMockOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & MockFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
   try {
-    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, ...rest } = opts;
+    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, mockConfig: _mocks, timeScale: _scale, ...rest } = opts;
     const httpConnections = httpConnectionsOption(opts.httpConnections);
-    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}) });
+    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...mockOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}) });
   } catch (e) {
     io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;
