@@ -10,6 +10,7 @@ import { createServer } from '../api/server.js';
 import { createSfnOperations } from '../api/sfn/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../functions/index.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
+import type { MockConfig } from '../integrations/mock-config.js';
 import type { Service } from '../service/index.js';
 import { createApp, type App } from './create-app.js';
 import { syncDefinitions } from './project.js';
@@ -45,6 +46,9 @@ export interface StepwrightServerOptions {
   readonly database?: string;
   /** The connections HTTP Tasks authenticate with (`--http-connections FILE`). */
   readonly httpConnections?: HttpConnections;
+  /** Step Functions Local's mock configuration (`--mock-config`) and the time scale (`--time-scale`): AppOptions. */
+  readonly mockConfig?: MockConfig;
+  readonly timeScale?: number;
   /**
    * Serve this composition instead of making one (`stepwright run` serves its app once a task
    * waits for a token): its caller owns it, and `close` leaves it open.
@@ -107,6 +111,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
         database: options.database,
         functions: runtime,
         httpConnections: options.httpConnections,
+        mockConfig: options.mockConfig,
+        timeScale: options.timeScale,
         region,
         accountId,
         onError: (e, where) => log(e, where),

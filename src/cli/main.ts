@@ -3,6 +3,7 @@ import { runDev } from './commands/dev.js';
 import { runFunctions } from './commands/functions.js';
 import { runRun } from './commands/run.js';
 import { runServer } from './commands/server.js';
+import { runTest } from './commands/test.js';
 import { runValidate } from './commands/validate.js';
 import { runWorker } from './commands/worker.js';
 import { stdio, type CliIO } from './io.js';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promise<n
   dev: (argv, io) => runDev(argv, { io }),
   functions: (argv, io) => runFunctions(argv, { io }),
   worker: (argv, io) => runWorker(argv, { io }),
+  test: (argv, io) => runTest(argv, { io }),
 };
 
 const USAGE = [
@@ -27,6 +29,8 @@ const USAGE = [
   '  dev [DIR] [--port 8083]            server for a project folder, reloading on every save',
   '  worker --database postgres://… [--project DIR]',
   '                                     advance the executions of a shared PostgreSQL database',
+  '  test --mock-config FILE [--expect FILE]',
+  '                                     run every test case of a Step Functions Local mock file, with coverage',
   '  functions serve [--port 9001] [--functions-dir DIR]',
   '                                     the Lambda API alone',
   '',

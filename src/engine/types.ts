@@ -59,7 +59,11 @@ export interface ResultWriterRequest {
 
 
 export type TaskResult =
-  | { readonly ok: true; readonly output: Json }
+  /**
+   * `final`: the task's own result even for a `.waitForTaskToken` Task, whose result otherwise only
+   * says the message went out (a mocked response answers the callback too).
+   */
+  | { readonly ok: true; readonly output: Json; readonly final?: true }
   | { readonly ok: false; readonly error: string; readonly cause: string };
 
 /** What a resource may report before its result: a `.sync` integration has submitted its job, a worker took an activity task. */

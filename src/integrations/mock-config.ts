@@ -234,9 +234,9 @@ export function mockedTaskResult(request: TaskRequest, response: MockedResponse,
   if (arn.pattern !== 'requestResponse') progress?.submitted({});
   if (response.kind === 'throw') return { ok: false, error: response.error, cause: response.cause };
   const v = response.value;
-  if (arn.kind === 'lambdaFunction' && isRecord(v) && Object.hasOwn(v, 'Payload'))
-    return { ok: true, output: v.Payload as Json };
-  return { ok: true, output: v };
+  const output = arn.kind === 'lambdaFunction' && isRecord(v) && Object.hasOwn(v, 'Payload') ? (v.Payload as Json) : v;
+  // Final: a mocked callback Task waits for no token.
+  return { ok: true, output, final: true };
 }
 
 /**

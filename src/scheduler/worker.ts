@@ -738,7 +738,7 @@ export class Scheduler {
 
   private async settle(o: OutboxRecord, r: TaskResult): Promise<void> {
     if (this.closed) return;
-    if (o.request.taskToken !== undefined && r.ok) {
+    if (o.request.taskToken !== undefined && r.ok && r.final !== true) {
       // A callback task: the message went out; the result comes with SendTaskSuccess/Failure.
       await this.committer.submit({ kind: 'acknowledgeEffect', idempotencyKey: o.idempotencyKey });
       return;

@@ -44,7 +44,7 @@ export function missingRequirements(requires: readonly string[]): { name: string
  * integration and the runner drives it (functions, an activity worker, the child machines).
  * Callbacks are not driven: every recorded callback case also needs SQS or SNS to carry its token.
  */
-const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution']);
+const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution', 'mock-config']);
 
 /** The requirements of a case that the server runner cannot serve (empty = it runs on the server). */
 export function missingOnServer(requires: readonly string[]): { name: string; builtBy: string }[] {

@@ -14,6 +14,7 @@ const unreachable = (): ConformanceServer => ({
   url: 'http://127.0.0.1:9',
   sfn: new SFNClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 }),
   functionName: () => undefined,
+  mockOf: () => undefined,
   close: async () => undefined,
 });
 

@@ -28,7 +28,9 @@ import {
 import { compareResult, type ActualResult, type RecordedEvent } from './compare.js';
 import type { ConformanceCase } from './cases.js';
 import { behaviourDir, behaviourOf, caseFunctions, caseRuntime, type CaseFunction } from './functions/index.js';
+import { caseTestCase, mockedExpectation, requirementsBeyondMock, withoutSubmittedOutput, type CaseMock } from './mock-case.js';
 import { missingOnServer } from './requirements.js';
+import { resolveStubs } from './stubs.js';
 import { failedToRun, type CaseOutcome } from './run-case.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,7 +49,39 @@ export interface ConformanceServer {
   readonly sfn: SFNClient;
   /** The server function that stands for a case's function `name`, or undefined when none behaves so. */
   readonly functionName: (name: string, fn: CaseFunction) => string | undefined;
+  /** The machine name and test case the server's mock configuration holds for a mock case (by id). */
+  readonly mockOf: (caseId: string) => { readonly machineName: string; readonly testCase: string } | undefined;
   readonly close: () => Promise<void>;
+}
+
+/**
+ * One mock configuration for every mock case of the run (the server reads one file): each case's
+ * machine is renamed `mock-N` and its responses `N:NAME`, so that the cases' names cannot collide.
+ */
+function writeMockConfig(file: string, cases: readonly ConformanceCase[]): Map<string, { machineName: string; testCase: string }> {
+  const byCase = new Map<string, { machineName: string; testCase: string }>();
+  const config: { StateMachines: Record<string, unknown>; MockedResponses: Record<string, unknown> } = { StateMachines: {}, MockedResponses: {} };
+  for (const c of cases) {
+    if (c.mock === undefined) continue;
+    let testCase;
+    try {
+      testCase = caseTestCase(c.mock);
+    } catch {
+      continue; // the case fails when it runs, saying why
+    }
+    const n = byCase.size + 1;
+    const machineName = `mock-${n}`;
+    const raw = (c.mock as CaseMock & { config: { MockedResponses: Record<string, unknown> } }).config.MockedResponses;
+    const states: Record<string, string> = {};
+    for (const [state, { responseName }] of testCase.states) {
+      states[state] = `${n}:${responseName}`;
+      config.MockedResponses[`${n}:${responseName}`] = raw[responseName];
+    }
+    config.StateMachines[machineName] = { TestCases: { [testCase.name]: states } };
+    byCase.set(c.id, { machineName, testCase: testCase.name });
+  }
+  fs.writeFileSync(file, JSON.stringify(config));
+  return byCase;
 }
 
 function behaviourKey(fn: CaseFunction): string | undefined {
@@ -90,7 +124,7 @@ class FunctionNames {
 function writeFunctionsDir(dir: string, cases: readonly ConformanceCase[], names: FunctionNames): void {
   fs.mkdirSync(dir, { recursive: true });
   for (const c of cases) {
-    if (c.requires.includes('lambda')) for (const [name, fn] of Object.entries(caseFunctions(c.file) ?? {})) names.nameFor(name, fn);
+    if (requirementsBeyondMock(c.requires, c.definition, c.mock).includes('lambda')) for (const [name, fn] of Object.entries(caseFunctions(c.file) ?? {})) names.nameFor(name, fn);
   }
   for (const [serverName, fn] of names.behaviours) {
     const b = behaviourOf(fn);
@@ -109,7 +143,9 @@ export async function startConformanceServer(cases: readonly ConformanceCase[]):
   const functionsDir = path.join(tmp, 'functions');
   const names = new FunctionNames();
   writeFunctionsDir(functionsDir, cases, names);
-  const args = ['--import', 'tsx', 'test/e2e/stepwright-bin.ts', 'server', '--port', '0', '--data-dir', path.join(tmp, 'data'), '--functions-dir', functionsDir];
+  const mockFile = path.join(tmp, 'MockConfigFile.json');
+  const mocks = writeMockConfig(mockFile, cases);
+  const args = ['--import', 'tsx', 'test/e2e/stepwright-bin.ts', 'server', '--port', '0', '--data-dir', path.join(tmp, 'data'), '--functions-dir', functionsDir, '--mock-config', mockFile];
   args.push('--account-id', SERVER_ACCOUNT, '--region', SERVER_REGION, '--log-level', 'silent');
   const child: ChildProcess = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -150,6 +186,7 @@ export async function startConformanceServer(cases: readonly ConformanceCase[]):
     url,
     sfn,
     functionName: (name, fn) => names.lookup(name, fn),
+    mockOf: (caseId) => mocks.get(caseId),
     close: async () => {
       sfn.destroy();
       await stop();
@@ -158,7 +195,7 @@ export async function startConformanceServer(cases: readonly ConformanceCase[]):
 }
 
 export function planOnServer(c: ConformanceCase): { run: true } | { run: false; reason: string } {
-  const missing = missingOnServer(c.requires);
+  const missing = missingOnServer(requirementsBeyondMock(c.requires, c.definition, c.mock));
   if (missing.length === 0) return { run: true };
   return { run: false, reason: missing.map((m) => `${m.name} (${m.builtBy})`).join(', ') };
 }
@@ -300,7 +337,11 @@ export async function runCaseOnServer(c: ConformanceCase, server: ConformanceSer
   const deadline = started + timeLimitMs;
   const { sfn } = server;
   const names = new Map<string, string>();
-  if (c.requires.includes('lambda')) {
+  // A mock that answers every Task serves the services and functions the case calls.
+  const needs = requirementsBeyondMock(c.requires, c.definition, c.mock);
+  const mock = c.mock === undefined ? undefined : server.mockOf(c.id);
+  if (c.mock !== undefined && mock === undefined) return failedToRun(c, 'the mock configuration of the case names no single test case', started);
+  if (needs.includes('lambda')) {
     for (const [name, fn] of Object.entries(caseFunctions(c.file) ?? {})) {
       const serverName = server.functionName(name, fn);
       if (serverName === undefined) {
@@ -313,18 +354,18 @@ export async function runCaseOnServer(c: ConformanceCase, server: ConformanceSer
   const worker = new AbortController();
   let workerDone: Promise<void> = Promise.resolve();
   try {
-    let definition = replaceAll(JSON.stringify(c.definition), names);
+    let definition = replaceAll(JSON.stringify(resolveStubs(c.definition, { region: SERVER_REGION, accountId: SERVER_ACCOUNT })), names);
     let input = replaceAll(c.inputText ?? JSON.stringify(c.input), names);
 
     let activity: ActivityPlan | undefined;
     let activityArn: string | undefined;
-    if (c.requires.includes('activity')) {
+    if (needs.includes('activity')) {
       activityArn = (await sfn.send(new CreateActivityCommand({ name: `${tag}-activity` }))).activityArn ?? '';
       definition = replaceAll(definition, new Map([[ACTIVITY_STUB, activityArn]]));
       activity = activityPlan(c);
       if (activity.deleted) await sfn.send(new DeleteActivityCommand({ activityArn }));
     }
-    if (c.requires.includes('nested-execution')) {
+    if (needs.includes('nested-execution')) {
       const children = new Map<string, string>();
       for (const s of stringsIn(c.input)) {
         if (!STATE_MACHINE_ARN.test(s) || children.has(s)) continue;
@@ -338,8 +379,9 @@ export async function runCaseOnServer(c: ConformanceCase, server: ConformanceSer
     }
 
     const express = c.kind === 'express-sync';
-    const machine = await sfn.send(new CreateStateMachineCommand({ name: tag, definition, roleArn: ROLE_ARN, ...(express ? { type: 'EXPRESS' } : {}) }));
-    const stateMachineArn = machine.stateMachineArn ?? '';
+    const machine = await sfn.send(new CreateStateMachineCommand({ name: mock?.machineName ?? tag, definition, roleArn: ROLE_ARN, ...(express ? { type: 'EXPRESS' } : {}) }));
+    // A mock case starts its test case as Step Functions Local's users do: MACHINE_ARN#TestCase.
+    const stateMachineArn = `${machine.stateMachineArn ?? ''}${mock !== undefined ? `#${mock.testCase}` : ''}`;
     let actual: ActualResult;
     if (express) {
       const r = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn, input }), { abortSignal: AbortSignal.timeout(timeLimitMs) });
@@ -352,9 +394,10 @@ export async function runCaseOnServer(c: ConformanceCase, server: ConformanceSer
         await sfn.send(new StopExecutionCommand({ executionArn })).catch(() => undefined);
         return failedToRun(c, `still RUNNING after the time limit of ${timeLimitMs} ms`, started, 'RUNNING');
       }
-      actual = { ...ended, events: (await fullHistory(sfn, executionArn)) as unknown as RecordedEvent[] };
+      const events = (await fullHistory(sfn, executionArn)) as unknown as RecordedEvent[];
+      actual = { ...ended, events: mock !== undefined ? withoutSubmittedOutput(events) : events };
     }
-    const comparison = compareResult(c.expected, actual, { events: !express });
+    const comparison = compareResult(mock !== undefined ? mockedExpectation(c.expected) : c.expected, actual, { events: !express });
     return {
       id: c.id,
       category: c.category,

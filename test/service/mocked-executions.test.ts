@@ -74,6 +74,38 @@ describe('StartExecution with a #TestCase suffix', () => {
     expect(real.calls).toEqual(['Charge', 'Notify']);
   });
 
+  it('answers a .waitForTaskToken Task durably without waiting for a token (local_mocking test_sqs_wait_for_task_token)', async () => {
+    const real = recording();
+    const sw = await stepwright({ dataDir: tempDir(), resources: real.resources, mockConfig });
+    const callback = {
+      StartAt: 'Charge',
+      States: {
+        Charge: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: { QueueUrl: 'q', MessageBody: { 'Token.$': '$$.Task.Token' } },
+          End: true,
+        },
+      },
+    };
+    const { stateMachineArn } = await sw.service.createStateMachine({ name: 'orders', definition: callback });
+    const { executionArn } = await sw.service.startExecution({ stateMachineArn: `${stateMachineArn}#Paid` });
+    const d = await sw.service.awaitExecution(executionArn);
+    expect(d.output).toBe('{"StatusCode":200,"Payload":{"paid":true}}');
+    const types = (await sw.service.getExecutionHistory({ executionArn })).events.map((e) => e.type);
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(real.calls).toEqual([]);
+  });
+
   it('runs an Express machine synchronously on its mocks', async () => {
     const sw = await stepwright({ dataDir: tempDir(), resources: recording().resources, mockConfig });
     const { stateMachineArn } = await sw.service.createStateMachine({

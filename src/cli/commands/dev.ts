@@ -4,6 +4,7 @@ import { startStepwrightServer, type StepwrightServer } from '../../app/server.j
 import { parseParameterOverrides, SamTemplateError, watchSamTemplate, type SamAppliedChange } from '../../app/sam/index.js';
 import { watchProject, type AppliedChange } from '../watch-project.js';
 import { addEdgeOptions, addSamOptions, edgeOptions, httpConnectionsOption, type EdgeFlags, type SamFlags } from './server.js';
+import { addMockOptions, mockOptions, type MockFlags } from '../mock-options.js';
 
 export interface DevCommandOptions extends ServeCommandOptions {
   /** Called after each reload that changed what is live (tests). */
@@ -31,9 +32,10 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     .option('--log-level <level>', 'pino log level', 'warn');
   addSamOptions(program);
   addEdgeOptions(program);
+  addMockOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & SamFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & SamFlags & MockFlags>();
   const template = opts.sam === undefined ? undefined : path.resolve(opts.sam);
   const project = template === undefined ? path.resolve(program.args[0] ?? '.') : path.dirname(template);
   const port = portOption(opts.port, io);
@@ -61,6 +63,7 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
       logLevel: opts.logLevel === 'silent' ? false : opts.logLevel,
       ...edgeOptions(opts),
       ...(httpConnections !== undefined ? { httpConnections } : {}),
+      ...mockOptions(opts),
     });
   } catch (e) {
     io.err(`stepwright dev: ${startFailure(e, port)}\n`);

@@ -18,6 +18,8 @@ import { command, parseArguments, portOption, startFailure, stdio, type CliIO } 
 import { watchWaitingTasks, type WaitingTask } from '../waiting-tasks.js';
 import type { HttpConnections } from '../../integrations/http-connections.js';
 import { addSamOptions, httpConnectionsOption, samOption, type SamFlags } from './server.js';
+import { addMockOptions, mockOptions, type MockFlags } from '../mock-options.js';
+import type { MockConfig } from '../../integrations/mock-config.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
@@ -99,12 +101,14 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--answer <json>', 'answer every task that waits for a token (.waitForTaskToken, activities) with this output')
     .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0')
-    .option('--state-machine <name>', 'with --sam: the state machine to run (name or logical id), when the template has several');
+    .option('--state-machine <name>', 'with --sam: the state machine to run (name or logical id), when the template has several')
+    .option('--test-case <name>', 'run this test case of the --mock-config file (the machine is named as the file names it)');
   addSamOptions(program);
+  addMockOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
   const definitionFile: string | undefined = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; httpConnections?: string; answer?: string; port: string; stateMachine?: string } & SamFlags>();
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; httpConnections?: string; answer?: string; port: string; stateMachine?: string; testCase?: string } & SamFlags & MockFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   if ((definitionFile === undefined) === (opts.sam === undefined)) {
@@ -113,6 +117,17 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
   }
   if (opts.stateMachine !== undefined && opts.sam === undefined) {
     io.err('stepwright run: --state-machine is for --sam\n');
+    return 2;
+  }
+  let mocks: { mockConfig?: MockConfig; timeScale?: number };
+  try {
+    mocks = mockOptions(opts);
+  } catch (e) {
+    io.err(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (opts.testCase !== undefined && mocks.mockConfig === undefined) {
+    io.err('--test-case needs a mock configuration: --mock-config FILE or SFN_MOCK_CONFIG=FILE\n');
     return 2;
   }
   // Notes go to stderr: stdout is the execution's output.
@@ -187,6 +202,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       wrapResources: (router) => watchWaitingTasks(router, waiting),
       ...(httpConnections !== undefined ? { httpConnections } : {}),
       ...(options.resources !== undefined ? { resources: options.resources } : {}),
+      ...mocks,
     });
     if (sam !== undefined && chosen !== undefined) {
       // The template's other machines, for nested executions; the chosen one is run below.
@@ -198,7 +214,8 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       });
     }
     const definitionsDir = opts.definitionsDir ?? (sam === undefined ? projectDefinitionsDir(file) : undefined);
-    const outcome = await runOnApp(app, file, chosen?.name, parsed.value, inputText, opts.name, definitionsDir, io);
+    const testCase = opts.testCase === undefined ? undefined : { name: opts.testCase, machineName: mockedMachineName(mocks.mockConfig, opts.testCase) };
+    const outcome = await runOnApp(app, file, chosen?.name, parsed.value, inputText, opts.name, definitionsDir, io, testCase);
     if (opts.history) {
       const document = {
         executionArn: outcome.executionArn,
@@ -241,6 +258,15 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
   }
 }
 
+/**
+ * The name `run --test-case` gives its machine: the mock configuration's only machine with that
+ * test case, so that the file's name need not match it (else the file's name, which must).
+ */
+function mockedMachineName(config: MockConfig | undefined, testCase: string): string | undefined {
+  const machines = [...(config?.stateMachines ?? new Map<string, ReadonlyMap<string, unknown>>())].filter(([, cases]) => cases.has(testCase)).map(([name]) => name);
+  return machines.length === 1 ? machines[0] : undefined;
+}
+
 /** What the person running the command can paste to answer a waiting task. */
 function waitingMessage(task: WaitingTask, url: string): string {
   const env = `AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${REGION}`;
@@ -264,7 +290,17 @@ function waitingMessage(task: WaitingTask, url: string): string {
  * name (updated when the file changed). With --data-dir, running the same command with the same
  * --name again picks the execution up where it was.
  */
-async function runOnApp(app: App, file: string, samName: string | undefined, definition: unknown, inputText: string, name: string | undefined, definitionsDir: string | undefined, io: CliIO): Promise<RunOutcome> {
+async function runOnApp(
+  app: App,
+  file: string,
+  samName: string | undefined,
+  definition: unknown,
+  inputText: string,
+  name: string | undefined,
+  definitionsDir: string | undefined,
+  io: CliIO,
+  testCase?: { readonly name: string; readonly machineName?: string },
+): Promise<RunOutcome> {
   const sw = app.service;
   if (definitionsDir !== undefined) {
     await syncDefinitions(sw, path.resolve(definitionsDir), {
@@ -280,7 +316,7 @@ async function runOnApp(app: App, file: string, samName: string | undefined, def
     const activity = parseResourceArn(arn);
     if (activity.kind === 'activity' && activity.region === REGION && activity.accountId === ACCOUNT_ID) await sw.createActivity({ name: activity.name });
   }
-  const machineName = samName ?? (path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/\.asl$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine');
+  const machineName = testCase?.machineName ?? samName ?? (path.basename(file).replace(/\.(json|ya?ml|asl)$/i, '').replace(/\.asl$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'StateMachine');
   let stateMachineArn: string;
   try {
     ({ stateMachineArn } = await sw.createStateMachine({ name: machineName, definition: definition as object }));
@@ -289,7 +325,7 @@ async function runOnApp(app: App, file: string, samName: string | undefined, def
     stateMachineArn = e.resourceArn;
     await sw.updateStateMachine({ stateMachineArn, definition: definition as object });
   }
-  const { executionArn } = await sw.startExecution({ stateMachineArn, input: inputText, name });
+  const { executionArn } = await sw.startExecution({ stateMachineArn: testCase === undefined ? stateMachineArn : `${stateMachineArn}#${testCase.name}`, input: inputText, name });
   const d = await sw.awaitExecution(executionArn);
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;

@@ -6,6 +6,7 @@ import { loadHttpConnections, type HttpConnections } from '../../integrations/ht
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
 import { loadSamTemplate, parseParameterOverrides, SamTemplateError, type SamProject } from '../../app/sam/index.js';
 import type { CliIO } from '../io.js';
+import { addMockOptions, mockOptions, type MockFlags } from '../mock-options.js';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
 export type ServerCommandOptions = ServeCommandOptions;
@@ -32,18 +33,19 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--log-level <level>', 'pino log level', 'info');
   addSamOptions(program);
   addEdgeOptions(program);
+  addMockOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & SamFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & SamFlags & MockFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   const sam = samOption(opts, io, 'stepwright server');
   if (sam === false) return 1;
   let server: StepwrightServer;
   try {
-    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, sam: _template, parameterOverrides: _overrides, ...rest } = opts;
+    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, sam: _template, parameterOverrides: _overrides, mockConfig: _mocks, timeScale: _scale, ...rest } = opts;
     const httpConnections = httpConnectionsOption(opts.httpConnections);
-    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}), ...(sam !== undefined ? { sam } : {}) });
+    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...mockOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}), ...(sam !== undefined ? { sam } : {}) });
   } catch (e) {
     io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;
