@@ -2,6 +2,7 @@ import path from 'node:path';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { watchProject, type AppliedChange } from '../watch-project.js';
+import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 import { addEdgeOptions, edgeOptions, type EdgeFlags } from './server.js';
 
 export interface DevCommandOptions extends ServeCommandOptions {
@@ -25,10 +26,11 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when run as root')
     .option('--log-level <level>', 'pino log level', 'warn');
   addEdgeOptions(program);
+  addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
   const project = path.resolve(program.args[0] ?? '.');
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string; awsEndpoint: string[] } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
@@ -43,6 +45,7 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
       functionUser: opts.functionUser,
       logLevel: opts.logLevel === 'silent' ? false : opts.logLevel,
       ...edgeOptions(opts),
+      aws: awsConfigOption(opts.awsEndpoint, project),
     });
   } catch (e) {
     io.err(`stepwright dev: ${startFailure(e, port)}\n`);

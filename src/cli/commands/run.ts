@@ -9,6 +9,8 @@ import { InvalidDefinitionError, InvalidExecutionInputError, prepareMachine } fr
 import type { HistoryEvent, TaskResources } from '../../engine/index.js';
 import { StoreError } from '../../store/index.js';
 import { createApp, type App } from '../../app/create-app.js';
+import type { AwsConfig } from '../../integrations/aws/config.js';
+import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 import { syncDefinitions } from '../../app/project.js';
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { ServiceError } from '../../service/index.js';
@@ -33,6 +35,12 @@ function projectDir(definitionFile: string, name: string): string | undefined {
     if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) return candidate;
   }
   return undefined;
+}
+
+/** The project folder holding an `aws.json` (beside the definition or beside its `state-machines/` folder). */
+function awsProjectDir(definitionFile: string): string | undefined {
+  const dir = path.dirname(path.resolve(definitionFile));
+  return [dir, path.join(dir, '..')].find((candidate) => fs.existsSync(path.join(candidate, 'aws.json')));
 }
 
 /** The definition's own folder when it is a project's `state-machines/`: its siblings can be started as nested executions. */
@@ -81,12 +89,20 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('--definitions-dir <dir>', "state machines nested executions may start (default: the project's state-machines/ folder)")
     .option('--answer <json>', 'answer every task that waits for a token (.waitForTaskToken, activities) with this output')
     .option('-p, --port <port>', 'port of the API served while a task waits for its token (default: a free one)', '0');
+  addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
   const file = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; answer?: string; port: string }>();
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; answer?: string; port: string; awsEndpoint: string[] }>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  let aws: AwsConfig;
+  try {
+    aws = awsConfigOption(opts.awsEndpoint, awsProjectDir(file));
+  } catch (e) {
+    io.err(`${(e as Error).message}\n`);
+    return 2;
+  }
   if (opts.answer !== undefined) {
     try {
       JSON.parse(opts.answer);
@@ -146,6 +162,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       ...(temporary !== undefined ? { synchronous: 'OFF' as const } : {}),
       functions: runtime,
       activities,
+      aws,
       region: REGION,
       accountId: ACCOUNT_ID,
       wrapResources: (router) => watchWaitingTasks(router, waiting),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadAccessKeys } from '../../api/auth/index.js';
 import { loadHttpConnections, type HttpConnections } from '../../integrations/http-connections.js';
+import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 
@@ -10,7 +11,7 @@ export type ServerCommandOptions = ServeCommandOptions;
 
 /**
  * `stepwright server [--port 8083] [--host 127.0.0.1] [--data-dir ./.stepwright] [--project DIR]
- * [--functions-dir DIR] [--definitions-dir DIR] [--http-connections FILE]`: serves until SIGINT/SIGTERM. Exit code 0 after a
+ * [--functions-dir DIR] [--definitions-dir DIR] [--http-connections FILE] [--aws-endpoint SERVICE=URL …]`: serves until SIGINT/SIGTERM. Exit code 0 after a
  * clean stop, 1 if it cannot start, 2 on bad usage.
  */
 export async function runServer(argv: readonly string[], options: ServerCommandOptions = {}): Promise<number> {
@@ -29,16 +30,18 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'info');
   addEdgeOptions(program);
+  addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; awsEndpoint: string[] } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   let server: StepwrightServer;
   try {
-    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, ...rest } = opts;
+    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, awsEndpoint: _endpoints, ...rest } = opts;
     const httpConnections = httpConnectionsOption(opts.httpConnections);
-    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}) });
+    const aws = awsConfigOption(opts.awsEndpoint, opts.project);
+    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}), aws });
   } catch (e) {
     io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;

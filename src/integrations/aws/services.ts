@@ -31,6 +31,11 @@ export interface AwsService {
    * an object as StartExecution's Input; s3 putObject with a list or a number as Body).
    */
   readonly textMembers?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The service's model names members in camelCase (Step Functions' `stateMachineArn`): Step
+   * Functions takes and gives them in PascalCase all the same (`StateMachineArn`, `ExecutionArn`).
+   */
+  readonly camelCaseMembers?: boolean;
   /** Its optimized integration (`arn:aws:states:::NAME:ACTION`): the name there and the Java SDK v1's words. */
   readonly optimized?: { readonly name: string; readonly errorPrefix: string; readonly sdkV1Name: string; readonly actions: readonly string[] };
 }
@@ -92,6 +97,7 @@ export const AWS_SERVICES: readonly AwsService[] = [
     baseException: 'SFNServiceException',
     sdkV2Name: 'Sfn',
     attemptCountInCause: true,
+    camelCaseMembers: true,
     textMembers: { startExecution: ['Input'], startSyncExecution: ['Input'], sendTaskSuccess: ['Output'] },
   },
   {

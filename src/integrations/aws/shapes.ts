@@ -19,7 +19,25 @@ export function sdkInputOf(service: AwsService, action: string, parameters: Json
     const value = input[member];
     if (value !== undefined && value !== null && typeof value !== 'string') input[member] = JSON.stringify(value);
   }
-  return input;
+  return service.camelCaseMembers === true ? (renameMembers(input, lowerFirst) as Record<string, unknown>) : input;
+}
+
+const lowerFirst = (name: string): string => (name === '' ? name : name[0].toLowerCase() + name.slice(1));
+const upperFirst = (name: string): string => (name === '' ? name : name[0].toUpperCase() + name.slice(1));
+
+/** Every member name of a value renamed (a camelCase model has no maps of free keys where this would be wrong). */
+function renameMembers(value: unknown, rename: (name: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => renameMembers(v, rename));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, rename(k), { value: renameMembers(v, rename), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/** A result as Step Functions gives it: JSON, with PascalCase members for camelCase models. */
+export async function resultOf(service: AwsService, output: unknown): Promise<Json> {
+  const json = await jsonOf(output);
+  return service.camelCaseMembers === true ? (renameMembers(json, upperFirst) as Json) : json;
 }
 
 interface TextStream {
