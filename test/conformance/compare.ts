@@ -41,6 +41,16 @@ const PLACEHOLDER_WORDS = new Set([
   'X-Amzn-Trace-Id',
   'x-amzn-RequestId',
   'RequestId',
+  // The names of the resources LocalStack's service tests made for each run: the bucket, the
+  // object key, the DynamoDB table and the queue URL (services/test_aws_sdk_task_service.py::test_s3_put_object,
+  // test_dynamodb_task_service.py, callback/test_callback.py::test_sqs_wait_for_task_token_call_chain).
+  'bucket-name',
+  'file-key',
+  'table-name',
+  'sqs_queue_url',
+  'x-amzn-requestid',
+  'x-amz-crc32',
+  'Server',
 ]);
 
 /** The account id the recorder wrote inside ARNs; it stands for any 12-digit account id. */
