@@ -9,6 +9,7 @@ import { RequestBudget } from '../api/request-budget.js';
 import { createServer } from '../api/server.js';
 import { createSfnOperations } from '../api/sfn/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../functions/index.js';
+import type { AwsConfig } from '../integrations/aws/config.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import type { MockConfig } from '../integrations/mock-config.js';
 import type { Service } from '../service/index.js';
@@ -49,6 +50,8 @@ export interface StepwrightServerOptions {
   /** Step Functions Local's mock configuration (`--mock-config`) and the time scale (`--time-scale`): AppOptions. */
   readonly mockConfig?: MockConfig;
   readonly timeScale?: number;
+  /** Endpoints and credentials of AWS service calls (`--aws-endpoint`, aws.json); Step Functions and Lambda calls come here unless configured. */
+  readonly aws?: AwsConfig;
   /**
    * Serve this composition instead of making one (`stepwright run` serves its app once a task
    * waits for a token): its caller owns it, and `close` leaves it open.
@@ -104,6 +107,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const lambdaHandler = lambda;
     let log: (e: unknown, where: string) => void = () => undefined;
     let notice: (message: string) => void = () => undefined;
+    // Step Functions and Lambda SDK calls of Task states come to this server once it listens.
+    const self: { url?: string } = {};
     core =
       composed?.app ??
       (await createApp({
@@ -113,6 +118,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
         httpConnections: options.httpConnections,
         mockConfig: options.mockConfig,
         timeScale: options.timeScale,
+        aws: options.aws,
+        selfEndpoint: () => self.url,
         region,
         accountId,
         onError: (e, where) => log(e, where),
@@ -143,6 +150,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+    self.url = url;
     app.log.info({ url, functions: runtime.list().map((f) => f.name), stateMachines: [...machines.keys()] }, 'stepwright server ready');
 
     const owned = composed === undefined ? core : undefined;

@@ -15,7 +15,7 @@ import { EMPTY_AWS_CONFIG, type AwsConfig } from './aws/config.js';
 import { failureOf, type CallStyle } from './aws/errors.js';
 import { hasHttpMetadata, putEventsResult, sdkHttpMetadataOf } from './aws/optimized.js';
 import { optimizedService, sdkService, type AwsService } from './aws/services.js';
-import { jsonOf, sdkInputOf } from './aws/shapes.js';
+import { resultOf, sdkInputOf } from './aws/shapes.js';
 import type { Integration, TaskInvocation, TaskResult } from './contract.js';
 
 export interface AwsSdkIntegrationOptions {
@@ -76,7 +76,7 @@ export function createAwsSdkIntegration(options: AwsSdkIntegrationOptions): AwsS
     } catch (e) {
       return failureOf(e, module, target.service, target.style);
     }
-    const json = await jsonOf(output);
+    const json = await resultOf(target.service, output);
     if (target.style === 'sdk') return { ok: true, output: json };
     if (!hasHttpMetadata(target.service.optimized?.name ?? '')) return putEventsResult(json);
     const requestId = (output.$metadata as { requestId?: string } | undefined)?.requestId ?? '';

@@ -54,11 +54,10 @@ describe('skipping', () => {
     expect(planCase(toCase(minimal({ requires: ['callback'] }), 'x.json')!)).toEqual({ run: false, reason: 'callback (the server: runs with --server; the in-memory runner does not serve it)' });
   });
 
-  it('names every missing requirement, including aws-sdk services', () => {
-    expect(missingRequirements(['callback', 'aws-sdk:s3', 'sqs'])).toEqual([
+  it('names every missing requirement, including aws-sdk services moto_server does not stand in for', () => {
+    expect(missingRequirements(['callback', 'aws-sdk:s3', 'sqs', 'aws-sdk:sfn'])).toEqual([
       { name: 'callback', builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
-      { name: 'aws-sdk:s3', builtBy: 'not planned yet' },
-      { name: 'sqs', builtBy: 'not planned yet' },
+      { name: 'aws-sdk:sfn', builtBy: "the server: aws-sdk:sfn calls Stepwright's own API" },
     ]);
   });
 });

@@ -57,6 +57,15 @@ const PLACEHOLDER_WORDS = new Set([
   'stateExitedEventDetails.output',
   // A Map Run's ARN in the older distributed Map recordings (scenarios/test_map_state_config_distributed_reentrant_lambda).
   'map_run_arn',
+  // The names of the resources LocalStack's service tests made for each run: the bucket, the
+  // object key, the DynamoDB table and the queue URL (services/test_aws_sdk_task_service.py::test_s3_put_object,
+  // test_dynamodb_task_service.py, callback/test_callback.py::test_sqs_wait_for_task_token_call_chain).
+  'bucket-name',
+  'file-key',
+  'sqs_queue_url',
+  'x-amzn-requestid',
+  'x-amz-crc32',
+  'Server',
 ]);
 
 /** The account id the recorder wrote inside ARNs; it stands for any 12-digit account id. */

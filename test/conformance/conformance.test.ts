@@ -5,12 +5,14 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { virtualClock } from '../../src/engine/index.js';
 import { runExecution } from '../../src/scheduler/in-memory.js';
 import { loadCases, parseKnownFailures, RECORDED_CASES_DIR } from './cases.js';
 import { formatDifference, totalsOf } from './report.js';
 import { runCases, type CaseOutcome, type Engine, type RunExecution } from './run-case.js';
+import { createAwsFixtures, type AwsFixtures } from './aws-fixtures.js';
+import { hasMotoServer, startMotoServer, type MotoServer } from '../moto-server.js';
 
 const knownFailuresFile = fileURLToPath(new URL('./known-failures.txt', import.meta.url));
 
@@ -18,10 +20,26 @@ const engine: Engine = { runExecution: runExecution as unknown as RunExecution, 
 const knownFailures = parseKnownFailures(fs.readFileSync(knownFailuresFile, 'utf8'));
 const cases = loadCases(RECORDED_CASES_DIR);
 let outcomes: CaseOutcome[] = [];
+let moto: MotoServer | undefined;
+let aws: AwsFixtures | undefined;
+
+// The cases that call SNS, SQS, DynamoDB, S3 and EventBridge run against moto_server.
+const motoAvailable = await hasMotoServer();
+if (!motoAvailable && process.env.CI === 'true') throw new Error('moto_server is not on PATH (CI=true): the AWS service cases cannot run');
+if (!motoAvailable) console.warn('conformance: moto_server is not on PATH, the AWS service cases are skipped');
 
 beforeAll(async () => {
-  outcomes = await runCases(cases, engine, { timeLimitMs: 5_000 });
+  if (motoAvailable) {
+    moto = await startMotoServer();
+    aws = createAwsFixtures(moto.endpoint);
+  }
+  outcomes = await runCases(cases, engine, { timeLimitMs: 5_000, ...(aws !== undefined ? { aws } : {}) });
 }, 300_000);
+
+afterAll(async () => {
+  await aws?.close();
+  await moto?.stop();
+});
 
 describe('conformance with AWS recordings', () => {
   it('runs the public cases, most of them not skipped', () => {

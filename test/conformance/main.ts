@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { virtualClock } from '../../src/engine/index.js';
 import { runExecution } from '../../src/scheduler/in-memory.js';
 import { loadCases, RECORDED_CASES_DIR } from './cases.js';
+import { createAwsFixtures, needsAwsServices } from './aws-fixtures.js';
+import { hasMotoServer, startMotoServer } from '../moto-server.js';
 import { categoryTable, failureDetails, skipTable, summaryLine, totalsOf } from './report.js';
 import { DEFAULT_CASE_TIME_LIMIT_MS, runCases, type CaseOutcome, type Engine, type RunExecution } from './run-case.js';
 import { DEFAULT_SERVER_CASE_TIME_LIMIT_MS, DEFAULT_SERVER_CONCURRENCY, runCasesOnServer, startConformanceServer } from './run-case-server.js';
@@ -42,7 +44,15 @@ if (onServer) {
     await server.close();
   }
 } else {
-  outcomes = await runCases(cases, engine, { timeLimitMs });
+  // The cases that call AWS services run against moto_server when it is on PATH.
+  const moto = cases.some(needsAwsServices) && (await hasMotoServer()) ? await startMotoServer() : undefined;
+  const aws = moto !== undefined ? createAwsFixtures(moto.endpoint) : undefined;
+  try {
+    outcomes = await runCases(cases, engine, { timeLimitMs, ...(aws !== undefined ? { aws } : {}) });
+  } finally {
+    await aws?.close();
+    await moto?.stop();
+  }
 }
 const seconds = (performance.now() - started) / 1000;
 

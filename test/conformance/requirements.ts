@@ -3,6 +3,8 @@
  * This is the one place to flip when an integration lands: set `ready: true` (and give the runner
  * what it needs to serve it).
  */
+import { isMotoRequirement } from './aws-fixtures.js';
+
 export interface Requirement {
   readonly ready: boolean;
   /** Who builds it, e.g. 'functions issue #6'; shown when a case is skipped. */
@@ -17,20 +19,22 @@ export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   'mock-config': { ready: true, builtBy: 'mocks (issue #19 item 4)' },
   'distributed-map': { ready: true, builtBy: 'distributed Map, issue #19' },
   credentials: { ready: false, builtBy: 'not planned yet' },
-  sqs: { ready: false, builtBy: 'not planned yet' },
-  sns: { ready: false, builtBy: 'not planned yet' },
-  dynamodb: { ready: false, builtBy: 'not planned yet' },
-  s3: { ready: false, builtBy: 'not planned yet' },
-  events: { ready: false, builtBy: 'not planned yet' },
+  sqs: { ready: true, builtBy: 'AWS SDK integrations issue #19 (moto_server stands in for AWS)' },
+  sns: { ready: true, builtBy: 'AWS SDK integrations issue #19 (moto_server stands in for AWS)' },
+  dynamodb: { ready: true, builtBy: 'AWS SDK integrations issue #19 (moto_server stands in for AWS)' },
+  s3: { ready: true, builtBy: 'AWS SDK integrations issue #19 (moto_server stands in for AWS)' },
+  events: { ready: true, builtBy: 'AWS SDK integrations issue #19 (moto_server stands in for AWS)' },
   'unknown-service': { ready: false, builtBy: 'not planned yet' },
 };
 
-/** `aws-sdk:<service>` integrations, whatever the service. */
-const AWS_SDK: Requirement = { ready: false, builtBy: 'not planned yet' };
+/** `aws-sdk:<service>` integrations of the services moto_server stands in for (aws-fixtures.ts). */
+const AWS_SDK: Requirement = { ready: true, builtBy: 'AWS SDK integrations issue #19 (moto_server stands in for AWS)' };
+/** `aws-sdk:sfn` calls Step Functions: the server's own API, which the in-memory runner has not. */
+const AWS_SDK_ELSEWHERE: Requirement = { ready: false, builtBy: "the server: aws-sdk:sfn calls Stepwright's own API" };
 
 export function requirementOf(name: string): Requirement {
   if (Object.prototype.hasOwnProperty.call(REQUIREMENTS, name)) return REQUIREMENTS[name];
-  if (name.startsWith('aws-sdk:')) return AWS_SDK;
+  if (name.startsWith('aws-sdk:')) return isMotoRequirement(name) ? AWS_SDK : AWS_SDK_ELSEWHERE;
   return { ready: false, builtBy: 'unknown requirement' };
 }
 

@@ -10,6 +10,7 @@ import { caseFunctions, clockAwaitingInvocations, conformanceResources, register
 import { mockedResources } from '../../src/integrations/mock-config.js';
 import { resolveStubs } from './stubs.js';
 import { caseTestCase, mockedExpectation, requirementsBeyondMock, withoutSubmittedOutput } from './mock-case.js';
+import { needsAwsServices, type AwsFixtures } from './aws-fixtures.js';
 
 export interface EngineResult {
   readonly status: string;
@@ -82,9 +83,11 @@ export function seededUuid(seed: number): () => string {
  */
 const RUN_START_MS = Date.now();
 
-export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = DEFAULT_CASE_TIME_LIMIT_MS): Promise<CaseOutcome> {
+export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = DEFAULT_CASE_TIME_LIMIT_MS, aws?: AwsFixtures): Promise<CaseOutcome> {
   const plan = planCase(c);
   if (!plan.run) return { id: c.id, category: c.category, status: 'skipped', reason: plan.reason };
+  const services = needsAwsServices(c);
+  if (services && aws === undefined) return { id: c.id, category: c.category, status: 'skipped', reason: 'AWS services (moto_server is not on PATH)' };
   const started = performance.now();
   // Cases that call Lambda get our functions from test/conformance/functions, one shared runtime,
   // unless their mock answers every Lambda task.
@@ -96,7 +99,15 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
       return failedToRun(c, e instanceof Error ? e.message : String(e), started);
     }
   }
-  const tracked = lambda ? conformanceResources() : undefined;
+  let input = c.input;
+  if (services && aws !== undefined) {
+    try {
+      input = await aws.prepareInput(c);
+    } catch (e) {
+      return failedToRun(c, `could not make the case's AWS resources: ${e instanceof Error ? e.message : String(e)}`, started);
+    }
+  }
+  const tracked = lambda || services ? conformanceResources(services && aws !== undefined ? [aws.integration] : []) : undefined;
   let resources: TaskResources | undefined = tracked;
   if (c.mock !== undefined) {
     try {
@@ -114,7 +125,7 @@ export async function runCase(c: ConformanceCase, engine: Engine, timeLimitMs = 
     // The engine checks the signal between slices of transitions, so even a runaway loop stops;
     // withTimeLimit below is the backstop for a case that never yields.
     signal: AbortSignal.timeout(timeLimitMs),
-    ...(c.inputText !== undefined ? { inputText: c.inputText } : { input: c.input }),
+    ...(c.inputText !== undefined ? { inputText: c.inputText } : { input }),
   };
   let result: EngineResult;
   try {
@@ -171,11 +182,11 @@ export function withTimeLimit<T>(promise: Promise<T>, ms: number): Promise<T> {
 export async function runCases(
   cases: readonly ConformanceCase[],
   engine: Engine,
-  options: { timeLimitMs?: number; onOutcome?: (o: CaseOutcome) => void } = {},
+  options: { timeLimitMs?: number; onOutcome?: (o: CaseOutcome) => void; aws?: AwsFixtures } = {},
 ): Promise<CaseOutcome[]> {
   const outcomes: CaseOutcome[] = [];
   for (const c of cases) {
-    const o = await runCase(c, engine, options.timeLimitMs);
+    const o = await runCase(c, engine, options.timeLimitMs, options.aws);
     options.onOutcome?.(o);
     outcomes.push(o);
   }

@@ -5,6 +5,7 @@ import { parseParameterOverrides, SamTemplateError, watchSamTemplate, type SamAp
 import { watchProject, type AppliedChange } from '../watch-project.js';
 import { addEdgeOptions, addSamOptions, edgeOptions, httpConnectionsOption, type EdgeFlags, type SamFlags } from './server.js';
 import { addMockOptions, mockOptions, type MockFlags } from '../mock-options.js';
+import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 
 export interface DevCommandOptions extends ServeCommandOptions {
   /** Called after each reload that changed what is live (tests). */
@@ -33,9 +34,10 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
   addSamOptions(program);
   addEdgeOptions(program);
   addMockOptions(program);
+  addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & SamFlags & MockFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; awsEndpoint: string[] } & EdgeFlags & SamFlags & MockFlags>();
   const template = opts.sam === undefined ? undefined : path.resolve(opts.sam);
   const project = template === undefined ? path.resolve(program.args[0] ?? '.') : path.dirname(template);
   const port = portOption(opts.port, io);
@@ -64,6 +66,7 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
       ...edgeOptions(opts),
       ...(httpConnections !== undefined ? { httpConnections } : {}),
       ...mockOptions(opts),
+      aws: awsConfigOption(opts.awsEndpoint, project),
     });
   } catch (e) {
     io.err(`stepwright dev: ${startFailure(e, port)}\n`);

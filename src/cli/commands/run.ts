@@ -9,6 +9,8 @@ import { InvalidDefinitionError, InvalidExecutionInputError, prepareMachine } fr
 import type { HistoryEvent, TaskResources } from '../../engine/index.js';
 import { StoreError } from '../../store/index.js';
 import { createApp, type App } from '../../app/create-app.js';
+import type { AwsConfig } from '../../integrations/aws/config.js';
+import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 import { syncDefinitions } from '../../app/project.js';
 import { describeFailure, registerSamFunctions, registerSamStateMachines, resourcePlace, type LoadedStateMachine, type SamProject } from '../../app/sam/index.js';
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
@@ -37,6 +39,12 @@ function projectDir(definitionFile: string, name: string): string | undefined {
     if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) return candidate;
   }
   return undefined;
+}
+
+/** The project folder holding an `aws.json` (beside the definition or beside its `state-machines/` folder). */
+function awsProjectDir(definitionFile: string): string | undefined {
+  const dir = path.dirname(path.resolve(definitionFile));
+  return [dir, path.join(dir, '..')].find((candidate) => fs.existsSync(path.join(candidate, 'aws.json')));
 }
 
 /** The definition's own folder when it is a project's `state-machines/`: its siblings can be started as nested executions. */
@@ -105,10 +113,11 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     .option('--test-case <name>', 'run this test case of the --mock-config file (the machine is named as the file names it)');
   addSamOptions(program);
   addMockOptions(program);
+  addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
   const definitionFile: string | undefined = program.args[0];
-  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; httpConnections?: string; answer?: string; port: string; stateMachine?: string; testCase?: string } & SamFlags & MockFlags>();
+  const opts = program.opts<{ input: string; history?: boolean; name?: string; dataDir?: string; functionsDir?: string; definitionsDir?: string; httpConnections?: string; answer?: string; port: string; stateMachine?: string; testCase?: string; awsEndpoint: string[] } & SamFlags & MockFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   if ((definitionFile === undefined) === (opts.sam === undefined)) {
@@ -137,6 +146,13 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
   if (sam !== undefined && chosen === undefined) return 2;
   /** How messages name the definition: its file, or its place in the template. */
   const file = sam !== undefined && chosen !== undefined ? resourcePlace(sam, chosen.logicalId) : (definitionFile as string);
+  let aws: AwsConfig;
+  try {
+    aws = awsConfigOption(opts.awsEndpoint, opts.sam !== undefined ? path.dirname(path.resolve(opts.sam)) : awsProjectDir(file));
+  } catch (e) {
+    io.err(`${(e as Error).message}\n`);
+    return 2;
+  }
   if (opts.answer !== undefined) {
     try {
       JSON.parse(opts.answer);
@@ -197,6 +213,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
       // Nothing is kept without --data-dir: no reason to wait for the disk.
       ...(temporary !== undefined ? { synchronous: 'OFF' as const } : {}),
       functions: runtime,
+      aws,
       region: REGION,
       accountId: ACCOUNT_ID,
       wrapResources: (router) => watchWaitingTasks(router, waiting),

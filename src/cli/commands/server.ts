@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadAccessKeys } from '../../api/auth/index.js';
 import { loadHttpConnections, type HttpConnections } from '../../integrations/http-connections.js';
+import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
 import { loadSamTemplate, parseParameterOverrides, SamTemplateError, type SamProject } from '../../app/sam/index.js';
 import type { CliIO } from '../io.js';
@@ -13,7 +14,7 @@ export type ServerCommandOptions = ServeCommandOptions;
 
 /**
  * `stepwright server [--port 8083] [--host 127.0.0.1] [--data-dir ./.stepwright] [--project DIR]
- * [--functions-dir DIR] [--definitions-dir DIR] [--http-connections FILE]`: serves until SIGINT/SIGTERM. Exit code 0 after a
+ * [--functions-dir DIR] [--definitions-dir DIR] [--http-connections FILE] [--aws-endpoint SERVICE=URL …]`: serves until SIGINT/SIGTERM. Exit code 0 after a
  * clean stop, 1 if it cannot start, 2 on bad usage.
  */
 export async function runServer(argv: readonly string[], options: ServerCommandOptions = {}): Promise<number> {
@@ -34,18 +35,20 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   addSamOptions(program);
   addEdgeOptions(program);
   addMockOptions(program);
+  addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags & SamFlags & MockFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; awsEndpoint: string[] } & EdgeFlags & SamFlags & MockFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
   const sam = samOption(opts, io, 'stepwright server');
   if (sam === false) return 1;
   let server: StepwrightServer;
   try {
-    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, sam: _template, parameterOverrides: _overrides, mockConfig: _mocks, timeScale: _scale, ...rest } = opts;
+    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, sam: _template, parameterOverrides: _overrides, mockConfig: _mocks, timeScale: _scale, awsEndpoint: _endpoints, ...rest } = opts;
+    const aws = awsConfigOption(opts.awsEndpoint, opts.sam !== undefined ? path.dirname(path.resolve(opts.sam)) : opts.project);
     const httpConnections = httpConnectionsOption(opts.httpConnections);
-    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...mockOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}), ...(sam !== undefined ? { sam } : {}) });
+    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...mockOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}), ...(sam !== undefined ? { sam } : {}), aws });
   } catch (e) {
     io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../app/create-app.js';
+import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { PostgresStore } from '../../store/index.js';
 import { command, parseArguments, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
@@ -20,9 +21,10 @@ export async function runWorker(argv: readonly string[], options: ServeCommandOp
     .option('--lease-ms <ms>', 'how long a claim of this worker outlives it if it dies (default 30000)')
     .option('--region <region>', 'region of the ARNs', 'us-east-1')
     .option('--account-id <id>', 'account of the ARNs', '123456789012');
+  addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ database: string; project?: string; functionsDir?: string; workerId?: string; leaseMs?: string; region: string; accountId: string }>();
+  const opts = program.opts<{ database: string; project?: string; functionsDir?: string; workerId?: string; leaseMs?: string; region: string; accountId: string; awsEndpoint: string[] }>();
   const functionsDir = opts.functionsDir ?? (opts.project === undefined ? undefined : path.join(opts.project, 'functions'));
   const workerId = opts.workerId ?? `${os.hostname()}:${process.pid}`;
   const leaseMs = opts.leaseMs === undefined ? undefined : Number(opts.leaseMs);
@@ -34,11 +36,13 @@ export async function runWorker(argv: readonly string[], options: ServeCommandOp
   let close: () => Promise<void> = () => runtime.close();
   try {
     if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    const aws = awsConfigOption(opts.awsEndpoint, opts.project);
     const store = await PostgresStore.open(opts.database, { node: workerId });
     // Activity tasks wait in this process's memory: activity workers cannot reach them yet (docs/operations.md).
     const app: App = await createApp({
       store,
       functions: runtime,
+      aws,
       region: opts.region,
       accountId: opts.accountId,
       workerId,

@@ -79,6 +79,7 @@ export class AwsClients {
           ...(endpoint !== undefined ? { endpoint: endpoint.url } : {}),
           ...(credentials !== undefined ? { credentials } : {}),
           ...(this.options.config.profile !== undefined ? { profile: this.options.config.profile } : {}),
+          ...(this.options.config.maxAttempts !== undefined ? { maxAttempts: this.options.config.maxAttempts } : {}),
           // Emulators and Stepwright answer on one host: no bucket sub-domains, no `sync-` host prefix.
           ...(endpoint !== undefined ? { forcePathStyle: true, disableHostPrefix: true } : {}),
         });

@@ -29,6 +29,8 @@ export interface AwsConfig {
   readonly profile?: string;
   /** By canonical service id (`sns`, `eventbridge`, `sfn` …) or `*`. */
   readonly endpoints: ReadonlyMap<string, AwsEndpoint>;
+  /** Attempts per call, the first included (default: the SDK's, 3, retrying throttling and 5xx answers as AWS's SDK does). */
+  readonly maxAttempts?: number;
 }
 
 export const EMPTY_AWS_CONFIG: AwsConfig = { endpoints: new Map() };
@@ -101,7 +103,7 @@ function checkString(value: unknown, where: string): string {
 export function parseAwsConfigDocument(doc: unknown, where: string): AwsConfig {
   if (!isObject(doc)) throw new AwsConfigError(`${where}: expected a JSON object`);
   for (const key of Object.keys(doc)) {
-    if (!['region', 'profile', 'credentials', 'endpoints'].includes(key)) throw new AwsConfigError(`${where}: unknown key '${key}'; valid: region, profile, credentials, endpoints`);
+    if (!['region', 'profile', 'credentials', 'endpoints', 'maxAttempts'].includes(key)) throw new AwsConfigError(`${where}: unknown key '${key}'; valid: region, profile, credentials, endpoints, maxAttempts`);
   }
   const endpoints = new Map<string, AwsEndpoint>();
   if (doc.endpoints !== undefined) {
@@ -126,7 +128,13 @@ export function parseAwsConfigDocument(doc: unknown, where: string): AwsConfig {
     ...(doc.region !== undefined ? { region: checkString(doc.region, `${where}.region`) } : {}),
     ...(doc.profile !== undefined ? { profile: checkString(doc.profile, `${where}.profile`) } : {}),
     ...(doc.credentials !== undefined ? { credentials: checkCredentials(doc.credentials, `${where}.credentials`) } : {}),
+    ...(doc.maxAttempts !== undefined ? { maxAttempts: checkAttempts(doc.maxAttempts, `${where}.maxAttempts`) } : {}),
   };
+}
+
+function checkAttempts(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 10) throw new AwsConfigError(`${where}: expected an integer from 1 to 10, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** Reads a project's `aws.json`; a missing file is no configuration. */

@@ -26,11 +26,23 @@ export interface AwsService {
    */
   readonly attemptCountInCause?: boolean;
   /**
-   * Members whose value AWS sends as text: a JSON value given there is sent as its JSON text
-   * (services/test_aws_sdk_task_service.py::test_sfn_start_execution_implicit_json_serialisation,
-   * an object as StartExecution's Input; s3 putObject with a list or a number as Body).
+   * Text members of each action: a JSON value other than a string given there is sent as its JSON
+   * text (services/test_aws_sdk_task_service.py::test_sfn_start_execution_implicit_json_serialisation,
+   * an object as StartExecution's Input; an object as an EventBridge entry's Detail in
+   * test_events_task_service.py::test_put_events_base). `Entries[].Detail` names a member of each
+   * element of a list.
    */
   readonly textMembers?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Byte members: every JSON value, strings too, is sent as its JSON text (the ETag of
+   * test_s3_put_object[str] is the MD5 of `"text data"` with its quotes).
+   */
+  readonly blobMembers?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The service's model names members in camelCase (Step Functions' `stateMachineArn`): Step
+   * Functions takes and gives them in PascalCase all the same (`StateMachineArn`, `ExecutionArn`).
+   */
+  readonly camelCaseMembers?: boolean;
   /** Its optimized integration (`arn:aws:states:::NAME:ACTION`): the name there and the Java SDK v1's words. */
   readonly optimized?: { readonly name: string; readonly errorPrefix: string; readonly sdkV1Name: string; readonly actions: readonly string[] };
 }
@@ -68,6 +80,7 @@ export const AWS_SERVICES: readonly AwsService[] = [
     clientClass: 'EventBridgeClient',
     baseException: 'EventBridgeServiceException',
     sdkV2Name: 'EventBridge',
+    textMembers: { putEvents: ['Entries[].Detail'] },
     optimized: { name: 'events', errorPrefix: 'EventBridge', sdkV1Name: 'AmazonEventBridge', actions: ['putEvents'] },
   },
   {
@@ -76,7 +89,7 @@ export const AWS_SERVICES: readonly AwsService[] = [
     clientClass: 'S3Client',
     baseException: 'S3ServiceException',
     sdkV2Name: 'S3',
-    textMembers: { putObject: ['Body'] },
+    blobMembers: { putObject: ['Body'] },
   },
   {
     id: 'secretsmanager',
@@ -92,6 +105,7 @@ export const AWS_SERVICES: readonly AwsService[] = [
     baseException: 'SFNServiceException',
     sdkV2Name: 'Sfn',
     attemptCountInCause: true,
+    camelCaseMembers: true,
     textMembers: { startExecution: ['Input'], startSyncExecution: ['Input'], sendTaskSuccess: ['Output'] },
   },
   {
@@ -100,6 +114,7 @@ export const AWS_SERVICES: readonly AwsService[] = [
     clientClass: 'LambdaClient',
     baseException: 'LambdaServiceException',
     sdkV2Name: 'Lambda',
+    blobMembers: { invoke: ['Payload'], invokeAsync: ['InvokeArgs'] },
   },
 ];
 

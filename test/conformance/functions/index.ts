@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Clock, TaskRequest, TaskResources, TaskResult } from '../../../src/engine/types.js';
 import { FunctionRuntime, isFunctionRuntimeName, type FunctionConfig } from '../../../src/functions/index.js';
 import { createLambdaIntegration } from '../../../src/integrations/lambda.js';
+import type { Integration } from '../../../src/integrations/contract.js';
 import { createTaskRouter } from '../../../src/integrations/router.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -131,9 +132,10 @@ export class TrackedResources implements TaskResources {
   }
 }
 
-export function conformanceResources(): TrackedResources {
+/** Lambda functions, after the integrations given (the AWS services of aws-fixtures.ts). */
+export function conformanceResources(integrations: readonly Integration[] = []): TrackedResources {
   return new TrackedResources(
-    createTaskRouter([createLambdaIntegration(conformanceRuntime(), { region: 'us-east-1', accountId: '111111111111' })]),
+    createTaskRouter([...integrations, createLambdaIntegration(conformanceRuntime(), { region: 'us-east-1', accountId: '111111111111' })]),
   );
 }
 
