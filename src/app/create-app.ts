@@ -8,6 +8,8 @@ import { ExecutionRefusedError, lateExecutionsPort, type ExecutionsPort } from '
 import { linkFunctionLogs } from '../integrations/function-logs.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import { createHttpIntegration } from '../integrations/http.js';
+import { createItemReaderIntegration, type ObjectStore } from '../integrations/item-reader.js';
+import { localObjectStore, routedObjectStore, s3ObjectStore } from '../integrations/object-stores.js';
 import { createLambdaIntegration } from '../integrations/lambda.js';
 import { createTaskRouter } from '../integrations/router.js';
 import { createStartExecutionIntegration } from '../integrations/start-execution.js';
@@ -33,6 +35,11 @@ export interface AppOptions {
   readonly functions?: FunctionRuntime;
   /** The connections HTTP Tasks authenticate with (`--http-connections`); without them every HTTP Task fails naming its connection. */
   readonly httpConnections?: HttpConnections;
+  /**
+   * Where distributed Maps read items (ItemReader) and write results (ResultWriter). Default: folders
+   * under the working directory for `file://` buckets, S3 through the SDK (AWS_ENDPOINT_URL_S3 …) for the rest.
+   */
+  readonly objects?: ObjectStore;
   /** Activity tasks' queue (the server's is watched, for the console). */
   readonly activities?: ActivityQueue;
   readonly clock?: Clock;
@@ -87,11 +94,13 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   // Nested executions run on the service made with these resources: the port is connected once it exists.
   const executions = lateExecutionsPort();
   let resources = options.resources;
+  let ownObjects: { close(): void } | undefined;
   if (resources === undefined && options.functions !== undefined) {
     const nested = createStartExecutionIntegration(executions);
     const lambda = linkFunctionLogs(createLambdaIntegration(options.functions, { region, accountId }), options.functions);
     const http = createHttpIntegration({ connections: options.httpConnections, region });
-    resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
+    const objects = options.objects ?? (ownObjects = routedObjectStore(localObjectStore('.'), () => s3ObjectStore({ region })));
+    resources = createTaskRouter([createItemReaderIntegration(objects), createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   const store = options.store ?? (await openStore({ database: options.database, dataDir: options.dataDir ?? '.stepwright', synchronous: options.synchronous }));
@@ -142,6 +151,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
         await service.close();
         await scheduler.close();
         await store.close();
+        ownObjects?.close();
       })());
     },
   };
