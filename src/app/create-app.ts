@@ -10,6 +10,7 @@ import type { HttpConnections } from '../integrations/http-connections.js';
 import { createHttpIntegration } from '../integrations/http.js';
 import { createItemReaderIntegration, type ObjectStore } from '../integrations/item-reader.js';
 import { localObjectStore, routedObjectStore, s3ObjectStore } from '../integrations/object-stores.js';
+import { createResultWriterIntegration } from '../integrations/result-writer.js';
 import { createLambdaIntegration } from '../integrations/lambda.js';
 import { createTaskRouter } from '../integrations/router.js';
 import { createStartExecutionIntegration } from '../integrations/start-execution.js';
@@ -100,7 +101,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const lambda = linkFunctionLogs(createLambdaIntegration(options.functions, { region, accountId }), options.functions);
     const http = createHttpIntegration({ connections: options.httpConnections, region });
     const objects = options.objects ?? (ownObjects = routedObjectStore(localObjectStore('.'), () => s3ObjectStore({ region })));
-    resources = createTaskRouter([createItemReaderIntegration(objects), createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
+    resources = createTaskRouter([createItemReaderIntegration(objects), createResultWriterIntegration(objects, () => new Date(clock.now())), createActivityIntegration(activities), nested, createCallbackIntegration([nested, lambda]), http, lambda]);
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   const store = options.store ?? (await openStore({ database: options.database, dataDir: options.dataDir ?? '.stepwright', synchronous: options.synchronous }));
