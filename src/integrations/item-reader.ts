@@ -37,6 +37,13 @@ export class ItemReaderError extends Error {
   }
 }
 
+/**
+ * The largest object the reader takes in. The items read are kept with the execution (its
+ * snapshot holds every iteration's input), so an object far past this would stall the store; AWS
+ * streams larger files, which Stepwright does not yet.
+ */
+export const MAX_READ_BYTES = 64 * 1024 * 1024;
+
 /** AWS's most items one Map Run reads (ReaderConfig MaxItems is capped there). */
 export const MAX_READER_ITEMS = 100_000_000;
 

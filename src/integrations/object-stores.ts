@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { ItemReaderError, type ObjectStore, type ObjectSummary } from './item-reader.js';
+import { ItemReaderError, MAX_READ_BYTES, type ObjectStore, type ObjectSummary } from './item-reader.js';
 
 /**
  * S3 through @aws-sdk/client-s3. Without an endpoint the SDK takes AWS_ENDPOINT_URL_S3 /
@@ -19,6 +19,10 @@ export function s3ObjectStore(config: S3ClientConfig = {}): ObjectStore & { clos
     async getObject(bucket, key) {
       const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       if (answer.Body === undefined) return Buffer.alloc(0);
+      if ((answer.ContentLength ?? 0) > MAX_READ_BYTES) {
+        answer.Body.transformToWebStream().cancel().catch(() => undefined);
+        throw tooLarge(key, answer.ContentLength!);
+      }
       return Buffer.from(await answer.Body.transformToByteArray());
     },
     async listObjects(bucket, prefix) {
@@ -40,6 +44,9 @@ export function s3ObjectStore(config: S3ClientConfig = {}): ObjectStore & { clos
     close: () => client.destroy(),
   };
 }
+
+const tooLarge = (key: string, bytes: number): ItemReaderError =>
+  new ItemReaderError(`${key} holds ${bytes} bytes, more than the ${MAX_READ_BYTES} bytes an ItemReader reads here.`);
 
 /** Whether a Bucket names a local folder (`file://…`, `./…`, `/…`) rather than an S3 bucket, whose names have no `/`. */
 export const isLocalBucket = (bucket: string): boolean => bucket.startsWith('file://') || bucket.startsWith('./') || bucket.startsWith('/');
@@ -64,7 +71,10 @@ export function localObjectStore(root: string): ObjectStore {
   return {
     async getObject(bucket, key) {
       try {
-        return await readFile(fileOf(bucket, key));
+        const file = fileOf(bucket, key);
+        const size = (await stat(file)).size;
+        if (size > MAX_READ_BYTES) throw tooLarge(key, size);
+        return await readFile(file);
       } catch (e) {
         if (e instanceof ItemReaderError) throw e;
         throw new ItemReaderError(`Cannot read ${key} in ${bucket}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,7 +8,7 @@ import type { Json } from '../../src/language/json.js';
 import { parseResourceArn } from '../../src/language/resource-arn.js';
 import { virtualClock } from '../../src/engine/index.js';
 import { runExecution } from '../../src/scheduler/in-memory.js';
-import { createItemReaderIntegration, type ObjectStore } from '../../src/integrations/item-reader.js';
+import { createItemReaderIntegration, MAX_READ_BYTES, type ObjectStore } from '../../src/integrations/item-reader.js';
 import { localObjectStore, s3ObjectStore } from '../../src/integrations/object-stores.js';
 import { createTaskRouter } from '../../src/integrations/router.js';
 import type { TaskResult } from '../../src/integrations/contract.js';
@@ -93,6 +93,14 @@ describe('ItemReader on a local folder', () => {
     const r = await read(objects, GET, { Bucket: 'file://data', Key: '../../../etc/passwd' }, { InputType: 'JSON' });
     expect(r).toMatchObject({ ok: false, error: 'States.ItemReaderFailed' });
     expect(!r.ok && r.cause).toMatch(/outside the project folder/);
+  });
+
+  it('refuses an object larger than it keeps, before reading it', async () => {
+    writeFileSync(path.join(root, 'data/huge.json'), '');
+    truncateSync(path.join(root, 'data/huge.json'), MAX_READ_BYTES + 1); // sparse: no disk written
+    const r = await read(objects, GET, { Bucket: 'file://data', Key: 'huge.json' }, { InputType: 'JSON' });
+    expect(r).toMatchObject({ ok: false, error: 'States.ItemReaderFailed' });
+    expect(!r.ok && r.cause).toMatch(/more than the \d+ bytes/);
   });
 
   it('feeds a distributed Map end to end', async () => {
