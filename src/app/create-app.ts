@@ -3,13 +3,17 @@ import { systemClock, type Clock, type Ids, type TaskResources } from '../engine
 import type { FunctionRuntime } from '../functions/index.js';
 import { ActivityQueue } from '../integrations/activity-queue.js';
 import { createActivityIntegration } from '../integrations/activity.js';
-import type { AwsConfig } from '../integrations/aws/config.js';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { EMULATOR_CREDENTIALS, endpointOf, type AwsConfig } from '../integrations/aws/config.js';
 import { createAwsSdkIntegration } from '../integrations/aws-sdk.js';
 import { createCallbackIntegration } from '../integrations/callback.js';
 import { ExecutionRefusedError, lateExecutionsPort, type ExecutionsPort } from '../integrations/contract.js';
 import { FunctionLogRecorder, linkFunctionLogs } from '../integrations/function-logs.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import { createHttpIntegration } from '../integrations/http.js';
+import { createItemReaderIntegration, type ObjectStore } from '../integrations/item-reader.js';
+import { localObjectStore, routedObjectStore, s3ObjectStore } from '../integrations/object-stores.js';
+import { createResultWriterIntegration } from '../integrations/result-writer.js';
 import { createLambdaIntegration } from '../integrations/lambda.js';
 import { MockedExecutions, type MockConfig } from '../integrations/mock-config.js';
 import { createTaskRouter } from '../integrations/router.js';
@@ -40,6 +44,11 @@ export interface AppOptions {
   readonly aws?: AwsConfig;
   /** Stepwright's own URL once it listens: where Step Functions and Lambda SDK calls go unless configured. */
   readonly selfEndpoint?: () => string | undefined;
+  /**
+   * Where distributed Maps read items (ItemReader) and write results (ResultWriter). Default: folders
+   * under the working directory for `file://` buckets, S3 through the SDK (AWS_ENDPOINT_URL_S3 …) for the rest.
+   */
+  readonly objects?: ObjectStore;
   readonly clock?: Clock;
   readonly ids?: Ids;
   /** SQLite durability (default FULL: an acknowledged write survives a power cut). */
@@ -99,11 +108,23 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const executions = lateExecutionsPort();
   let resources = options.resources;
   const aws = resources === undefined && options.functions !== undefined ? createAwsSdkIntegration({ config: options.aws, region, selfEndpoint: options.selfEndpoint }) : undefined;
+  let ownObjects: { close(): void } | undefined;
   if (resources === undefined && options.functions !== undefined && aws !== undefined) {
     const nested = createStartExecutionIntegration(executions);
     const lambda = linkFunctionLogs(createLambdaIntegration(options.functions, { region, accountId }), options.functions);
     const http = createHttpIntegration({ connections: options.httpConnections, region });
-    resources = createTaskRouter([createActivityIntegration(activities), nested, createCallbackIntegration([nested, aws, lambda]), http, aws, lambda]);
+    // Distributed Maps read and write `file://` buckets as folders here, the rest on S3 where aws.json/--aws-endpoint points.
+    const objects = options.objects ?? (ownObjects = routedObjectStore(localObjectStore('.'), () => s3ObjectStore(s3ClientConfig(options.aws, region))));
+    resources = createTaskRouter([
+      createItemReaderIntegration(objects),
+      createResultWriterIntegration(objects, () => new Date(clock.now())),
+      createActivityIntegration(activities),
+      nested,
+      createCallbackIntegration([nested, aws, lambda]),
+      http,
+      aws,
+      lambda,
+    ]);
     if (options.wrapResources !== undefined) resources = options.wrapResources(resources);
   }
   // Outermost, so a mocked state calls nothing (and a mocked callback waits for no token).
@@ -166,7 +187,15 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
         await functionLogs?.close();
         await store.close();
         await aws?.close();
+        ownObjects?.close();
       })());
     },
   };
+}
+
+/** The S3 client of distributed Maps' ItemReader and ResultWriter: the endpoint and credentials aws.json or --aws-endpoint give S3, else the SDK's own (AWS_ENDPOINT_URL_S3, the AWS environment). */
+function s3ClientConfig(aws: AwsConfig | undefined, region: string): S3ClientConfig {
+  const endpoint = aws === undefined ? undefined : endpointOf(aws, 's3');
+  const credentials = endpoint?.credentials ?? aws?.credentials ?? (endpoint !== undefined ? EMULATOR_CREDENTIALS : undefined);
+  return { region: endpoint?.region ?? aws?.region ?? region, ...(endpoint !== undefined ? { endpoint: endpoint.url } : {}), ...(credentials !== undefined ? { credentials } : {}) };
 }

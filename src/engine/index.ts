@@ -5,7 +5,7 @@ export { compileMachine, type CompiledMachine, type CompiledRetrier, type Compil
 export { taskTimeoutKey, type Effect, type EngineEvent } from './effects.js';
 export { materializeEvent, materializeEvents, type HistoryRecord, type PayloadTexts } from './history.js';
 export { InvalidDefinitionError, InvalidExecutionInputError, parseExecutionInput, prepareMachine } from './prepare.js';
-export { framePath, tasksWaitingByState, waitingAttempts, waitingCallbacks, type WaitingAttempt, type WaitingCallback } from './query.js';
+export { framePath, mapRunsInProgress, tasksWaitingByState, waitingAttempts, waitingCallbacks, type MapRunProgress, type WaitingAttempt, type WaitingCallback } from './query.js';
 export type { ExecutionInfo, Snapshot } from './snapshot.js';
 export type { Ids } from './step.js';
 export type * from './types.js';

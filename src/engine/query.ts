@@ -59,3 +59,42 @@ export function tasksWaitingByState(snapshot: Snapshot): Map<string, number> {
   }
   return out;
 }
+
+/** A distributed Map's run in progress: its iterations (or batches) by how far they got. */
+export interface MapRunProgress {
+  readonly mapRunArn: string;
+  /** 'reading' while the ItemReader reads, 'writing' while the ResultWriter writes. */
+  readonly phase: 'reading' | 'running' | 'writing';
+  readonly total: number;
+  readonly pending: number;
+  readonly running: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly maxConcurrency: number;
+  readonly toleratedFailureCount: number;
+  readonly toleratedFailurePercentage: number;
+}
+
+/** The Map Runs the execution has in progress, by ARN. */
+export function mapRunsInProgress(snapshot: Snapshot): Map<string, MapRunProgress> {
+  const out = new Map<string, MapRunProgress>();
+  for (const frame of Object.values(snapshot.frames)) {
+    const run = frame.mapRun;
+    if (run === undefined) continue;
+    const p = frame.children;
+    const succeeded = p === undefined ? 0 : p.done.filter(Boolean).length;
+    out.set(run.arn, {
+      mapRunArn: run.arn,
+      phase: run.phase,
+      total: p?.total ?? 0,
+      pending: p === undefined ? 0 : p.total - p.nextIndex,
+      running: p?.running ?? 0,
+      succeeded,
+      failed: p?.failedCount ?? 0,
+      maxConcurrency: p?.maxConcurrency ?? 0,
+      toleratedFailureCount: p?.toleratedFailureCount ?? 0,
+      toleratedFailurePercentage: p?.toleratedFailurePercentage ?? 0,
+    });
+  }
+  return out;
+}

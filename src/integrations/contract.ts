@@ -21,8 +21,11 @@ export interface TaskInvocation extends TaskRequest {
 
 /** One Task resource family (Lambda, activities, nested executions …). */
 export interface Integration {
-  /** Whether it serves this resource; the router asks the integrations in their order. */
-  serves(arn: ResourceArn): boolean;
+  /**
+   * Whether it serves this resource; the router asks the integrations in their order. `request`
+   * tells a distributed Map's reads and writes (`itemReader`, `resultWriter`) from Task calls.
+   */
+  serves(arn: ResourceArn, request?: TaskRequest): boolean;
   invoke(invocation: TaskInvocation, progress?: TaskProgress): Promise<TaskResult>;
 }
 

@@ -12,9 +12,19 @@ export function createTaskRouter(integrations: readonly Integration[]): TaskReso
   return {
     invoke(request: TaskRequest & { readonly idempotencyKey?: string }, progress?: TaskProgress): Promise<TaskResult> {
       const arn = parseResourceArn(request.resource);
-      const integration = integrations.find((i) => i.serves(arn));
-      if (integration === undefined) return Promise.resolve(unknownResource(request.resource));
+      const integration = integrations.find((i) => i.serves(arn, request));
+      if (integration === undefined) return Promise.resolve(request.itemReader !== undefined || request.resultWriter !== undefined ? noObjectStore(request) : unknownResource(request.resource));
       return integration.invoke({ ...request, arn }, progress);
     },
+  };
+}
+
+/** A distributed Map's read or write where no object store is set up (an in-memory run without one). */
+function noObjectStore(request: TaskRequest): TaskResult {
+  const reading = request.itemReader !== undefined;
+  return {
+    ok: false,
+    error: reading ? 'States.ItemReaderFailed' : 'States.ResultWriterFailed',
+    cause: `This run has no object store for the ${reading ? 'ItemReader' : 'ResultWriter'} of state '${request.stateName}' (resource ${request.resource}).`,
   };
 }

@@ -2,6 +2,7 @@ import { createActivities } from './activities.js';
 import type { ServiceDeps } from './context.js';
 import { createExecutions } from './executions.js';
 import { createMachines } from './machines.js';
+import { createMapRuns } from './map-runs.js';
 import { createTags } from './tags.js';
 import { createTasks } from './tasks.js';
 import { createTestState } from './test-state.js';
@@ -25,6 +26,7 @@ export {
 export type { MachineDescription, MachineForExecution, MachineUpdateInput, NewMachineInput, PreparedRevision } from './machines.js';
 export { checkName, isValidName } from './names.js';
 export type { TestStateInput } from './test-state.js';
+export type { MapRunCounts, MapRunDescription, MapRunStatus, MapRunSummary } from './map-runs.js';
 export type { TestStateConfiguration } from './test-state-request.js';
 
 /**
@@ -46,6 +48,7 @@ export function createService(deps: ServiceDeps) {
     ...createActivities(deps),
     ...createTags(deps),
     ...createTestState(deps),
+    ...createMapRuns(deps),
     /** Ends the Express executions still running (once); the app closes the scheduler and store after. */
     close(): Promise<void> {
       return (closing ??= executions.stopAll());

@@ -8,6 +8,7 @@ import { durationText, replayHistory, type StateView } from '../history/replay.j
 import { href } from '../router.js';
 import { EventHistory } from './event-history.js';
 import { isLambdaTask, StateFunctionLogs } from './function-logs.js';
+import { MapRuns } from './map-runs.js';
 import { WaitingTasks } from './waiting-tasks.js';
 
 function StateDetails({ state, onClose, logs }: { readonly state: StateView | undefined; readonly onClose: () => void; readonly logs?: { readonly executionArn: string; readonly version: number; readonly until?: number } }) {
@@ -193,6 +194,7 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
         </div>
       )}
       <WaitingTasks tasks={tasks} activities={activities} payloadOf={(name) => latest.states.get(name)?.parameters} onDone={() => void load()} />
+      <MapRuns events={events} />
       <section className="panel timetravel" aria-label="Time travel">
         <label htmlFor="time-travel">
           Time travel: {events.length === 0 ? '—' : `after event ${atEvent?.id ?? ''} of ${events.length}`}

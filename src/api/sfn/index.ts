@@ -2,6 +2,7 @@ import { activityOperations } from './activities.js';
 import type { SfnBackend } from './backend.js';
 import { executionOperations } from './executions.js';
 import { historyOperations } from './history.js';
+import { mapRunOperations } from './map-runs.js';
 import type { Operation } from './operations.js';
 import { stateMachineOperations } from './state-machines.js';
 import { tagOperations } from './tags.js';
@@ -17,6 +18,7 @@ export function createSfnOperations(backend: SfnBackend, options: { activityPoll
     ...stateMachineOperations(backend),
     ...executionOperations(backend),
     ...historyOperations(backend),
+    ...mapRunOperations(backend),
     ...taskOperations(backend),
     ...activityOperations(backend, { pollMs: options.activityPollMs, signal: options.signal }),
     ...tagOperations(backend),

@@ -267,15 +267,16 @@ export function resumeMap(ctx: StepContext, frame: Frame, state: MapState): Outc
   }
   const progress = frame.children!;
   // A failed Map keeps its progress: a redrive runs only the iterations that did not succeed.
-  if (resume.kind !== 'childFailed') frame.children = undefined;
   if (resume.kind === 'childFailed') {
     if (state.distributed) return failMapRun(ctx, frame, { error: resume.error, cause: resume.cause });
     return { kind: 'fail', error: resume.error, cause: resume.cause };
   }
+  // The progress stays while the results are written: DescribeMapRun still counts the iterations.
   if (state.distributed && state.resultWriter?.resource !== undefined && run !== undefined) {
     run.phase = 'writing';
     return writeResults(ctx, frame, state, progress, run.arn).then(() => ({ kind: 'wait' }) as const);
   }
+  frame.children = undefined;
   // AWS links MapStateSucceeded and MapStateExited to the last MapIterationSucceeded (inline) or
   // to MapRunSucceeded (distributed).
   if (!state.distributed && progress.lastIterationEventId > 0) frame.prevId = progress.lastIterationEventId;
@@ -312,6 +313,7 @@ function failMapRun(ctx: StepContext, frame: Frame, failure: { error?: string; c
 function finishMap(ctx: StepContext, frame: Frame, state: MapState, result: Json): Promise<Outcome> {
   if (state.distributed) ctx.history.emit(frame, 'MapRunSucceeded');
   frame.mapRun = undefined;
+  frame.children = undefined;
   ctx.history.emit(frame, 'MapStateSucceeded', undefined, undefined, false);
   return Promise.resolve(finishState(ctx, frame, state, frame.input, result));
 }

@@ -1,4 +1,4 @@
-import { DescribeMapRunCommand, ListMapRunsCommand, SFNServiceException, UpdateMapRunCommand } from '@aws-sdk/client-sfn';
+import { SFNServiceException, UpdateMapRunCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { ARN, client, serveForTests } from './fixtures.js';
 
@@ -8,8 +8,6 @@ describe('Step Functions operations of the model that Stepwright does not implem
   it('reach @aws-sdk/client-sfn as an SFNServiceException named UnknownOperationException, naming the operation', async () => {
     const mapRunArn = `${ARN}:mapRun:M/map:run-1`;
     const calls = [
-      ['DescribeMapRun', () => client.send(new DescribeMapRunCommand({ mapRunArn }))],
-      ['ListMapRuns', () => client.send(new ListMapRunsCommand({ executionArn: `${ARN}:execution:M:e` }))],
       ['UpdateMapRun', () => client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 1 }))],
     ] as const;
     for (const [name, call] of calls) {

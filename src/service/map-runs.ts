@@ -1,0 +1,170 @@
+/**
+ * The Map Run operations: ListMapRuns, DescribeMapRun. A Map Run is read from its execution: the
+ * MapRunStarted / MapRunSucceeded / MapRunFailed events of the history, and while the Map runs,
+ * its progress in the execution's snapshot. A Map Run's ARN does not name its execution
+ * (`…:mapRun:MACHINE/LABEL:UUID`), so DescribeMapRun looks among the machine's executions, newest
+ * first, and remembers what it found.
+ */
+import { mapRunsInProgress, type HistoryEvent, type MapRunProgress } from '../engine/index.js';
+import type { ExecutionRecord } from '../store/index.js';
+import type { ServiceDeps } from './context.js';
+import { parseArn } from './arns.js';
+import { executionMissing, resourceMissing, ServiceError } from './errors.js';
+
+export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+/** A Map Run as ListMapRuns lists it. */
+export interface MapRunSummary {
+  readonly executionArn: string;
+  readonly mapRunArn: string;
+  /** The Map Run's "state machine": the parent machine's ARN with `/LABEL`. */
+  readonly stateMachineArn: string;
+  readonly startDate: Date;
+  readonly stopDate?: Date;
+}
+
+export interface MapRunCounts {
+  readonly pending: number;
+  readonly running: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly aborted: number;
+  readonly total: number;
+  readonly resultsWritten: number;
+  readonly failuresNotRedrivable: number;
+  readonly pendingRedrive: number;
+}
+
+export interface MapRunDescription extends MapRunSummary {
+  readonly status: MapRunStatus;
+  readonly maxConcurrency: number;
+  readonly toleratedFailurePercentage: number;
+  readonly toleratedFailureCount: number;
+  readonly itemCounts: MapRunCounts;
+  readonly executionCounts: MapRunCounts;
+  readonly redriveCount: number;
+}
+
+/** How many executions of a machine DescribeMapRun searches for a Map Run it has not seen. */
+const SEARCH_EXECUTIONS = 1000;
+const MAP_RUN_ARN = /^arn:[^:]+:states:[^:]+:\d{12}:mapRun:([^/:]+)\/([^:]+):([^:]+)$/;
+
+interface MapRunFromHistory {
+  readonly summary: MapRunSummary;
+  readonly status: MapRunStatus;
+  /** MapStateStarted's length: the items from the input (0 when an ItemReader read them). */
+  readonly length: number;
+}
+
+export function createMapRuns(deps: ServiceDeps) {
+  const { store } = deps;
+  /** Map Run ARN → its execution's ARN, as found. */
+  const owners = new Map<string, string>();
+
+  async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let afterEventId: number | undefined;
+    for (;;) {
+      const page = await store.getHistory(executionArn, { maxResults: 1000, afterEventId });
+      events.push(...page.events);
+      if (page.nextEventId === undefined) return events;
+      afterEventId = page.nextEventId;
+    }
+  }
+
+  async function runsOf(e: ExecutionRecord): Promise<MapRunFromHistory[]> {
+    const events = await historyOf(e.arn);
+    const byId = new Map(events.map((ev) => [ev.id, ev]));
+    const runs: MapRunFromHistory[] = [];
+    for (const ev of events) {
+      if (ev.type !== 'MapRunStarted') continue;
+      const arn = String(ev.mapRunStartedEventDetails?.mapRunArn ?? '');
+      owners.set(arn, e.arn);
+      // The run's end links to its start (no iteration of a distributed Map writes to this history).
+      const end = events.find((x) => x.previousEventId === ev.id && (x.type === 'MapRunSucceeded' || x.type === 'MapRunFailed' || x.type === 'MapRunAborted'));
+      const started = byId.get(ev.previousEventId);
+      const status: MapRunStatus =
+        end?.type === 'MapRunSucceeded' ? 'SUCCEEDED' : end?.type === 'MapRunFailed' ? 'FAILED' : end !== undefined || e.status !== 'RUNNING' ? 'ABORTED' : 'RUNNING';
+      const stop = end?.timestamp ?? (status === 'ABORTED' && e.stopDate !== undefined ? new Date(e.stopDate) : undefined);
+      runs.push({
+        summary: { executionArn: e.arn, mapRunArn: arn, stateMachineArn: mapRunMachineArn(arn), startDate: ev.timestamp, ...(stop !== undefined ? { stopDate: stop } : {}) },
+        status,
+        length: Number(started?.mapStateStartedEventDetails?.length ?? 0),
+      });
+    }
+    return runs;
+  }
+
+  async function executionOf(executionArn: string): Promise<ExecutionRecord> {
+    parseArn(executionArn, ['execution']);
+    const e = await store.getExecution(executionArn);
+    if (e === undefined) throw executionMissing(executionArn);
+    return e;
+  }
+
+  async function findRun(mapRunArn: string): Promise<{ execution: ExecutionRecord; run: MapRunFromHistory }> {
+    parseArn(mapRunArn, ['mapRun']);
+    const m = MAP_RUN_ARN.exec(mapRunArn);
+    if (m === null) throw resourceMissing(mapRunArn);
+    const known = owners.get(mapRunArn);
+    const candidates: ExecutionRecord[] = [];
+    if (known !== undefined) {
+      const e = await store.getExecution(known);
+      if (e !== undefined) candidates.push(e);
+    } else {
+      const machineArn = mapRunArn.slice(0, mapRunArn.indexOf(':mapRun:')) + `:stateMachine:${m[1]}`;
+      candidates.push(...(await store.listExecutionsPage({ stateMachineArn: machineArn, limit: SEARCH_EXECUTIONS })).executions);
+    }
+    for (const e of candidates) {
+      const run = (await runsOf(e)).find((r) => r.summary.mapRunArn === mapRunArn);
+      if (run !== undefined) return { execution: e, run };
+    }
+    throw resourceMissing(mapRunArn);
+  }
+
+  return {
+    /** ListMapRuns: the execution's Map Runs, oldest first, in pages. */
+    async listMapRuns(input: { executionArn: string; maxResults?: number; nextToken?: string }): Promise<{ mapRuns: MapRunSummary[]; nextToken?: string }> {
+      const runs = (await runsOf(await executionOf(input.executionArn))).map((r) => r.summary);
+      const start = input.nextToken === undefined ? 0 : Number(Buffer.from(input.nextToken, 'base64url').toString('utf8'));
+      if (!Number.isInteger(start) || start < 0) throw new ServiceError('InvalidToken', `Invalid Token: '${input.nextToken}'`);
+      const size = input.maxResults === undefined || input.maxResults <= 0 ? 100 : Math.min(input.maxResults, 1000);
+      const page = runs.slice(start, start + size);
+      return start + size < runs.length ? { mapRuns: page, nextToken: Buffer.from(String(start + size)).toString('base64url') } : { mapRuns: page };
+    },
+
+    /** DescribeMapRun: status and counts; live counts while the Map runs. */
+    async describeMapRun(mapRunArn: string): Promise<MapRunDescription> {
+      const { execution, run } = await findRun(mapRunArn);
+      const live = run.status === 'RUNNING' ? mapRunsInProgress((await store.loadSnapshot(execution.arn))?.snapshot ?? emptySnapshot).get(mapRunArn) : undefined;
+      const counts = countsOf(run, live);
+      return {
+        ...run.summary,
+        status: run.status,
+        maxConcurrency: live?.maxConcurrency ?? 0,
+        toleratedFailurePercentage: live?.toleratedFailurePercentage ?? 0,
+        toleratedFailureCount: live?.toleratedFailureCount ?? 0,
+        itemCounts: counts,
+        executionCounts: counts,
+        redriveCount: 0,
+      };
+    },
+  };
+}
+
+/** `arn:…:mapRun:MACHINE/LABEL:UUID` → `arn:…:stateMachine:MACHINE/LABEL`, as AWS names a Map Run's machine. */
+export function mapRunMachineArn(mapRunArn: string): string {
+  const at = mapRunArn.indexOf(':mapRun:');
+  return `${mapRunArn.slice(0, at)}:stateMachine:${mapRunArn.slice(at + ':mapRun:'.length, mapRunArn.lastIndexOf(':'))}`;
+}
+
+const emptySnapshot = { frames: {} } as unknown as Parameters<typeof mapRunsInProgress>[0]; // only its frames are read
+
+function countsOf(run: MapRunFromHistory, live: MapRunProgress | undefined): MapRunCounts {
+  const zero = { pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 };
+  if (live !== undefined) return { ...zero, pending: live.pending, running: live.running, succeeded: live.succeeded, failed: live.failed, total: live.total };
+  // A finished run's snapshot is gone: its counts follow from how it ended and how many items the input gave.
+  if (run.status === 'SUCCEEDED') return { ...zero, succeeded: run.length, total: run.length };
+  return { ...zero, total: run.length };
+}
