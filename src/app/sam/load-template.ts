@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FunctionConfig } from '../../functions/index.js';
-import { SamTemplateError, pathText, type TemplatePath } from './errors.js';
+import { SamTemplateError, pathText, shownPath, type TemplatePath } from './errors.js';
 import { loadFunctionResource } from './functions.js';
 import { globalsKeyOf, mergeGlobals } from './globals.js';
 import { Intrinsics } from './intrinsics.js';
@@ -76,7 +76,7 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
   } catch (e) {
     throw new SamTemplateError(`${templateFile}: cannot read the template: ${(e as Error).message}`);
   }
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = shownPath(file);
   const parsed = parseTemplateText(text, shown);
   const root = parsed.value;
   const placeOf = parsed.placeOf;

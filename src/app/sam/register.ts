@@ -2,7 +2,7 @@
  * A loaded SAM project onto a running Stepwright: the same registration a project folder gets
  * (functions into the runtime, state machines through syncStateMachines), plus its activities.
  */
-import path from 'node:path';
+import { shownPath } from './errors.js';
 import type { FunctionRuntime } from '../../functions/index.js';
 import type { Service } from '../../service/index.js';
 import { syncStateMachines, type MachineDefinition, type SyncOptions } from '../project.js';
@@ -10,7 +10,7 @@ import type { SamProject } from './load-template.js';
 
 /** `template.yaml Resources.Flow`: how a failure names the machine's place. */
 export function resourcePlace(project: SamProject, logicalId: string): string {
-  return `${path.relative(process.cwd(), project.templateFile) || project.templateFile} Resources.${logicalId}`;
+  return `${shownPath(project.templateFile)} Resources.${logicalId}`;
 }
 
 export function samDefinitions(project: SamProject): MachineDefinition[] {

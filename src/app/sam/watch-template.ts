@@ -11,6 +11,7 @@ import type { FunctionRuntime } from '../../functions/index.js';
 import type { Service } from '../../service/index.js';
 import { stateMachineArnOf } from '../../service/index.js';
 import { syncStateMachines } from '../project.js';
+import { shownPath } from './errors.js';
 import { loadSamTemplate, type SamProject, type SamTemplateOptions } from './load-template.js';
 import { describeFailure, resourcePlace, samDefinitions } from './register.js';
 
@@ -51,7 +52,7 @@ const within = (file: string, dir: string): boolean => {
 
 export function watchSamTemplate(target: { readonly service: Service; readonly runtime: FunctionRuntime }, templateFile: string, options: SamTemplateWatchOptions): SamTemplateWatch {
   const file = path.resolve(templateFile);
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = shownPath(file);
   const ignoredDirs = (options.ignoredDirs ?? []).map((d) => path.resolve(d));
   let live: SamProject | undefined;
   /** What this session created, so only that is removed with the template's resource. */
