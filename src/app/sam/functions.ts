@@ -2,9 +2,9 @@
  * `AWS::Serverless::Function` and `AWS::Lambda::Function` as function configs: CodeUri / Code (a
  * folder, or inline code written to one), Handler, Runtime, Environment, Timeout, MemorySize,
  * ReservedConcurrentExecutions, and Layers as folders. A layer's folder is what Lambda extracts to
- * /opt: its `nodejs/node_modules` go on NODE_PATH and its `python/` on PYTHONPATH, so `require`
- * and `import` of a layer's packages work as on Lambda (an ES module's bare import does not read
- * NODE_PATH, on Lambda neither).
+ * /opt: its `nodejs/node_modules` go on NODE_PATH and its `python/` on PYTHONPATH, so Node's
+ * `require` and Python's `import` of a layer's packages work as on Lambda (an ES module's bare
+ * import does not read NODE_PATH).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
