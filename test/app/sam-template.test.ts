@@ -287,6 +287,31 @@ Resources:
     expect(JSON.parse(load(t, { Stage: 'prod', Size: '5' }).stateMachines[0].definition).States.P.Result).toEqual({ stage: 'prod', size: '5' });
   });
 
+  it("evaluates only what it reads: Policies naming a deployment's values do not stop the template; SAM's generated role has an ARN", () => {
+    const t = project({
+      [FN]: HANDLER,
+      'template.yaml': `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/fn
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Policies: [{ Statement: [{ Effect: Allow, Resource: !ImportValue shared-bucket }] }]
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Role: !GetAtt NotInTheTemplate.Arn
+      DefinitionSubstitutions: { RoleArn: !GetAtt FnRole.Arn }
+      Definition: { StartAt: P, States: { P: { Type: Pass, Result: '\${RoleArn}', End: true } } }
+`,
+    });
+    const p = load(t);
+    expect(p.functions.map((f) => f.config.name)).toEqual(['Fn']);
+    expect(JSON.parse(p.stateMachines[0].definition).States.P.Result).toBe('arn:aws:iam::123456789012:role/FnRole');
+  });
+
   it('reads a JSON template', () => {
     const t = project({ 'template.yaml': JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue' }, F: { Type: 'AWS::StepFunctions::StateMachine', Properties: { Definition: { StartAt: 'P', States: { P: { Type: 'Pass', Result: { 'Fn::GetAtt': ['Q', 'QueueUrl'] }, End: true } } } } } } }) });
     expect(JSON.parse(load(t).stateMachines[0].definition).States.P.Result).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/Q');

@@ -60,6 +60,31 @@ const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::Laye
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+const FUNCTION_PROPERTIES = ['FunctionName', 'Runtime', 'Handler', 'CodeUri', 'Code', 'InlineCode', 'PackageType', 'Environment', 'Timeout', 'MemorySize', 'ReservedConcurrentExecutions', 'Layers', 'Description'];
+const STATE_MACHINE_PROPERTIES = ['Name', 'StateMachineName', 'Type', 'StateMachineType', 'Definition', 'DefinitionUri', 'DefinitionS3Location', 'DefinitionString', 'DefinitionSubstitutions'];
+/**
+ * The properties read, per type; only they are evaluated, so a Policies or Role that names what
+ * only a deployment has (the role SAM generates, an imported value) does not stop the template.
+ */
+const READ_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  'AWS::Serverless::Function': FUNCTION_PROPERTIES,
+  'AWS::Lambda::Function': FUNCTION_PROPERTIES,
+  'AWS::Serverless::StateMachine': STATE_MACHINE_PROPERTIES,
+  'AWS::StepFunctions::StateMachine': STATE_MACHINE_PROPERTIES,
+  'AWS::Serverless::LayerVersion': ['LayerName', 'ContentUri'],
+  'AWS::Lambda::LayerVersion': ['LayerName', 'Content'],
+};
+
+/** Resources SAM generates from others: `FnRole` for a function, `ServerlessRestApi` for Api events. */
+function implicitResource(logicalId: string, resources: ReadonlyMap<string, Resource>): Resource | undefined {
+  const base = resources.get(logicalId.replace(/Role$/, ''));
+  if (logicalId.endsWith('Role') && base !== undefined && base.type.startsWith('AWS::Serverless::')) {
+    return { logicalId, type: 'AWS::IAM::Role', raw: { Type: 'AWS::IAM::Role' }, at: base.at };
+  }
+  if (logicalId === 'ServerlessRestApi' || logicalId === 'ServerlessHttpApi') return { logicalId, type: 'AWS::ApiGateway::RestApi', raw: { Type: 'AWS::ApiGateway::RestApi' }, at: ['Resources'] };
+  return undefined;
+}
+
 interface Resource {
   readonly logicalId: string;
   readonly type: string;
@@ -126,11 +151,11 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
   const intrinsics: Intrinsics = new Intrinsics({
     parameters,
     refOf: (logicalId) => {
-      const r = resources.get(logicalId);
+      const r = resources.get(logicalId) ?? implicitResource(logicalId, resources);
       return r === undefined ? undefined : refValue(r.type, nameOf(r), id);
     },
     attributeOf: (logicalId, attribute) => {
-      const r = resources.get(logicalId);
+      const r = resources.get(logicalId) ?? implicitResource(logicalId, resources);
       return r === undefined ? undefined : attributeValue(r.type, nameOf(r), attribute, id);
     },
     conditions: isRecord(root.Conditions) ? root.Conditions : {},
@@ -142,7 +167,9 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
   const propertiesOf = (r: Resource): Record<string, unknown> => {
     const key = globalsKeyOf(r.type);
     const merged = mergeGlobals(key === undefined ? undefined : globals[key], r.raw.Properties ?? {});
-    const resolved = intrinsics.resolve(merged, [...r.at, 'Properties']);
+    const read = READ_PROPERTIES[r.type];
+    const kept = isRecord(merged) && read !== undefined ? Object.fromEntries(Object.entries(merged).filter(([k]) => read.includes(k))) : merged;
+    const resolved = intrinsics.resolve(kept, [...r.at, 'Properties']);
     if (!isRecord(resolved)) throw new SamTemplateError(`${placeOf([...r.at, 'Properties'])}: ${pathText([...r.at, 'Properties'])}: expected a map`);
     return resolved;
   };
