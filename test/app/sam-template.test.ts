@@ -263,9 +263,10 @@ Resources:
 `,
     });
     expect(loadError(twice)).toMatch(/Resources\.B: A is a state machine named same too/);
-    expect(loadError(project({ 'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: gone/, Handler: a.b, Runtime: nodejs20.x }\n' }))).toMatch(
-      /Resources\.Fn\.Properties\.CodeUri: gone\/ does not exist/,
-    );
+    const unbuilt = project({ 'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: dist/, Handler: a.b, Runtime: nodejs20.x }\n' });
+    expect(load(unbuilt).skipped).toEqual([
+      `skipped Fn (AWS::Serverless::Function): its CodeUri dist/ does not exist (${unbuilt}:4:28, looked for ${path.join(path.dirname(unbuilt), 'dist')}); build it, or point CodeUri at the code`,
+    ]);
   });
 
   it('takes parameter values from their Default or the overrides, checked as CloudFormation checks them', () => {

@@ -35,7 +35,7 @@ export interface FunctionLoadContext {
 /** A function to register, a line saying why it is not run, or notes beside a config. */
 export type FunctionOutcome =
   | { readonly kind: 'function'; readonly config: FunctionConfig; readonly notes: string[]; readonly watched: string[] }
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | { readonly kind: 'skipped'; readonly reason: string; readonly missing?: string };
 
 export function loadFunctionResource(source: FunctionSource, ctx: FunctionLoadContext): FunctionOutcome {
   const p = source.properties;
@@ -119,7 +119,7 @@ function codeFolder(
   handler: string,
   fail: (where: TemplatePath, message: string) => never,
   at: (...rest: (string | number)[]) => TemplatePath,
-): string | { kind: 'skipped'; reason: string } {
+): string | { kind: 'skipped'; reason: string; missing?: string } {
   const p = source.properties;
   const serverless = source.type === 'AWS::Serverless::Function';
   const inline = serverless ? p.InlineCode : isRecord(p.Code) ? p.Code.ZipFile : undefined;
@@ -136,7 +136,8 @@ function codeFolder(
   }
   if (/^s3:\/\//.test(uri)) return { kind: 'skipped', reason: `its ${key} ${uri} is in S3; point ${key} at the code's folder to run it locally` };
   const dir = path.resolve(ctx.templateDir, uri);
-  if (!fs.existsSync(dir)) return fail(at(key), `${uri} does not exist (looked for ${dir})`);
+  // Often a build's output (`dist/…`) not built yet: this function waits, the others run.
+  if (!fs.existsSync(dir)) return { kind: 'skipped', reason: `its ${key} ${uri} does not exist (${ctx.placeOf(at(key))}, looked for ${dir}); build it, or point ${key} at the code`, missing: dir };
   if (!fs.statSync(dir).isDirectory()) {
     return { kind: 'skipped', reason: `its ${key} ${uri} is a file; point ${key} at the code's folder (an unzipped package) to run it locally` };
   }

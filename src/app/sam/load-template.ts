@@ -210,6 +210,7 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
       const outcome = loadFunctionResource({ logicalId: r.logicalId, type: r.type, name: nameOf(r), properties: propertiesOf(r), at: r.at }, { templateDir, inlineCodeDir, layerFolders, placeOf });
       if (outcome.kind === 'skipped') {
         skipped.push(`skipped ${r.logicalId} (${r.type}): ${outcome.reason}`);
+        if (outcome.missing !== undefined) files.add(outcome.missing); // dev loads it once it is built
         continue;
       }
       functions.push({ logicalId: r.logicalId, config: outcome.config, folders: outcome.watched });
