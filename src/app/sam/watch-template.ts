@@ -83,7 +83,8 @@ export function watchSamTemplate(target: { readonly service: Service; readonly r
     for (const f of project.functions) {
       const fingerprint = JSON.stringify(f.config);
       const before = functions.get(f.config.name);
-      const touched = [...changed].some((c) => f.folders.some((d) => within(c, d)));
+      // The template beside the code (CodeUri: .) is configuration, compared above, not code.
+      const touched = [...changed].some((c) => c !== file && f.folders.some((d) => within(c, d)));
       if (before === fingerprint && !touched) continue;
       target.runtime.register(f.config);
       functions.set(f.config.name, fingerprint);
