@@ -26,24 +26,45 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-sam-patterns-'
 
 async function serve(template: string, parameterOverrides: Record<string, string> = {}): Promise<SFNClient> {
   const sam = loadSamTemplate(template, { parameterOverrides, inlineCodeDir: path.join(scratch, 'inline') });
-  const server = await startStepwrightServer({ port: 0, sam, dataDir: fs.mkdtempSync(path.join(scratch, 'data-')), logLevel: false });
+  const server = await startStepwrightServer({
+    port: 0,
+    sam,
+    dataDir: fs.mkdtempSync(path.join(scratch, 'data-')),
+    logLevel: false,
+  });
   servers.push(server);
   // StartSyncExecution goes to the sync- host prefix, which does not resolve here.
-  return new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, disableHostPrefix: true });
+  return new SFNClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    disableHostPrefix: true,
+  });
 }
 
-async function finished(sfn: SFNClient, executionArn: string): Promise<{ status?: string; output?: unknown; error?: string; cause?: string }> {
+async function finished(
+  sfn: SFNClient,
+  executionArn: string,
+): Promise<{ status?: string; output?: unknown; error?: string; cause?: string }> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (d.status !== 'RUNNING') return { status: d.status, output: d.output === undefined ? undefined : JSON.parse(d.output), error: d.error, cause: d.cause };
+    if (d.status !== 'RUNNING')
+      return {
+        status: d.status,
+        output: d.output === undefined ? undefined : JSON.parse(d.output),
+        error: d.error,
+        cause: d.cause,
+      };
     if (Date.now() > deadline) throw new Error(`${executionArn} still running`);
     await sleep(25);
   }
 }
 
 async function start(sfn: SFNClient, machine: string, input: unknown): Promise<string> {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arnOf(machine), input: JSON.stringify(input) }));
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: arnOf(machine), input: JSON.stringify(input) }),
+  );
   return executionArn!;
 }
 
@@ -57,10 +78,16 @@ describe('SAM templates on the server', () => {
   it('runs a chain of responsibility: DefinitionUri, DefinitionSubstitutions of !GetAtt Arns, Globals, parameters and conditions', async () => {
     const sfn = await serve(fixture('chain-of-responsibility'));
     const small = await finished(sfn, await start(sfn, 'ExpenseApproval', { amount: 80 }));
-    expect(small).toMatchObject({ status: 'SUCCEEDED', output: { approved: true, approvedBy: 'clerk', trail: ['clerk'], stage: 'dev' } });
+    expect(small).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { approved: true, approvedBy: 'clerk', trail: ['clerk'], stage: 'dev' },
+    });
     const big = await finished(sfn, await start(sfn, 'ExpenseApproval', { amount: 7000 }));
     // The director's limit is !If [IsProd, 5000, 10000]: 10000 with Stage's default, dev.
-    expect(big).toMatchObject({ status: 'SUCCEEDED', output: { approvedBy: 'director', trail: ['clerk', 'manager', 'director'] } });
+    expect(big).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { approvedBy: 'director', trail: ['clerk', 'manager', 'director'] },
+    });
     const tooBig = await finished(sfn, await start(sfn, 'ExpenseApproval', { amount: 20000 }));
     expect(tooBig).toMatchObject({ status: 'FAILED', error: 'ExpenseRejected' });
   });
@@ -99,21 +126,34 @@ describe('SAM templates on the server', () => {
     expect(ok).toMatchObject({ status: 'SUCCEEDED', output: [{ reserved: ['lamp'] }, { charged: 80 }] });
     const executionArn = await start(sfn, 'ParallelWithFailure', { items: ['lamp'], total: 80, card: 'declined' });
     const failed = await finished(sfn, executionArn);
-    expect(failed).toMatchObject({ status: 'FAILED', error: 'OrderFailed', cause: 'The payment was declined; the reservation was released' });
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      error: 'OrderFailed',
+      cause: 'The payment was declined; the reservation was released',
+    });
     const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     const compensation = events!.find((e) => e.type === 'TaskSucceeded');
-    expect(JSON.parse(compensation!.taskSucceededEventDetails!.output!)).toMatchObject({ Payload: { released: ['lamp'], reason: 'PaymentDeclined' } });
+    expect(JSON.parse(compensation!.taskSucceededEventDetails!.output!)).toMatchObject({
+      Payload: { released: ['lamp'], reason: 'PaymentDeclined' },
+    });
   });
 
   it('answers StartSyncExecution on a synchronous Express machine with inline code and !GetAtt in its Definition', async () => {
     const sfn = await serve(fixture('sync-express'));
     const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
     expect(stateMachines!.map((m) => [m.name, m.type])).toEqual([['SyncOrder', 'EXPRESS']]);
-    const r = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: arnOf('SyncOrder'), input: JSON.stringify({ items: [{ price: 10, quantity: 2 }] }) }));
+    const r = await sfn.send(
+      new StartSyncExecutionCommand({
+        stateMachineArn: arnOf('SyncOrder'),
+        input: JSON.stringify({ items: [{ price: 10, quantity: 2 }] }),
+      }),
+    );
     expect(r.status).toBe('SUCCEEDED');
     // TAX_RATE comes from !FindInMap [Tax, !Ref AWS::Region, Rate].
     expect(JSON.parse(r.output!)).toEqual({ items: [{ price: 10, quantity: 2 }], price: { net: 20, total: 25 } });
-    const invalid = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: arnOf('SyncOrder'), input: '{"items":[]}' }));
+    const invalid = await sfn.send(
+      new StartSyncExecutionCommand({ stateMachineArn: arnOf('SyncOrder'), input: '{"items":[]}' }),
+    );
     expect([invalid.status, invalid.error]).toEqual(['FAILED', 'InvalidOrder']);
   });
 
@@ -125,26 +165,44 @@ describe('SAM templates on the server', () => {
     while (token === undefined) {
       const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
       const scheduled = events!.find((e) => e.type === 'TaskScheduled');
-      if (scheduled !== undefined && events!.some((e) => e.type === 'TaskStarted')) token = (JSON.parse(scheduled.taskScheduledEventDetails!.parameters!) as { Payload: { token: string } }).Payload.token;
+      if (scheduled !== undefined && events!.some((e) => e.type === 'TaskStarted'))
+        token = (JSON.parse(scheduled.taskScheduledEventDetails!.parameters!) as { Payload: { token: string } }).Payload
+          .token;
       else if (Date.now() > deadline) throw new Error('the approval was never requested');
       else await sleep(25);
     }
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true, by: 'ada' }) }));
-    expect(await finished(sfn, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: { status: 'approved', by: 'ada' } });
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true, by: 'ada' }) }),
+    );
+    expect(await finished(sfn, executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { status: 'approved', by: 'ada' },
+    });
   });
 
   it('runs a workflow within a workflow: the child by !Ref ARN in DefinitionSubstitutions, a YAML DefinitionUri', async () => {
     const sfn = await serve(fixture('nested-workflow'));
     const r = await finished(sfn, await start(sfn, 'GreetParent', { names: ['Ada', 'Grace'] }));
-    expect(r).toMatchObject({ status: 'SUCCEEDED', output: [{ greeting: 'Hello, Ada!' }, { greeting: 'Hello, Grace!' }] });
+    expect(r).toMatchObject({
+      status: 'SUCCEEDED',
+      output: [{ greeting: 'Hello, Ada!' }, { greeting: 'Hello, Grace!' }],
+    });
   });
 
   it('creates the activity of a template and runs its task through a polling worker', async () => {
     const sfn = await serve(fixture('activity'));
     const executionArn = await start(sfn, 'Shipping', { order: 'o-7' });
-    const task = await sfn.send(new GetActivityTaskCommand({ activityArn: 'arn:aws:states:us-east-1:123456789012:activity:ship-order', workerName: 'test' }));
+    const task = await sfn.send(
+      new GetActivityTaskCommand({
+        activityArn: 'arn:aws:states:us-east-1:123456789012:activity:ship-order',
+        workerName: 'test',
+      }),
+    );
     expect(JSON.parse(task.input!)).toEqual({ order: 'o-7' });
     await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"carrier":"ups"}' }));
-    expect(await finished(sfn, executionArn)).toMatchObject({ status: 'SUCCEEDED', output: { order: 'o-7', shipment: { carrier: 'ups' } } });
+    expect(await finished(sfn, executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { order: 'o-7', shipment: { carrier: 'ups' } },
+    });
   });
 });

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSamTemplate, parseParameterOverrides, SamTemplateError, type SamProject } from '../../src/app/sam/index.js';
+import {
+  loadSamTemplate,
+  parseParameterOverrides,
+  SamTemplateError,
+  type SamProject,
+} from '../../src/app/sam/index.js';
 import { FunctionRuntime } from '../../src/functions/index.js';
 
 const roots: string[] = [];
@@ -118,7 +123,14 @@ Resources:
     expect(p.functions).toHaveLength(1);
     const { config } = p.functions[0];
     const root = path.dirname(t);
-    expect(config).toMatchObject({ name: 'Fn', runtime: 'nodejs20.x', handler: 'index.handler', codeDir: path.join(root, 'functions/fn'), timeoutSeconds: 3, memoryMB: 512 });
+    expect(config).toMatchObject({
+      name: 'Fn',
+      runtime: 'nodejs20.x',
+      handler: 'index.handler',
+      codeDir: path.join(root, 'functions/fn'),
+      timeoutSeconds: 3,
+      memoryMB: 512,
+    });
     expect(config.environment).toEqual({
       TABLE: 'shop-orders',
       LEVEL: 'debug',
@@ -127,13 +139,16 @@ Resources:
       NODE_PATH: path.join(root, 'layers/shared/nodejs/node_modules'),
     });
     expect(p.skipped).toEqual(['skipped Orders (AWS::DynamoDB::Table): not run locally']);
-    expect(p.files).toEqual(expect.arrayContaining([t, path.join(root, 'functions/fn'), path.join(root, 'layers/shared')]));
+    expect(p.files).toEqual(
+      expect.arrayContaining([t, path.join(root, 'functions/fn'), path.join(root, 'layers/shared')]),
+    );
   });
 
   it("runs a function with its layer's packages, as Lambda finds them in /opt", async () => {
     const t = project({
       'functions/fn/index.js': "exports.handler = async (e) => require('shout')(e.text);\n",
-      'functions/py/app.py': 'from shout import shout\n\ndef handler(event, context):\n    return shout(event["text"])\n',
+      'functions/py/app.py':
+        'from shout import shout\n\ndef handler(event, context):\n    return shout(event["text"])\n',
       'layers/shout/nodejs/node_modules/shout/index.js': 'module.exports = (s) => s.toUpperCase() + "!";\n',
       'layers/shout/python/shout.py': 'def shout(s):\n    return s.upper() + "?"\n',
       'template.yaml': `
@@ -200,7 +215,9 @@ Conditions:
       ['Inline', 'python3.12'],
       ['OldNode', 'nodejs22.x'],
     ]);
-    expect(fs.readFileSync(path.join(p.functions[0].config.codeDir, 'index.py'), 'utf8')).toBe('def handler(e, c):\n    return 1\n');
+    expect(fs.readFileSync(path.join(p.functions[0].config.codeDir, 'index.py'), 'utf8')).toBe(
+      'def handler(e, c):\n    return 1\n',
+    );
     expect(p.notes).toEqual(['function OldNode: runtime nodejs16.x runs on nodejs22.x here']);
     expect(p.skipped).toEqual([
       'skipped Rule (AWS::Events::Rule): its Condition Never is false',
@@ -236,20 +253,37 @@ Resources:
   it('notes a placeholder no substitution gives a value', () => {
     const t = project({
       'flow.asl.json': '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${FnArn}","End":true}}}',
-      'template.yaml': 'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n',
+      'template.yaml':
+        'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n',
     });
-    expect(load(t).notes).toEqual(['state machine Flow: ${FnArn} not in Resources.Flow.Properties.DefinitionSubstitutions; left as written']);
+    expect(load(t).notes).toEqual([
+      'state machine Flow: ${FnArn} not in Resources.Flow.Properties.DefinitionSubstitutions; left as written',
+    ]);
   });
 
   it('names the line and the path of what is wrong', () => {
-    expect(loadError(project({ 'template.yaml': 'Resources:\n  A:\n    Type: X\n   Properties: [\n' }))).toMatch(/template\.yaml:\d+:\d+: /);
-    const missingFile = project({ 'template.yaml': 'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: nowhere.asl.json\n' });
-    expect(loadError(missingFile)).toMatch(/template\.yaml:5:22: Resources\.Flow\.Properties\.DefinitionUri: cannot read nowhere\.asl\.json: no such file/);
-    const badRef = project({
-      'template.yaml': 'Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: !Ref Missing\n',
+    expect(loadError(project({ 'template.yaml': 'Resources:\n  A:\n    Type: X\n   Properties: [\n' }))).toMatch(
+      /template\.yaml:\d+:\d+: /,
+    );
+    const missingFile = project({
+      'template.yaml':
+        'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: nowhere.asl.json\n',
     });
-    expect(loadError(badRef)).toMatch(/template\.yaml:6:23: Resources\.Flow\.Properties\.Definition\.StartAt\.Ref: Ref to 'Missing': no parameter or resource of that name/);
-    const noHandler = project({ [FN]: HANDLER, 'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: functions/fn, Runtime: nodejs20.x }\n' });
+    expect(loadError(missingFile)).toMatch(
+      /template\.yaml:5:22: Resources\.Flow\.Properties\.DefinitionUri: cannot read nowhere\.asl\.json: no such file/,
+    );
+    const badRef = project({
+      'template.yaml':
+        'Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: !Ref Missing\n',
+    });
+    expect(loadError(badRef)).toMatch(
+      /template\.yaml:6:23: Resources\.Flow\.Properties\.Definition\.StartAt\.Ref: Ref to 'Missing': no parameter or resource of that name/,
+    );
+    const noHandler = project({
+      [FN]: HANDLER,
+      'template.yaml':
+        'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: functions/fn, Runtime: nodejs20.x }\n',
+    });
     expect(loadError(noHandler)).toMatch(/Resources\.Fn\.Properties\.Handler: a function needs a Handler/);
     const twice = project({
       'template.yaml': `
@@ -263,7 +297,10 @@ Resources:
 `,
     });
     expect(loadError(twice)).toMatch(/Resources\.B: A is a state machine named same too/);
-    const unbuilt = project({ 'template.yaml': 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: dist/, Handler: a.b, Runtime: nodejs20.x }\n' });
+    const unbuilt = project({
+      'template.yaml':
+        'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: dist/, Handler: a.b, Runtime: nodejs20.x }\n',
+    });
     expect(load(unbuilt).skipped).toEqual([
       `skipped Fn (AWS::Serverless::Function): its CodeUri dist/ does not exist (${unbuilt}:4:28, looked for ${path.join(path.dirname(unbuilt), 'dist')}); build it, or point CodeUri at the code`,
     ]);
@@ -282,10 +319,19 @@ Resources:
       Definition: { StartAt: P, States: { P: { Type: Pass, Result: { stage: !Ref Stage, size: !Ref Size }, End: true } } }
 `,
     });
-    expect(loadError(t)).toMatch(/template\.yaml:3:10: Parameters\.Stage: has no Default; give it a value with --parameter-overrides Stage=VALUE/);
-    expect(loadError(t, { Stage: 'qa' })).toMatch(/Parameters\.Stage: 'qa' is not one of its AllowedValues \(dev, prod\)/);
-    expect(loadError(t, { Stage: 'dev', Colour: 'red' })).toMatch(/--parameter-overrides gives 'Colour', which is not in the template's Parameters \(Stage, Size\)/);
-    expect(JSON.parse(load(t, { Stage: 'prod', Size: '5' }).stateMachines[0].definition).States.P.Result).toEqual({ stage: 'prod', size: '5' });
+    expect(loadError(t)).toMatch(
+      /template\.yaml:3:10: Parameters\.Stage: has no Default; give it a value with --parameter-overrides Stage=VALUE/,
+    );
+    expect(loadError(t, { Stage: 'qa' })).toMatch(
+      /Parameters\.Stage: 'qa' is not one of its AllowedValues \(dev, prod\)/,
+    );
+    expect(loadError(t, { Stage: 'dev', Colour: 'red' })).toMatch(
+      /--parameter-overrides gives 'Colour', which is not in the template's Parameters \(Stage, Size\)/,
+    );
+    expect(JSON.parse(load(t, { Stage: 'prod', Size: '5' }).stateMachines[0].definition).States.P.Result).toEqual({
+      stage: 'prod',
+      size: '5',
+    });
   });
 
   it("evaluates only what it reads: Policies naming a deployment's values do not stop the template; SAM's generated role has an ARN", () => {
@@ -314,14 +360,36 @@ Resources:
   });
 
   it('reads a JSON template', () => {
-    const t = project({ 'template.yaml': JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue' }, F: { Type: 'AWS::StepFunctions::StateMachine', Properties: { Definition: { StartAt: 'P', States: { P: { Type: 'Pass', Result: { 'Fn::GetAtt': ['Q', 'QueueUrl'] }, End: true } } } } } } }) });
-    expect(JSON.parse(load(t).stateMachines[0].definition).States.P.Result).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/Q');
+    const t = project({
+      'template.yaml': JSON.stringify({
+        Resources: {
+          Q: { Type: 'AWS::SQS::Queue' },
+          F: {
+            Type: 'AWS::StepFunctions::StateMachine',
+            Properties: {
+              Definition: {
+                StartAt: 'P',
+                States: { P: { Type: 'Pass', Result: { 'Fn::GetAtt': ['Q', 'QueueUrl'] }, End: true } },
+              },
+            },
+          },
+        },
+      }),
+    });
+    expect(JSON.parse(load(t).stateMachines[0].definition).States.P.Result).toBe(
+      'https://sqs.us-east-1.amazonaws.com/123456789012/Q',
+    );
   });
 });
 
 describe('parseParameterOverrides', () => {
   it('reads the forms sam deploy takes', () => {
-    expect(parseParameterOverrides(['A=1 B="two words"', 'ParameterKey=C,ParameterValue=x=y', "D='q'"])).toEqual({ A: '1', B: 'two words', C: 'x=y', D: 'q' });
+    expect(parseParameterOverrides(['A=1 B="two words"', 'ParameterKey=C,ParameterValue=x=y', "D='q'"])).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'x=y',
+      D: 'q',
+    });
     expect(() => parseParameterOverrides(['novalue'])).toThrow(/'novalue' is not Key=Value/);
   });
 });

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SamAppliedChange } from '../../src/app/sam/index.js';
 import { runDev } from '../../src/cli/commands/dev.js';
@@ -10,7 +15,8 @@ import { runServer } from '../../src/cli/commands/server.js';
 
 const fixture = (name: string): string => path.join('test/fixtures/sam', name, 'template.yaml');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const sfnAt = (endpoint: string): SFNClient => new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const sfnAt = (endpoint: string): SFNClient =>
+  new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 const arnOf = (name: string): string => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
 const scratch: string[] = [];
 afterAll(() => {
@@ -42,11 +48,19 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, wha
   }
 }
 
-async function execute(sfn: SFNClient, machine: string, input: unknown): Promise<{ status?: string; output?: unknown; error?: string }> {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arnOf(machine), input: JSON.stringify(input) }));
+async function execute(
+  sfn: SFNClient,
+  machine: string,
+  input: unknown,
+): Promise<{ status?: string; output?: unknown; error?: string }> {
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: arnOf(machine), input: JSON.stringify(input) }),
+  );
   return until(async () => {
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return d.status === 'RUNNING' ? undefined : { status: d.status, output: d.output === undefined ? undefined : JSON.parse(d.output), error: d.error };
+    return d.status === 'RUNNING'
+      ? undefined
+      : { status: d.status, output: d.output === undefined ? undefined : JSON.parse(d.output), error: d.error };
   }, 'the execution to end');
 }
 
@@ -64,11 +78,20 @@ describe('stepwright run --sam', () => {
   it('takes --parameter-overrides, and says which parameter has no value', async () => {
     const missing = await run(['--sam', fixture('retry-backoff')]);
     expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/^stepwright run: test\/fixtures\/sam\/retry-backoff\/template\.yaml:\d+:\d+: Parameters\.AttemptsFile: has no Default; give it a value with --parameter-overrides AttemptsFile=VALUE\n$/);
+    expect(missing.err).toMatch(
+      /^stepwright run: test\/fixtures\/sam\/retry-backoff\/template\.yaml:\d+:\d+: Parameters\.AttemptsFile: has no Default; give it a value with --parameter-overrides AttemptsFile=VALUE\n$/,
+    );
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-sam-cli-'));
     scratch.push(shared);
     fs.chmodSync(shared, 0o777); // the function may run as nobody
-    const r = await run(['--sam', fixture('retry-backoff'), '--parameter-overrides', `AttemptsFile=${path.join(shared, 'n')} FailuresBeforeSuccess=0`, '--input', '{"order":"o-2"}']);
+    const r = await run([
+      '--sam',
+      fixture('retry-backoff'),
+      '--parameter-overrides',
+      `AttemptsFile=${path.join(shared, 'n')} FailuresBeforeSuccess=0`,
+      '--input',
+      '{"order":"o-2"}',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual({ ok: true, attempts: 1, order: 'o-2' });
   });
@@ -76,10 +99,22 @@ describe('stepwright run --sam', () => {
   it('chooses among several state machines with --state-machine, the others there for nested executions', async () => {
     const none = await run(['--sam', fixture('nested-workflow')]);
     expect(none.code).toBe(2);
-    expect(none.err).toBe('stepwright run: the template has 2 state machines; choose one with --state-machine NAME: GreetChild (ChildStateMachine), GreetParent (ParentStateMachine)\n');
+    expect(none.err).toBe(
+      'stepwright run: the template has 2 state machines; choose one with --state-machine NAME: GreetChild (ChildStateMachine), GreetParent (ParentStateMachine)\n',
+    );
     const wrong = await run(['--sam', fixture('nested-workflow'), '--state-machine', 'Nope']);
-    expect([wrong.code, wrong.err]).toEqual([2, "stepwright run: no state machine 'Nope' in the template; it has GreetChild (ChildStateMachine), GreetParent (ParentStateMachine)\n"]);
-    const r = await run(['--sam', fixture('nested-workflow'), '--state-machine', 'ParentStateMachine', '--input', '{"names":["Ada"]}']);
+    expect([wrong.code, wrong.err]).toEqual([
+      2,
+      "stepwright run: no state machine 'Nope' in the template; it has GreetChild (ChildStateMachine), GreetParent (ParentStateMachine)\n",
+    ]);
+    const r = await run([
+      '--sam',
+      fixture('nested-workflow'),
+      '--state-machine',
+      'ParentStateMachine',
+      '--input',
+      '{"names":["Ada"]}',
+    ]);
     expect(r.err).toBe('');
     expect([r.code, JSON.parse(r.out)]).toEqual([0, [{ greeting: 'Hello, Ada!' }]]);
   });
@@ -90,10 +125,14 @@ describe('stepwright run --sam', () => {
       const line = /send-task-success --endpoint-url (\S+) --task-token '([^']+)'/.exec(err);
       if (line === null || answered !== undefined) return;
       const client = sfnAt(line[1]);
-      answered = client.send(new SendTaskSuccessCommand({ taskToken: line[2], output: '{"approved":true,"by":"grace"}' })).finally(() => client.destroy());
+      answered = client
+        .send(new SendTaskSuccessCommand({ taskToken: line[2], output: '{"approved":true,"by":"grace"}' }))
+        .finally(() => client.destroy());
     });
     await answered;
-    expect(r.err).toMatch(/^skipped ApprovalTopic \(AWS::SNS::Topic\): not run locally\nRequestApproval waits for its task token:\n/);
+    expect(r.err).toMatch(
+      /^skipped ApprovalTopic \(AWS::SNS::Topic\): not run locally\nRequestApproval waits for its task token:\n/,
+    );
     expect([r.code, JSON.parse(r.out)]).toEqual([0, { status: 'approved', by: 'grace' }]);
   });
 
@@ -103,9 +142,18 @@ describe('stepwright run --sam', () => {
   });
 
   it('refuses a definition file and --sam together, and --state-machine without --sam', async () => {
-    expect(await run(['m.json', '--sam', fixture('activity')])).toMatchObject({ code: 2, err: 'stepwright run: give a DEFINITION file or --sam template.yaml, not both\n' });
-    expect(await run([])).toMatchObject({ code: 2, err: 'stepwright run: give a DEFINITION file or --sam template.yaml\n' });
-    expect(await run(['m.json', '--state-machine', 'X'])).toMatchObject({ code: 2, err: 'stepwright run: --state-machine is for --sam\n' });
+    expect(await run(['m.json', '--sam', fixture('activity')])).toMatchObject({
+      code: 2,
+      err: 'stepwright run: give a DEFINITION file or --sam template.yaml, not both\n',
+    });
+    expect(await run([])).toMatchObject({
+      code: 2,
+      err: 'stepwright run: give a DEFINITION file or --sam template.yaml\n',
+    });
+    expect(await run(['m.json', '--state-machine', 'X'])).toMatchObject({
+      code: 2,
+      err: 'stepwright run: --state-machine is for --sam\n',
+    });
   });
 });
 
@@ -117,29 +165,57 @@ describe('stepwright server --sam', () => {
     let err = '';
     const io = { out: (t: string) => (out += t), err: (t: string) => (err += t) };
     const stop = new AbortController();
-    const done = runServer(['--sam', fixture('parallel-failure'), '--port', '0', '--data-dir', data, '--log-level', 'silent'], { io, signal: stop.signal });
+    const done = runServer(
+      ['--sam', fixture('parallel-failure'), '--port', '0', '--data-dir', data, '--log-level', 'silent'],
+      { io, signal: stop.signal },
+    );
     const url = await until(() => /listening on (http:\/\/\S+)/.exec(out)?.[1], `the banner; out: ${out} err: ${err}`);
     expect(out).toMatch(/^skipped NotifyRole \(AWS::IAM::Role\): not run locally\n/);
     const sfn = sfnAt(url);
-    expect(await execute(sfn, 'ParallelWithFailure', { items: ['pen'], total: 3, card: 'declined' })).toMatchObject({ status: 'FAILED', error: 'OrderFailed' });
+    expect(await execute(sfn, 'ParallelWithFailure', { items: ['pen'], total: 3, card: 'declined' })).toMatchObject({
+      status: 'FAILED',
+      error: 'OrderFailed',
+    });
     sfn.destroy();
     stop.abort();
     expect(await done).toBe(0);
 
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-sam-broken-'));
     scratch.push(broken);
-    fs.writeFileSync(path.join(broken, 'template.yaml'), 'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: missing.json\n');
+    fs.writeFileSync(
+      path.join(broken, 'template.yaml'),
+      'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: missing.json\n',
+    );
     err = '';
-    expect(await runServer(['--sam', path.join(broken, 'template.yaml'), '--port', '0', '--data-dir', data], { io })).toBe(1);
-    expect(err).toMatch(/^stepwright server: \S+template\.yaml:5:22: Resources\.Flow\.Properties\.DefinitionUri: cannot read missing\.json: no such file/);
+    expect(
+      await runServer(['--sam', path.join(broken, 'template.yaml'), '--port', '0', '--data-dir', data], { io }),
+    ).toBe(1);
+    expect(err).toMatch(
+      /^stepwright server: \S+template\.yaml:5:22: Resources\.Flow\.Properties\.DefinitionUri: cannot read missing\.json: no such file/,
+    );
   });
 
   it('refuses a state machine of the template that does not validate, naming its resource', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-sam-invalid-'));
     scratch.push(dir);
-    fs.writeFileSync(path.join(dir, 'template.yaml'), 'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition: { StartAt: A, States: { A: { Type: Pass, Next: Nowhere } } }\n');
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      'Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition: { StartAt: A, States: { A: { Type: Pass, Next: Nowhere } } }\n',
+    );
     let err = '';
-    const code = await runServer(['--sam', path.join(dir, 'template.yaml'), '--port', '0', '--data-dir', path.join(dir, 'data'), '--log-level', 'silent'], { io: { out: () => undefined, err: (t) => (err += t) } });
+    const code = await runServer(
+      [
+        '--sam',
+        path.join(dir, 'template.yaml'),
+        '--port',
+        '0',
+        '--data-dir',
+        path.join(dir, 'data'),
+        '--log-level',
+        'silent',
+      ],
+      { io: { out: () => undefined, err: (t) => (err += t) } },
+    );
     expect(code).toBe(1);
     expect(err).toMatch(/template\.yaml Resources\.Flow: InvalidDefinition: .*Nowhere/);
   });
@@ -158,26 +234,46 @@ describe('stepwright dev --sam', () => {
     let err = '';
     const applied: SamAppliedChange[] = [];
     const stop = new AbortController();
-    const done = runDev(['--sam', template, '--port', '0'], { io: { out: (t) => (out += t), err: (t) => (err += t) }, signal: stop.signal, onSamApplied: (c) => applied.push(c) });
+    const done = runDev(['--sam', template, '--port', '0'], {
+      io: { out: (t) => (out += t), err: (t) => (err += t) },
+      signal: stop.signal,
+      onSamApplied: (c) => applied.push(c),
+    });
     try {
-      const url = await until(() => /Stepwright dev on (http:\/\/\S+):/.exec(out)?.[1], `dev to start; out: ${out} err: ${err}`);
+      const url = await until(
+        () => /Stepwright dev on (http:\/\/\S+):/.exec(out)?.[1],
+        `dev to start; out: ${out} err: ${err}`,
+      );
       expect(out).toContain('function GreetFunction: loaded\n');
       expect(out).toContain('state machine GreetParent: loaded from');
       const sfn = sfnAt(url);
-      expect(await execute(sfn, 'GreetParent', { names: ['Ada'] })).toMatchObject({ output: [{ greeting: 'Hello, Ada!' }] });
+      expect(await execute(sfn, 'GreetParent', { names: ['Ada'] })).toMatchObject({
+        output: [{ greeting: 'Hello, Ada!' }],
+      });
 
       // An editor's atomic save of the function's code.
+      applied.length = 0;
       const handler = path.join(root, 'functions/greet/handler.js');
       fs.writeFileSync(`${handler}.tmp`, 'exports.greet = async (event) => ({ greeting: `Hi, ${event.name}.` });\n');
       fs.renameSync(`${handler}.tmp`, handler);
-      await until(() => applied.find((c) => c.kind === 'function' && c.action === 'registered'), 'the function to reload');
-      expect(await execute(sfn, 'GreetParent', { names: ['Ada'] })).toMatchObject({ output: [{ greeting: 'Hi, Ada.' }] });
+      await until(
+        () => applied.find((c) => c.kind === 'function' && c.action === 'registered'),
+        'the function to reload',
+      );
+      expect(await execute(sfn, 'GreetParent', { names: ['Ada'] })).toMatchObject({
+        output: [{ greeting: 'Hi, Ada.' }],
+      });
 
       // A template that no longer loads: the error, and the machines stay.
       applied.length = 0;
       fs.writeFileSync(template, original.replace('!Ref ChildStateMachine', '!Ref NoSuchMachine'));
-      await until(() => (err.includes('the previous version stays live') ? true : undefined), 'the broken template to be reported');
-      expect(err).toMatch(/template\.yaml:\d+:\d+: Resources\.ParentStateMachine\.Properties\.DefinitionSubstitutions\.ChildArn\.Ref: Ref to 'NoSuchMachine': no parameter or resource of that name\n/);
+      await until(
+        () => (err.includes('the previous version stays live') ? true : undefined),
+        'the broken template to be reported',
+      );
+      expect(err).toMatch(
+        /template\.yaml:\d+:\d+: Resources\.ParentStateMachine\.Properties\.DefinitionSubstitutions\.ChildArn\.Ref: Ref to 'NoSuchMachine': no parameter or resource of that name\n/,
+      );
       expect(await execute(sfn, 'GreetParent', { names: ['Bo'] })).toMatchObject({ output: [{ greeting: 'Hi, Bo.' }] });
 
       // Fixed, with the child removed from the template and the parent calling the function itself.
@@ -194,7 +290,10 @@ describe('stepwright dev --sam', () => {
         '',
       ].join('\n');
       fs.writeFileSync(template, parentOnly);
-      await until(() => applied.find((c) => c.kind === 'stateMachine' && c.name === 'GreetParent' && c.action === 'updated'), `the parent to update; err: ${err}`);
+      await until(
+        () => applied.find((c) => c.kind === 'stateMachine' && c.name === 'GreetParent' && c.action === 'updated'),
+        `the parent to update; err: ${err}`,
+      );
       expect(applied.filter((c) => c.kind === 'stateMachine').map((c) => [c.name, c.action])).toEqual([
         ['GreetChild', 'deleted'],
         ['GreetParent', 'updated'],

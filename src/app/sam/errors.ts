@@ -10,7 +10,10 @@ export type TemplatePath = readonly (string | number)[];
 
 /** `Resources.Flow.Properties.DefinitionUri`, as CloudFormation's own messages name a place. */
 export function pathText(at: TemplatePath): string {
-  return at.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return at
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 /** A file as messages show it: relative to the working folder when it is under it, else absolute. */

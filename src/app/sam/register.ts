@@ -14,7 +14,12 @@ export function resourcePlace(project: SamProject, logicalId: string): string {
 }
 
 export function samDefinitions(project: SamProject): MachineDefinition[] {
-  return project.stateMachines.map((m) => ({ name: m.name, definition: m.definition, type: m.type, source: resourcePlace(project, m.logicalId) }));
+  return project.stateMachines.map((m) => ({
+    name: m.name,
+    definition: m.definition,
+    type: m.type,
+    source: resourcePlace(project, m.logicalId),
+  }));
 }
 
 export function registerSamFunctions(runtime: FunctionRuntime, project: SamProject): void {
@@ -25,7 +30,11 @@ export function registerSamFunctions(runtime: FunctionRuntime, project: SamProje
  * Creates the activities, then creates or updates the state machines. Returns name → ARN. Without
  * `onError`, a machine that does not validate throws with its template place in the message.
  */
-export async function registerSamStateMachines(service: Service, project: SamProject, options: SyncOptions): Promise<Map<string, string>> {
+export async function registerSamStateMachines(
+  service: Service,
+  project: SamProject,
+  options: SyncOptions,
+): Promise<Map<string, string>> {
   for (const a of project.activities) await service.createActivity({ name: a.name });
   const failures: string[] = [];
   const machines = await syncStateMachines(service, samDefinitions(project), {
