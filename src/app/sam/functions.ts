@@ -199,6 +199,7 @@ function writeInlineCode(
   // Only inside the folder: a handler like `../x.handler` would write elsewhere.
   if (path.relative(dir, target).startsWith('..'))
     throw new SamTemplateError(`function ${name}: handler ${handler} points outside its code folder`);
+  fs.mkdirSync(path.dirname(target), { recursive: true }); // a handler like `src/index.handler`
   fs.writeFileSync(target, code);
   return dir;
 }
