@@ -308,4 +308,53 @@ describe('stepwright dev --sam', () => {
     // The data dir under the template's folder is not watched: nothing reloaded while it was written.
     expect(fs.existsSync(path.join(root, '.stepwright'))).toBe(true);
   });
+  it('loads a function once its CodeUri folder is built, the rest running meanwhile', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-sam-build-'));
+    scratch.push(root);
+    fs.chmodSync(root, 0o755);
+    fs.writeFileSync(
+      path.join(root, 'template.yaml'),
+      [
+        'Resources:',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { CodeUri: dist/, Handler: index.handler, Runtime: nodejs20.x }',
+        '  Flow:',
+        '    Type: AWS::Serverless::StateMachine',
+        '    Properties:',
+        '      Definition: { StartAt: Call, States: { Call: { Type: Task, Resource: !GetAtt Fn.Arn, End: true } } }',
+        '',
+      ].join('\n'),
+    );
+    let out = '';
+    let err = '';
+    const applied: SamAppliedChange[] = [];
+    const stop = new AbortController();
+    const done = runDev(['--sam', path.join(root, 'template.yaml'), '--port', '0'], {
+      io: { out: (t) => (out += t), err: (t) => (err += t) },
+      signal: stop.signal,
+      onSamApplied: (c) => applied.push(c),
+    });
+    try {
+      const url = await until(
+        () => /Stepwright dev on (http:\/\/\S+):/.exec(out)?.[1],
+        `dev to start; out: ${out} err: ${err}`,
+      );
+      expect(out).toMatch(/^skipped Fn \(AWS::Serverless::Function\): its CodeUri dist\/ does not exist \(/);
+      expect(out).toContain('state machine Flow: loaded from');
+      const sfn = sfnAt(url);
+      expect(await execute(sfn, 'Flow', {})).toMatchObject({ status: 'FAILED' });
+      fs.mkdirSync(path.join(root, 'dist'));
+      fs.writeFileSync(path.join(root, 'dist/index.js'), 'exports.handler = async () => ({ built: true });\n');
+      await until(
+        () => applied.find((c) => c.kind === 'function' && c.name === 'Fn'),
+        `the function to load; out: ${out} err: ${err}`,
+      );
+      expect(await execute(sfn, 'Flow', {})).toMatchObject({ status: 'SUCCEEDED', output: { built: true } });
+      sfn.destroy();
+    } finally {
+      stop.abort();
+      expect(await done).toBe(0);
+    }
+  });
 });
