@@ -83,7 +83,10 @@ export class Intrinsics {
     const v = this.resolve(expr, at);
     if (typeof v === 'boolean') return v;
     if (v === 'true' || v === 'false') return v === 'true';
-    return this.fail(at, `expected a condition (Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition), got ${JSON.stringify(v)}`);
+    return this.fail(
+      at,
+      `expected a condition (Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition), got ${JSON.stringify(v)}`,
+    );
   }
 
   private args(raw: unknown, at: TemplatePath, count: number | [number, number]): unknown[] {
@@ -115,7 +118,9 @@ export class Intrinsics {
   }
 
   private getAtt(raw: unknown, at: TemplatePath): unknown {
-    const [id, attribute] = this.args(typeof raw === 'string' ? raw.split(/\.(.*)/s, 2) : raw, at, 2).map((v, i) => this.text(this.resolve(v, [...at, i]), [...at, i]));
+    const [id, attribute] = this.args(typeof raw === 'string' ? raw.split(/\.(.*)/s, 2) : raw, at, 2).map((v, i) =>
+      this.text(this.resolve(v, [...at, i]), [...at, i]),
+    );
     const v = this.scope.attributeOf(id, attribute);
     if (v === undefined) this.fail(at, `Fn::GetAtt of '${id}.${attribute}': no resource '${id}'`);
     return v;
@@ -131,9 +136,11 @@ export class Intrinsics {
       if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
       const name = inner.trim();
       if (Object.hasOwn(vars, name)) return this.text(vars[name], [...at, 1, name]);
-      if (this.scope.parameters.has(name) || this.scope.refOf(name) !== undefined) return this.text(this.ref(name, at), at);
+      if (this.scope.parameters.has(name) || this.scope.refOf(name) !== undefined)
+        return this.text(this.ref(name, at), at);
       const dot = name.indexOf('.');
-      if (dot > 0 && this.scope.refOf(name.slice(0, dot)) !== undefined) return this.text(this.getAtt([name.slice(0, dot), name.slice(dot + 1)], at), at);
+      if (dot > 0 && this.scope.refOf(name.slice(0, dot)) !== undefined)
+        return this.text(this.getAtt([name.slice(0, dot), name.slice(dot + 1)], at), at);
       return this.fail(at, `Fn::Sub: '${whole}' names no parameter, resource or variable`);
     });
   }
@@ -155,7 +162,8 @@ export class Intrinsics {
         const [index, items] = this.args(raw, at, 2);
         const i = Number(this.resolve(index, [...at, 0]));
         const list = this.list(this.resolve(items, [...at, 1]), [...at, 1]);
-        if (!Number.isInteger(i) || i < 0 || i >= list.length) this.fail(at, `Fn::Select index ${String(index)} is outside the list of ${list.length}`);
+        if (!Number.isInteger(i) || i < 0 || i >= list.length)
+          this.fail(at, `Fn::Select index ${String(index)} is outside the list of ${list.length}`);
         return list[i];
       }
       case 'Fn::Split': {
@@ -169,7 +177,10 @@ export class Intrinsics {
       }
       case 'Fn::Equals': {
         const [a, b] = this.args(raw, at, 2).map((v, i) => this.resolve(v, [...at, i]));
-        return JSON.stringify(typeof a === 'number' ? String(a) : a) === JSON.stringify(typeof b === 'number' ? String(b) : b);
+        return (
+          JSON.stringify(typeof a === 'number' ? String(a) : a) ===
+          JSON.stringify(typeof b === 'number' ? String(b) : b)
+        );
       }
       case 'Fn::And':
       case 'Fn::Or': {
@@ -201,7 +212,10 @@ export class Intrinsics {
       case 'Fn::Length':
         return this.list(this.resolve(raw, at), at).length;
       case 'Fn::ImportValue':
-        return this.fail(at, 'Fn::ImportValue reads another deployed stack, which Stepwright does not have; use a parameter instead');
+        return this.fail(
+          at,
+          'Fn::ImportValue reads another deployed stack, which Stepwright does not have; use a parameter instead',
+        );
       default:
         return this.fail(at, `${fn} is not supported locally`);
     }

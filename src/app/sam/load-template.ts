@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FunctionConfig } from '../../functions/index.js';
-import { SamTemplateError, pathText, type TemplatePath } from './errors.js';
+import { SamTemplateError, pathText, shownPath, type TemplatePath } from './errors.js';
 import { loadFunctionResource } from './functions.js';
 import { globalsKeyOf, mergeGlobals } from './globals.js';
 import { Intrinsics } from './intrinsics.js';
@@ -60,6 +60,61 @@ const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::Laye
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+const FUNCTION_PROPERTIES = [
+  'FunctionName',
+  'Runtime',
+  'Handler',
+  'CodeUri',
+  'Code',
+  'InlineCode',
+  'PackageType',
+  'Environment',
+  'Timeout',
+  'MemorySize',
+  'ReservedConcurrentExecutions',
+  'Layers',
+  'Description',
+];
+const STATE_MACHINE_PROPERTIES = [
+  'Name',
+  'StateMachineName',
+  'Type',
+  'StateMachineType',
+  'Definition',
+  'DefinitionUri',
+  'DefinitionS3Location',
+  'DefinitionString',
+  'DefinitionSubstitutions',
+];
+/**
+ * The properties read, per type; only they are evaluated, so a Policies or Role that names what
+ * only a deployment has (the role SAM generates, an imported value) does not stop the template.
+ */
+const READ_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  'AWS::Serverless::Function': FUNCTION_PROPERTIES,
+  'AWS::Lambda::Function': FUNCTION_PROPERTIES,
+  'AWS::Serverless::StateMachine': STATE_MACHINE_PROPERTIES,
+  'AWS::StepFunctions::StateMachine': STATE_MACHINE_PROPERTIES,
+  'AWS::Serverless::LayerVersion': ['LayerName', 'ContentUri'],
+  'AWS::Lambda::LayerVersion': ['LayerName', 'Content'],
+};
+
+/** Resources SAM generates from others: `FnRole` for a function, `ServerlessRestApi` for Api events. */
+function implicitResource(logicalId: string, resources: ReadonlyMap<string, Resource>): Resource | undefined {
+  const base = resources.get(logicalId.replace(/Role$/, ''));
+  if (logicalId.endsWith('Role') && base !== undefined && base.type.startsWith('AWS::Serverless::')) {
+    return { logicalId, type: 'AWS::IAM::Role', raw: { Type: 'AWS::IAM::Role' }, at: base.at };
+  }
+  if (logicalId === 'ServerlessRestApi' || logicalId === 'ServerlessHttpApi')
+    return {
+      logicalId,
+      type: 'AWS::ApiGateway::RestApi',
+      raw: { Type: 'AWS::ApiGateway::RestApi' },
+      at: ['Resources'],
+    };
+  return undefined;
+}
+
 interface Resource {
   readonly logicalId: string;
   readonly type: string;
@@ -76,12 +131,13 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
   } catch (e) {
     throw new SamTemplateError(`${templateFile}: cannot read the template: ${(e as Error).message}`);
   }
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = shownPath(file);
   const parsed = parseTemplateText(text, shown);
   const root = parsed.value;
   const placeOf = parsed.placeOf;
   if (!isRecord(root)) throw new SamTemplateError(`${shown}: expected a template (a map with Resources)`);
-  if (!isRecord(root.Resources)) throw new SamTemplateError(`${placeOf(['Resources'])}: Resources: a template needs a Resources map`);
+  if (!isRecord(root.Resources))
+    throw new SamTemplateError(`${placeOf(['Resources'])}: Resources: a template needs a Resources map`);
 
   const id: Identity = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
   const templateDir = path.dirname(file);
@@ -90,7 +146,10 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
   parameters.set('AWS::Region', id.region);
   parameters.set('AWS::AccountId', id.accountId);
   parameters.set('AWS::StackName', stackName);
-  parameters.set('AWS::StackId', `arn:aws:cloudformation:${id.region}:${id.accountId}:stack/${stackName}/00000000-0000-0000-0000-000000000000`);
+  parameters.set(
+    'AWS::StackId',
+    `arn:aws:cloudformation:${id.region}:${id.accountId}:stack/${stackName}/00000000-0000-0000-0000-000000000000`,
+  );
   parameters.set('AWS::Partition', 'aws');
   parameters.set('AWS::URLSuffix', 'amazonaws.com');
   parameters.set('AWS::NotificationARNs', []);
@@ -98,7 +157,8 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
   const resources = new Map<string, Resource>();
   for (const [logicalId, raw] of Object.entries(root.Resources)) {
     const at = ['Resources', logicalId];
-    if (!isRecord(raw) || typeof raw.Type !== 'string') throw new SamTemplateError(`${placeOf(at)}: ${pathText(at)}: a resource needs a Type`);
+    if (!isRecord(raw) || typeof raw.Type !== 'string')
+      throw new SamTemplateError(`${placeOf(at)}: ${pathText(at)}: a resource needs a Type`);
     resources.set(logicalId, { logicalId, type: raw.Type, raw, at });
   }
 
@@ -113,11 +173,13 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
     let name = defaultNameOf(r.type, r.logicalId);
     if (key !== undefined && props[key] !== undefined) {
       const at = [...r.at, 'Properties', key];
-      if (naming.has(r.logicalId)) throw new SamTemplateError(`${placeOf(at)}: ${pathText(at)}: the name depends on itself`);
+      if (naming.has(r.logicalId))
+        throw new SamTemplateError(`${placeOf(at)}: ${pathText(at)}: the name depends on itself`);
       naming.add(r.logicalId);
       const v = intrinsics.resolve(props[key], at);
       naming.delete(r.logicalId);
-      if (typeof v !== 'string') throw new SamTemplateError(`${placeOf(at)}: ${pathText(at)}: expected a name, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string')
+        throw new SamTemplateError(`${placeOf(at)}: ${pathText(at)}: expected a name, got ${JSON.stringify(v)}`);
       name = v;
     }
     names.set(r.logicalId, name);
@@ -126,11 +188,11 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
   const intrinsics: Intrinsics = new Intrinsics({
     parameters,
     refOf: (logicalId) => {
-      const r = resources.get(logicalId);
+      const r = resources.get(logicalId) ?? implicitResource(logicalId, resources);
       return r === undefined ? undefined : refValue(r.type, nameOf(r), id);
     },
     attributeOf: (logicalId, attribute) => {
-      const r = resources.get(logicalId);
+      const r = resources.get(logicalId) ?? implicitResource(logicalId, resources);
       return r === undefined ? undefined : attributeValue(r.type, nameOf(r), attribute, id);
     },
     conditions: isRecord(root.Conditions) ? root.Conditions : {},
@@ -142,8 +204,16 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
   const propertiesOf = (r: Resource): Record<string, unknown> => {
     const key = globalsKeyOf(r.type);
     const merged = mergeGlobals(key === undefined ? undefined : globals[key], r.raw.Properties ?? {});
-    const resolved = intrinsics.resolve(merged, [...r.at, 'Properties']);
-    if (!isRecord(resolved)) throw new SamTemplateError(`${placeOf([...r.at, 'Properties'])}: ${pathText([...r.at, 'Properties'])}: expected a map`);
+    const read = READ_PROPERTIES[r.type];
+    const kept =
+      isRecord(merged) && read !== undefined
+        ? Object.fromEntries(Object.entries(merged).filter(([k]) => read.includes(k)))
+        : merged;
+    const resolved = intrinsics.resolve(kept, [...r.at, 'Properties']);
+    if (!isRecord(resolved))
+      throw new SamTemplateError(
+        `${placeOf([...r.at, 'Properties'])}: ${pathText([...r.at, 'Properties'])}: expected a map`,
+      );
     return resolved;
   };
 
@@ -167,22 +237,29 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
     const uri = props[key];
     const dir = typeof uri === 'string' && !uri.startsWith('s3://') ? path.resolve(templateDir, uri) : undefined;
     if (dir === undefined || !fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      skipped.push(`skipped ${r.logicalId} (${r.type}): its ${key} is not a local folder; functions using it run without it`);
+      skipped.push(
+        `skipped ${r.logicalId} (${r.type}): its ${key} is not a local folder; functions using it run without it`,
+      );
       continue;
     }
     layerFolders.set(refValue(r.type, nameOf(r), id), dir);
   }
 
   const inlineCodeDir =
-    options.inlineCodeDir ?? path.join(os.tmpdir(), `stepwright-sam-${createHash('sha256').update(file).digest('hex').slice(0, 12)}`);
+    options.inlineCodeDir ??
+    path.join(os.tmpdir(), `stepwright-sam-${createHash('sha256').update(file).digest('hex').slice(0, 12)}`);
   const functions: SamFunction[] = [];
   const stateMachines: LoadedStateMachine[] = [];
   const activities: SamActivity[] = [];
   for (const r of included) {
     if (FUNCTION_TYPES.has(r.type)) {
-      const outcome = loadFunctionResource({ logicalId: r.logicalId, type: r.type, name: nameOf(r), properties: propertiesOf(r), at: r.at }, { templateDir, inlineCodeDir, layerFolders, placeOf });
+      const outcome = loadFunctionResource(
+        { logicalId: r.logicalId, type: r.type, name: nameOf(r), properties: propertiesOf(r), at: r.at },
+        { templateDir, inlineCodeDir, layerFolders, placeOf },
+      );
       if (outcome.kind === 'skipped') {
         skipped.push(`skipped ${r.logicalId} (${r.type}): ${outcome.reason}`);
+        if (outcome.missing !== undefined) files.add(outcome.missing); // dev loads it once it is built
         continue;
       }
       functions.push({ logicalId: r.logicalId, config: outcome.config, folders: outcome.watched });
@@ -190,7 +267,11 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
       for (const f of outcome.watched) files.add(f);
       skipped.push(...eventLines(r));
     } else if (STATE_MACHINE_TYPES.has(r.type)) {
-      const machine = loadStateMachineResource({ logicalId: r.logicalId, type: r.type, name: nameOf(r), properties: propertiesOf(r), at: r.at }, templateDir, placeOf);
+      const machine = loadStateMachineResource(
+        { logicalId: r.logicalId, type: r.type, name: nameOf(r), properties: propertiesOf(r), at: r.at },
+        templateDir,
+        placeOf,
+      );
       stateMachines.push(machine);
       notes.push(...machine.notes);
       if (machine.file !== undefined) files.add(machine.file);
@@ -202,11 +283,17 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
     }
   }
   const byName = new Map<string, string>();
-  for (const [kind, list] of [['function', functions.map((f) => [f.config.name, f.logicalId])], ['state machine', stateMachines.map((m) => [m.name, m.logicalId])]] as const) {
+  for (const [kind, list] of [
+    ['function', functions.map((f) => [f.config.name, f.logicalId])],
+    ['state machine', stateMachines.map((m) => [m.name, m.logicalId])],
+  ] as const) {
     byName.clear();
     for (const [name, logicalId] of list) {
       const other = byName.get(name);
-      if (other !== undefined) throw new SamTemplateError(`${placeOf(['Resources', logicalId])}: Resources.${logicalId}: ${other} is a ${kind} named ${name} too`);
+      if (other !== undefined)
+        throw new SamTemplateError(
+          `${placeOf(['Resources', logicalId])}: Resources.${logicalId}: ${other} is a ${kind} named ${name} too`,
+        );
       byName.set(name, logicalId);
     }
   }

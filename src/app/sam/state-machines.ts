@@ -33,7 +33,11 @@ export interface LoadedStateMachine {
   readonly notes: string[];
 }
 
-export function loadStateMachineResource(source: StateMachineSource, templateDir: string, placeOf: (at: TemplatePath) => string): LoadedStateMachine {
+export function loadStateMachineResource(
+  source: StateMachineSource,
+  templateDir: string,
+  placeOf: (at: TemplatePath) => string,
+): LoadedStateMachine {
   const p = source.properties;
   const at = (...rest: (string | number)[]): TemplatePath => [...source.at, 'Properties', ...rest];
   const fail = (where: TemplatePath, message: string): never => {
@@ -42,11 +46,18 @@ export function loadStateMachineResource(source: StateMachineSource, templateDir
   const serverless = source.type === 'AWS::Serverless::StateMachine';
   const typeKey = serverless ? 'Type' : 'StateMachineType';
   const type = p[typeKey] ?? 'STANDARD';
-  if (type !== 'STANDARD' && type !== 'EXPRESS') return fail(at(typeKey), `expected STANDARD or EXPRESS, got ${JSON.stringify(type)}`);
+  if (type !== 'STANDARD' && type !== 'EXPRESS')
+    return fail(at(typeKey), `expected STANDARD or EXPRESS, got ${JSON.stringify(type)}`);
 
   const uriKey = serverless ? 'DefinitionUri' : 'DefinitionS3Location';
-  const given = [serverless ? undefined : 'DefinitionString', 'Definition', uriKey].filter((k): k is string => k !== undefined && p[k] !== undefined);
-  if (given.length === 0) return fail(source.at, `a state machine needs ${serverless ? 'Definition or DefinitionUri' : 'Definition, DefinitionString or DefinitionS3Location'}`);
+  const given = [serverless ? undefined : 'DefinitionString', 'Definition', uriKey].filter(
+    (k): k is string => k !== undefined && p[k] !== undefined,
+  );
+  if (given.length === 0)
+    return fail(
+      source.at,
+      `a state machine needs ${serverless ? 'Definition or DefinitionUri' : 'Definition, DefinitionString or DefinitionS3Location'}`,
+    );
   if (given.length > 1) return fail(at(given[1]), `give one of ${given.join(' and ')}`);
   const [key] = given;
 
@@ -68,9 +79,14 @@ export function loadStateMachineResource(source: StateMachineSource, templateDir
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      return fail(at(key), `cannot read ${uri}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file (looked for ${file})` : (e as Error).message}`);
+      return fail(
+        at(key),
+        `cannot read ${uri}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file (looked for ${file})` : (e as Error).message}`,
+      );
     }
-    definition = text.trimStart().startsWith('{') ? text : yamlDefinition(text, uri, () => fail(at(key), `${uri} is neither JSON nor YAML`));
+    definition = text.trimStart().startsWith('{')
+      ? text
+      : yamlDefinition(text, uri, () => fail(at(key), `${uri} is neither JSON nor YAML`));
   }
 
   const notes: string[] = [];
@@ -87,9 +103,18 @@ export function loadStateMachineResource(source: StateMachineSource, templateDir
   // A placeholder left over would reach a Task as a literal `${…}` resource: say which, where.
   const left = [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_.:-]+)\}/g)].map((m) => m[1]))];
   if (left.length > 0) {
-    notes.push(`state machine ${source.name}: ${left.map((n) => `\${${n}}`).join(', ')} not in ${pathText(at('DefinitionSubstitutions'))}; left as written`);
+    notes.push(
+      `state machine ${source.name}: ${left.map((n) => `\${${n}}`).join(', ')} not in ${pathText(at('DefinitionSubstitutions'))}; left as written`,
+    );
   }
-  return { logicalId: source.logicalId, name: source.name, type, definition, ...(file !== undefined ? { file } : {}), notes };
+  return {
+    logicalId: source.logicalId,
+    name: source.name,
+    type,
+    definition,
+    ...(file !== undefined ? { file } : {}),
+    notes,
+  };
 }
 
 /** A YAML definition file as the JSON text a machine is created with. */

@@ -4,7 +4,17 @@
  * `!Sub …` → `{ "Fn::Sub": … }`), or JSON. Keeps the YAML document so that a mistake found later
  * can name its line.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, type Document, type ScalarTag, type CollectionTag } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  YAMLMap,
+  type Document,
+  type ScalarTag,
+  type CollectionTag,
+} from 'yaml';
 import { SamTemplateError, type TemplatePath } from './errors.js';
 
 /** Tags whose function name is `Fn::` + the tag; `!Ref` and `!Condition` are the two without. */
@@ -79,7 +89,12 @@ export function parseTemplateText(text: string, file: string): TemplateText {
     }
   }
   const lines = new LineCounter();
-  const doc: Document = parseDocument(text, { customTags: cloudFormationTags(), lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc: Document = parseDocument(text, {
+    customTags: cloudFormationTags(),
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const [first] = doc.errors;
   if (first !== undefined) {
     const { line, col } = lines.linePos(first.pos[0]);

@@ -11,6 +11,7 @@ import type { FunctionRuntime } from '../../functions/index.js';
 import type { Service } from '../../service/index.js';
 import { stateMachineArnOf } from '../../service/index.js';
 import { syncStateMachines } from '../project.js';
+import { shownPath } from './errors.js';
 import { loadSamTemplate, type SamProject, type SamTemplateOptions } from './load-template.js';
 import { describeFailure, resourcePlace, samDefinitions } from './register.js';
 
@@ -21,7 +22,12 @@ const SKIPPED_DIRS = new Set(['node_modules', '__pycache__', '.git', '.aws-sam',
 
 export type SamAppliedChange =
   | { readonly kind: 'function'; readonly name: string; readonly action: 'registered' | 'unregistered' }
-  | { readonly kind: 'stateMachine'; readonly name: string; readonly action: 'created' | 'updated' | 'deleted'; readonly definition?: string }
+  | {
+      readonly kind: 'stateMachine';
+      readonly name: string;
+      readonly action: 'created' | 'updated' | 'deleted';
+      readonly definition?: string;
+    }
   | { readonly kind: 'activity'; readonly name: string; readonly action: 'created' };
 
 export interface SamTemplateWatchOptions extends SamTemplateOptions {
@@ -49,9 +55,13 @@ const within = (file: string, dir: string): boolean => {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 };
 
-export function watchSamTemplate(target: { readonly service: Service; readonly runtime: FunctionRuntime }, templateFile: string, options: SamTemplateWatchOptions): SamTemplateWatch {
+export function watchSamTemplate(
+  target: { readonly service: Service; readonly runtime: FunctionRuntime },
+  templateFile: string,
+  options: SamTemplateWatchOptions,
+): SamTemplateWatch {
   const file = path.resolve(templateFile);
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = shownPath(file);
   const ignoredDirs = (options.ignoredDirs ?? []).map((d) => path.resolve(d));
   let live: SamProject | undefined;
   /** What this session created, so only that is removed with the template's resource. */
@@ -65,7 +75,11 @@ export function watchSamTemplate(target: { readonly service: Service; readonly r
       project = loadSamTemplate(file, options);
     } catch (e) {
       options.err(`${e instanceof Error ? e.message : String(e)}\n`);
-      options.err(live === undefined ? `${shown}: nothing is loaded until this is fixed\n` : `${shown}: the previous version stays live\n`);
+      options.err(
+        live === undefined
+          ? `${shown}: nothing is loaded until this is fixed\n`
+          : `${shown}: the previous version stays live\n`,
+      );
       return;
     }
     const first = live === undefined;
@@ -82,7 +96,8 @@ export function watchSamTemplate(target: { readonly service: Service; readonly r
     for (const f of project.functions) {
       const fingerprint = JSON.stringify(f.config);
       const before = functions.get(f.config.name);
-      const touched = [...changed].some((c) => f.folders.some((d) => within(c, d)));
+      // The template beside the code (CodeUri: .) is configuration, compared above, not code.
+      const touched = [...changed].some((c) => c !== file && f.folders.some((d) => within(c, d)));
       if (before === fingerprint && !touched) continue;
       target.runtime.register(f.config);
       functions.set(f.config.name, fingerprint);
@@ -116,7 +131,10 @@ export function watchSamTemplate(target: { readonly service: Service; readonly r
       onError: (source, e) => {
         const m = definitions.find((d) => d.source === source);
         if (m !== undefined) failed.add(m.name);
-        const stays = m !== undefined && machines.has(m.name) ? `the previous version of state machine ${m.name} stays live` : `state machine ${m?.name ?? source} is not created until this is fixed`;
+        const stays =
+          m !== undefined && machines.has(m.name)
+            ? `the previous version of state machine ${m.name} stays live`
+            : `state machine ${m?.name ?? source} is not created until this is fixed`;
         options.err(`${source}: ${describeFailure(e)}\n${source}: ${stays}\n`);
       },
     });
@@ -143,14 +161,22 @@ export function watchSamTemplate(target: { readonly service: Service; readonly r
   let timer: NodeJS.Timeout | undefined;
   let pending = new Set<string>();
   const run = (changed: ReadonlySet<string>): void => {
-    chain = chain.then(() => (closed ? undefined : apply(changed))).catch((e: unknown) => options.err(`reload of ${shown} failed: ${describeFailure(e)}\n`));
+    chain = chain
+      .then(() => (closed ? undefined : apply(changed)))
+      .catch((e: unknown) => options.err(`reload of ${shown} failed: ${describeFailure(e)}\n`));
   };
   const ignored = (p: string): boolean => {
     const abs = path.resolve(p);
     if (ignoredDirs.some((d) => within(abs, d))) return true;
     // Below what is watched only: a template under .aws-sam/build is watched all the same.
     const root = [file, ...(live?.files ?? [])].find((r) => within(abs, r));
-    return root !== undefined && path.relative(root, abs).split(path.sep).some((part) => SKIPPED_DIRS.has(part));
+    return (
+      root !== undefined &&
+      path
+        .relative(root, abs)
+        .split(path.sep)
+        .some((part) => SKIPPED_DIRS.has(part))
+    );
   };
   const watcher: FSWatcher = watch([file], { ignoreInitial: true, ignored, atomic: true, depth: 8 });
   watcher.on('all', (_event, changedPath) => {

@@ -102,8 +102,8 @@ export function samOption(flags: SamFlags & { readonly region: string; readonly 
     for (const line of [...project.skipped, ...project.notes]) print(`${line}\n`);
     return project;
   } catch (e) {
-    if (!(e instanceof SamTemplateError)) throw e;
-    io.err(`${who}: ${e.message}\n`);
+    // A SamTemplateError names the place; anything else (a folder that cannot be read) its cause.
+    io.err(`${who}: ${e instanceof SamTemplateError ? e.message : `${flags.sam}: ${e instanceof Error ? e.message : String(e)}`}\n`);
     return false;
   }
 }
