@@ -129,6 +129,15 @@ export function createServer(options: ServerOptions = {}): FastifyInstance {
 
   for (const register of options.routes ?? []) register(app);
 
+  // A path nothing serves: AWS's error for an operation it does not know, in the shape of the API
+  // the request looks like (an SDK reads it; a browser gets text), never a framework's own page.
+  app.setNotFoundHandler((request, reply) => {
+    const surface = surfaceOf(request.method, request.url);
+    const message = `Unknown operation: nothing is served at ${request.method} ${request.url.split('?')[0]}`;
+    if (surface !== 'page') return void refuse(reply, surface, 'UnknownOperationException', 404, message);
+    void reply.code(404).header('x-amzn-ErrorType', 'UnknownOperationException').type('application/json').send(JSON.stringify({ __type: 'UnknownOperationException', message }));
+  });
+
   app.setErrorHandler((e, _request, reply) => {
     // Fastify's own refusals (body too large, bad content) in AWS's shape.
     const tooLarge = (e as { statusCode?: number }).statusCode === 413;

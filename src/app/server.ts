@@ -13,6 +13,7 @@ import type { AwsConfig } from '../integrations/aws/config.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import type { MockConfig } from '../integrations/mock-config.js';
 import type { Service } from '../service/index.js';
+import { openStore, type Store } from '../store/index.js';
 import { createApp, type App } from './create-app.js';
 import { syncDefinitions } from './project.js';
 import { registerSamFunctions, registerSamStateMachines, type SamProject } from './sam/index.js';
@@ -99,10 +100,14 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   let core: App | undefined;
   let app: FastifyInstance | undefined;
   let lambda: ReturnType<typeof createLambdaHandler> | undefined;
+  let store: Store | undefined;
   try {
     if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    // Opened first: the Lambda API keeps versions and aliases in it, and registers them with the
+    // runtime before the scheduler (started by createApp) may run a Task that calls one.
+    store = composed?.app.store ?? (await openStore({ database: options.database, dataDir }));
     if (options.sam !== undefined) registerSamFunctions(runtime, options.sam);
-    lambda = createLambdaHandler({ runtime, dataDir, region, accountId, authenticator, budget });
+    lambda = createLambdaHandler({ runtime, dataDir, catalog: store, region, accountId, authenticator, budget });
     await lambda.ready;
     const lambdaHandler = lambda;
     let log: (e: unknown, where: string) => void = () => undefined;
@@ -112,8 +117,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     core =
       composed?.app ??
       (await createApp({
-        dataDir,
-        database: options.database,
+        store,
         functions: runtime,
         httpConnections: options.httpConnections,
         mockConfig: options.mockConfig,
@@ -182,6 +186,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     await app?.close().catch(() => undefined);
     await lambda?.close().catch(() => undefined);
     if (composed === undefined) {
+      if (core === undefined) await store?.close().catch(() => undefined);
       await core?.close().catch(() => undefined);
       await runtime.close().catch(() => undefined);
     }

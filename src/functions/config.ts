@@ -38,6 +38,14 @@ export interface FunctionConfig {
   /** As Lambda: invocations beyond it are throttled (TooManyRequestsException); 0 throttles all. */
   readonly reservedConcurrency?: number;
   readonly description?: string;
+  /** A published version's number ('1', '2', …); absent for $LATEST, the code that changes. */
+  readonly version?: string;
+}
+
+/** How an alias splits invocations: its version, and others with their share (0 to 1). */
+export interface AliasRouting {
+  readonly functionVersion: string;
+  readonly additionalVersionWeights?: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 3;

@@ -6,7 +6,7 @@ export {
   FUNCTION_RUNTIMES,
   isFunctionRuntimeName,
 } from './config.js';
-export type { FunctionConfig, FunctionRuntimeName } from './config.js';
+export type { AliasRouting, FunctionConfig, FunctionRuntimeName } from './config.js';
 export {
   InvalidRequestContentException,
   LambdaServiceError,

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CodeStaging } from './code-staging.js';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type FunctionConfig, type FunctionRuntimeName } from './config.js';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type AliasRouting, type FunctionConfig, type FunctionRuntimeName } from './config.js';
 import {
   exitBody,
   InvalidRequestContentException,
@@ -36,6 +36,8 @@ export type InvokeResult =
       /** The JSON text the handler returned. */
       readonly payload: string;
       readonly requestId: string;
+      /** The version that ran (`$LATEST`, `1` …): an alias names one of its versions. */
+      readonly executedVersion: string;
       /** The invocation's log with Lambda's START / END / REPORT lines. */
       readonly logs: string;
       readonly durationMs: number;
@@ -48,6 +50,7 @@ export type InvokeResult =
       readonly errorType: string;
       readonly errorMessage: string;
       readonly requestId: string;
+      readonly executedVersion: string;
       readonly logs: string;
       readonly durationMs: number;
       readonly maxMemoryUsedMB?: number;
@@ -100,6 +103,8 @@ const DUMMY_CREDENTIALS = { accessKeyId: 'AKIASTEPWRIGHTLOCAL0', secretAccessKey
 
 export interface InvokeOptions {
   readonly requestId?: string;
+  /** `$LATEST` (the default), a published version's number or an alias name. */
+  readonly qualifier?: string;
 }
 
 interface Entry {
@@ -137,7 +142,9 @@ export interface InvocationCaller {
 }
 
 export class FunctionRuntime {
+  /** By name for $LATEST, by `name:version` for published versions. */
   private readonly entries = new Map<string, Entry>();
+  private readonly aliases = new Map<string, Map<string, AliasRouting>>();
   private readonly retiring = new Set<FunctionPool>();
   private readonly idleMs: number;
   private readonly maxWorkers: number;
@@ -247,9 +254,13 @@ export class FunctionRuntime {
     return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
   }
 
-  /** Adds a function, or replaces the one of the same name (its workers finish and are replaced). */
+  /**
+   * Adds a function, or replaces the one of the same name (its workers finish and are replaced).
+   * A config with a `version` adds that published version beside $LATEST.
+   */
   register(config: FunctionConfig): void {
-    const previous = this.entries.get(config.name);
+    const key = entryKey(config.name, config.version);
+    const previous = this.entries.get(key);
     if (previous !== undefined) this.retire(previous.pool);
     const frozen: FunctionConfig = Object.freeze({
       ...config,
@@ -260,16 +271,57 @@ export class FunctionRuntime {
     const source: CodeSource = { dir: undefined, copy: undefined };
     const pool = new FunctionPool(() => this.workerSpec(frozen, source), { maxWorkers: this.maxWorkers, idleMs: this.idleMs });
     this.sources.set(pool, source);
-    this.entries.set(config.name, { config: frozen, pool, inFlight: 0 });
+    this.entries.set(key, { config: frozen, pool, inFlight: 0 });
   }
 
+  /** Removes a function with its published versions and aliases. */
   async unregister(name: string): Promise<void> {
-    const entry = this.entries.get(name);
-    if (entry === undefined) return;
-    this.entries.delete(name);
+    this.aliases.delete(name);
+    const keys = [...this.entries.keys()].filter((k) => k === name || k.startsWith(`${name}:`));
+    if (keys.length === 0) return;
     this.logs.delete(name);
+    await Promise.all(keys.map((k) => this.closeEntry(k)));
+  }
+
+  /** Removes one published version (DeleteFunction with a version qualifier). */
+  async unregisterVersion(name: string, version: string): Promise<void> {
+    await this.closeEntry(entryKey(name, version));
+  }
+
+  private async closeEntry(key: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
     await entry.pool.close();
     this.dropSource(entry.pool);
+  }
+
+  /** Points an alias of `name` at its versions; `undefined` removes it. */
+  setAlias(name: string, alias: string, routing: AliasRouting | undefined): void {
+    let byName = this.aliases.get(name);
+    if (routing === undefined) {
+      byName?.delete(alias);
+      return;
+    }
+    if (byName === undefined) this.aliases.set(name, (byName = new Map()));
+    byName.set(alias, { ...routing });
+  }
+
+  /**
+   * The version a qualifier runs: itself for `$LATEST` or a number, an alias's version (or one of
+   * its additional versions, drawn by weight as Lambda routes); undefined when it names nothing.
+   */
+  resolveVersion(name: string, qualifier: string | undefined, random: () => number = Math.random): string | undefined {
+    if (qualifier === undefined || qualifier === '$LATEST') return this.entries.has(name) ? '$LATEST' : undefined;
+    if (/^\d+$/.test(qualifier)) return this.entries.has(entryKey(name, qualifier)) ? qualifier : undefined;
+    const routing = this.aliases.get(name)?.get(qualifier);
+    if (routing === undefined) return undefined;
+    let draw = random();
+    for (const [version, weight] of Object.entries(routing.additionalVersionWeights ?? {})) {
+      if (draw < weight) return version;
+      draw -= weight;
+    }
+    return routing.functionVersion;
   }
 
   /** Removes the code copy of a pool whose workers are all gone. */
@@ -279,17 +331,19 @@ export class FunctionRuntime {
     if (copy !== undefined) this.staging?.remove(copy);
   }
 
-  get(name: string): FunctionConfig | undefined {
-    return this.entries.get(name)?.config;
+  /** The $LATEST configuration of a function, or that of one of its published versions. */
+  get(name: string, version?: string): FunctionConfig | undefined {
+    return this.entries.get(entryKey(name, version))?.config;
   }
 
+  /** Every function's $LATEST. */
   list(): FunctionConfig[] {
-    return [...this.entries.values()].map((e) => e.config);
+    return [...this.entries.values()].filter((e) => e.config.version === undefined).map((e) => e.config);
   }
 
   /** Worker processes alive for a function (for tests and the console). */
-  workerCount(name: string): number {
-    return this.entries.get(name)?.pool.size ?? 0;
+  workerCount(name: string, version?: string): number {
+    return this.entries.get(entryKey(name, version))?.pool.size ?? 0;
   }
 
   private retire(pool: FunctionPool): void {
@@ -336,6 +390,7 @@ export class FunctionRuntime {
     const runtimesDir = this.bootstrapsDir();
     const family = runtimeFamily(config.runtime);
     const now = new Date();
+    const version = config.version ?? '$LATEST';
     const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
     const env: Record<string, string> = {
       // The function's own endpoint wins: it may mean to reach real AWS or another emulator.
@@ -343,10 +398,10 @@ export class FunctionRuntime {
       ...(config.environment ?? {}),
       // Lambda's reserved variables win over the function's own.
       AWS_LAMBDA_FUNCTION_NAME: config.name,
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_VERSION: version,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.name}`,
-      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${crypto.randomBytes(16).toString('hex')}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[${version}]${crypto.randomBytes(16).toString('hex')}`,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
       AWS_REGION: this.region,
@@ -361,7 +416,7 @@ export class FunctionRuntime {
       LANG: 'en_US.UTF-8',
       // Nothing else of the server's environment: only its PATH, to find python3 and the tools.
       PATH: user === undefined ? serverPath : searchablePath(serverPath, user),
-      STEPWRIGHT_INVOKED_FUNCTION_ARN: this.functionArn(config.name),
+      STEPWRIGHT_INVOKED_FUNCTION_ARN: config.version === undefined ? this.functionArn(config.name) : `${this.functionArn(config.name)}:${config.version}`,
     };
     if (this.taskRootAlias !== undefined) env.STEPWRIGHT_TASK_ROOT_ALIAS = this.taskRootAlias;
     // Looked up on the worker user's PATH: the server's python3 may be one it cannot run (a pyenv shim under /root).
@@ -385,9 +440,12 @@ export class FunctionRuntime {
    * (payload not JSON), TooManyRequestsException (reserved concurrency reached).
    */
   async invoke(name: string, payloadText: string, options: InvokeOptions = {}): Promise<InvokeResult> {
-    const entry = this.entries.get(name);
-    if (entry === undefined || this.closed)
-      throw new ResourceNotFoundException(`Function not found: ${this.functionArn(name)}`);
+    const version = this.closed ? undefined : this.resolveVersion(name, options.qualifier);
+    const entry = version === undefined ? undefined : this.entries.get(entryKey(name, version));
+    if (entry === undefined || version === undefined) {
+      const arn = options.qualifier === undefined ? this.functionArn(name) : `${this.functionArn(name)}:${options.qualifier}`;
+      throw new ResourceNotFoundException(`Function not found: ${arn}`);
+    }
     const text = payloadText === '' ? '{}' : payloadText;
     if (text.length > MAX_REQUEST_PAYLOAD_BYTES / 3 && Buffer.byteLength(text, 'utf8') > MAX_REQUEST_PAYLOAD_BYTES)
       throw new RequestTooLargeException();
@@ -408,7 +466,7 @@ export class FunctionRuntime {
     entry.inFlight++;
     const worker = await pool.acquire();
     try {
-      return this.keepLog(await this.run(worker, requestId, text, memoryMB, timeoutSeconds), name, memoryMB);
+      return this.keepLog(await this.run(worker, requestId, text, memoryMB, timeoutSeconds, version), name, memoryMB);
     } finally {
       entry.inFlight--;
       pool.release(worker);
@@ -421,6 +479,7 @@ export class FunctionRuntime {
     text: string,
     memoryMB: number,
     timeoutSeconds: number,
+    executedVersion: string,
   ): Promise<InvokeResult> {
     const init = await worker.ready;
     const started = performance.now();
@@ -437,7 +496,7 @@ export class FunctionRuntime {
       const maxMemoryUsedMB = maxRssKB !== undefined && maxRssKB > 0 ? Math.ceil(maxRssKB / 1024) : undefined;
       const logs = formatInvocationLog({
         requestId,
-        version: '$LATEST',
+        version: executedVersion,
         body,
         durationMs,
         memoryMB,
@@ -445,7 +504,7 @@ export class FunctionRuntime {
         initDurationMs,
         status,
       });
-      if (ok) return { ok: true, payload, requestId, logs, durationMs, maxMemoryUsedMB };
+      if (ok) return { ok: true, payload, requestId, executedVersion, logs, durationMs, maxMemoryUsedMB };
       const parsed = JSON.parse(payload) as LambdaErrorBody;
       return {
         ok: false,
@@ -453,6 +512,7 @@ export class FunctionRuntime {
         errorType: parsed.errorType,
         errorMessage: parsed.errorMessage,
         requestId,
+        executedVersion,
         logs,
         durationMs,
         maxMemoryUsedMB,
@@ -511,6 +571,10 @@ export class FunctionRuntime {
     this.sources.clear();
     this.staging?.close();
   }
+}
+
+function entryKey(name: string, version: string | undefined): string {
+  return version === undefined || version === '$LATEST' ? name : `${name}:${version}`;
 }
 
 /** Init errors are written before a request exists; Lambda's Python body then names the invocation. */

@@ -49,19 +49,15 @@ export function createLambdaIntegration(runtime: FunctionRuntime, opts: LambdaRe
     payloadText: string,
     requestId: string | undefined,
   ): Promise<InvokeResult | TaskResult> {
-    if (qualifier !== undefined && qualifier !== '$LATEST') {
-      return serviceFailure(
-        new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arnOf(name)}:${qualifier}`, 404),
-      );
-    }
     try {
-      return await runtime.invoke(name, payloadText, requestId === undefined ? {} : { requestId });
+      // A qualifier is a version or an alias (`fn:live`): the runtime runs the version it names.
+      return await runtime.invoke(name, payloadText, { ...(requestId === undefined ? {} : { requestId }), ...(qualifier === undefined ? {} : { qualifier }) });
     } catch (e) {
       if (e instanceof LambdaServiceError) {
         // Step Functions names the unqualified function with $LATEST in its message.
         const error =
           e.code === 'ResourceNotFoundException'
-            ? new LambdaServiceError(e.code, `Function not found: ${arnOf(name)}:$LATEST`, e.statusCode)
+            ? new LambdaServiceError(e.code, `Function not found: ${arnOf(name)}:${qualifier ?? '$LATEST'}`, e.statusCode)
             : e;
         return serviceFailure(error);
       }
@@ -105,24 +101,25 @@ export function createLambdaIntegration(runtime: FunctionRuntime, opts: LambdaRe
     const payloadText = payloadTextOf(params.Payload);
     const invocationType = typeof params.InvocationType === 'string' ? params.InvocationType : 'RequestResponse';
     if (invocationType === 'Event' || invocationType === 'DryRun') {
-      if (runtime.get(ref.name) === undefined) {
+      const version = runtime.resolveVersion(ref.name, qualifier);
+      if (version === undefined) {
         return serviceFailure(
-          new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arnOf(ref.name)}:$LATEST`, 404),
+          new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arnOf(ref.name)}:${qualifier ?? '$LATEST'}`, 404),
         );
       }
       // Event: Lambda queues the invocation and answers 202 at once; a failure is not the state's.
       const requestId = requestIdOf(request) ?? crypto.randomUUID();
-      if (invocationType === 'Event') void runtime.invoke(ref.name, payloadText, { requestId }).catch(() => undefined);
+      if (invocationType === 'Event') void runtime.invoke(ref.name, payloadText, { requestId, qualifier: version }).catch(() => undefined);
       return {
         ok: true,
-        output: invokeResponse(requestId, '', invocationType === 'Event' ? 202 : 204, undefined),
+        output: invokeResponse(requestId, '', invocationType === 'Event' ? 202 : 204, undefined, version),
       };
     }
     const r = await call(ref.name, qualifier, payloadText, requestIdOf(request));
     if (!('requestId' in r)) return r;
     if (!r.ok) return functionFailure(r);
     const logResult = params.LogType === 'Tail' ? tailLog(r.logs) : undefined;
-    return { ok: true, output: invokeResponse(r.requestId, r.payload, 200, logResult) };
+    return { ok: true, output: invokeResponse(r.requestId, r.payload, 200, logResult, r.executedVersion) };
   }
 
   return {
@@ -196,13 +193,14 @@ function invokeResponse(
   payloadText: string,
   statusCode: number,
   logResult: string | undefined,
+  executedVersion: string,
 ): JsonObject {
   const date = new Date().toUTCString();
   const length = String(Buffer.byteLength(payloadText, 'utf8'));
   const trace = traceId();
   const all: JsonObject = {
     ...(logResult !== undefined ? { 'X-Amz-Log-Result': [logResult] } : {}),
-    'X-Amz-Executed-Version': ['$LATEST'],
+    'X-Amz-Executed-Version': [executedVersion],
     'x-amzn-Remapped-Content-Length': ['0'],
     Connection: ['keep-alive'],
     'x-amzn-RequestId': [requestId],
@@ -216,14 +214,14 @@ function invokeResponse(
     'Content-Length': length,
     'Content-Type': 'application/json',
     Date: date,
-    'X-Amz-Executed-Version': '$LATEST',
+    'X-Amz-Executed-Version': executedVersion,
     ...(logResult !== undefined ? { 'X-Amz-Log-Result': logResult } : {}),
     'x-amzn-Remapped-Content-Length': '0',
     'x-amzn-RequestId': requestId,
     'X-Amzn-Trace-Id': trace,
   };
   return {
-    ExecutedVersion: '$LATEST',
+    ExecutedVersion: executedVersion,
     ...(logResult !== undefined ? { LogResult: logResult } : {}),
     Payload: payloadText === '' ? '' : parsePayload(payloadText),
     SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: headers, HttpStatusCode: statusCode },

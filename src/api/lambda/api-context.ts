@@ -1,14 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionRuntime } from '../../functions/index.js';
+import type { CatalogStore, LambdaAliasRecord, LambdaCatalogStore } from '../../store/index.js';
 import { functionNotFound, invalidParameter, LambdaApiError } from './errors.js';
 import { functionArn, parseFunctionName, type ApiIdentity } from './function-name.js';
 import { recordForUnmanaged, type FunctionRecord } from './function-record.js';
 import type { FunctionStore } from './function-store.js';
+import { isVersionNumber, versionOf } from './published-versions.js';
+
+/** What the Lambda API keeps in the store: versions, aliases, policies, and tags (by function ARN). */
+export type LambdaCatalog = LambdaCatalogStore & Pick<CatalogStore, 'tagResource' | 'untagResource' | 'listTags'>;
 
 /** What every operation works with. */
 export interface ApiContext {
   readonly runtime: FunctionRuntime;
   readonly store: FunctionStore;
+  readonly catalog: LambdaCatalog;
   readonly identity: ApiIdentity;
   /** Runs mutations of one function name one at a time (create/update/delete never interleave). */
   readonly withLock: <T>(name: string, work: () => Promise<T>) => Promise<T>;
@@ -33,15 +39,18 @@ export interface ResolvedFunction {
   readonly record: FunctionRecord;
   /** False for functions loaded from a project's functions folder (read-only through the API). */
   readonly managed: boolean;
-  /** The qualifier the caller named, if any (only `$LATEST` exists here). */
+  /** The qualifier the caller named, if any: `$LATEST`, a version number or an alias name. */
   readonly qualifier?: string;
+  /** The alias the qualifier named; `record` is then the version it points to. */
+  readonly alias?: LambdaAliasRecord;
 }
 
 /**
  * Resolves a FunctionName path parameter plus the optional Qualifier query parameter as Lambda
- * does: name, full ARN or partial ARN, `$LATEST` the only version there is.
+ * does: name, full ARN or partial ARN; `$LATEST`, a published version or an alias. A qualified
+ * reference resolves to the version's own record (its code and configuration as published).
  */
-export function resolveFunction(ctx: ApiContext, reference: string, queryQualifier: string | null): ResolvedFunction | LambdaApiError {
+export async function resolveFunction(ctx: ApiContext, reference: string, queryQualifier: string | null): Promise<ResolvedFunction | LambdaApiError> {
   const parsed = parseFunctionName(reference);
   if (parsed instanceof LambdaApiError) return parsed;
   if (parsed.qualifier !== undefined && queryQualifier !== null && parsed.qualifier !== queryQualifier) {
@@ -49,10 +58,19 @@ export function resolveFunction(ctx: ApiContext, reference: string, queryQualifi
   }
   const qualifier = parsed.qualifier ?? queryQualifier ?? undefined;
   const found = lookup(ctx, parsed.name);
-  if (found === undefined || (qualifier !== undefined && qualifier !== '$LATEST')) {
-    return functionNotFound(functionArn(ctx.identity, parsed.name, qualifier));
+  const notFound = functionNotFound(functionArn(ctx.identity, parsed.name, qualifier));
+  if (found === undefined) return notFound;
+  if (qualifier === undefined) return found;
+  if (qualifier === '$LATEST') return { ...found, qualifier };
+  if (!found.managed) return notFound;
+  if (isVersionNumber(qualifier)) {
+    const record = await versionOf(ctx, parsed.name, qualifier);
+    return record === undefined ? notFound : { record, managed: true, qualifier };
   }
-  return qualifier === undefined ? found : { ...found, qualifier };
+  const alias = await ctx.catalog.getLambdaAlias(parsed.name, qualifier);
+  if (alias === undefined) return notFound;
+  const record = alias.functionVersion === '$LATEST' ? found.record : await versionOf(ctx, parsed.name, alias.functionVersion);
+  return record === undefined ? notFound : { record, managed: true, qualifier, alias };
 }
 
 export function lookup(ctx: ApiContext, name: string): ResolvedFunction | undefined {

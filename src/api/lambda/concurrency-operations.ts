@@ -24,9 +24,9 @@ export async function putFunctionConcurrency(ctx: ApiContext, op: OperationReque
   if (value < 0) {
     throw validationError([`Value '${value}' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0`]);
   }
-  const name = managed(ctx, reference).name;
+  const name = (await managed(ctx, reference)).name;
   const record = await ctx.withLock(name, async () => {
-    const current = managed(ctx, reference);
+    const current = await managed(ctx, reference);
     const reservedElsewhere = ctx.store
       .list()
       .filter((r) => r.name !== name)
@@ -43,7 +43,7 @@ export async function putFunctionConcurrency(ctx: ApiContext, op: OperationReque
 
 /** GET /2019-09-30/functions/{FunctionName}/concurrency */
 export async function getFunctionConcurrency(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
-  const fn = resolveFunction(ctx, reference, null);
+  const fn = await resolveFunction(ctx, reference, null);
   if (fn instanceof LambdaApiError) throw fn;
   const reserved = fn.record.reservedConcurrency;
   sendJson(op.res, 200, reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }, op.requestId);
@@ -51,16 +51,16 @@ export async function getFunctionConcurrency(ctx: ApiContext, op: OperationReque
 
 /** DELETE /2017-10-31/functions/{FunctionName}/concurrency */
 export async function deleteFunctionConcurrency(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
-  const name = managed(ctx, reference).name;
+  const name = (await managed(ctx, reference)).name;
   await ctx.withLock(name, async () => {
-    const { reservedConcurrency: _dropped, ...rest } = managed(ctx, reference);
+    const { reservedConcurrency: _dropped, ...rest } = await managed(ctx, reference);
     await save(ctx, rest);
   });
   sendEmpty(op.res, 204, op.requestId);
 }
 
-function managed(ctx: ApiContext, reference: string): FunctionRecord {
-  const fn = resolveFunction(ctx, reference, null);
+async function managed(ctx: ApiContext, reference: string): Promise<FunctionRecord> {
+  const fn = await resolveFunction(ctx, reference, null);
   if (fn instanceof LambdaApiError) throw fn;
   if (!fn.managed) throw resourceConflict(`Function ${fn.record.name} is defined in a functions folder; set reservedConcurrency in its function.json.`);
   return fn.record;

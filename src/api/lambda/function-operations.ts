@@ -13,7 +13,10 @@ import { functionArn, parseFunctionName } from './function-name.js';
 import { functionConfiguration, lambdaTimestamp, toRuntimeConfig, type FunctionRecord } from './function-record.js';
 import type { StagedCode } from './function-store.js';
 import { sendEmpty, sendJson } from './http-exchange.js';
-import { asBody, validateCodeUpdate, validateConfigurationUpdate, validateCreate } from './request-validation.js';
+import { asBodyOrThrow, decodeMarker, encodeMarker, orThrow, readJson } from './operation-input.js';
+import { validateCodeUpdate, validateConfigurationUpdate, validateCreate } from './request-validation.js';
+import { isVersionNumber, listVersions } from './published-versions.js';
+import { publishLatest } from './version-publish.js';
 import { MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES, ZipRejectedError } from './zip-extract.js';
 
 /** AWS's limit on a CreateFunction/UpdateFunctionCode request: a 50 MB zip, base64-encoded, in JSON. */
@@ -57,9 +60,11 @@ export async function createFunction(ctx: ApiContext, op: OperationRequest): Pro
       ephemeralStorageSize: input.ephemeralStorageSize ?? 512,
       tracingMode: input.tracingMode ?? 'PassThrough',
       logFormat: input.logFormat ?? 'Text',
-      ...(input.tags ? { tags: input.tags } : {}),
     };
     try {
+      // A name deleted and created again starts with no versions, aliases, policy or tags.
+      await ctx.catalog.deleteLambdaFunction(name);
+      await untagAll(ctx, name);
       ctx.runtime.register(toRuntimeConfig(created, ctx.store.codeDir(created)));
       await ctx.store.save(created);
     } catch (e) {
@@ -67,32 +72,34 @@ export async function createFunction(ctx: ApiContext, op: OperationRequest): Pro
       await ctx.store.discardCode(name, staged.codeFolder);
       throw e instanceof LambdaApiError ? e : invalidParameter(e instanceof Error ? e.message : String(e));
     }
-    return created;
+    if (input.tags !== undefined) await ctx.catalog.tagResource(functionArn(ctx.identity, name), Object.entries(input.tags).map(([key, value]) => ({ key, value })));
+    return input.publish ? publishLatest(ctx, created, {}) : created;
   });
   sendJson(op.res, 201, functionConfiguration(record, ctx.identity), op.requestId);
 }
 
 /** GET /2015-03-31/functions/{FunctionName} */
 export async function getFunction(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
-  const fn = orThrow(resolveFunction(ctx, reference, op.query.get('Qualifier')));
+  const fn = orThrow(await resolveFunction(ctx, reference, op.query.get('Qualifier')));
   const out: Record<string, unknown> = {
     Configuration: configurationOf(ctx, fn),
     Code: { RepositoryType: 'S3', Location: codeLocation(op, fn) },
   };
-  if (fn.record.tags !== undefined && Object.keys(fn.record.tags).length > 0) out.Tags = { ...fn.record.tags };
+  const tags = await ctx.catalog.listTags(functionArn(ctx.identity, fn.record.name));
+  if (tags.length > 0) out.Tags = Object.fromEntries(tags.map((t) => [t.key, t.value]));
   if (fn.record.reservedConcurrency !== undefined) out.Concurrency = { ReservedConcurrentExecutions: fn.record.reservedConcurrency };
   sendJson(op.res, 200, out, op.requestId);
 }
 
 /** GET /2015-03-31/functions/{FunctionName}/configuration */
 export async function getFunctionConfiguration(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
-  const fn = orThrow(resolveFunction(ctx, reference, op.query.get('Qualifier')));
+  const fn = orThrow(await resolveFunction(ctx, reference, op.query.get('Qualifier')));
   sendJson(op.res, 200, configurationOf(ctx, fn), op.requestId);
 }
 
 /** GET /2015-03-31/functions/{FunctionName}/code.zip: the Location GetFunction hands out (not an AWS route). */
 export async function getCodeArchive(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
-  const fn = orThrow(resolveFunction(ctx, reference, null));
+  const fn = orThrow(await resolveFunction(ctx, reference, null));
   if (!fn.managed) throw invalidParameter(`Function ${fn.record.name} was loaded from a functions folder and has no uploaded zip.`);
   const zip = await readFile(ctx.store.zipPath(fn.record));
   op.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': String(zip.length), 'x-amzn-RequestId': op.requestId });
@@ -146,7 +153,7 @@ export async function updateFunctionCode(ctx: ApiContext, op: OperationRequest, 
   const input = orThrow(validateCodeUpdate(body));
   if (input.zipFile.length > MAX_ZIPPED_BYTES) throw requestEntityTooLarge(`Zipped size must be smaller than ${MAX_ZIPPED_BYTES} bytes`);
   const record = await ctx.withLock(name, async () => {
-    const current = managedOrThrow(ctx, reference);
+    const current = await managedOrThrow(ctx, reference);
     checkRevision(current, input.revisionId);
     const staged = await stage(ctx, name, input.zipFile);
     const updated: FunctionRecord = {
@@ -163,8 +170,9 @@ export async function updateFunctionCode(ctx: ApiContext, op: OperationRequest, 
       return { ...updated, revisionId: current.revisionId };
     }
     await apply(ctx, current, updated);
-    await ctx.store.pruneCode(updated).catch((e: unknown) => ctx.warn(`could not remove old code of ${name}: ${String(e)}`));
-    return updated;
+    const published = input.publish ? await publishLatest(ctx, updated, {}) : updated;
+    await pruneUnused(ctx, updated);
+    return published;
   });
   sendJson(op.res, 200, functionConfiguration(record, ctx.identity), op.requestId);
 }
@@ -175,7 +183,7 @@ export async function updateFunctionConfiguration(ctx: ApiContext, op: Operation
   const name = nameOf(reference);
   const input = orThrow(validateConfigurationUpdate(body));
   const record = await ctx.withLock(name, async () => {
-    const current = managedOrThrow(ctx, reference);
+    const current = await managedOrThrow(ctx, reference);
     checkRevision(current, input.revisionId);
     const { environment: _unused, ...base } = current;
     const environment = input.environment === undefined ? current.environment : (input.environment ?? undefined);
@@ -200,34 +208,68 @@ export async function updateFunctionConfiguration(ctx: ApiContext, op: Operation
   sendJson(op.res, 200, functionConfiguration(record, ctx.identity), op.requestId);
 }
 
-/** DELETE /2015-03-31/functions/{FunctionName}?Qualifier */
+/** DELETE /2015-03-31/functions/{FunctionName}?Qualifier: the function, or one published version of it. */
 export async function deleteFunction(ctx: ApiContext, op: OperationRequest, reference: string): Promise<void> {
   const parsed = orThrow(parseFunctionName(reference));
   const qualifier = parsed.qualifier ?? op.query.get('Qualifier') ?? undefined;
   if (qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
   await ctx.withLock(parsed.name, async () => {
     const found = lookup(ctx, parsed.name);
-    if (found === undefined || qualifier !== undefined) {
-      throw new LambdaApiError('ResourceNotFoundException', 404, `Function not found: ${functionArn(ctx.identity, parsed.name, qualifier)}`);
-    }
+    const notFound = new LambdaApiError('ResourceNotFoundException', 404, `Function not found: ${functionArn(ctx.identity, parsed.name, qualifier)}`);
+    if (found === undefined) throw notFound;
     if (!found.managed) throw readOnly(parsed.name);
+    if (qualifier !== undefined) {
+      if (!isVersionNumber(qualifier)) throw invalidParameter('Deletion of aliases is not supported by DeleteFunction; use DeleteAlias.');
+      await deleteVersion(ctx, found.record, qualifier, notFound);
+      return;
+    }
     await ctx.runtime.unregister(parsed.name);
+    await ctx.catalog.deleteLambdaFunction(parsed.name);
+    await untagAll(ctx, parsed.name);
     await ctx.store.remove(parsed.name);
   });
   // AWS answers DeleteFunction with 204 No Content.
   sendEmpty(op.res, 204, op.requestId);
 }
 
-function configurationOf(ctx: ApiContext, fn: ResolvedFunction): Record<string, unknown> {
+async function deleteVersion(ctx: ApiContext, latest: FunctionRecord, version: string, notFound: LambdaApiError): Promise<void> {
+  const name = latest.name;
+  const users = (await ctx.catalog.listLambdaAliases(name)).filter((a) => a.functionVersion === version || a.additionalVersionWeights?.[version] !== undefined);
+  if (users.length > 0) {
+    throw resourceConflict(`Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
+  }
+  if (!(await ctx.catalog.deleteLambdaVersion(name, Number(version)))) throw notFound;
+  await ctx.runtime.unregisterVersion(name, version);
+  await pruneUnused(ctx, latest);
+}
+
+/** Removes code folders neither $LATEST nor a published version runs. */
+async function pruneUnused(ctx: ApiContext, latest: FunctionRecord): Promise<void> {
+  try {
+    const kept = new Set((await listVersions(ctx, latest.name)).map((v) => v.codeFolder));
+    await ctx.store.pruneCode(latest, kept);
+  } catch (e) {
+    ctx.warn(`could not remove old code of ${latest.name}: ${String(e)}`);
+  }
+}
+
+async function untagAll(ctx: ApiContext, name: string): Promise<void> {
+  const arn = functionArn(ctx.identity, name);
+  const tags = await ctx.catalog.listTags(arn);
+  if (tags.length > 0) await ctx.catalog.untagResource(arn, tags.map((t) => t.key));
+}
+
+export function configurationOf(ctx: ApiContext, fn: ResolvedFunction): Record<string, unknown> {
   const out = functionConfiguration(fn.record, ctx.identity);
-  // Asked with a qualifier, AWS answers with the qualified ARN.
+  // Asked with a qualifier (a version, an alias, $LATEST), AWS answers with the qualified ARN.
   if (fn.qualifier !== undefined) out.FunctionArn = functionArn(ctx.identity, fn.record.name, fn.qualifier);
   return out;
 }
 
 function codeLocation(op: OperationRequest, fn: ResolvedFunction): string {
   const host = op.req.headers.host ?? '127.0.0.1';
-  return `http://${host}/2015-03-31/functions/${encodeURIComponent(fn.record.name)}/code.zip`;
+  const ref = fn.record.version === undefined ? fn.record.name : `${fn.record.name}:${fn.record.version}`;
+  return `http://${host}/2015-03-31/functions/${encodeURIComponent(ref)}/code.zip`;
 }
 
 /** Registers the new configuration with the runtime and persists it; on failure the old one stays. */
@@ -261,17 +303,19 @@ async function stage(ctx: ApiContext, name: string, zip: Buffer): Promise<Staged
   }
 }
 
-function managedOrThrow(ctx: ApiContext, reference: string): FunctionRecord {
-  const fn = orThrow(resolveFunction(ctx, reference, null));
+/** The $LATEST of a function this API created (updates apply to $LATEST only, as on Lambda). */
+export async function managedOrThrow(ctx: ApiContext, reference: string): Promise<FunctionRecord> {
+  const parsed = orThrow(parseFunctionName(reference));
+  const fn = orThrow(await resolveFunction(ctx, parsed.name, null));
   if (!fn.managed) throw readOnly(fn.record.name);
   return fn.record;
 }
 
-function readOnly(name: string): LambdaApiError {
+export function readOnly(name: string): LambdaApiError {
   return resourceConflict(`Function ${name} is defined in a functions folder; change its files instead of calling the API.`);
 }
 
-function checkRevision(current: FunctionRecord, revisionId: string | undefined): void {
+export function checkRevision(current: FunctionRecord, revisionId: string | undefined): void {
   if (revisionId !== undefined && revisionId !== current.revisionId) {
     throw new LambdaApiError(
       'PreconditionFailedException',
@@ -283,39 +327,4 @@ function checkRevision(current: FunctionRecord, revisionId: string | undefined):
 
 function nameOf(reference: string): string {
   return orThrow(parseFunctionName(reference)).name;
-}
-
-function readJson(op: OperationRequest): unknown {
-  if (op.body.length === 0) return {};
-  try {
-    return JSON.parse(op.body.toString('utf8')) as unknown;
-  } catch (e) {
-    throw invalidRequestContent(`Could not parse request body into json: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-function asBodyOrThrow(value: unknown): Readonly<Record<string, unknown>> {
-  return orThrow(asBody(value));
-}
-
-function orThrow<T>(value: T | LambdaApiError): T {
-  if (value instanceof LambdaApiError) throw value;
-  return value;
-}
-
-/** Markers are opaque to clients; ours carry the last name of the previous page. */
-function encodeMarker(name: string): string {
-  return Buffer.from(JSON.stringify({ after: name }), 'utf8').toString('base64url');
-}
-
-function decodeMarker(marker: string): string {
-  try {
-    const value = JSON.parse(Buffer.from(marker, 'base64url').toString('utf8')) as unknown;
-    if (typeof value === 'object' && value !== null && typeof (value as { after?: unknown }).after === 'string') {
-      return (value as { after: string }).after;
-    }
-  } catch {
-    // fall through
-  }
-  throw invalidParameter(`Invalid Marker: ${marker}`);
 }

@@ -24,6 +24,8 @@ export interface FunctionRecord {
   readonly logFormat: string;
   readonly tags?: Readonly<Record<string, string>>;
   readonly reservedConcurrency?: number;
+  /** A published version's number; absent for $LATEST. Versions keep their code folder and configuration. */
+  readonly version?: string;
 }
 
 /** Lambda's LastModified format: `2024-03-01T12:34:56.789+0000`. */
@@ -43,6 +45,7 @@ export function toRuntimeConfig(record: FunctionRecord, codeDir: string): Functi
     memoryMB: record.memorySize,
     reservedConcurrency: record.reservedConcurrency,
     description: record.description,
+    ...(record.version !== undefined ? { version: record.version } : {}),
   };
 }
 
@@ -50,12 +53,12 @@ export type ConfigurationView = 'full' | 'list';
 
 /**
  * The FunctionConfiguration shape of botocore's model, filled as AWS fills it for a Zip function's
- * $LATEST. ListFunctions returns a subset: AWS leaves out State*, LastUpdateStatus* there.
+ * $LATEST or one of its published versions (qualified FunctionArn, Version the number). ListFunctions returns a subset: AWS leaves out State*, LastUpdateStatus* there.
  */
 export function functionConfiguration(record: FunctionRecord, identity: ApiIdentity, view: ConfigurationView = 'full'): Record<string, unknown> {
   const out: Record<string, unknown> = {
     FunctionName: record.name,
-    FunctionArn: functionArn(identity, record.name),
+    FunctionArn: functionArn(identity, record.name, record.version),
     Runtime: record.runtime,
     Role: record.role,
     Handler: record.handler,
@@ -65,7 +68,7 @@ export function functionConfiguration(record: FunctionRecord, identity: ApiIdent
     MemorySize: record.memorySize,
     LastModified: record.lastModified,
     CodeSha256: record.codeSha256,
-    Version: '$LATEST',
+    Version: record.version ?? '$LATEST',
   };
   if (record.environment !== undefined) out.Environment = { Variables: { ...record.environment } };
   out.TracingConfig = { Mode: record.tracingMode };

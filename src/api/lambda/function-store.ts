@@ -103,11 +103,12 @@ export class FunctionStore {
     this.records.set(record.name, record);
   }
 
-  /** Removes code folders and zips other than the record's current one. */
-  async pruneCode(record: FunctionRecord): Promise<void> {
+  /** Removes code folders and zips other than the record's current one and those in `kept` (published versions'). */
+  async pruneCode(record: FunctionRecord, kept: ReadonlySet<string> = new Set()): Promise<void> {
     const dir = path.join(this.root, record.name);
     for (const entry of await readdir(dir)) {
       if (entry === 'metadata.json' || entry === record.codeFolder || entry === `${record.codeFolder}.zip`) continue;
+      if (kept.has(entry.replace(/\.zip$/, ''))) continue;
       if (/^[0-9a-f]{16}(\.zip)?$/.test(entry)) await rm(path.join(dir, entry), { recursive: true, force: true });
     }
   }

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionRuntime } from '../../functions/index.js';
-import type { ApiContext, OperationRequest } from './api-context.js';
+import type { ApiContext, LambdaCatalog, OperationRequest } from './api-context.js';
+import { createAlias, deleteAlias, getAlias, listAliases, updateAlias } from './alias-operations.js';
+import { validateModelInput } from './model-validation.js';
+import { addPermission, getPolicy, removePermission } from './permission-operations.js';
+import { toVersionRecord } from './published-versions.js';
+import { listTags, tagResource, untagResource } from './tag-operations.js';
+import { listVersionsByFunction, publishVersion } from './version-operations.js';
 import { asServiceError, invalidRequestContent, LambdaApiError, serviceException } from './errors.js';
+import { functionArn } from './function-name.js';
 import { toRuntimeConfig } from './function-record.js';
 import { FunctionStore } from './function-store.js';
 import {
@@ -28,6 +35,8 @@ export interface LambdaHandlerOptions {
   readonly runtime: FunctionRuntime;
   /** Functions created through the API are kept under `<dataDir>/functions/`. */
   readonly dataDir: string;
+  /** Where versions, aliases, policies and tags are kept: the server's store (SQLite or PostgreSQL). */
+  readonly catalog: LambdaCatalog;
   /** Region and account of the ARNs the API reports (default us-east-1, 123456789012). */
   readonly region?: string;
   readonly accountId?: string;
@@ -47,9 +56,9 @@ export type LambdaHandler = ((req: IncomingMessage, res: ServerResponse) => Prom
   readonly close: () => Promise<void>;
 };
 
-/** `functionName` is the decoded `{FunctionName}` label ('' for operations without one). */
+/** `functionName` is the decoded `{FunctionName}` label ('' for operations without one); `labels` all of them, decoded. */
 interface Route {
-  readonly run: (ctx: ApiContext, op: OperationRequest, functionName: string) => Promise<void>;
+  readonly run: (ctx: ApiContext, op: OperationRequest, functionName: string, labels: Readonly<Record<string, string>>) => Promise<void>;
   readonly body: BodyRule;
 }
 
@@ -72,6 +81,19 @@ const OPERATIONS: Readonly<Partial<Record<LambdaOperationName, Route>>> = {
   },
   DeleteFunctionConcurrency: { run: deleteFunctionConcurrency, body: none('DeleteFunctionConcurrency') },
   GetFunctionConcurrency: { run: getFunctionConcurrency, body: none('GetFunctionConcurrency') },
+  PublishVersion: { run: publishVersion, body: json('PublishVersion', 64 * 1024) },
+  ListVersionsByFunction: { run: listVersionsByFunction, body: none('ListVersionsByFunction') },
+  CreateAlias: { run: createAlias, body: json('CreateAlias', 64 * 1024) },
+  GetAlias: { run: getAlias, body: none('GetAlias') },
+  UpdateAlias: { run: updateAlias, body: json('UpdateAlias', 64 * 1024) },
+  DeleteAlias: { run: deleteAlias, body: none('DeleteAlias') },
+  ListAliases: { run: listAliases, body: none('ListAliases') },
+  TagResource: { run: tagResource, body: json('TagResource', 256 * 1024) },
+  UntagResource: { run: untagResource, body: none('UntagResource') },
+  ListTags: { run: listTags, body: none('ListTags') },
+  AddPermission: { run: addPermission, body: json('AddPermission', 64 * 1024) },
+  RemovePermission: { run: removePermission, body: none('RemovePermission') },
+  GetPolicy: { run: getPolicy, body: none('GetPolicy') },
 };
 
 export const IMPLEMENTED_LAMBDA_OPERATIONS = Object.keys(OPERATIONS).sort() as readonly LambdaOperationName[];
@@ -97,6 +119,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const ctx: ApiContext = {
     runtime: options.runtime,
     store,
+    catalog: options.catalog,
     identity: { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' },
     withLock: <T>(name: string, work: () => Promise<T>): Promise<T> => {
       const previous = locks.get(name) ?? Promise.resolve();
@@ -123,6 +146,13 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
         continue;
       }
       options.runtime.register(toRuntimeConfig(record, store.codeDir(record)));
+      await loadPublished(ctx, record.name);
+      if (record.tags !== undefined) {
+        // Tags were kept in the function's metadata before the store kept them.
+        await options.catalog.tagResource(functionArn(ctx.identity, record.name), Object.entries(record.tags).map(([key, value]) => ({ key, value })));
+        const { tags: _moved, ...rest } = record;
+        await store.save(rest);
+      }
     }
   })();
   // The handler reports a failed load on each request; this keeps it from being an unhandled rejection.
@@ -148,7 +178,12 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
         if (refusal !== undefined) throw new LambdaApiError(refusal.code, 403, refusal.message);
       }
       const op: OperationRequest = { req, res, requestId, query: url.searchParams, body, releaseBody: () => release?.() };
-      await route.run(ctx, op, decodedLabel(archive !== null ? archive[1] : (matched!.labels.FunctionName ?? '')));
+      const labels = Object.fromEntries(Object.entries(archive !== null ? { FunctionName: archive[1] } : matched!.labels).map(([k, v]) => [k, decodedLabel(v)]));
+      if (matched !== undefined) {
+        const invalid = validateModelInput(matched.name, { labels, query: url.searchParams, headers: req.headers, body: route.body.kind === 'json' ? parsedOrUndefined(body) : undefined });
+        if (invalid !== undefined) throw invalid;
+      }
+      await route.run(ctx, op, labels.FunctionName ?? '', labels);
     } catch (e) {
       const error = asServiceError(e) ?? internal(e, warn);
       sendError(res, error, requestId);
@@ -191,6 +226,25 @@ async function receiveBody(req: IncomingMessage, res: ServerResponse, rule: Body
   const read = await readBody(req, res, limit);
   if (read.kind === 'too-large') throw tooLargeFor(rule, limit);
   return read.body;
+}
+
+/** A JSON body for the model layer; one that does not parse is the operation's to report. */
+function parsedOrUndefined(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Registers a stored function's published versions and aliases with the runtime. */
+async function loadPublished(ctx: ApiContext, name: string): Promise<void> {
+  for (const stored of await ctx.catalog.listLambdaVersions(name)) {
+    const version = toVersionRecord(stored);
+    ctx.runtime.register(toRuntimeConfig(version, ctx.store.codeDir(version)));
+  }
+  for (const alias of await ctx.catalog.listLambdaAliases(name)) ctx.runtime.setAlias(name, alias.name, alias);
 }
 
 function decodedLabel(encoded: string): string {

@@ -26,9 +26,11 @@ export async function invoke(ctx: ApiContext, op: OperationRequest, reference: s
   if (problems.length > 0) throw validationError(problems);
   const invocationType = typeHeader as InvocationType;
 
-  const fn = resolveFunction(ctx, reference, op.query.get('Qualifier'));
+  const fn = await resolveFunction(ctx, reference, op.query.get('Qualifier'));
   if (fn instanceof LambdaApiError) throw fn;
   const name = fn.record.name;
+  // The runtime routes an alias among its versions by weight; a version runs its own code.
+  const target = { requestId: op.requestId, ...(fn.qualifier !== undefined ? { qualifier: fn.qualifier } : {}) };
 
   // An empty payload is the event {} (what Lambda hands the handler when none is sent).
   const payloadText = op.body.length === 0 ? '{}' : op.body.toString('utf8');
@@ -48,7 +50,7 @@ export async function invoke(ctx: ApiContext, op: OperationRequest, reference: s
     // Lambda queues the event and answers 202 at once; the result is dropped (its log is kept by
     // the runtime), and a throttled event is simply not run here (AWS would retry it for hours).
     ctx.track(
-      ctx.runtime.invoke(name, payloadText, { requestId: op.requestId }).then(
+      ctx.runtime.invoke(name, payloadText, target).then(
         (result) => {
           if (!result.ok) ctx.warn(`event invocation ${op.requestId} of ${name} failed: ${result.errorType}: ${result.errorMessage}`);
         },
@@ -61,13 +63,13 @@ export async function invoke(ctx: ApiContext, op: OperationRequest, reference: s
 
   let result: InvokeResult;
   try {
-    result = await ctx.runtime.invoke(name, payloadText, { requestId: op.requestId });
+    result = await ctx.runtime.invoke(name, payloadText, target);
   } catch (e) {
     throw asServiceError(e) ?? e;
   }
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
-    'X-Amz-Executed-Version': '$LATEST',
+    'X-Amz-Executed-Version': result.executedVersion,
     'x-amzn-RequestId': result.requestId,
   };
   if (!result.ok) headers['X-Amz-Function-Error'] = 'Unhandled';

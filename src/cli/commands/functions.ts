@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { checkHostAndOrigin, HostRules } from '../../api/auth/index.js';
+import { SqliteStore } from '../../store/index.js';
 import { createLambdaHandler } from '../../api/lambda/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
@@ -34,11 +35,21 @@ export async function startFunctionsServer(options: FunctionsServerOptions = {})
   if (options.functionsDir !== undefined) {
     for (const config of loadFunctionsDir(path.resolve(options.functionsDir))) runtime.register(config);
   }
-  const handler = createLambdaHandler({ runtime, dataDir: options.dataDir ?? './.stepwright', region, accountId, warn: options.warn });
+  const dataDir = options.dataDir ?? './.stepwright';
+  // Versions, aliases, policies and tags live in the data dir's store, as under `stepwright server`.
+  let catalog: SqliteStore;
+  try {
+    catalog = new SqliteStore(path.resolve(dataDir));
+  } catch (e) {
+    await runtime.close();
+    throw e;
+  }
+  const handler = createLambdaHandler({ runtime, dataDir, catalog, region, accountId, warn: options.warn });
   try {
     await handler.ready;
   } catch (e) {
     await runtime.close();
+    await catalog.close();
     throw e;
   }
   const hosts = new HostRules();
@@ -87,6 +98,7 @@ export async function startFunctionsServer(options: FunctionsServerOptions = {})
         server.closeIdleConnections();
         await handler.close();
         await runtime.close();
+        await catalog.close();
         server.closeAllConnections();
         await stopped;
       })();

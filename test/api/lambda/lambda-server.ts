@@ -4,14 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createLambdaHandler, type LambdaHandler, type LambdaHandlerOptions } from '../../../src/api/lambda/index.js';
+import { createLambdaHandler, type LambdaCatalog, type LambdaHandler, type LambdaHandlerOptions } from '../../../src/api/lambda/index.js';
 import { FunctionRuntime } from '../../../src/functions/index.js';
+import { SqliteStore } from '../../../src/store/index.js';
 import { buildZip, type ZipEntrySpec } from './zip-writer.js';
 
 export interface LambdaApiUnderTest {
   readonly url: string;
   readonly dataDir: string;
   readonly runtime: FunctionRuntime;
+  readonly catalog: LambdaCatalog;
   readonly handler: LambdaHandler;
   readonly warnings: string[];
   readonly client: () => LambdaClient;
@@ -34,7 +36,9 @@ export async function startLambdaApiWith(options: Partial<LambdaHandlerOptions> 
   const dataDir = options.dataDir ?? tempDir('stepwright-lambda-');
   const runtime = new FunctionRuntime({ region: 'us-east-1', accountId: '123456789012', idleMs: 30_000 });
   const warnings: string[] = [];
-  const handler = createLambdaHandler({ ...options, runtime, dataDir, warn: (m) => warnings.push(m) });
+  // Versions, aliases, policies and tags: the data dir's SQLite store, as `stepwright server` keeps them.
+  const catalog = options.catalog ?? new SqliteStore(dataDir);
+  const handler = createLambdaHandler({ ...options, runtime, dataDir, catalog, warn: (m) => warnings.push(m) });
   await handler.ready;
   const server = createServer((req, res) => {
     void handler(req, res).then((handled) => {
@@ -50,6 +54,7 @@ export async function startLambdaApiWith(options: Partial<LambdaHandlerOptions> 
     url,
     dataDir,
     runtime,
+    catalog,
     handler,
     warnings,
     client: () =>
@@ -59,6 +64,7 @@ export async function startLambdaApiWith(options: Partial<LambdaHandlerOptions> 
       server.closeAllConnections();
       await handler.close();
       await runtime.close();
+      if (options.catalog === undefined) await (catalog as SqliteStore).close();
       await stopped;
     },
   };

@@ -3,12 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { createLambdaHandler } from '../../../src/api/lambda/index.js';
 import { createServer } from '../../../src/api/server.js';
 import { FunctionRuntime } from '../../../src/functions/index.js';
+import { SqliteStore } from '../../../src/store/index.js';
 import { nodeZip, ROLE, tempDir } from './lambda-server.js';
 
 describe('the Lambda handler mounted in the main server', () => {
   it('answers the Lambda API beside the Step Functions API, with payloads over the server body limit', async () => {
     const runtime = new FunctionRuntime({ accountId: '123456789012' });
-    const handler = createLambdaHandler({ runtime, dataDir: tempDir('stepwright-mounted-') });
+    const dataDir = tempDir('stepwright-mounted-');
+    const catalog = new SqliteStore(dataDir);
+    const handler = createLambdaHandler({ runtime, dataDir, catalog });
     const app = createServer({ rawHandlers: [handler] });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const lambda = new LambdaClient({ endpoint: url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -23,6 +26,7 @@ describe('the Lambda handler mounted in the main server', () => {
       await app.close();
       await handler.close();
       await runtime.close();
+      await catalog.close();
     }
   });
 });

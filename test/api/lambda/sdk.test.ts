@@ -18,7 +18,7 @@ import {
   type CreateFunctionCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildZip, nodeZip, pythonZip, ROLE, startLambdaApi, tempDir, type LambdaApiUnderTest } from './lambda-server.js';
+import { buildZip, nodeZip, pythonZip, ROLE, startLambdaApi, startLambdaApiWith, tempDir, type LambdaApiUnderTest } from './lambda-server.js';
 
 let api: LambdaApiUnderTest;
 let lambda: LambdaClient;
@@ -390,7 +390,8 @@ describe('reading, updating, listing and deleting with @aws-sdk/client-lambda', 
 
 describe('persistence', () => {
   it('registers the functions kept under dataDir again after a restart', async () => {
-    const restarted = await startLambdaApi(api.dataDir);
+    // The same data dir and store (one process owns an SQLite data dir: the first API still holds it).
+    const restarted = await startLambdaApiWith({ dataDir: api.dataDir, catalog: api.catalog });
     const client = restarted.client();
     try {
       const out = await client.send(new InvokeCommand({ FunctionName: 'tagged', Payload: Buffer.from('{}') }));

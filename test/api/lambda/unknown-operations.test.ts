@@ -1,11 +1,11 @@
 import {
-  CreateAliasCommand,
+  CreateFunctionUrlConfigCommand,
   GetAccountSettingsCommand,
   GetLayerVersionByArnCommand,
   LambdaServiceException,
   ListLayersCommand,
   ListProvisionedConcurrencyConfigsCommand,
-  ListTagsCommand,
+  PutFunctionEventInvokeConfigCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,8 +91,8 @@ describe('operations of the model that Stepwright does not implement', () => {
     const calls = [
       ['ListLayers', () => lambda.send(new ListLayersCommand({}))],
       ['GetAccountSettings', () => lambda.send(new GetAccountSettingsCommand({}))],
-      ['CreateAlias', () => lambda.send(new CreateAliasCommand({ FunctionName: 'f', Name: 'live', FunctionVersion: '1' }))],
-      ['ListTags', () => lambda.send(new ListTagsCommand({ Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f' }))],
+      ['CreateFunctionUrlConfig', () => lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'f', AuthType: 'NONE' }))],
+      ['PutFunctionEventInvokeConfig', () => lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'f', MaximumRetryAttempts: 0 }))],
       ['GetLayerVersionByArn', () => lambda.send(new GetLayerVersionByArnCommand({ Arn: 'arn:aws:lambda:us-east-1:123456789012:layer:l:1' }))],
       ['ListProvisionedConcurrencyConfigs', () => lambda.send(new ListProvisionedConcurrencyConfigsCommand({ FunctionName: 'f' }))],
     ] as const;
