@@ -55,7 +55,7 @@ export class MockTestCaseNotFoundError extends Error {
   }
 }
 
-/** More invocations than a longest repeat range: no one writes a million attempts by hand. */
+/** The last invocation a range may name: ranges are expanded in memory, so a typo such as "0-99999999" is refused. */
 const MAX_INVOCATION_NUMBER = 1_000_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
