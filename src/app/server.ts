@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createConsoleToken, RequestAuthenticator, type AccessKeys } from '../api/auth/index.js';
 import { consoleRoutes } from '../api/console/index.js';
 import { createLambdaHandler } from '../api/lambda/index.js';
 import { RequestBudget } from '../api/request-budget.js';
 import { createServer } from '../api/server.js';
 import { createSfnOperations } from '../api/sfn/index.js';
-import { FunctionRuntime, loadFunctionsDir } from '../functions/index.js';
+import { FunctionRuntime, loadFunctionsDir, type InvocationLog } from '../functions/index.js';
 import { WatchedActivityQueue } from '../integrations/activity-watch.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import type { Service } from '../service/index.js';
@@ -29,6 +29,12 @@ export interface StepwrightServerOptions {
   readonly roleArn?: string;
   /** pino level, or false for no logs (tests). */
   readonly logLevel?: string | false;
+  /** A pino logger to log with instead of one of `logLevel` (the CLI's: pretty on a terminal, JSON when piped). */
+  readonly logger?: FastifyBaseLogger;
+  /** Each function invocation's log as it ends (the CLI prints them). */
+  readonly onFunctionLog?: (log: InvocationLog) => void;
+  /** What the function runtime wants said (a function that runs on another interpreter than it asked for). */
+  readonly onFunctionNotice?: (message: string) => void;
   /** GetActivityTask's long poll (AWS: 60 s). */
   readonly activityPollMs?: number;
   /** Host names to answer for besides localhost and IP addresses (DNS rebinding protection). */
@@ -78,7 +84,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
 
   const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
   const composed = options.composed;
-  const runtime = composed?.runtime ?? new FunctionRuntime({ region, accountId, workerUser: options.functionUser });
+  const runtime = composed?.runtime ?? new FunctionRuntime({ region, accountId, workerUser: options.functionUser, onNotice: options.onFunctionNotice });
+  const stopPrinting = composed === undefined && options.onFunctionLog !== undefined ? runtime.onInvocation(options.onFunctionLog) : undefined;
   if (composed === undefined && runtime.workerUser !== undefined) {
     // Function code runs as another user: the store and the API's function code stay the server's.
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -93,7 +100,9 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   let app: FastifyInstance | undefined;
   let lambda: ReturnType<typeof createLambdaHandler> | undefined;
   try {
-    if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    // One broken function folder does not keep the others from serving: it is logged once the logger exists.
+    const broken: { folder: string; message: string }[] = [];
+    if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir), (folder, e) => broken.push({ folder, message: e.message }))) runtime.register(config);
     lambda = createLambdaHandler({ runtime, dataDir, region, accountId, authenticator, budget });
     await lambda.ready;
     const lambdaHandler = lambda;
@@ -120,11 +129,13 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
       region,
       accountId,
       logger: app0Logger,
+      ...(options.logger !== undefined ? { loggerInstance: options.logger } : {}),
       allowedHosts: options.allowedHosts,
       authenticator,
       budget,
     });
     const appLog = app.log;
+    for (const b of broken) appLog.error({ function: b.folder }, `function ${b.folder} is not registered: ${b.message}`);
     log = (e, where) => appLog.error({ err: e }, where);
     // The end of a condition the log reported (the store writes again after a full disk).
     notice = (m) => appLog.warn(m);
@@ -136,6 +147,11 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+    // Handlers calling Step Functions or Lambda with an AWS SDK reach this server, signed with a key it takes.
+    if (composed === undefined) {
+      const [key] = options.auth?.keys ?? [];
+      runtime.setAwsEndpoint(url, key === undefined ? undefined : { accessKeyId: key[0], secretAccessKey: key[1] });
+    }
     app.log.info({ url, functions: runtime.list().map((f) => f.name), stateMachines: [...machines.keys()] }, 'stepwright server ready');
 
     const owned = composed === undefined ? core : undefined;
@@ -160,12 +176,14 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
           await lh.close();
           await owned?.close(); // the scheduler drains its group commit, then the store closes
           if (owned !== undefined) await runtime.close();
+          stopPrinting?.();
         })()),
     };
   } catch (e) {
     stopping.abort();
     await app?.close().catch(() => undefined);
     await lambda?.close().catch(() => undefined);
+    stopPrinting?.();
     if (composed === undefined) {
       await core?.close().catch(() => undefined);
       await runtime.close().catch(() => undefined);

@@ -169,7 +169,7 @@ describe('stepwright dev', () => {
   it('reports a broken function configuration and keeps the previous version live', async () => {
     write('functions/hello/function.json', '{"runtime": "cobol"}');
     await until(() => err.includes('function hello: '), 'the error report');
-    expect(err).toMatch(/function hello: .*unsupported runtime 'cobol'; the previous version of hello stays live\n/);
+    expect(err).toMatch(/function hello: .*unsupported runtime 'cobol' \(Stepwright runs nodejs16.x, .*\); the previous version of hello stays live\n/);
     expect(await invoke('hello')).toEqual({ version: 3, got: {} });
     fs.rmSync(path.join(project, 'functions/hello/function.json'));
   });

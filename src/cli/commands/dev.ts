@@ -2,7 +2,7 @@ import path from 'node:path';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { watchProject, type AppliedChange } from '../watch-project.js';
-import { addEdgeOptions, edgeOptions, type EdgeFlags } from './server.js';
+import { addEdgeOptions, addLogFormatOption, edgeOptions, terminalLogging, type EdgeFlags } from './server.js';
 
 export interface DevCommandOptions extends ServeCommandOptions {
   /** Called after each reload that changed what is live (tests). */
@@ -24,13 +24,16 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     .option('--account-id <id>', 'account of the ARNs', '123456789012')
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when run as root')
     .option('--log-level <level>', 'pino log level', 'warn');
+  addLogFormatOption(program);
   addEdgeOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
   const project = path.resolve(program.args[0] ?? '.');
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; logLevel: string; logFormat?: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  const logging = terminalLogging(opts, io);
+  if (logging === undefined) return 2;
   let server: StepwrightServer;
   try {
     // The watcher loads the project: a broken file is reported, not a reason not to start.
@@ -41,7 +44,7 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
       region: opts.region,
       accountId: opts.accountId,
       functionUser: opts.functionUser,
-      logLevel: opts.logLevel === 'silent' ? false : opts.logLevel,
+      ...logging,
       ...edgeOptions(opts),
     });
   } catch (e) {

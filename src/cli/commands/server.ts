@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { loadAccessKeys } from '../../api/auth/index.js';
 import { loadHttpConnections, type HttpConnections } from '../../integrations/http-connections.js';
 import { startStepwrightServer, type StepwrightServer, type StepwrightServerOptions } from '../../app/server.js';
-import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
+import { formatFunctionLogLines } from '../function-log-lines.js';
+import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type CliIO, type ServeCommandOptions } from '../io.js';
+import { createServerLogger, parseLogFormat } from '../logging.js';
 
 export type ServerCommandOptions = ServeCommandOptions;
 
@@ -28,17 +30,20 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--function-user <user>', 'user (name, uid or uid:gid) function workers run as; default nobody when the server runs as root')
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'info');
+  addLogFormatOption(program);
   addEdgeOptions(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string } & EdgeFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; logFormat?: string } & EdgeFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  const logging = terminalLogging(opts, io);
+  if (logging === undefined) return 2;
   let server: StepwrightServer;
   try {
-    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, ...rest } = opts;
+    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, logFormat: _format, ...rest } = opts;
     const httpConnections = httpConnectionsOption(opts.httpConnections);
-    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}) });
+    server = await startStepwrightServer({ ...rest, port, ...logging, ...edgeOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}) });
   } catch (e) {
     io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;
@@ -61,6 +66,37 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   await server.close();
   io.out('Stepwright stopped\n');
   return 0;
+}
+
+export function addLogFormatOption(program: Command): void {
+  program.option('--log-format <format>', 'server log lines: pretty (a terminal\'s default) or json (the default when piped)');
+}
+
+/**
+ * The server's log (pretty on a terminal, JSON when piped) and the function logs, each line
+ * prefixed with the function and request id, on stderr. Undefined after saying why a flag is wrong.
+ */
+export function terminalLogging(
+  opts: { readonly logLevel: string; readonly logFormat?: string },
+  io: CliIO,
+): Pick<StepwrightServerOptions, 'logLevel' | 'logger' | 'onFunctionLog' | 'onFunctionNotice'> | undefined {
+  const format = parseLogFormat(opts.logFormat, process.stdout.isTTY === true);
+  if (format === undefined) {
+    io.err(`invalid --log-format '${opts.logFormat ?? ''}': pretty or json\n`);
+    return undefined;
+  }
+  let logger: ReturnType<typeof createServerLogger> | undefined;
+  try {
+    if (opts.logLevel !== 'silent') logger = createServerLogger(opts.logLevel, format);
+  } catch (e) {
+    io.err(`invalid --log-level '${opts.logLevel}': ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  }
+  return {
+    ...(logger === undefined ? { logLevel: false as const } : { logLevel: opts.logLevel, logger }),
+    onFunctionLog: (log) => io.err(formatFunctionLogLines(log)),
+    onFunctionNotice: (message) => io.err(`${message}\n`),
+  };
 }
 
 /** The flags `server` and `dev` share for who may call them. */
