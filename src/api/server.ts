@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { StoreError } from '../store/index.js';
 import { checkHostAndOrigin, HostRules, type AuthErrorCode, type RequestAuthenticator } from './auth/index.js';
 import { RequestBudget } from './request-budget.js';
@@ -20,6 +20,8 @@ export interface ServerOptions {
   readonly routes?: readonly ((app: FastifyInstance) => void)[];
   /** pino logger options, or false for none. */
   readonly logger?: boolean | { level: string };
+  /** A pino logger to log with instead (the CLI's: pretty on a terminal, JSON when piped). */
+  readonly loggerInstance?: FastifyBaseLogger;
   /** Host names the server answers for besides localhost and IP addresses (`--allowed-host`). */
   readonly allowedHosts?: readonly string[];
   /** `--auth`: API requests must be signed with a configured key or carry the console token. */
@@ -51,7 +53,7 @@ type Surface = 'sfn' | 'lambda' | 'console-api' | 'page';
  */
 export function createServer(options: ServerOptions = {}): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance !== undefined ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: MAX_REQUEST_BYTES,
     // One log line per API call would drown the execution logs: operations log what matters.
     logController: new LogController({ disableRequestLogging: true }),

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createConsoleToken, RequestAuthenticator, type AccessKeys } from '../api/auth/index.js';
 import { consoleRoutes } from '../api/console/index.js';
 import { createLambdaHandler } from '../api/lambda/index.js';
 import { RequestBudget } from '../api/request-budget.js';
 import { createServer } from '../api/server.js';
 import { createSfnOperations } from '../api/sfn/index.js';
-import { FunctionRuntime, loadFunctionsDir } from '../functions/index.js';
+import { FunctionRuntime, loadFunctionsDir, type InvocationLog } from '../functions/index.js';
 import type { AwsConfig } from '../integrations/aws/config.js';
 import type { HttpConnections } from '../integrations/http-connections.js';
 import type { MockConfig } from '../integrations/mock-config.js';
@@ -34,6 +34,12 @@ export interface StepwrightServerOptions {
   readonly roleArn?: string;
   /** pino level, or false for no logs (tests). */
   readonly logLevel?: string | false;
+  /** A pino logger to log with instead of one of `logLevel` (the CLI's: pretty on a terminal, JSON when piped). */
+  readonly logger?: FastifyBaseLogger;
+  /** Each function invocation's log as it ends (the CLI prints them). */
+  readonly onFunctionLog?: (log: InvocationLog) => void;
+  /** What the function runtime wants said (a function that runs on another interpreter than it asked for). */
+  readonly onFunctionNotice?: (message: string) => void;
   /** GetActivityTask's long poll (AWS: 60 s). */
   readonly activityPollMs?: number;
   /** Host names to answer for besides localhost and IP addresses (DNS rebinding protection). */
@@ -88,7 +94,8 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
 
   const app0Logger = options.logLevel === false ? false : { level: options.logLevel ?? 'info' };
   const composed = options.composed;
-  const runtime = composed?.runtime ?? new FunctionRuntime({ region, accountId, workerUser: options.functionUser });
+  const runtime = composed?.runtime ?? new FunctionRuntime({ region, accountId, workerUser: options.functionUser, onNotice: options.onFunctionNotice });
+  const stopPrinting = composed === undefined && options.onFunctionLog !== undefined ? runtime.onInvocation(options.onFunctionLog) : undefined;
   if (composed === undefined && runtime.workerUser !== undefined) {
     // Function code runs as another user: the store and the API's function code stay the server's.
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -102,7 +109,9 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
   let lambda: ReturnType<typeof createLambdaHandler> | undefined;
   let store: Store | undefined;
   try {
-    if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    // One broken function folder does not keep the others from serving: it is logged once the logger exists.
+    const broken: { folder: string; message: string }[] = [];
+    if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir), (folder, e) => broken.push({ folder, message: e.message }))) runtime.register(config);
     // Opened first: the Lambda API keeps versions and aliases in it, and registers them with the
     // runtime before the scheduler (started by createApp) may run a Task that calls one.
     store = composed?.app.store ?? (await openStore({ database: options.database, dataDir }));
@@ -137,11 +146,13 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
       region,
       accountId,
       logger: app0Logger,
+      ...(options.logger !== undefined ? { loggerInstance: options.logger } : {}),
       allowedHosts: options.allowedHosts,
       authenticator,
       budget,
     });
     const appLog = app.log;
+    for (const b of broken) appLog.error({ function: b.folder }, `function ${b.folder} is not registered: ${b.message}`);
     log = (e, where) => appLog.error({ err: e }, where);
     // The end of a condition the log reported (the store writes again after a full disk).
     notice = (m) => appLog.warn(m);
@@ -155,6 +166,11 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     self.url = url;
+    // Handlers calling Step Functions or Lambda with an AWS SDK reach this server, signed with a key it takes.
+    if (composed === undefined) {
+      const [key] = options.auth?.keys ?? [];
+      runtime.setAwsEndpoint(url, key === undefined ? undefined : { accessKeyId: key[0], secretAccessKey: key[1] });
+    }
     app.log.info({ url, functions: runtime.list().map((f) => f.name), stateMachines: [...machines.keys()] }, 'stepwright server ready');
 
     const owned = composed === undefined ? core : undefined;
@@ -179,12 +195,14 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
           await lh.close();
           await owned?.close(); // the scheduler drains its group commit, then the store closes
           if (owned !== undefined) await runtime.close();
+          stopPrinting?.();
         })()),
     };
   } catch (e) {
     stopping.abort();
     await app?.close().catch(() => undefined);
     await lambda?.close().catch(() => undefined);
+    stopPrinting?.();
     if (composed === undefined) {
       if (core === undefined) await store?.close().catch(() => undefined);
       await core?.close().catch(() => undefined);

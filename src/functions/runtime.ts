@@ -163,6 +163,7 @@ export class FunctionRuntime {
   private readonly bootstrapsSource: string;
   private readonly interpreters = new Map<FunctionRuntimeName, Interpreter>();
   private readonly onNotice: ((message: string) => void) | undefined;
+  private readonly noticed = new Set<string>();
   private readonly pathVar: string;
   private endpoint: AwsEndpoint | undefined;
   private readonly listeners = new Set<(log: InvocationLog) => void>();
@@ -267,7 +268,12 @@ export class FunctionRuntime {
       environment: config.environment ? Object.freeze({ ...config.environment }) : undefined,
     });
     const interpreter = this.interpreterOf(frozen.runtime);
-    if (interpreter.note !== undefined) this.onNotice?.(`function ${frozen.name}: ${interpreter.note}`);
+    // Once per function and runtime: `dev` registers a function again on every save.
+    const noticeKey = `${frozen.name}\0${frozen.runtime}`;
+    if (interpreter.note !== undefined && !this.noticed.has(noticeKey)) {
+      this.noticed.add(noticeKey);
+      this.onNotice?.(`function ${frozen.name}: ${interpreter.note}`);
+    }
     const source: CodeSource = { dir: undefined, copy: undefined };
     const pool = new FunctionPool(() => this.workerSpec(frozen, source), { maxWorkers: this.maxWorkers, idleMs: this.idleMs });
     this.sources.set(pool, source);

@@ -13,7 +13,7 @@ function files(entries: Record<string, string>): (name: string) => string {
   return (name) => join(dir, name);
 }
 
-async function run(argv: string[], onErr?: (err: string) => void): Promise<{ code: number; out: string; err: string }> {
+async function run(argv: string[], onErr?: (err: string) => void): Promise<{ code: number; out: string; err: string; functionLogs: string }> {
   let out = '';
   let err = '';
   const code = await runRun(argv, {
@@ -25,7 +25,11 @@ async function run(argv: string[], onErr?: (err: string) => void): Promise<{ cod
       },
     },
   });
-  return { code, out, err };
+  // Function logs (each line `[function request-id] …`) and which interpreter runs what are
+  // stderr's too; test/cli/function-log-lines.test.ts checks them, here they are set aside.
+  const isFunctionLine = (line: string): boolean => /^\[\S+ [0-9a-f-]{36}\] /.test(line) || /^function \S+: \S+ asked; runs on /.test(line);
+  const lines = err.split(/(?<=\n)/);
+  return { code, out, err: lines.filter((l) => !isFunctionLine(l)).join(''), functionLogs: lines.filter(isFunctionLine).join('') };
 }
 
 const sfnAt = (endpoint: string): SFNClient => new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -113,6 +117,7 @@ describe('stepwright run with a project', () => {
       '@examples/order-processing/sample-input.json',
     ]);
     expect(r.err).toBe('');
+    expect(r.functionLogs).toMatch(/^\[save-order \S+\] order order-1001 SAVED/m);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as { orderId: string; fulfilment: { invoice: { invoiceNumber: string } } };
     expect(out.orderId).toBe('order-1001');

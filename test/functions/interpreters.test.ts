@@ -87,6 +87,8 @@ describe('FunctionRuntime interpreters', () => {
       const code = functionDir({ 'lambda_function.py': 'import sys\ndef lambda_handler(e, c):\n    return "%d.%d" % sys.version_info[:2]\n' });
       runtime.register({ name: 'py312', runtime: 'python3.12', handler: 'lambda_function.lambda_handler', codeDir: code, timeoutSeconds: 10 });
       runtime.register({ name: 'py313', runtime: 'python3.13', handler: 'lambda_function.lambda_handler', codeDir: code, timeoutSeconds: 10 });
+      // Registered again (as `dev` does on a save): said once.
+      runtime.register({ name: 'py313', runtime: 'python3.13', handler: 'lambda_function.lambda_handler', codeDir: code, timeoutSeconds: 10 });
       expect(ok(await runtime.invoke('py312', '{}'))).toBe('3.12');
       expect(ok(await runtime.invoke('py313', '{}'))).toBe('3.11');
       expect(notices).toEqual([expect.stringMatching(/^function py313: python3\.13 asked; runs on Python 3\.11\.\d+ \(.*python3(\.11)?\): no python3\.13 on PATH$/)]);

@@ -44,7 +44,7 @@ export function StateFunctionLogs({ executionArn, stateName, version, until }: {
       {shown === undefined ? (
         <p className="muted">Loading…</p>
       ) : shown.length === 0 ? (
-        <p className="muted small-text">No invocation log kept for this state (the server keeps the last 100 invocations of each function, in memory).</p>
+        <p className="muted small-text">No invocation log kept for this state (the server keeps the newest 200 invocations of each function, for 7 days).</p>
       ) : (
         shown.map((i, n) => <InvocationEntry key={i.requestId} invocation={i} open={n === shown.length - 1} />)
       )}

@@ -33,7 +33,7 @@ const decodeLog = (b64: string | null): string | undefined => {
   }
 };
 
-/** A function's recent invocations (the server keeps the last 100), newest first, each expanding to its log. */
+/** A function's recent invocations (the server keeps the newest 200), newest first, each expanding to its log. */
 function RecentInvocations({ name, version }: { readonly name: string; readonly version: number }) {
   const [invocations, setInvocations] = useState<Invocation[] | undefined>();
   const [error, setError] = useState<unknown>();

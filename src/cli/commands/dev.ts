@@ -3,7 +3,7 @@ import { command, parseArguments, portOption, startFailure, stdio, untilStopped,
 import { startStepwrightServer, type StepwrightServer } from '../../app/server.js';
 import { parseParameterOverrides, SamTemplateError, watchSamTemplate, type SamAppliedChange } from '../../app/sam/index.js';
 import { watchProject, type AppliedChange } from '../watch-project.js';
-import { addEdgeOptions, addSamOptions, edgeOptions, httpConnectionsOption, type EdgeFlags, type SamFlags } from './server.js';
+import { addEdgeOptions, addLogFormatOption, addSamOptions, edgeOptions, httpConnectionsOption, terminalLogging, type EdgeFlags, type SamFlags } from './server.js';
 import { addMockOptions, mockOptions, type MockFlags } from '../mock-options.js';
 import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 
@@ -32,16 +32,19 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'warn');
   addSamOptions(program);
+  addLogFormatOption(program);
   addEdgeOptions(program);
   addMockOptions(program);
   addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; awsEndpoint: string[] } & EdgeFlags & SamFlags & MockFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; logFormat?: string; awsEndpoint: string[] } & EdgeFlags & SamFlags & MockFlags>();
   const template = opts.sam === undefined ? undefined : path.resolve(opts.sam);
   const project = template === undefined ? path.resolve(program.args[0] ?? '.') : path.dirname(template);
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  const logging = terminalLogging(opts, io);
+  if (logging === undefined) return 2;
   let parameterOverrides: Record<string, string>;
   try {
     if (opts.parameterOverrides !== undefined && template === undefined) throw new SamTemplateError('--parameter-overrides is given without --sam');
@@ -62,7 +65,7 @@ export async function runDev(argv: readonly string[], options: DevCommandOptions
       region: opts.region,
       accountId: opts.accountId,
       functionUser: opts.functionUser,
-      logLevel: opts.logLevel === 'silent' ? false : opts.logLevel,
+      ...logging,
       ...edgeOptions(opts),
       ...(httpConnections !== undefined ? { httpConnections } : {}),
       ...mockOptions(opts),

@@ -17,6 +17,7 @@ import { startStepwrightServer, type StepwrightServer } from '../../app/server.j
 import { ServiceError } from '../../service/index.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { command, parseArguments, portOption, startFailure, stdio, type CliIO } from '../io.js';
+import { printFunctionLogs } from '../function-log-lines.js';
 import { watchWaitingTasks, type WaitingTask } from '../waiting-tasks.js';
 import type { HttpConnections } from '../../integrations/http-connections.js';
 import { addSamOptions, httpConnectionsOption, samOption, type SamFlags } from './server.js';
@@ -178,14 +179,19 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     return 1;
   }
   const temporary = opts.dataDir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-run-')) : undefined;
-  const runtime = new FunctionRuntime({ region: REGION, accountId: ACCOUNT_ID });
+  const runtime = new FunctionRuntime({ region: REGION, accountId: ACCOUNT_ID, onNotice: (m) => io.err(`${m}\n`) });
+  // On stderr, so that stdout stays the execution's output.
+  const stopPrinting = printFunctionLogs(runtime, io.err);
   let app: App | undefined;
   let server: Promise<StepwrightServer> | undefined;
   try {
     // The definition's diagnostics, each with its place, before anything is stored.
     prepareMachine(parsed.value);
     const functionsDir = opts.functionsDir ?? (sam === undefined ? projectDir(file, 'functions') : undefined);
-    if (options.resources === undefined && functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    if (options.resources === undefined && functionsDir !== undefined) {
+      const configs = loadFunctionsDir(path.resolve(functionsDir), (folder, e) => io.err(`function ${folder} is not registered: ${e.message}\n`));
+      for (const config of configs) runtime.register(config);
+    }
     if (options.resources === undefined && sam !== undefined) registerSamFunctions(runtime, sam);
 
     const waiting = (task: WaitingTask): void => {
@@ -271,6 +277,7 @@ export async function runRun(argv: readonly string[], options: RunCommandOptions
     await server?.then((s) => s.close()).catch(() => undefined);
     await app?.close();
     await runtime.close();
+    stopPrinting();
     if (temporary !== undefined) fs.rmSync(temporary, { recursive: true, force: true });
   }
 }

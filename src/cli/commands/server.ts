@@ -8,7 +8,9 @@ import { startStepwrightServer, type StepwrightServer, type StepwrightServerOpti
 import { loadSamTemplate, parseParameterOverrides, SamTemplateError, type SamProject } from '../../app/sam/index.js';
 import type { CliIO } from '../io.js';
 import { addMockOptions, mockOptions, type MockFlags } from '../mock-options.js';
+import { formatFunctionLogLines } from '../function-log-lines.js';
 import { command, parseArguments, portOption, startFailure, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
+import { createServerLogger, parseLogFormat } from '../logging.js';
 
 export type ServerCommandOptions = ServeCommandOptions;
 
@@ -33,22 +35,25 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--http-connections <file>', 'JSON file of the EventBridge connections HTTP Tasks use (or set STEPWRIGHT_HTTP_CONNECTIONS=FILE); see docs/integrations.md')
     .option('--log-level <level>', 'pino log level', 'info');
   addSamOptions(program);
+  addLogFormatOption(program);
   addEdgeOptions(program);
   addMockOptions(program);
   addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; awsEndpoint: string[] } & EdgeFlags & SamFlags & MockFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; logFormat?: string; awsEndpoint: string[] } & EdgeFlags & SamFlags & MockFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  const logging = terminalLogging(opts, io);
+  if (logging === undefined) return 2;
   const sam = samOption(opts, io, 'stepwright server');
   if (sam === false) return 1;
   let server: StepwrightServer;
   try {
-    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, sam: _template, parameterOverrides: _overrides, mockConfig: _mocks, timeScale: _scale, awsEndpoint: _endpoints, ...rest } = opts;
+    const { auth: _flag, authKeys: _file, allowedHost: _names, httpConnections: _connections, sam: _template, parameterOverrides: _overrides, mockConfig: _mocks, timeScale: _scale, awsEndpoint: _endpoints, logFormat: _format, ...rest } = opts;
     const aws = awsConfigOption(opts.awsEndpoint, opts.sam !== undefined ? path.dirname(path.resolve(opts.sam)) : opts.project);
     const httpConnections = httpConnectionsOption(opts.httpConnections);
-    server = await startStepwrightServer({ ...rest, port, logLevel: opts.logLevel === 'silent' ? false : opts.logLevel, ...edgeOptions(opts), ...mockOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}), ...(sam !== undefined ? { sam } : {}), aws });
+    server = await startStepwrightServer({ ...rest, port, ...logging, ...edgeOptions(opts), ...mockOptions(opts), ...(httpConnections !== undefined ? { httpConnections } : {}), ...(sam !== undefined ? { sam } : {}), aws });
   } catch (e) {
     io.err(`stepwright server: ${startFailure(e, port)}\n`);
     return 1;
@@ -106,6 +111,37 @@ export function samOption(flags: SamFlags & { readonly region: string; readonly 
     io.err(`${who}: ${e instanceof SamTemplateError ? e.message : `${flags.sam}: ${e instanceof Error ? e.message : String(e)}`}\n`);
     return false;
   }
+}
+
+export function addLogFormatOption(program: Command): void {
+  program.option('--log-format <format>', 'server log lines: pretty (a terminal\'s default) or json (the default when piped)');
+}
+
+/**
+ * The server's log (pretty on a terminal, JSON when piped) and the function logs, each line
+ * prefixed with the function and request id, on stderr. Undefined after saying why a flag is wrong.
+ */
+export function terminalLogging(
+  opts: { readonly logLevel: string; readonly logFormat?: string },
+  io: CliIO,
+): Pick<StepwrightServerOptions, 'logLevel' | 'logger' | 'onFunctionLog' | 'onFunctionNotice'> | undefined {
+  const format = parseLogFormat(opts.logFormat, process.stdout.isTTY === true);
+  if (format === undefined) {
+    io.err(`invalid --log-format '${opts.logFormat ?? ''}': pretty or json\n`);
+    return undefined;
+  }
+  let logger: ReturnType<typeof createServerLogger> | undefined;
+  try {
+    if (opts.logLevel !== 'silent') logger = createServerLogger(opts.logLevel, format);
+  } catch (e) {
+    io.err(`invalid --log-level '${opts.logLevel}': ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  }
+  return {
+    ...(logger === undefined ? { logLevel: false as const } : { logLevel: opts.logLevel, logger }),
+    onFunctionLog: (log) => io.err(formatFunctionLogLines(log)),
+    onFunctionNotice: (message) => io.err(`${message}\n`),
+  };
 }
 
 /** The flags `server` and `dev` share for who may call them. */
