@@ -11,7 +11,7 @@ import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
 import type { HistoryEvent } from './types.js';
 import { runChoice } from './states/choice.js';
 import { runFail } from './states/fail.js';
-import { mapChildFinished, resumeMap, runMap } from './states/map.js';
+import { mapChildFinished, resumeMap, runMap, updateMapRun } from './states/map.js';
 import { parallelChildFinished, resumeParallel, runParallel } from './states/parallel.js';
 import { isPlainPass, passOutput, runPass } from './states/pass.js';
 import { runSucceed } from './states/succeed.js';
@@ -193,6 +193,7 @@ function applyEvent(ctx: StepContext, event: EngineEvent): void {
     return;
   }
   if (event.type === 'redrive') return; // handled before: it applies to executions that ended
+  if (event.type === 'updateMapRun') return updateMapRun(ctx, event);
   const frame = snapshot.frames[event.frameId];
   if (frame === undefined) return; // a result for a frame that ended (stale): AWS drops it too
   if (event.type === 'timerFired') {

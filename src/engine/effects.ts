@@ -29,5 +29,13 @@ export type EngineEvent =
   | { readonly type: 'stop'; readonly error?: string; readonly cause?: string }
   /** The scheduler gives up on an execution it cannot advance (a poison pill): it ends FAILED. */
   | { readonly type: 'fail'; readonly error: string; readonly cause: string }
+  /** UpdateMapRun: new limits for a distributed Map's run in progress. */
+  | {
+      readonly type: 'updateMapRun';
+      readonly mapRunArn: string;
+      readonly maxConcurrency?: number;
+      readonly toleratedFailureCount?: number;
+      readonly toleratedFailurePercentage?: number;
+    }
   /** RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution continues from the state that did not succeed. */
   | { readonly type: 'redrive' };

@@ -43,6 +43,13 @@ export type FrameResume =
   | { readonly kind: 'childrenDone' }
   | { readonly kind: 'childFailed'; readonly error: string; readonly cause?: string };
 
+/** Limits of a Map Run that UpdateMapRun set before its items were read (applied once they are). */
+export interface MapRunLimits {
+  readonly maxConcurrency?: number;
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
+}
+
 /** Progress of a running Map or Parallel state: its child frames and collected results. */
 export interface ChildrenProgress {
   readonly total: number;
@@ -55,9 +62,10 @@ export interface ChildrenProgress {
   done: boolean[];
   /** The items a Map iterates over (after ItemsPath/Items and ItemSelector is applied per item). */
   readonly items?: Json[];
-  readonly maxConcurrency: number;
-  readonly toleratedFailureCount: number;
-  readonly toleratedFailurePercentage: number;
+  /** The limits UpdateMapRun may change while a distributed Map runs. */
+  maxConcurrency: number;
+  toleratedFailureCount: number;
+  toleratedFailurePercentage: number;
   /** Event id of the last MapIterationSucceeded (AWS points MapStateSucceeded/Exited at it). */
   lastIterationEventId: number;
   /** The state input, used by ResultPath once children finish. */
@@ -97,7 +105,7 @@ export interface Frame {
   enteredPrevId: number;
   children?: ChildrenProgress;
   /** A distributed Map's run: its ARN, and whether it is reading items or writing results (a task-shaped wait). */
-  mapRun?: { readonly arn: string; phase: 'reading' | 'running' | 'writing' };
+  mapRun?: { readonly arn: string; phase: 'reading' | 'running' | 'writing'; updates?: MapRunLimits };
   /**
    * Set by a redrive when the state to run again is a Map or Parallel: the children that had
    * succeeded keep their results and only the others run again, as AWS redrives them.

@@ -9,7 +9,7 @@ import { mapRunsInProgress, type HistoryEvent, type MapRunProgress } from '../en
 import type { ExecutionRecord } from '../store/index.js';
 import type { ServiceDeps } from './context.js';
 import { parseArn } from './arns.js';
-import { executionMissing, resourceMissing, ServiceError } from './errors.js';
+import { executionMissing, resourceMissing, ServiceError, validation } from './errors.js';
 
 export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
@@ -58,7 +58,7 @@ interface MapRunFromHistory {
 }
 
 export function createMapRuns(deps: ServiceDeps) {
-  const { store } = deps;
+  const { store, scheduler } = deps;
   /** Map Run ARN → its execution's ARN, as found. */
   const owners = new Map<string, string>();
 
@@ -132,6 +132,26 @@ export function createMapRuns(deps: ServiceDeps) {
       const size = input.maxResults === undefined || input.maxResults <= 0 ? 100 : Math.min(input.maxResults, 1000);
       const page = runs.slice(start, start + size);
       return start + size < runs.length ? { mapRuns: page, nextToken: Buffer.from(String(start + size)).toString('base64url') } : { mapRuns: page };
+    },
+
+    /**
+     * UpdateMapRun: new MaxConcurrency / ToleratedFailureCount / ToleratedFailurePercentage for a
+     * running Map Run, delivered to its execution as an inbox event (so it applies in order with
+     * the iterations' results). Resolves once the change is queued.
+     */
+    async updateMapRun(input: { mapRunArn: string; maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number }): Promise<void> {
+      const { mapRunArn, maxConcurrency, toleratedFailureCount, toleratedFailurePercentage } = input;
+      if (maxConcurrency === undefined && toleratedFailureCount === undefined && toleratedFailurePercentage === undefined) {
+        throw validation('At least one of maxConcurrency, toleratedFailurePercentage or toleratedFailureCount must be given');
+      }
+      if (maxConcurrency !== undefined && (!Number.isInteger(maxConcurrency) || maxConcurrency < 0)) throw validation('maxConcurrency must be an integer of 0 or more');
+      if (toleratedFailureCount !== undefined && (!Number.isInteger(toleratedFailureCount) || toleratedFailureCount < 0)) throw validation('toleratedFailureCount must be an integer of 0 or more');
+      if (toleratedFailurePercentage !== undefined && !(toleratedFailurePercentage >= 0 && toleratedFailurePercentage <= 100)) throw validation('toleratedFailurePercentage must be between 0 and 100');
+      const { execution, run } = await findRun(mapRunArn);
+      if (run.status !== 'RUNNING') throw validation(`Map Run is ${run.status} and cannot be updated: '${mapRunArn}'`);
+      const event = { type: 'updateMapRun' as const, mapRunArn, maxConcurrency, toleratedFailureCount, toleratedFailurePercentage };
+      const r = await scheduler.submit({ kind: 'appendInbox', executionArn: execution.arn, event });
+      if (r.kind === 'delivered') scheduler.wake(execution.arn);
     },
 
     /** DescribeMapRun: status and counts; live counts while the Map runs. */

@@ -6,7 +6,7 @@ import { defined, epochSeconds } from './wire.js';
 
 const counts = (c: MapRunCounts): Record<string, number> => ({ ...c });
 
-/** ListMapRuns and DescribeMapRun on the wire. */
+/** ListMapRuns, DescribeMapRun and UpdateMapRun on the wire. */
 export function mapRunOperations(b: SfnBackend): Record<string, Operation> {
   const s = b.service;
   return awsErrors({
@@ -18,6 +18,17 @@ export function mapRunOperations(b: SfnBackend): Record<string, Operation> {
         ),
         nextToken: page.nextToken,
       });
+    },
+
+    async UpdateMapRun(input) {
+      const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+      await s.updateMapRun({
+        mapRunArn: input.mapRunArn as string,
+        maxConcurrency: num(input.maxConcurrency),
+        toleratedFailureCount: num(input.toleratedFailureCount),
+        toleratedFailurePercentage: num(input.toleratedFailurePercentage),
+      });
+      return {};
     },
 
     async DescribeMapRun(input) {

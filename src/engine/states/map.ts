@@ -6,7 +6,8 @@ import { MAX_PAYLOAD_BYTES, type MapState } from '../compile.js';
 import { abortSiblings, spawnFrame, takeRedrive, wake } from '../frames.js';
 import { effectiveInput, finishState } from '../io.js';
 import { resolveNumber } from '../numbers.js';
-import type { Frame } from '../snapshot.js';
+import type { Frame, MapRunLimits } from '../snapshot.js';
+import type { EngineEvent } from '../effects.js';
 import { jsonataEnv, jsonPathScope, type Outcome, type StepContext } from '../step.js';
 import { batchItems } from './map-batching.js';
 import {
@@ -160,8 +161,9 @@ async function resolveTolerance(ctx: StepContext, frame: Frame, state: MapState,
   return { toleratedFailureCount, toleratedFailurePercentage };
 }
 
-function start(ctx: StepContext, frame: Frame, state: MapState, items: Json[], limits: Limits): Outcome {
+function start(ctx: StepContext, frame: Frame, state: MapState, items: Json[], resolved: Limits): Outcome {
   const carried = takeRedrive(frame, items.length);
+  const limits = { ...resolved, ...frame.mapRun?.updates };
   frame.children = {
     total: items.length,
     nextIndex: 0,
@@ -316,4 +318,25 @@ function finishMap(ctx: StepContext, frame: Frame, state: MapState, result: Json
   frame.children = undefined;
   ctx.history.emit(frame, 'MapStateSucceeded', undefined, undefined, false);
   return Promise.resolve(finishState(ctx, frame, state, frame.input, result));
+}
+
+/**
+ * UpdateMapRun: the run's new MaxConcurrency and tolerated failures take effect at once (more
+ * iterations start when the concurrency grew); before the items are read they are kept for then.
+ */
+export function updateMapRun(ctx: StepContext, event: Extract<EngineEvent, { type: 'updateMapRun' }>): void {
+  const frame = Object.values(ctx.snapshot.frames).find((f) => f.mapRun?.arn === event.mapRunArn);
+  if (frame === undefined) return; // the run ended meanwhile
+  const updates: MapRunLimits = {
+    ...frame.mapRun!.updates,
+    ...(event.maxConcurrency !== undefined ? { maxConcurrency: event.maxConcurrency } : {}),
+    ...(event.toleratedFailureCount !== undefined ? { toleratedFailureCount: event.toleratedFailureCount } : {}),
+    ...(event.toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage: event.toleratedFailurePercentage } : {}),
+  };
+  frame.mapRun!.updates = updates;
+  const p = frame.children;
+  if (p === undefined || frame.mapRun!.phase !== 'running') return;
+  Object.assign(p, updates);
+  const state = ctx.machine.scopes.get(frame.scope)?.states.get(frame.state);
+  if (state?.type === 'Map') fillSlots(ctx, frame, state);
 }

@@ -5,6 +5,7 @@ import {
   ListMapRunsCommand,
   StartExecutionCommand,
   StopExecutionCommand,
+  UpdateMapRunCommand,
   type DescribeMapRunCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +74,27 @@ describe('ListMapRuns and DescribeMapRun', () => {
     await client.send(new StopExecutionCommand({ executionArn }));
     const stopped = await client.send(new DescribeMapRunCommand({ mapRunArn }));
     expect(stopped.status).toBe('ABORTED');
+  });
+
+  it('update a running Map Run: a higher MaxConcurrency starts the waiting iterations at once', async () => {
+    const executionArn = await startOn('map-runs-update', distributed({ Type: 'Wait', Seconds: 100000 }), [1, 2, 3]);
+    const mapRunArn = (await poll(
+      () => client.send(new ListMapRunsCommand({ executionArn })),
+      (l) => (l.mapRuns?.length ?? 0) > 0,
+    )).mapRuns![0].mapRunArn!;
+    await poll(
+      () => client.send(new DescribeMapRunCommand({ mapRunArn })),
+      (d) => d.itemCounts?.running === 1,
+    );
+    await expect(client.send(new UpdateMapRunCommand({ mapRunArn }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 3, toleratedFailureCount: 2 }));
+    const updated = await poll(
+      () => client.send(new DescribeMapRunCommand({ mapRunArn })),
+      (d) => d.itemCounts?.running === 3,
+    );
+    expect(updated).toMatchObject({ maxConcurrency: 3, toleratedFailureCount: 2, itemCounts: { running: 3, pending: 0 } });
+    await client.send(new StopExecutionCommand({ executionArn }));
+    await expect(client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 1 }))).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
   it('answer ExecutionDoesNotExist for the Map Runs of an execution that does not exist', async () => {
