@@ -51,6 +51,8 @@ export interface AppOptions {
   /** The scheduler's claims: their owner (default host:pid) and lease (SchedulerOptions). */
   readonly workerId?: string;
   readonly leaseMs?: number;
+  /** The scheduler only writes (SchedulerOptions.serveOnly): workers sharing the store advance. */
+  readonly serveOnly?: boolean;
 }
 
 /** Durable Stepwright in one process: the store, the scheduler, the integrations and the service over them. */
@@ -107,6 +109,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     onNotice: options.onNotice,
     workerId: options.workerId,
     leaseMs: options.leaseMs,
+    serveOnly: options.serveOnly,
   });
   try {
     await scheduler.start();

@@ -40,6 +40,11 @@ export interface StepwrightServerOptions {
   readonly functionUser?: string | false;
   /** A postgres:// URL: the executions live in that shared database instead of the data dir's SQLite file. */
   readonly database?: string;
+  /**
+   * `--serve-only`: the APIs and the console over the shared database, nothing advanced here; the
+   * `stepwright worker` processes sharing it advance the executions and run their functions.
+   */
+  readonly serveOnly?: boolean;
   /** The connections HTTP Tasks authenticate with (`--http-connections FILE`). */
   readonly httpConnections?: HttpConnections;
   /**
@@ -101,6 +106,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
       (await createApp({
         dataDir,
         database: options.database,
+        serveOnly: options.serveOnly,
         functions: runtime,
         httpConnections: options.httpConnections,
         region,

@@ -136,7 +136,7 @@ export const SQL = {
   claimOutbox: `
     with picked as (
       select seq, idempotency_key, lease_owner, lease_expires from outbox
-      where lease_owner is null or lease_owner = $1 or lease_expires <= $2
+      where lease_owner is null or lease_expires <= $2 or (lease_owner = $1 and $5)
       order by seq limit $4 for update skip locked
     ), granted as (
       update outbox o set lease_owner = $1, lease_expires = $3 from picked p
