@@ -19,6 +19,7 @@ import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, Wr
 import * as activityTasks from './activity-tasks.js';
 import * as catalog from './catalog.js';
 import { applyOp } from './commit.js';
+import { lockExecutionsOf } from './lock-executions.js';
 import * as executions from './executions.js';
 import { clientConfig, describeUrl, isRetryable, migrate, pgError, type PostgresOptions } from './open.js';
 import { CHANNEL, PgSignals } from './signals.js';
@@ -128,6 +129,7 @@ export class PostgresStore implements Store {
         const results = await this.transaction(
           async (ctx) => {
             const out: WriteResult[] = [];
+            await lockExecutionsOf(ctx, ops);
             for (const op of ops) out.push(await applyOp(ctx, op));
             return out;
           },
