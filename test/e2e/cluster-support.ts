@@ -18,7 +18,7 @@ export function startProcess(args: readonly string[], ready: RegExp): Promise<{ 
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const proc: ClusterProcess = { child, output: () => out };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stepwright ${args[0]} did not start: ${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`stepwright ${args[0]} did not start: ${out}`)), 120_000);
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
       const m = ready.exec(out);
