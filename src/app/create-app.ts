@@ -71,6 +71,8 @@ export interface AppOptions {
   readonly mockConfig?: MockConfig;
   /** Wait states and Retry back-off take this times their time (0: none; `--time-scale`). */
   readonly timeScale?: number;
+  /** The scheduler only writes (SchedulerOptions.serveOnly): workers sharing the store advance. */
+  readonly serveOnly?: boolean;
 }
 
 /** Durable Stepwright in one process: the store, the scheduler, the integrations and the service over them. */
@@ -147,6 +149,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     workerId: options.workerId,
     leaseMs: options.leaseMs,
     timeScale: options.timeScale,
+    serveOnly: options.serveOnly,
   });
   try {
     await scheduler.start();

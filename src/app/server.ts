@@ -52,6 +52,11 @@ export interface StepwrightServerOptions {
   readonly functionUser?: string | false;
   /** A postgres:// URL: the executions live in that shared database instead of the data dir's SQLite file. */
   readonly database?: string;
+  /**
+   * `--serve-only`: the APIs and the console over the shared database, nothing advanced here; the
+   * `stepwright worker` processes sharing it advance the executions and run their functions.
+   */
+  readonly serveOnly?: boolean;
   /** The connections HTTP Tasks authenticate with (`--http-connections FILE`). */
   readonly httpConnections?: HttpConnections;
   /** Step Functions Local's mock configuration (`--mock-config`) and the time scale (`--time-scale`): AppOptions. */
@@ -127,6 +132,7 @@ export async function startStepwrightServer(options: StepwrightServerOptions = {
       composed?.app ??
       (await createApp({
         store,
+        serveOnly: options.serveOnly,
         functions: runtime,
         httpConnections: options.httpConnections,
         mockConfig: options.mockConfig,

@@ -57,6 +57,12 @@ export interface SchedulerOptions {
   readonly leaseMs?: number;
   /** Wait states and Retry back-off take this times their time (time-scale.ts; default 1). */
   readonly timeScale?: number;
+  /**
+   * Writes only (`stepwright server --serve-only`): the API's writes go through the group
+   * committer, but nothing is claimed, advanced or dispatched here; workers sharing the store hear
+   * of the work through its signals.
+   */
+  readonly serveOnly?: boolean;
 }
 
 interface Cached {
@@ -175,6 +181,7 @@ export class Scheduler {
 
   /** Recovery, then work: re-dispatches unacknowledged effects and advances whatever is pending or due. */
   async start(): Promise<void> {
+    if (this.options.serveOnly === true) return;
     const { previousRunEnded } = await this.store.beginRun();
     this.recovering = !previousRunEnded;
     for (const o of await this.store.claimOutbox(this.workerId, Date.now(), Number.MAX_SAFE_INTEGER, this.leaseMs)) this.dispatch(o);
@@ -294,6 +301,8 @@ export class Scheduler {
    * this scheduler (in the same transaction), which advances it next.
    */
   async submit(op: WriteOp): Promise<WriteResult> {
+    // Nothing advances here: the execution is left free for a worker to claim.
+    if (this.options.serveOnly === true) return this.committer.submit(op);
     let claim: Claim | undefined;
     switch (op.kind) {
       case 'createExecution':
@@ -311,6 +320,7 @@ export class Scheduler {
 
   /** Keeps an execution just created by the caller, so its first advance need not read it back. */
   remember(record: ExecutionRecord, snapshot: Snapshot): void {
+    if (this.options.serveOnly === true) return;
     this.keep({ snapshot, version: snapshot.version, record, mayHaveTimers: false });
   }
 
@@ -321,7 +331,7 @@ export class Scheduler {
 
   /** The execution has something to do (an inbox event was committed, a timer fell due). */
   wake(arn: string): void {
-    if (this.closed) return;
+    if (this.closed || this.options.serveOnly === true) return;
     // Woken by the writer itself: the store's signal for the same write has nothing to add.
     this.signalled.delete(arn);
     if (this.running.has(arn)) {
@@ -369,6 +379,7 @@ export class Scheduler {
     this.ready.clear();
     while (this.passes.size > 0) await Promise.allSettled([...this.passes]);
     await this.committer.drain();
+    if (this.options.serveOnly === true) return;
     try {
       // Another worker may take over at once what this one held (effects still unanswered included).
       await this.committer.submit({ kind: 'releaseClaims', owner: this.workerId });
@@ -455,6 +466,8 @@ export class Scheduler {
       this.held.set(arn, expiresAt);
       if (!this.running.has(arn) && !this.ready.has(arn)) this.wake(arn);
     }
+    // Effects a worker that died was dispatching (their leases ran out): dispatched again here.
+    for (const o of await this.store.claimOutbox(this.workerId, Date.now(), 1000, this.leaseMs, true)) this.dispatch(o);
     const next = await this.store.nextTimerDue();
     if (next !== undefined) this.armTimer(Math.max(next, now + 10));
   }

@@ -33,8 +33,12 @@ export interface WorkStore {
    * restarted worker takes its own back at once). Claims them until `now + leaseMs`.
    */
   claimWork(owner: string, now: number, limit: number, leaseMs: number): Promise<ClaimedExecution[]>;
-  /** Unacknowledged effects (as pendingOutbox) that `owner` may dispatch, claimed likewise. */
-  claimOutbox(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
+  /**
+   * Unacknowledged effects (as pendingOutbox) that `owner` may dispatch, claimed likewise. With
+   * `abandonedOnly`, only free and expired ones (not its own live claims): what a worker that died
+   * or stopped left, which the others take over while they run.
+   */
+  claimOutbox(owner: string, now: number, limit: number, leaseMs: number, abandonedOnly?: boolean): Promise<OutboxRecord[]>;
   /** Who holds an execution or an outbox entry (by idempotency key) now, if anyone. */
   leaseOf(what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Promise<Lease | undefined>;
 

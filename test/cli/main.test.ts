@@ -58,6 +58,14 @@ describe('stepwright CLI manners', () => {
     expect((await cli(['toString'])).code).toBe(2);
   });
 
+  it('server --serve-only without a postgres:// database exits 2 and says why', async () => {
+    for (const args of [['server', '--serve-only'], ['server', '--serve-only', '--database', 'mysql://h/db']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toContain('--serve-only needs --database postgres://');
+    }
+  });
+
   describe('a port in use', () => {
     let busy: Server;
     let port: number;

@@ -902,6 +902,11 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.claimOutbox('b', T0 + 1500, 10, 1000)).toEqual([]);
         expect(await store.claimOutbox('b', T0 + 5000, 10, 1000)).toEqual([outboxRecord(e.record.arn, 2, 'tok')]);
         expect(await store.leaseOf({ idempotencyKey: `${e.record.arn}:2` })).toEqual({ owner: 'b', expiresAt: T0 + 6000 });
+        // Abandoned only: not the owner's live claims (those it dispatches already), but once they expire, yes.
+        expect(await store.claimOutbox('b', T0 + 5100, 10, 1000, true)).toEqual([]);
+        expect(await store.claimOutbox('b', T0 + 5100, 10, 1000)).toEqual([outboxRecord(e.record.arn, 2, 'tok')]);
+        expect(await store.claimOutbox('b', T0 + 6000, 10, 1000, true)).toEqual([outboxRecord(e.record.arn, 2, 'tok')]);
+        expect(await store.leaseOf({ idempotencyKey: `${e.record.arn}:2` })).toEqual({ owner: 'b', expiresAt: T0 + 7000 });
         // The result's write claims the execution for whoever will advance it, unless it is held.
         await store.commit([{ kind: 'claimExecution', executionArn: e.record.arn, claim: claim('c', T0 + 5000, 10_000) }]);
         const [held] = await store.commit([{ kind: 'completeTaskToken', token: 'tok', result: { ok: true, output: 1 }, claim: claim('b', T0 + 5001) }]);

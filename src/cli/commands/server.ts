@@ -15,7 +15,7 @@ import { createServerLogger, parseLogFormat } from '../logging.js';
 export type ServerCommandOptions = ServeCommandOptions;
 
 /**
- * `stepwright server [--port 8083] [--host 127.0.0.1] [--data-dir ./.stepwright] [--project DIR]
+ * `stepwright server [--port 8083] [--host 127.0.0.1] [--data-dir ./.stepwright] [--database URL [--serve-only]] [--project DIR]
  * [--functions-dir DIR] [--definitions-dir DIR] [--http-connections FILE] [--aws-endpoint SERVICE=URL …]`: serves until SIGINT/SIGTERM. Exit code 0 after a
  * clean stop, 1 if it cannot start, 2 on bad usage.
  */
@@ -26,6 +26,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where the store and functions created through the API live', './.stepwright')
     .option('--database <url>', 'a postgres:// URL: keep executions in that shared database (several servers and workers may share it)')
+    .option('--serve-only', 'with --database: serve the APIs and the console only; `stepwright worker` processes advance the executions and run their functions')
     .option('--project <dir>', 'a project folder with functions/ and state-machines/')
     .option('--functions-dir <dir>', 'functions to register (one folder per function)')
     .option('--definitions-dir <dir>', 'state machine definitions to create (NAME.asl.json, NAME.express.asl.json)')
@@ -41,9 +42,13 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   addAwsEndpointOption(program);
   const usage = parseArguments(program, argv);
   if (usage !== undefined) return usage;
-  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; logFormat?: string; awsEndpoint: string[] } & EdgeFlags & SamFlags & MockFlags>();
+  const opts = program.opts<{ port: string; host: string; dataDir: string; database?: string; serveOnly?: boolean; project?: string; functionsDir?: string; definitionsDir?: string; region: string; accountId: string; functionUser?: string; httpConnections?: string; logLevel: string; logFormat?: string; awsEndpoint: string[] } & EdgeFlags & SamFlags & MockFlags>();
   const port = portOption(opts.port, io);
   if (port === undefined) return 2;
+  if (opts.serveOnly === true && !/^postgres(ql)?:\/\//i.test(opts.database ?? '')) {
+    io.err('stepwright server: --serve-only needs --database postgres://… (the workers advance the executions of a shared database; a data dir\'s SQLite file has room for one process)\n');
+    return 2;
+  }
   const logging = terminalLogging(opts, io);
   if (logging === undefined) return 2;
   const sam = samOption(opts, io, 'stepwright server');
@@ -62,6 +67,7 @@ export async function runServer(argv: readonly string[], options: ServerCommandO
   // One write, so a reader that sees the URL sees the whole banner.
   io.out(
     `\nStepwright is listening on ${server.url} (open it in a browser for the console; the Step Functions and Lambda APIs answer on the same port, GET /health)\n` +
+      (opts.serveOnly === true ? 'Serving only (--serve-only): `stepwright worker --database …` processes advance the executions and run their functions\n' : '') +
       (opts.auth === true ? `With --auth: requests must be signed with a configured access key. Console: ${server.consoleUrl}\n` : '') +
       // The SDKs send these two to a `sync-` host name that no resolver here knows.
       `StartSyncExecution and TestState: the SDKs send them to sync-${server.url.replace(/^https?:\/\//, '')}; where that name does not resolve, set disableHostPrefix: true (SDK v3) or Config(inject_host_prefix=False) (boto3), or add the name to /etc/hosts (AWS CLI)\n` +

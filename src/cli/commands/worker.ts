@@ -38,7 +38,7 @@ export async function runWorker(argv: readonly string[], options: ServeCommandOp
     if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
     const aws = awsConfigOption(opts.awsEndpoint, opts.project);
     const store = await PostgresStore.open(opts.database, { node: workerId });
-    // Activity tasks wait in this process's memory: activity workers cannot reach them yet (docs/operations.md).
+    // Activity tasks this worker schedules wait in the database: activity workers poll any server.
     const app: App = await createApp({
       store,
       functions: runtime,

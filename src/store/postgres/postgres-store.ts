@@ -22,6 +22,7 @@ import * as activityTasks from './activity-tasks.js';
 import * as catalog from './catalog.js';
 import * as lambdaCatalog from './lambda-catalog.js';
 import { applyOp } from './commit.js';
+import { lockExecutionsOf } from './lock-executions.js';
 import * as executions from './executions.js';
 import * as functionLogs from './function-logs.js';
 import { clientConfig, describeUrl, isRetryable, migrate, pgError, type PostgresOptions } from './open.js';
@@ -132,6 +133,7 @@ export class PostgresStore implements Store {
         const results = await this.transaction(
           async (ctx) => {
             const out: WriteResult[] = [];
+            await lockExecutionsOf(ctx, ops);
             for (const op of ops) out.push(await applyOp(ctx, op));
             return out;
           },
@@ -210,8 +212,8 @@ export class PostgresStore implements Store {
   claimWork(owner: string, now: number, limit: number, leaseMs: number): Promise<ClaimedExecution[]> {
     return this.run((c) => work.claimWork(c, owner, now, limit, leaseMs));
   }
-  claimOutbox(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]> {
-    return this.run((c) => work.claimOutbox(c, owner, now, limit, leaseMs));
+  claimOutbox(owner: string, now: number, limit: number, leaseMs: number, abandonedOnly?: boolean): Promise<OutboxRecord[]> {
+    return this.run((c) => work.claimOutbox(c, owner, now, limit, leaseMs, abandonedOnly));
   }
   leaseOf(what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Promise<Lease | undefined> {
     return this.run((c) => work.leaseOf(c, what));

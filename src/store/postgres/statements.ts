@@ -115,8 +115,12 @@ export const SQL = {
   deleteActivity: 'delete from activities where arn = $1',
 
   // Claims: free, expired or the owner's own rows are granted ($1 owner, $2 now, $3 expires).
+  // A row another transaction has locked is not waited for: claims and renewals never join a lock
+  // cycle between workers' group commits (measured: 3 workers on one database deadlocked every few
+  // seconds when they waited, each deadlock costing a second of deadlock_timeout and a retried batch).
+  // A claim refused so is taken by whoever commits that lock, or at the next poll.
   claimExecution:
-    'update executions set lease_owner = $1, lease_expires = $3 where id = $4 and (lease_owner is null or lease_owner = $1 or lease_expires <= $2)',
+    'update executions set lease_owner = $1, lease_expires = $3 where id = (select id from executions where id = $4 and (lease_owner is null or lease_owner = $1 or lease_expires <= $2) for update skip locked)',
   // Rows another worker is claiming at this moment are skipped, not waited for; the owner's own
   // live claims come back as they are, without a write.
   claimWork: `
@@ -136,7 +140,7 @@ export const SQL = {
   claimOutbox: `
     with picked as (
       select seq, idempotency_key, lease_owner, lease_expires from outbox
-      where lease_owner is null or lease_owner = $1 or lease_expires <= $2
+      where lease_owner is null or lease_expires <= $2 or (lease_owner = $1 and $5)
       order by seq limit $4 for update skip locked
     ), granted as (
       update outbox o set lease_owner = $1, lease_expires = $3 from picked p
@@ -145,8 +149,13 @@ export const SQL = {
     select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request
     from picked p join outbox o on o.idempotency_key = p.idempotency_key join executions e on e.id = o.execution_id
     order by p.seq`,
-  renewExecutionClaims: 'update executions set lease_expires = $1 where lease_owner = $2',
-  renewOutboxClaims: 'update outbox set lease_expires = $1 where lease_owner = $2',
+  // Rows locked by another transaction now are renewed at the next renewal, a third of a lease later.
+  // The rows are picked once, in a CTE: as `id in (select … for update)` the planner re-ran the
+  // locking subquery per row, and one renewal of 300 claims ran for minutes.
+  renewExecutionClaims:
+    'with mine as (select id from executions where lease_owner = $2 for update skip locked) update executions e set lease_expires = $1 from mine where e.id = mine.id',
+  renewOutboxClaims:
+    'with mine as (select idempotency_key from outbox where lease_owner = $2 for update skip locked) update outbox o set lease_expires = $1 from mine where o.idempotency_key = mine.idempotency_key',
   releaseExecutionClaim: 'update executions set lease_owner = null, lease_expires = null where id = $1 and lease_owner = $2',
   releaseExecutionClaims: 'update executions set lease_owner = null, lease_expires = null where lease_owner = $1',
   releaseOutboxClaims: 'update outbox set lease_owner = null, lease_expires = null where lease_owner = $1',

@@ -45,8 +45,8 @@ export async function claimWork(ctx: PgContext, owner: string, now: number, limi
   return rows.map((r) => ({ executionArn: r.arn, expiresAt: r.lease_expires }));
 }
 
-export async function claimOutbox(ctx: PgContext, owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]> {
-  return (await ctx.run<OutboxRow>('claimOutbox', [owner, now, now + leaseMs, limit])).rows.map(toOutbox);
+export async function claimOutbox(ctx: PgContext, owner: string, now: number, limit: number, leaseMs: number, abandonedOnly = false): Promise<OutboxRecord[]> {
+  return (await ctx.run<OutboxRow>('claimOutbox', [owner, now, now + leaseMs, limit, !abandonedOnly])).rows.map(toOutbox);
 }
 
 export async function leaseOf(ctx: PgContext, what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Promise<Lease | undefined> {

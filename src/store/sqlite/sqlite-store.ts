@@ -112,8 +112,8 @@ export class SqliteStore implements Store {
   claimWork(owner: string, now: number, limit: number, leaseMs: number): Promise<ClaimedExecution[]> {
     return this.run((c) => work.claimWork(c, owner, now, limit, leaseMs));
   }
-  claimOutbox(owner: string, now: number, limit: number, leaseMs: number): Promise<OutboxRecord[]> {
-    return this.run((c) => work.claimOutbox(c, owner, now, limit, leaseMs));
+  claimOutbox(owner: string, now: number, limit: number, leaseMs: number, abandonedOnly?: boolean): Promise<OutboxRecord[]> {
+    return this.run((c) => work.claimOutbox(c, owner, now, limit, leaseMs, abandonedOnly));
   }
   leaseOf(what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Promise<Lease | undefined> {
     return this.run((c) => work.leaseOf(c, what));

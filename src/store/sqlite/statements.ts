@@ -99,7 +99,7 @@ const SQL = {
   claimableWork:
     'select id, arn, lease_owner, lease_expires from executions where id in (select execution_id from inbox union select execution_id from timers where due_at <= @now) and (lease_owner is null or lease_owner = @owner or lease_expires <= @now) limit @limit',
   claimableOutbox:
-    'select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request, o.lease_owner, o.lease_expires from outbox o join executions e on e.id = o.execution_id where o.lease_owner is null or o.lease_owner = @owner or o.lease_expires <= @now order by o.rowid limit @limit',
+    'select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request, o.lease_owner, o.lease_expires from outbox o join executions e on e.id = o.execution_id where o.lease_owner is null or o.lease_expires <= @now or (o.lease_owner = @owner and @own) order by o.rowid limit @limit',
   claimOutboxEntry: 'update outbox set lease_owner = ?, lease_expires = ? where idempotency_key = ?',
   renewExecutionClaims: 'update executions set lease_expires = ? where lease_owner = ?',
   renewOutboxClaims: 'update outbox set lease_expires = ? where lease_owner = ?',

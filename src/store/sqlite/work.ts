@@ -54,9 +54,9 @@ export function claimWork(ctx: SqliteContext, owner: string, now: number, limit:
   })();
 }
 
-export function claimOutbox({ db, s }: SqliteContext, owner: string, now: number, limit: number, leaseMs: number): OutboxRecord[] {
+export function claimOutbox({ db, s }: SqliteContext, owner: string, now: number, limit: number, leaseMs: number, abandonedOnly = false): OutboxRecord[] {
   return db.transaction(() => {
-    const rows = s.claimableOutbox.all({ owner, now, limit }) as (OutboxRow & { lease_owner: string | null; lease_expires: number | null })[];
+    const rows = s.claimableOutbox.all({ owner, now, limit, own: abandonedOnly ? 0 : 1 }) as (OutboxRow & { lease_owner: string | null; lease_expires: number | null })[];
     for (const r of rows) if (r.lease_owner !== owner || (r.lease_expires ?? 0) <= now) s.claimOutboxEntry.run(owner, now + leaseMs, r.idempotency_key);
     return rows.map(toOutbox);
   })();
