@@ -224,9 +224,8 @@ export class Scheduler {
     return until !== undefined && until - this.leaseMs / 3 > Date.now();
   }
 
-  /** Claims the execution unless this scheduler holds it already; false while another worker does. */
+  /** Claims the execution (which this scheduler does not hold yet); false while another worker does. */
   private async claim(arn: string): Promise<boolean> {
-    if (this.holds(arn)) return true;
     const r = await this.committer.submit({ kind: 'claimExecution', executionArn: arn, claim: this.claimNow() });
     if (r.kind === 'claimed') {
       this.held.set(arn, r.expiresAt);
@@ -288,20 +287,23 @@ export class Scheduler {
    * Writes through the group committer. A write that brings an execution work also claims it for
    * this scheduler (in the same transaction), which advances it next.
    */
-  async submit(op: WriteOp): Promise<WriteResult> {
-    let claim: Claim | undefined;
+  submit(op: WriteOp): Promise<WriteResult> {
     switch (op.kind) {
       case 'createExecution':
       case 'deliverTaskResult':
       case 'completeTaskToken':
       case 'appendInbox':
-      case 'redriveExecution':
-        if (op.claim === undefined) op = { ...op, claim: (claim = this.claimNow()) };
+      case 'redriveExecution': {
+        if (op.claim !== undefined) break;
+        const claim = this.claimNow();
+        return this.committer.submit({ ...op, claim }).then((r) => {
+          if ((r.kind === 'created' || r.kind === 'delivered' || r.kind === 'redriven') && r.claimed === true)
+            this.held.set(r.kind === 'delivered' ? r.executionArn : r.execution.arn, claim.expiresAt);
+          return r;
+        });
+      }
     }
-    const r = await this.committer.submit(op);
-    if (claim !== undefined && (r.kind === 'created' || r.kind === 'delivered' || r.kind === 'redriven') && r.claimed === true)
-      this.held.set(r.kind === 'delivered' ? r.executionArn : r.execution.arn, claim.expiresAt);
-    return r;
+    return this.committer.submit(op);
   }
 
   /** Keeps an execution just created by the caller, so its first advance need not read it back. */
@@ -521,8 +523,9 @@ export class Scheduler {
    * the pending work is consumed unapplied and the execution fails with States.Runtime.
    */
   private async pass(arn: string, verdict?: string): Promise<void> {
-    // Another worker holds it: it advances it (the store's workAvailable signal told it).
-    if (!(await this.claim(arn))) return;
+    // Another worker holds it: it advances it (the store's workAvailable signal told it). Held
+    // already (the common case: claimed with the write that brought the work) costs no promise.
+    if (!this.holds(arn) && !(await this.claim(arn))) return;
     if ((await this.advance(arn, verdict)) === 'idle') this.letGo(arn);
   }
 

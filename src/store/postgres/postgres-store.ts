@@ -16,7 +16,7 @@ import type { SignalKind } from '../signals.js';
 import { StoreError, type Store } from '../store.js';
 import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, WriteOp, WriteResult } from '../work.js';
 import * as catalog from './catalog.js';
-import { applyOp } from './commit.js';
+import { applyBatch } from './batch.js';
 import * as executions from './executions.js';
 import { clientConfig, describeUrl, isRetryable, migrate, pgError, type PostgresOptions } from './open.js';
 import { CHANNEL, PgSignals } from './signals.js';
@@ -124,15 +124,12 @@ export class PostgresStore implements Store {
       raised.length = 0;
       try {
         const results = await this.transaction(
-          async (ctx) => {
-            const out: WriteResult[] = [];
-            for (const op of ops) out.push(await applyOp(ctx, op));
-            return out;
-          },
+          (ctx) => applyBatch(ctx, ops),
           async (client, results) => {
             for (let i = 0; i < ops.length; i++) signalsOf(ops[i], results[i], (kind, key) => raised.push([kind, key]));
             // NOTIFY is transactional: the other processes hear of the work only if it commits.
-            for (const payload of this.signals.payloads(raised)) await client.query('select pg_notify($1, $2)', [CHANNEL, payload]);
+            const payloads = this.signals.payloads(raised);
+            if (payloads.length > 0) await client.query({ name: 'notifyAll', text: 'select pg_notify($1, p) from unnest($2::text[]) as p', values: [CHANNEL, payloads] });
           },
         );
         for (const [kind, key] of raised) this.signals.raiseHere(kind, key);
