@@ -75,6 +75,8 @@ const MAX_RETRY_AFTER_FAILURE_MS = 30_000;
 const DEFAULT_MAX_ADVANCE_ATTEMPTS = 3;
 const DEFAULT_LEASE_MS = 30_000;
 const POISON_ERROR = 'States.Runtime';
+/** Executions a batch claim of signalled work takes at least (others' signals come in bursts). */
+const SIGNALLED_CLAIM_BATCH = 64;
 
 const crashedCause = (attempts: number): string =>
   `Stepwright stopped advancing this execution: ${attempts} attempts to advance it ended the server process (a crash, running out of memory, or a kill).`;
@@ -154,6 +156,9 @@ export class Scheduler {
   /** Executions this scheduler holds a claim on, with its expiry (wall clock: claims are between processes). */
   private readonly held = new Map<string, number>();
   private renewer: NodeJS.Timeout | undefined;
+  /** A batch claim of signalled work is in flight; signals meanwhile are counted for the next. */
+  private claiming = false;
+  private unclaimed = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.store = options.store;
@@ -206,11 +211,48 @@ export class Scheduler {
         const arns = [...this.signalled];
         this.signalled.clear();
         if (this.closed) return;
-        // Woken meanwhile (wake removes it from the set) or running: it saw the events.
-        for (const a of arns) if (!this.running.has(a)) this.ready.add(a);
+        // Woken meanwhile (wake removes it from the set) or running: it saw the events. Held here:
+        // advanced at once. The rest is claimed in one batch (every worker hears every signal, and
+        // claiming each execution one by one would cost each worker a write per signal, refused
+        // for all but one).
+        let unheld = 0;
+        for (const a of arns) {
+          if (this.running.has(a) || this.ready.has(a)) continue;
+          if (this.holds(a)) this.ready.add(a);
+          else unheld++;
+        }
         this.pump();
+        if (unheld > 0) this.claimSignalled(unheld);
       });
     this.signalled.add(arn);
+  }
+
+  /** Executions signalled here and not held: claimed together, at most one claim in flight. */
+  private claimSignalled(count: number): void {
+    this.unclaimed += count;
+    if (this.claiming) return;
+    this.claiming = true;
+    const limit = Math.max(this.unclaimed, SIGNALLED_CLAIM_BATCH);
+    this.unclaimed = 0;
+    this.store
+      .claimWork(this.workerId, Date.now(), limit, this.leaseMs)
+      .then(
+        (claimed) => {
+          if (this.closed) return;
+          for (const { executionArn: a, expiresAt } of claimed) {
+            this.held.set(a, expiresAt);
+            if (!this.running.has(a)) this.ready.add(a);
+          }
+          this.pump();
+        },
+        (e: unknown) => {
+          if (!this.isStoreTrouble(e, 'claiming signalled work')) this.onError(e, 'claiming signalled work');
+        },
+      )
+      .finally(() => {
+        this.claiming = false;
+        if (this.unclaimed > 0 && !this.closed) this.claimSignalled(0);
+      });
   }
 
   private claimNow(): Claim {

@@ -1,7 +1,9 @@
 import { cleanUpOnFinish, executionAfterAdvance, type ExecutionAfterAdvance } from '../rules/advance.js';
 import { START_EVENT_TEXT } from '../rules/events.js';
+import type { EngineEvent, Snapshot } from '../../engine/index.js';
+import type { ExecutionRecord } from '../executions.js';
 import { toExecution, EXECUTION_COLUMNS, type ExecutionRow } from '../rows.js';
-import type { WriteOp, WriteResult } from '../work.js';
+import type { InboxEvent, WriteOp, WriteResult } from '../work.js';
 import { applyOp } from './commit.js';
 import type { PgContext } from './statements.js';
 
@@ -266,4 +268,60 @@ async function writeAdvanceRows(ctx: PgContext, landed: readonly { op: Advance; 
       followUps.map((f) => f[0]),
       followUps.map((f) => f[1]),
     ]);
+}
+
+// Reads, coalesced: the scheduler reads each execution it advances (its inbox; on a takeover its
+// row and snapshot too), many at once under load. Reads asked for in one turn of the event loop
+// go out as one query for all of them instead of one round trip each.
+
+/** Batches `fetch` over the keys asked for in one turn; each caller gets its own key's value. */
+export class Coalesced<V> {
+  private waiting = new Map<string, { resolve: (v: V) => void; reject: (e: unknown) => void }[]>();
+
+  constructor(private readonly fetch: (keys: string[]) => Promise<Map<string, V>>, private readonly missing: () => V) {}
+
+  get(key: string): Promise<V> {
+    return new Promise<V>((resolve, reject) => {
+      if (this.waiting.size === 0) setImmediate(() => void this.flush());
+      let list = this.waiting.get(key);
+      if (list === undefined) this.waiting.set(key, (list = []));
+      list.push({ resolve, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = new Map();
+    try {
+      const found = await this.fetch([...batch.keys()]);
+      for (const [key, list] of batch) for (const w of list) w.resolve(found.get(key) ?? this.missing());
+    } catch (e) {
+      for (const list of batch.values()) for (const w of list) w.reject(e);
+    }
+  }
+}
+
+/** Pending inbox events of many executions (by ARN), oldest first each. */
+export async function pendingInboxes(ctx: PgContext, arns: readonly string[]): Promise<Map<string, InboxEvent[]>> {
+  const ids = await idsOf(ctx, arns);
+  const byId = new Map<number, string>();
+  for (const [arn, id] of ids) byId.set(id, arn);
+  const out = new Map<string, InboxEvent[]>();
+  if (byId.size === 0) return out;
+  const rows = (await query<{ execution_id: number; id: number; event: string }>(ctx, 'batchPendingInbox', 'select execution_id, id, event from inbox where execution_id = any($1::bigint[]) order by execution_id, id', [[...byId.keys()]])).rows;
+  for (const r of rows) {
+    const arn = byId.get(r.execution_id) as string;
+    let list = out.get(arn);
+    if (list === undefined) out.set(arn, (list = []));
+    list.push({ id: r.id, event: JSON.parse(r.event) as EngineEvent });
+  }
+  return out;
+}
+
+/** Many executions' rows with their snapshots: what a worker reads to take them over. */
+export async function executionsWithSnapshots(ctx: PgContext, arns: readonly string[]): Promise<Map<string, { record: ExecutionRecord; snapshot: Snapshot | null; version: number }>> {
+  const rows = (await query<ExecutionRow & { snapshot: string | null; version: number }>(ctx, 'batchExecutions', `select ${EXECUTION_COLUMNS}, snapshot, version from executions where arn = any($1::text[])`, [arns])).rows;
+  const out = new Map<string, { record: ExecutionRecord; snapshot: Snapshot | null; version: number }>();
+  for (const r of rows) out.set(r.arn, { record: toExecution(r), snapshot: r.snapshot === null ? null : (JSON.parse(r.snapshot) as Snapshot), version: r.version });
+  return out;
 }

@@ -16,7 +16,7 @@ import type { SignalKind } from '../signals.js';
 import { StoreError, type Store } from '../store.js';
 import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, WriteOp, WriteResult } from '../work.js';
 import * as catalog from './catalog.js';
-import { applyBatch } from './batch.js';
+import { applyBatch, Coalesced, executionsWithSnapshots, pendingInboxes } from './batch.js';
 import * as executions from './executions.js';
 import { clientConfig, describeUrl, isRetryable, migrate, pgError, type PostgresOptions } from './open.js';
 import { CHANNEL, PgSignals } from './signals.js';
@@ -83,6 +83,12 @@ export class PostgresStore implements Store {
   };
 
   private readonly ctx: PgContext = contextOf(this.pool, this.cache, (fn) => this.transaction(fn));
+  /** The reads a worker makes of each execution it advances, one query per turn for all (batch.ts). */
+  private readonly inboxReads = new Coalesced<InboxEvent[]>((arns) => this.run((c) => pendingInboxes(c, arns)), () => []);
+  private readonly rowReads = new Coalesced<{ record: ExecutionRecord; snapshot: Snapshot | null; version: number } | undefined>(
+    (arns) => this.run((c) => executionsWithSnapshots(c, arns)),
+    () => undefined,
+  );
 
   /** Runs `fn` in one transaction on one connection; ids learned in it are kept only if it commits. */
   private async transaction<T>(fn: (ctx: PgContext) => Promise<T>, beforeCommit?: (client: pg.PoolClient, result: T) => Promise<void>): Promise<T> {
@@ -144,7 +150,7 @@ export class PostgresStore implements Store {
   // Work: reads, claims, leases, runs
 
   pendingInbox(executionArn: string): Promise<InboxEvent[]> {
-    return this.run((c) => work.pendingInbox(c, executionArn));
+    return this.inboxReads.get(executionArn);
   }
   dueTimers(executionArn: string, now: number): Promise<TimerRecord[]> {
     return this.run((c) => work.dueTimers(c, executionArn, now));
@@ -192,10 +198,10 @@ export class PostgresStore implements Store {
   // Executions
 
   getExecution(arn: string): Promise<ExecutionRecord | undefined> {
-    return this.run((c) => executions.getExecution(c, arn));
+    return this.rowReads.get(arn).then((r) => r?.record);
   }
   loadSnapshot(arn: string): Promise<{ snapshot: Snapshot | null; version: number } | undefined> {
-    return this.run((c) => executions.loadSnapshot(c, arn));
+    return this.rowReads.get(arn).then((r) => r && { snapshot: r.snapshot, version: r.version });
   }
   listExecutions(query: { stateMachineArn?: string; status?: ExecutionStatus; limit?: number }): Promise<ExecutionRecord[]> {
     return this.run((c) => executions.listExecutions(c, query));
