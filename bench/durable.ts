@@ -209,7 +209,7 @@ async function postgresRows(rows: string[]): Promise<void> {
       const r = await workersRow(wdb.url, workers, Math.min(EXECUTIONS, 10_000), WINDOW);
       rows.push(
         `| PostgreSQL durable 3-state Pass, ${workers} \`stepwright worker\` process${workers > 1 ? 'es' : ''} | ${fmt(r.perSec)} executions/s | ` +
-          `CPU ${r.workerCpuMsPerExecution.toFixed(3)} ms/execution in workers, ${r.postgresCpuMsPerExecution.toFixed(3)} in PostgreSQL | ` +
+          `CPU ms/execution: workers ${r.workerCpuMsPerExecution.toFixed(3)}, PostgreSQL backends ${r.postgresCpuMsPerExecution.toFixed(3)}, starter ${r.clientCpuMsPerExecution.toFixed(3)} | ` +
           `${r.executions} executions; one at a time start to finish p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms |`,
       );
     } finally {

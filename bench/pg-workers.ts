@@ -3,8 +3,8 @@
  * executions as StartExecution stores them (createExecution, no claim: any worker may take them,
  * batched by a group committer as a server's would be) and hears their ends through the store's
  * signals; 1, 2 or 4 worker processes advance them. Each count runs in a database of its own.
- * CPU ms per execution adds up the workers' CPU time and, separately, the PostgreSQL server's
- * (its processes on this machine, from /proc), over the timed run.
+ * CPU ms per execution adds up the workers' CPU time and, separately, that of the PostgreSQL
+ * backends serving the bench's database (from /proc: the server is on this machine), over the timed run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,7 +32,10 @@ export interface WorkersRow {
   readonly p50: number;
   readonly p99: number;
   readonly workerCpuMsPerExecution: number;
+  /** Of the backends serving the bench's database (the workers' and the starting process's connections). */
   readonly postgresCpuMsPerExecution: number;
+  /** Of the process that starts the executions and hears their ends. */
+  readonly clientCpuMsPerExecution: number;
   readonly executions: number;
 }
 
@@ -56,25 +59,22 @@ function cpuMsOf(pid: number): number {
   }
 }
 
-/** CPU ms of every postgres process on this machine (the server is local in the bench). */
-function postgresCpuMs(): number {
-  let ms = 0;
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') ms += cpuMsOf(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ms;
+/** CPU ms of the PostgreSQL backends serving the database at `url` (the server is local in the bench). */
+async function backendCpuMs(url: string): Promise<{ pids: number[]; ms: () => number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const pids = (await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows.map((r) => r.pid);
+  await c.end();
+  return { pids, ms: () => pids.reduce((s, p) => s + cpuMsOf(p), 0) };
 }
 
 async function startWorkers(cli: string, url: string, n: number): Promise<ChildProcess[]> {
   const children: ChildProcess[] = [];
   await Promise.all(
     Array.from({ length: n }, (_, i) => {
-      const child = spawn(process.execPath, [cli, 'worker', '--database', url, '--worker-id', `bench-${i + 1}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // STEPWRIGHT_BENCH_WORKER_NODE_ARGS (e.g. --cpu-prof) goes to each worker's node.
+      const nodeArgs = (process.env.STEPWRIGHT_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+      const child = spawn(process.execPath, [...nodeArgs, cli, 'worker', '--database', url, '--worker-id', `bench-${i + 1}`], { stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       let err = '';
       child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
@@ -145,13 +145,17 @@ export async function workersRow(url: string, workers: number, executions: numbe
   };
   try {
     await flood(Math.min(500, executions)); // warm-up: JIT, connections, prepared statements
+    // The backends of the workers' pools and of this process stay open through the timed run.
+    const backends = await backendCpuMs(url);
     const w0 = children.reduce((s, c) => s + cpuMsOf(c.pid as number), 0);
-    const p0 = postgresCpuMs();
+    const p0 = backends.ms();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await flood(executions);
     const seconds = (performance.now() - t0) / 1000;
     const workerCpu = children.reduce((s, c) => s + cpuMsOf(c.pid as number), 0) - w0;
-    const pgCpu = postgresCpuMs() - p0;
+    const pgCpu = backends.ms() - p0;
+    const clientCpu = process.cpuUsage(c0);
     const times: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t = performance.now();
@@ -171,6 +175,7 @@ export async function workersRow(url: string, workers: number, executions: numbe
       p99: times[198],
       workerCpuMsPerExecution: workerCpu / executions,
       postgresCpuMsPerExecution: pgCpu / executions,
+      clientCpuMsPerExecution: (clientCpu.user + clientCpu.system) / 1000 / executions,
       executions,
     };
   } finally {

@@ -322,6 +322,10 @@ export async function pendingInboxes(ctx: PgContext, arns: readonly string[]): P
 export async function executionsWithSnapshots(ctx: PgContext, arns: readonly string[]): Promise<Map<string, { record: ExecutionRecord; snapshot: Snapshot | null; version: number }>> {
   const rows = (await query<ExecutionRow & { snapshot: string | null; version: number }>(ctx, 'batchExecutions', `select ${EXECUTION_COLUMNS}, snapshot, version from executions where arn = any($1::text[])`, [arns])).rows;
   const out = new Map<string, { record: ExecutionRecord; snapshot: Snapshot | null; version: number }>();
-  for (const r of rows) out.set(r.arn, { record: toExecution(r), snapshot: r.snapshot === null ? null : (JSON.parse(r.snapshot) as Snapshot), version: r.version });
+  for (const r of rows) {
+    // Its id too: the inbox read and the advance that follow need no query for it.
+    ctx.learn(r.arn, r.id);
+    out.set(r.arn, { record: toExecution(r), snapshot: r.snapshot === null ? null : (JSON.parse(r.snapshot) as Snapshot), version: r.version });
+  }
   return out;
 }
