@@ -75,8 +75,11 @@ const MAX_RETRY_AFTER_FAILURE_MS = 30_000;
 const DEFAULT_MAX_ADVANCE_ATTEMPTS = 3;
 const DEFAULT_LEASE_MS = 30_000;
 const POISON_ERROR = 'States.Runtime';
-/** Executions a batch claim of signalled work takes at least (others' signals come in bursts). */
-const SIGNALLED_CLAIM_BATCH = 64;
+/**
+ * Executions one claim of signalled work takes at most: a burst is claimed in slices, so workers
+ * hearing the same signals share it (each slice skips what another worker holds).
+ */
+const SIGNALLED_CLAIM_BATCH = 16;
 
 const crashedCause = (attempts: number): string =>
   `Stepwright stopped advancing this execution: ${attempts} attempts to advance it ended the server process (a crash, running out of memory, or a kill).`;
@@ -232,13 +235,15 @@ export class Scheduler {
     this.unclaimed += count;
     if (this.claiming) return;
     this.claiming = true;
-    const limit = Math.max(this.unclaimed, SIGNALLED_CLAIM_BATCH);
-    this.unclaimed = 0;
+    const limit = Math.min(this.unclaimed, SIGNALLED_CLAIM_BATCH);
+    this.unclaimed -= limit;
     this.store
       .claimWork(this.workerId, Date.now(), limit, this.leaseMs)
       .then(
         (claimed) => {
           if (this.closed) return;
+          // Fewer than asked: the rest is another worker's (or done); no use asking again.
+          if (claimed.length < limit) this.unclaimed = 0;
           for (const { executionArn: a, expiresAt } of claimed) {
             this.held.set(a, expiresAt);
             if (!this.running.has(a)) this.ready.add(a);
@@ -246,6 +251,8 @@ export class Scheduler {
           this.pump();
         },
         (e: unknown) => {
+          // Not retried at once: the poll finds the work again once the store answers.
+          this.unclaimed = 0;
           if (!this.isStoreTrouble(e, 'claiming signalled work')) this.onError(e, 'claiming signalled work');
         },
       )
