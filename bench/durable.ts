@@ -20,9 +20,16 @@ import pg from 'pg';
 import type { TaskResources } from '../src/engine/index.js';
 import { PostgresStore, type Store, type Synchronous } from '../src/store/index.js';
 import { createApp } from '../src/app/create-app.js';
+import { workersRow } from './pg-workers.js';
 
 const { values: args } = parseArgs({
-  options: { executions: { type: 'string' }, synchronous: { type: 'string' }, window: { type: 'string' } },
+  options: {
+    executions: { type: 'string' },
+    synchronous: { type: 'string' },
+    window: { type: 'string' },
+    // Only the PostgreSQL rows (a quick look at the cluster figures).
+    'postgres-only': { type: 'boolean' },
+  },
 });
 const EXECUTIONS = Number(args.executions ?? 20_000);
 const WINDOW = Number(args.window ?? 2_000);
@@ -195,12 +202,32 @@ async function postgresRows(rows: string[]): Promise<void> {
   } finally {
     await db.drop();
   }
+  for (const workers of [1, 2, 4]) {
+    const wdb = await pgDatabase();
+    if (wdb === undefined) return;
+    try {
+      const r = await workersRow(wdb.url, workers, Math.min(EXECUTIONS, 10_000), WINDOW);
+      rows.push(
+        `| PostgreSQL durable 3-state Pass, ${workers} \`stepwright worker\` process${workers > 1 ? 'es' : ''} | ${fmt(r.perSec)} executions/s | ` +
+          `CPU ms/execution: workers ${r.workerCpuMsPerExecution.toFixed(3)}, PostgreSQL backends ${r.postgresCpuMsPerExecution.toFixed(3)}, starter ${r.clientCpuMsPerExecution.toFixed(3)} | ` +
+          `${r.executions} executions; one at a time start to finish p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms |`,
+      );
+    } finally {
+      await wdb.drop();
+    }
+  }
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 try {
   const rows: string[] = [];
+  if (args['postgres-only'] === true) {
+    await postgresRows(rows);
+    process.stdout.write(`\n| workload | throughput | | |\n|---|---|---|---|\n${rows.join('\n')}\n`);
+    fs.rmSync(root, { recursive: true, force: true });
+    process.exit(0);
+  }
   const raw1 = rawCommits(1, 2000);
   const raw100 = rawCommits(100, 2000);
   rows.push(`| floor: raw better-sqlite3, 1 row per commit | ${fmt(raw1)} commits/s | | |`);

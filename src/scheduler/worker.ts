@@ -84,6 +84,11 @@ const MAX_RETRY_AFTER_FAILURE_MS = 30_000;
 const DEFAULT_MAX_ADVANCE_ATTEMPTS = 3;
 const DEFAULT_LEASE_MS = 30_000;
 const POISON_ERROR = 'States.Runtime';
+/**
+ * Executions one claim of signalled work takes at most: a burst is claimed in slices, so workers
+ * hearing the same signals share it (each slice skips what another worker holds).
+ */
+const SIGNALLED_CLAIM_BATCH = 16;
 
 const crashedCause = (attempts: number): string =>
   `Stepwright stopped advancing this execution: ${attempts} attempts to advance it ended the server process (a crash, running out of memory, or a kill).`;
@@ -164,6 +169,9 @@ export class Scheduler {
   /** Executions this scheduler holds a claim on, with its expiry (wall clock: claims are between processes). */
   private readonly held = new Map<string, number>();
   private renewer: NodeJS.Timeout | undefined;
+  /** A batch claim of signalled work is in flight; signals meanwhile are counted for the next. */
+  private claiming = false;
+  private unclaimed = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.store = options.store;
@@ -218,11 +226,52 @@ export class Scheduler {
         const arns = [...this.signalled];
         this.signalled.clear();
         if (this.closed) return;
-        // Woken meanwhile (wake removes it from the set) or running: it saw the events.
-        for (const a of arns) if (!this.running.has(a)) this.ready.add(a);
+        // Woken meanwhile (wake removes it from the set) or running: it saw the events. Held here:
+        // advanced at once. The rest is claimed in one batch (every worker hears every signal, and
+        // claiming each execution one by one would cost each worker a write per signal, refused
+        // for all but one).
+        let unheld = 0;
+        for (const a of arns) {
+          if (this.running.has(a) || this.ready.has(a)) continue;
+          if (this.holds(a)) this.ready.add(a);
+          else unheld++;
+        }
         this.pump();
+        if (unheld > 0) this.claimSignalled(unheld);
       });
     this.signalled.add(arn);
+  }
+
+  /** Executions signalled here and not held: claimed together, at most one claim in flight. */
+  private claimSignalled(count: number): void {
+    this.unclaimed += count;
+    if (this.claiming) return;
+    this.claiming = true;
+    const limit = Math.min(this.unclaimed, SIGNALLED_CLAIM_BATCH);
+    this.unclaimed -= limit;
+    this.store
+      .claimWork(this.workerId, Date.now(), limit, this.leaseMs)
+      .then(
+        (claimed) => {
+          if (this.closed) return;
+          // Fewer than asked: the rest is another worker's (or done); no use asking again.
+          if (claimed.length < limit) this.unclaimed = 0;
+          for (const { executionArn: a, expiresAt } of claimed) {
+            this.held.set(a, expiresAt);
+            if (!this.running.has(a)) this.ready.add(a);
+          }
+          this.pump();
+        },
+        (e: unknown) => {
+          // Not retried at once: the poll finds the work again once the store answers.
+          this.unclaimed = 0;
+          if (!this.isStoreTrouble(e, 'claiming signalled work')) this.onError(e, 'claiming signalled work');
+        },
+      )
+      .finally(() => {
+        this.claiming = false;
+        if (this.unclaimed > 0 && !this.closed) this.claimSignalled(0);
+      });
   }
 
   private claimNow(): Claim {
@@ -236,9 +285,8 @@ export class Scheduler {
     return until !== undefined && until - this.leaseMs / 3 > Date.now();
   }
 
-  /** Claims the execution unless this scheduler holds it already; false while another worker does. */
+  /** Claims the execution (which this scheduler does not hold yet); false while another worker does. */
   private async claim(arn: string): Promise<boolean> {
-    if (this.holds(arn)) return true;
     const r = await this.committer.submit({ kind: 'claimExecution', executionArn: arn, claim: this.claimNow() });
     if (r.kind === 'claimed') {
       this.held.set(arn, r.expiresAt);
@@ -300,22 +348,25 @@ export class Scheduler {
    * Writes through the group committer. A write that brings an execution work also claims it for
    * this scheduler (in the same transaction), which advances it next.
    */
-  async submit(op: WriteOp): Promise<WriteResult> {
+  submit(op: WriteOp): Promise<WriteResult> {
     // Nothing advances here: the execution is left free for a worker to claim.
     if (this.options.serveOnly === true) return this.committer.submit(op);
-    let claim: Claim | undefined;
     switch (op.kind) {
       case 'createExecution':
       case 'deliverTaskResult':
       case 'completeTaskToken':
       case 'appendInbox':
-      case 'redriveExecution':
-        if (op.claim === undefined) op = { ...op, claim: (claim = this.claimNow()) };
+      case 'redriveExecution': {
+        if (op.claim !== undefined) break;
+        const claim = this.claimNow();
+        return this.committer.submit({ ...op, claim }).then((r) => {
+          if ((r.kind === 'created' || r.kind === 'delivered' || r.kind === 'redriven') && r.claimed === true)
+            this.held.set(r.kind === 'delivered' ? r.executionArn : r.execution.arn, claim.expiresAt);
+          return r;
+        });
+      }
     }
-    const r = await this.committer.submit(op);
-    if (claim !== undefined && (r.kind === 'created' || r.kind === 'delivered' || r.kind === 'redriven') && r.claimed === true)
-      this.held.set(r.kind === 'delivered' ? r.executionArn : r.execution.arn, claim.expiresAt);
-    return r;
+    return this.committer.submit(op);
   }
 
   /** Keeps an execution just created by the caller, so its first advance need not read it back. */
@@ -539,8 +590,9 @@ export class Scheduler {
    * the pending work is consumed unapplied and the execution fails with States.Runtime.
    */
   private async pass(arn: string, verdict?: string): Promise<void> {
-    // Another worker holds it: it advances it (the store's workAvailable signal told it).
-    if (!(await this.claim(arn))) return;
+    // Another worker holds it: it advances it (the store's workAvailable signal told it). Held
+    // already (the common case: claimed with the write that brought the work) costs no promise.
+    if (!this.holds(arn) && !(await this.claim(arn))) return;
     if ((await this.advance(arn, verdict)) === 'idle') this.letGo(arn);
   }
 

@@ -47,9 +47,15 @@ export class SignalHub implements StoreSignals {
 
   publish(kind: SignalKind, key: string): void {
     const keyed = this.keyed.get(kind)?.get(key);
-    if (keyed !== undefined) for (const l of [...keyed]) this.call(l, key);
+    if (keyed !== undefined) this.callAll(keyed, key);
     const all = this.all.get(kind);
-    if (all !== undefined) for (const l of [...all]) this.call(l, key);
+    if (all !== undefined) this.callAll(all, key);
+  }
+
+  /** Each listener there is now (one added meanwhile waits for the next signal); one alone needs no copy. */
+  private callAll(set: ReadonlySet<Listener>, key: string): void {
+    if (set.size === 1) for (const l of set) return this.call(l, key);
+    for (const l of [...set]) this.call(l, key);
   }
 
   private call(listener: Listener, key: string): void {

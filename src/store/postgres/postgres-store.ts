@@ -21,7 +21,7 @@ import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, Wr
 import * as activityTasks from './activity-tasks.js';
 import * as catalog from './catalog.js';
 import * as lambdaCatalog from './lambda-catalog.js';
-import { applyOp } from './commit.js';
+import { applyBatch, Coalesced, executionsWithSnapshots, pendingInboxes } from './batch.js';
 import { lockExecutionsOf } from './lock-executions.js';
 import * as executions from './executions.js';
 import * as functionLogs from './function-logs.js';
@@ -90,6 +90,12 @@ export class PostgresStore implements Store {
   };
 
   private readonly ctx: PgContext = contextOf(this.pool, this.cache, (fn) => this.transaction(fn));
+  /** The reads a worker makes of each execution it advances, one query per turn for all (batch.ts). */
+  private readonly inboxReads = new Coalesced<InboxEvent[]>((arns) => this.run((c) => pendingInboxes(c, arns)), () => []);
+  private readonly rowReads = new Coalesced<{ record: ExecutionRecord; snapshot: Snapshot | null; version: number } | undefined>(
+    (arns) => this.run((c) => executionsWithSnapshots(c, arns)),
+    () => undefined,
+  );
 
   /** Runs `fn` in one transaction on one connection; ids learned in it are kept only if it commits. */
   private async transaction<T>(fn: (ctx: PgContext) => Promise<T>, beforeCommit?: (client: pg.PoolClient, result: T) => Promise<void>): Promise<T> {
@@ -132,15 +138,15 @@ export class PostgresStore implements Store {
       try {
         const results = await this.transaction(
           async (ctx) => {
-            const out: WriteResult[] = [];
+            // In id order first: workers batching the same executions wait for each other instead of deadlocking.
             await lockExecutionsOf(ctx, ops);
-            for (const op of ops) out.push(await applyOp(ctx, op));
-            return out;
+            return applyBatch(ctx, ops);
           },
           async (client, results) => {
             for (let i = 0; i < ops.length; i++) signalsOf(ops[i], results[i], (kind, key) => raised.push([kind, key]));
             // NOTIFY is transactional: the other processes hear of the work only if it commits.
-            for (const payload of this.signals.payloads(raised)) await client.query('select pg_notify($1, $2)', [CHANNEL, payload]);
+            const payloads = this.signals.payloads(raised);
+            if (payloads.length > 0) await client.query({ name: 'notifyAll', text: 'select pg_notify($1, p) from unnest($2::text[]) as p', values: [CHANNEL, payloads] });
           },
         );
         for (const [kind, key] of raised) this.signals.raiseHere(kind, key);
@@ -192,7 +198,7 @@ export class PostgresStore implements Store {
   // Work: reads, claims, leases, runs
 
   pendingInbox(executionArn: string): Promise<InboxEvent[]> {
-    return this.run((c) => work.pendingInbox(c, executionArn));
+    return this.inboxReads.get(executionArn);
   }
   dueTimers(executionArn: string, now: number): Promise<TimerRecord[]> {
     return this.run((c) => work.dueTimers(c, executionArn, now));
@@ -240,10 +246,10 @@ export class PostgresStore implements Store {
   // Executions
 
   getExecution(arn: string): Promise<ExecutionRecord | undefined> {
-    return this.run((c) => executions.getExecution(c, arn));
+    return this.rowReads.get(arn).then((r) => r?.record);
   }
   loadSnapshot(arn: string): Promise<{ snapshot: Snapshot | null; version: number } | undefined> {
-    return this.run((c) => executions.loadSnapshot(c, arn));
+    return this.rowReads.get(arn).then((r) => r && { snapshot: r.snapshot, version: r.version });
   }
   listExecutions(query: { stateMachineArn?: string; status?: ExecutionStatus; limit?: number }): Promise<ExecutionRecord[]> {
     return this.run((c) => executions.listExecutions(c, query));

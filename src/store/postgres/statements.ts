@@ -214,6 +214,10 @@ export interface PgContext {
   runText<R extends object = Record<string, unknown>>(name: string, text: string, values: readonly Value[]): Promise<pg.QueryResult<R>>;
   /** The row id of an execution (ids never change; learned ids are kept once their transaction commits). */
   idOf(arn: string): Promise<number | undefined>;
+  /** The row id of an execution if it is known without a query. */
+  knownId(arn: string): number | undefined;
+  /** An id read or written by a batched statement (kept like idOf's). */
+  learn(arn: string, id: number): void;
   /** Within a transaction, one unit of work: several statements that must see each other. */
   transaction<T>(fn: (ctx: PgContext) => Promise<T>): Promise<T>;
 }
@@ -237,6 +241,8 @@ export function contextOf(
       ids.learn(arn, r.rows[0].id);
       return r.rows[0].id;
     },
+    knownId: (arn) => ids.get(arn),
+    learn: (arn, id) => ids.learn(arn, id),
     transaction,
   };
   return ctx;

@@ -18,7 +18,9 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
         const existing = s.getExecution.get(e.arn) as ExecutionRow;
         return { kind: 'exists', execution: toExecution(existing) };
       }
-      s.insertInbox.run(Number(inserted.lastInsertRowid), START_EVENT_TEXT);
+      const id = Number(inserted.lastInsertRowid);
+      s.insertInbox.run(id, START_EVENT_TEXT);
+      ctx.learnId(e.arn, id);
       return lease === undefined ? { kind: 'created', execution: e } : { kind: 'created', execution: e, claimed: true };
     }
     case 'applyAdvance':

@@ -47,6 +47,8 @@ export class SqliteStore implements Store {
   private readonly releaseLock: () => void;
   private readonly dbPath: string;
   private readonly ids = new Map<string, number>();
+  /** Ids of the executions the running commit inserted (its first advance then reads none). */
+  private readonly inserted: [string, number][] = [];
   private readonly ctx: SqliteContext;
   private closed = false;
 
@@ -56,7 +58,7 @@ export class SqliteStore implements Store {
     this.releaseLock = opened.releaseLock;
     this.dbPath = opened.dbPath;
     const s = prepareStatements(this.db);
-    this.ctx = { db: this.db, s, idOf: (arn) => this.idOf(arn), pageStatements: new Map() };
+    this.ctx = { db: this.db, s, idOf: (arn) => this.idOf(arn), learnId: (arn, id) => void this.inserted.push([arn, id]), pageStatements: new Map() };
   }
 
   private run<T>(fn: (ctx: SqliteContext) => T): Promise<T> {
@@ -73,15 +75,24 @@ export class SqliteStore implements Store {
     if (hit !== undefined) return hit;
     const row = this.ctx.s.executionId.get(arn) as { id: number } | undefined;
     if (row === undefined) return undefined;
-    if (this.ids.size >= ID_CACHE_LIMIT) this.ids.clear();
-    this.ids.set(arn, row.id);
+    this.keepId(arn, row.id);
     return row.id;
+  }
+
+  private keepId(arn: string, id: number): void {
+    if (this.ids.size >= ID_CACHE_LIMIT) this.ids.clear();
+    this.ids.set(arn, id);
   }
 
   // Work: the commit
 
   commit(ops: readonly WriteOp[]): Promise<WriteResult[]> {
-    return this.run((ctx) => ctx.db.transaction(() => ops.map((op) => applyOp(ctx, op)))()).then((results) => {
+    this.inserted.length = 0;
+    const landed = this.run((ctx) => ctx.db.transaction(() => ops.map((op) => applyOp(ctx, op)))());
+    // Synchronous: the transaction is over (committed or rolled back) when run answers.
+    const inserted = this.inserted.splice(0);
+    return landed.then((results) => {
+      for (const [arn, id] of inserted) this.keepId(arn, id);
       // Durable now: tell whoever waits (in this process; SQLite has no other).
       const raise = (kind: Parameters<SignalHub['publish']>[0], key: string) => this.signals.publish(kind, key);
       for (let i = 0; i < ops.length; i++) signalsOf(ops[i], results[i], raise);

@@ -170,6 +170,8 @@ export interface SqliteContext {
   readonly s: Statements;
   /** The row id of an execution (cached: ids never change). */
   idOf(arn: string): number | undefined;
+  /** The id of a row the running commit inserted: cached once the commit lands (a rollback forgets it). */
+  learnId(arn: string, id: number): void;
   /** ListExecutions pages, prepared once per shape of query (which filters are set): at most 2^6 statements. */
   readonly pageStatements: Map<string, Database.Statement>;
 }
