@@ -189,7 +189,7 @@ Resources:
       Code: { ZipFile: "def handler(e, c):\\n    return 1\\n" }
   OldNode:
     Type: AWS::Serverless::Function
-    Properties: { InlineCode: "exports.handler = async () => 1", Handler: index.handler, Runtime: nodejs16.x }
+    Properties: { InlineCode: "exports.handler = async () => 1", Handler: index.handler, Runtime: nodejs14.x }
   Java:
     Type: AWS::Serverless::Function
     Properties: { CodeUri: ., Handler: a.B::handle, Runtime: java21 }
@@ -213,12 +213,12 @@ Conditions:
     const p = load(t);
     expect(p.functions.map((f) => [f.config.name, f.config.runtime])).toEqual([
       ['Inline', 'python3.12'],
-      ['OldNode', 'nodejs22.x'],
+      ['OldNode', 'nodejs24.x'],
     ]);
     expect(fs.readFileSync(path.join(p.functions[0].config.codeDir, 'index.py'), 'utf8')).toBe(
       'def handler(e, c):\n    return 1\n',
     );
-    expect(p.notes).toEqual(['function OldNode: runtime nodejs16.x runs on nodejs22.x here']);
+    expect(p.notes).toEqual(['function OldNode: runtime nodejs14.x runs on nodejs24.x here']);
     expect(p.skipped).toEqual([
       'skipped Rule (AWS::Events::Rule): its Condition Never is false',
       'skipped Java (AWS::Serverless::Function): runtime java21 is not run by Stepwright (Node.js and Python are); tasks that call it fail',

@@ -23,6 +23,13 @@ afterAll(() => {
   for (const d of scratch) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** Function logs (`[function request-id] …`) and interpreter notes share stderr; test/cli/function-log-lines.test.ts checks them, here they are set aside. */
+const withoutFunctionLines = (err: string): string =>
+  err
+    .split(/(?<=\n)/)
+    .filter((l) => !/^\[\S+ [0-9a-f-]{36}\] /.test(l) && !/^function \S+: \S+ asked; runs on /.test(l))
+    .join('');
+
 async function run(argv: string[], onErr?: (err: string) => void): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -31,11 +38,11 @@ async function run(argv: string[], onErr?: (err: string) => void): Promise<{ cod
       out: (t) => (out += t),
       err: (t) => {
         err += t;
-        onErr?.(err);
+        onErr?.(withoutFunctionLines(err));
       },
     },
   });
-  return { code, out, err };
+  return { code, out, err: withoutFunctionLines(err) };
 }
 
 async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {

@@ -153,7 +153,7 @@ if (unavailable !== undefined) {
       await (async () => {
         const c = new pg.Client({ connectionString: db.url });
         await c.connect();
-        await c.query('truncate executions, inbox, history, outbox, timers, task_tokens, state_machines, state_machine_revisions restart identity');
+        await c.query('truncate executions, inbox, history, outbox, timers, task_tokens, state_machines, state_machine_revisions restart identity cascade');
         await c.end();
       })();
       const app = await createApp({ store: await PostgresStore.open(db.url) });
