@@ -11,7 +11,7 @@
 import type { Json, JsonObject } from '../language/json.js';
 import type { ResourceArn } from '../language/resource-arn.js';
 import { AwsClients, type HttpMetadata } from './aws/clients.js';
-import { EMPTY_AWS_CONFIG, type AwsConfig } from './aws/config.js';
+import { EMPTY_AWS_CONFIG, isReachable, type AwsConfig } from './aws/config.js';
 import { failureOf, type CallStyle } from './aws/errors.js';
 import { hasHttpMetadata, putEventsResult, sdkHttpMetadataOf } from './aws/optimized.js';
 import { optimizedService, sdkService, type AwsService } from './aws/services.js';
@@ -58,7 +58,13 @@ function sortedMembers(value: JsonObject): JsonObject {
 }
 
 export function createAwsSdkIntegration(options: AwsSdkIntegrationOptions): AwsSdkIntegration {
-  const clients = new AwsClients({ config: options.config ?? EMPTY_AWS_CONFIG, region: options.region, selfEndpoint: options.selfEndpoint });
+  const config = options.config ?? EMPTY_AWS_CONFIG;
+  const clients = new AwsClients({ config, region: options.region, selfEndpoint: options.selfEndpoint });
+  // A service with nowhere to send its calls is not served (aws/config.ts, standardEnvironment).
+  const targetFor = (arn: ResourceArn): Target | undefined => {
+    const target = targetOf(arn);
+    return target !== undefined && isReachable(config, target.service.id) ? target : undefined;
+  };
 
   async function call(target: Target, invocation: TaskInvocation): Promise<TaskResult> {
     const missing = clients.missingEndpoint(target.service);
@@ -85,9 +91,9 @@ export function createAwsSdkIntegration(options: AwsSdkIntegrationOptions): AwsS
   }
 
   return {
-    serves: (arn) => targetOf(arn) !== undefined,
+    serves: (arn) => targetFor(arn) !== undefined,
     async invoke(invocation): Promise<TaskResult> {
-      const target = targetOf(invocation.arn);
+      const target = targetFor(invocation.arn);
       if (target === undefined) return { ok: false, error: 'States.Runtime', cause: `The resource '${invocation.resource}' is not an AWS service integration.` };
       return call(target, invocation);
     },
