@@ -70,19 +70,28 @@ export function createAwsSdkIntegration(options: AwsSdkIntegrationOptions): AwsS
     const missing = clients.missingEndpoint(target.service);
     if (missing !== undefined) return { ok: false, error: 'States.Runtime', cause: missing };
     const region = invocation.arn.kind === 'unknown' ? '' : invocation.arn.region;
-    const { module, client } = await clients.service(target.service, region);
+    let loaded: Awaited<ReturnType<AwsClients['service']>>;
+    try {
+      loaded = await clients.service(target.service, region);
+    } catch (e) {
+      // A region the SDK refuses, a client that cannot load: the task fails, the server stays up.
+      return { ok: false, error: 'States.Runtime', cause: `The ${target.service.id} client could not be made: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    const { module, client } = loaded;
     const Command = AwsClients.commandOf(module, target.action);
     if (Command === undefined) {
       return { ok: false, error: 'States.Runtime', cause: `The action '${target.action}' is not an action of the ${target.service.id} client installed with Stepwright.` };
     }
     let output: Record<string, unknown>;
     let http: HttpMetadata | undefined;
+    let json: Json;
     try {
       ({ output, http } = await AwsClients.send(client, Command, sdkInputOf(target.service, target.action, invocation.parameters)));
+      // Reading a streamed member (an S3 object's Body) can fail as the call itself can.
+      json = await resultOf(target.service, output);
     } catch (e) {
       return failureOf(e, module, target.service, target.style);
     }
-    const json = await resultOf(target.service, output);
     if (target.style === 'sdk') return { ok: true, output: json };
     if (!hasHttpMetadata(target.service.optimized?.name ?? '')) return putEventsResult(json);
     const requestId = (output.$metadata as { requestId?: string } | undefined)?.requestId ?? '';
