@@ -11,7 +11,7 @@
 import type { Json, JsonObject } from '../language/json.js';
 import type { ResourceArn } from '../language/resource-arn.js';
 import { AwsClients, type HttpMetadata } from './aws/clients.js';
-import { EMPTY_AWS_CONFIG, type AwsConfig } from './aws/config.js';
+import { EMPTY_AWS_CONFIG, isReachable, type AwsConfig } from './aws/config.js';
 import { failureOf, type CallStyle } from './aws/errors.js';
 import { hasHttpMetadata, putEventsResult, sdkHttpMetadataOf } from './aws/optimized.js';
 import { optimizedService, sdkService, type AwsService } from './aws/services.js';
@@ -58,25 +58,40 @@ function sortedMembers(value: JsonObject): JsonObject {
 }
 
 export function createAwsSdkIntegration(options: AwsSdkIntegrationOptions): AwsSdkIntegration {
-  const clients = new AwsClients({ config: options.config ?? EMPTY_AWS_CONFIG, region: options.region, selfEndpoint: options.selfEndpoint });
+  const config = options.config ?? EMPTY_AWS_CONFIG;
+  const clients = new AwsClients({ config, region: options.region, selfEndpoint: options.selfEndpoint });
+  // A service with nowhere to send its calls is not served (aws/config.ts, standardEnvironment).
+  const targetFor = (arn: ResourceArn): Target | undefined => {
+    const target = targetOf(arn);
+    return target !== undefined && isReachable(config, target.service.id) ? target : undefined;
+  };
 
   async function call(target: Target, invocation: TaskInvocation): Promise<TaskResult> {
     const missing = clients.missingEndpoint(target.service);
     if (missing !== undefined) return { ok: false, error: 'States.Runtime', cause: missing };
     const region = invocation.arn.kind === 'unknown' ? '' : invocation.arn.region;
-    const { module, client } = await clients.service(target.service, region);
+    let loaded: Awaited<ReturnType<AwsClients['service']>>;
+    try {
+      loaded = await clients.service(target.service, region);
+    } catch (e) {
+      // A region the SDK refuses, a client that cannot load: the task fails, the server stays up.
+      return { ok: false, error: 'States.Runtime', cause: `The ${target.service.id} client could not be made: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    const { module, client } = loaded;
     const Command = AwsClients.commandOf(module, target.action);
     if (Command === undefined) {
       return { ok: false, error: 'States.Runtime', cause: `The action '${target.action}' is not an action of the ${target.service.id} client installed with Stepwright.` };
     }
     let output: Record<string, unknown>;
     let http: HttpMetadata | undefined;
+    let json: Json;
     try {
       ({ output, http } = await AwsClients.send(client, Command, sdkInputOf(target.service, target.action, invocation.parameters)));
+      // Reading a streamed member (an S3 object's Body) can fail as the call itself can.
+      json = await resultOf(target.service, output);
     } catch (e) {
       return failureOf(e, module, target.service, target.style);
     }
-    const json = await resultOf(target.service, output);
     if (target.style === 'sdk') return { ok: true, output: json };
     if (!hasHttpMetadata(target.service.optimized?.name ?? '')) return putEventsResult(json);
     const requestId = (output.$metadata as { requestId?: string } | undefined)?.requestId ?? '';
@@ -85,9 +100,9 @@ export function createAwsSdkIntegration(options: AwsSdkIntegrationOptions): AwsS
   }
 
   return {
-    serves: (arn) => targetOf(arn) !== undefined,
+    serves: (arn) => targetFor(arn) !== undefined,
     async invoke(invocation): Promise<TaskResult> {
-      const target = targetOf(invocation.arn);
+      const target = targetFor(invocation.arn);
       if (target === undefined) return { ok: false, error: 'States.Runtime', cause: `The resource '${invocation.resource}' is not an AWS service integration.` };
       return call(target, invocation);
     },

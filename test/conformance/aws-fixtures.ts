@@ -27,7 +27,7 @@ export interface AwsFixtures {
   readonly endpoint: string;
   /** The integration the case's Task states call, pointed at moto_server. */
   readonly integration: AwsSdkIntegration;
-  /** The case's input with its stubs replaced by resources made for it (and its tables made). */
+  /** Empties moto, then gives the case's input with its stubs replaced by resources made for it (and its tables made). */
   prepareInput(c: ConformanceCase): Promise<Json>;
   close(): Promise<void>;
 }

@@ -37,11 +37,15 @@ const cases = loadCases(dir).filter((c) => filter === undefined || c.id.includes
 const started = performance.now();
 let outcomes: CaseOutcome[];
 if (onServer) {
-  const server = await startConformanceServer(cases);
+  const moto = cases.some(needsAwsServices) && (await hasMotoServer()) ? await startMotoServer() : undefined;
+  const aws = moto !== undefined ? createAwsFixtures(moto.endpoint) : undefined;
+  const server = await startConformanceServer(cases, aws);
   try {
     outcomes = await runCasesOnServer(cases, server, { timeLimitMs, concurrency });
   } finally {
     await server.close();
+    await aws?.close();
+    await moto?.stop();
   }
 } else {
   // The cases that call AWS services run against moto_server when it is on PATH.

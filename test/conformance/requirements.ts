@@ -48,9 +48,12 @@ export function missingRequirements(requires: readonly string[]): { name: string
  * integration and the runner drives it (functions, an activity worker, the child machines).
  * Callbacks are not driven: every recorded callback case also needs SQS or SNS to carry its token.
  */
-const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution', 'mock-config']);
+const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution', 'mock-config', 'aws-sdk:sfn']);
 
-/** The requirements of a case that the server runner cannot serve (empty = it runs on the server). */
-export function missingOnServer(requires: readonly string[]): { name: string; builtBy: string }[] {
-  return requires.filter((r) => !SERVED_ON_SERVER.has(r)).map((r) => ({ name: r, builtBy: r === 'callback' ? 'needs the SQS/SNS consumer that answers the token' : requirementOf(r).builtBy }));
+/**
+ * The requirements of a case that the server runner cannot serve (empty = it runs on the server);
+ * with `aws`, the services moto_server stands in for are served too.
+ */
+export function missingOnServer(requires: readonly string[], aws = false): { name: string; builtBy: string }[] {
+  return requires.filter((r) => !SERVED_ON_SERVER.has(r) && !(aws && isMotoRequirement(r))).map((r) => ({ name: r, builtBy: r === 'callback' ? 'needs the SQS/SNS consumer that answers the token' : isMotoRequirement(r) ? 'needs moto_server, not on PATH' : requirementOf(r).builtBy }));
 }

@@ -19,9 +19,14 @@ const unreachable = (): ConformanceServer => ({
 });
 
 describe('the server runner', () => {
-  it('runs pure, lambda, activity and nested-execution cases and skips the rest with the reason', () => {
-    for (const r of [[], ['lambda'], ['activity'], ['nested-execution'], ['lambda', 'nested-execution']]) expect(planOnServer(caseWith(r))).toEqual({ run: true });
-    expect(planOnServer(caseWith(['callback', 'sqs']))).toEqual({ run: false, reason: 'callback (needs the SQS/SNS consumer that answers the token), sqs (not planned yet)' });
+  it('runs pure, lambda, activity, nested-execution and aws-sdk:sfn cases and skips the rest with the reason', () => {
+    for (const r of [[], ['lambda'], ['activity'], ['nested-execution'], ['lambda', 'nested-execution'], ['aws-sdk:sfn']]) expect(planOnServer(caseWith(r))).toEqual({ run: true });
+    expect(planOnServer(caseWith(['callback', 'sqs']))).toEqual({ run: false, reason: 'callback (needs the SQS/SNS consumer that answers the token), sqs (needs moto_server, not on PATH)' });
+  });
+
+  it('runs the cases that call AWS services when moto_server stands in for them', () => {
+    expect(planOnServer(caseWith(['sqs', 'aws-sdk:s3']), true)).toEqual({ run: true });
+    expect(planOnServer(caseWith(['callback', 'sqs']), true)).toEqual({ run: false, reason: 'callback (needs the SQS/SNS consumer that answers the token)' });
   });
 
   it('fails only that case, with a message, when a function behaves in a way no folder does', async () => {

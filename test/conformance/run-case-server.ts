@@ -31,6 +31,7 @@ import { behaviourDir, behaviourOf, caseFunctions, caseRuntime, type CaseFunctio
 import { caseTestCase, mockedExpectation, requirementsBeyondMock, withoutSubmittedOutput, type CaseMock } from './mock-case.js';
 import { missingOnServer } from './requirements.js';
 import { resolveStubs } from './stubs.js';
+import { needsAwsServices, type AwsFixtures } from './aws-fixtures.js';
 import { failedToRun, type CaseOutcome } from './run-case.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,6 +48,8 @@ export const DEFAULT_SERVER_CONCURRENCY = 8;
 export interface ConformanceServer {
   readonly url: string;
   readonly sfn: SFNClient;
+  /** moto_server's resources for the cases that call AWS services (absent: those cases are skipped). */
+  readonly aws?: AwsFixtures;
   /** The server function that stands for a case's function `name`, or undefined when none behaves so. */
   readonly functionName: (name: string, fn: CaseFunction) => string | undefined;
   /** The machine name and test case the server's mock configuration holds for a mock case (by id). */
@@ -138,7 +141,7 @@ function writeFunctionsDir(dir: string, cases: readonly ConformanceCase[], names
 }
 
 /** Spawns `stepwright server` (the CLI, from the TypeScript sources) with the cases' functions. */
-export async function startConformanceServer(cases: readonly ConformanceCase[]): Promise<ConformanceServer> {
+export async function startConformanceServer(cases: readonly ConformanceCase[], aws?: AwsFixtures): Promise<ConformanceServer> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-conformance-'));
   const functionsDir = path.join(tmp, 'functions');
   const names = new FunctionNames();
@@ -147,6 +150,8 @@ export async function startConformanceServer(cases: readonly ConformanceCase[]):
   const mocks = writeMockConfig(mockFile, cases);
   const args = ['--import', 'tsx', 'test/e2e/stepwright-bin.ts', 'server', '--port', '0', '--data-dir', path.join(tmp, 'data'), '--functions-dir', functionsDir, '--mock-config', mockFile];
   args.push('--account-id', SERVER_ACCOUNT, '--region', SERVER_REGION, '--log-level', 'silent');
+  // The AWS services moto stands in for; Step Functions calls stay with the server itself.
+  if (aws !== undefined) for (const service of ['sns', 'sqs', 'dynamodb', 's3', 'eventbridge', 'secretsmanager']) args.push('--aws-endpoint', `${service}=${aws.endpoint}`);
   const child: ChildProcess = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -185,6 +190,7 @@ export async function startConformanceServer(cases: readonly ConformanceCase[]):
   return {
     url,
     sfn,
+    ...(aws !== undefined ? { aws } : {}),
     functionName: (name, fn) => names.lookup(name, fn),
     mockOf: (caseId) => mocks.get(caseId),
     close: async () => {
@@ -194,8 +200,8 @@ export async function startConformanceServer(cases: readonly ConformanceCase[]):
   };
 }
 
-export function planOnServer(c: ConformanceCase): { run: true } | { run: false; reason: string } {
-  const missing = missingOnServer(requirementsBeyondMock(c.requires, c.definition, c.mock));
+export function planOnServer(c: ConformanceCase, aws = false): { run: true } | { run: false; reason: string } {
+  const missing = missingOnServer(requirementsBeyondMock(c.requires, c.definition, c.mock), aws);
   if (missing.length === 0) return { run: true };
   return { run: false, reason: missing.map((m) => `${m.name} (${m.builtBy})`).join(', ') };
 }
@@ -331,7 +337,7 @@ async function awaitEnd(sfn: SFNClient, executionArn: string, deadline: number):
 }
 
 export async function runCaseOnServer(c: ConformanceCase, server: ConformanceServer, tag: string, timeLimitMs = DEFAULT_SERVER_CASE_TIME_LIMIT_MS): Promise<CaseOutcome> {
-  const plan = planOnServer(c);
+  const plan = planOnServer(c, server.aws !== undefined);
   if (!plan.run) return { id: c.id, category: c.category, status: 'skipped', reason: plan.reason };
   const started = performance.now();
   const deadline = started + timeLimitMs;
@@ -355,7 +361,8 @@ export async function runCaseOnServer(c: ConformanceCase, server: ConformanceSer
   let workerDone: Promise<void> = Promise.resolve();
   try {
     let definition = replaceAll(JSON.stringify(resolveStubs(c.definition, { region: SERVER_REGION, accountId: SERVER_ACCOUNT })), names);
-    let input = replaceAll(c.inputText ?? JSON.stringify(c.input), names);
+    const awsInput = server.aws !== undefined && needsAwsServices(c) ? await server.aws.prepareInput(c) : undefined;
+    let input = replaceAll(awsInput !== undefined ? JSON.stringify(awsInput) : (c.inputText ?? JSON.stringify(c.input)), names);
 
     let activity: ActivityPlan | undefined;
     let activityArn: string | undefined;
@@ -365,9 +372,10 @@ export async function runCaseOnServer(c: ConformanceCase, server: ConformanceSer
       activity = activityPlan(c);
       if (activity.deleted) await sfn.send(new DeleteActivityCommand({ activityArn }));
     }
-    if (needs.includes('nested-execution')) {
+    if (needs.includes('nested-execution') || needs.includes('aws-sdk:sfn')) {
       const children = new Map<string, string>();
-      for (const s of stringsIn(c.input)) {
+      // aws-sdk:sfn cases name their target in the definition too (test_sfn_start_execution_implicit_json_serialisation).
+      for (const s of [...stringsIn(c.input), ...stringsIn(c.definition)]) {
         if (!STATE_MACHINE_ARN.test(s) || children.has(s)) continue;
         const child = CHILD_MACHINES[testName(c.id)] ?? PASS_RESULT;
         const created = await sfn.send(
@@ -376,6 +384,7 @@ export async function runCaseOnServer(c: ConformanceCase, server: ConformanceSer
         children.set(s, created.stateMachineArn ?? '');
       }
       input = replaceAll(input, children);
+      definition = replaceAll(definition, children);
     }
 
     const express = c.kind === 'express-sync';
@@ -423,15 +432,22 @@ export async function runCasesOnServer(
 ): Promise<CaseOutcome[]> {
   const outcomes: CaseOutcome[] = new Array<CaseOutcome>(cases.length);
   const run = Date.now().toString(36);
-  let next = 0;
+  // The cases that call AWS services share one moto, emptied before each: they run after the others, one at a time.
+  const usesMoto = (c: ConformanceCase): boolean => server.aws !== undefined && needsAwsServices(c) && planOnServer(c, true).run;
+  const queue = [...cases.keys()].filter((i) => !usesMoto(cases[i]));
   const lane = async (): Promise<void> => {
-    while (next < cases.length) {
-      const i = next++;
+    while (queue.length > 0) {
+      const i = queue.shift() as number; // the loop's condition: there is one
       const o = await runCaseOnServer(cases[i], server, `c${i}-${run}`, options.timeLimitMs);
       options.onOutcome?.(o);
       outcomes[i] = o;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? DEFAULT_SERVER_CONCURRENCY) }, lane));
+  for (const i of [...cases.keys()].filter((i) => usesMoto(cases[i]))) {
+    const o = await runCaseOnServer(cases[i], server, `c${i}-${run}`, options.timeLimitMs);
+    options.onOutcome?.(o);
+    outcomes[i] = o;
+  }
   return outcomes;
 }

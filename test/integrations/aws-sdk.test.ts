@@ -160,3 +160,25 @@ describe.skipIf(!available)('AWS SDK integrations against moto_server', () => {
     expect(r).toMatchObject({ ok: false, error: 'SQS.SdkClientException', cause: expect.stringMatching(/^Unable to execute HTTP request: /) });
   }, 30_000);
 });
+
+describe('AWS SDK integrations without configuration', () => {
+  it('serve no service that has neither an endpoint nor AWS credentials, but always Step Functions and Lambda', async () => {
+    const none = createAwsSdkIntegration({ region });
+    expect(none.serves(parseResourceArn('arn:aws:states:::sqs:sendMessage'))).toBe(false);
+    expect(none.serves(parseResourceArn('arn:aws:states:::aws-sdk:s3:getObject'))).toBe(false);
+    expect(none.serves(parseResourceArn('arn:aws:states:::aws-sdk:sfn:startExecution'))).toBe(true);
+    const resource = 'arn:aws:states:::aws-sdk:sfn:describeExecution';
+    // No server listens here: the call names the setting instead of going to AWS unasked.
+    expect(await none.invoke({ resource, arn: parseResourceArn(resource), parameters: {}, executionArn: 'e', stateName: 's' })).toMatchObject({
+      ok: false,
+      error: 'States.Runtime',
+      cause: expect.stringContaining('--aws-endpoint sfn=URL'),
+    });
+    const standard = createAwsSdkIntegration({ region, config: { endpoints: new Map(), standardEnvironment: true } });
+    expect(standard.serves(parseResourceArn('arn:aws:states:::sqs:sendMessage'))).toBe(true);
+    expect(standard.serves(parseResourceArn('arn:aws:states:::sqs:sendMessage.waitForTaskToken'))).toBe(false);
+    expect(standard.serves(parseResourceArn('arn:aws:states:::aws-sdk:ec2:describeInstances'))).toBe(false);
+    await none.close();
+    await standard.close();
+  });
+});

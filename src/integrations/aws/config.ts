@@ -29,6 +29,13 @@ export interface AwsConfig {
   readonly profile?: string;
   /** By canonical service id (`sns`, `eventbridge`, `sfn` …) or `*`. */
   readonly endpoints: ReadonlyMap<string, AwsEndpoint>;
+  /**
+   * Whether calls to a service without an endpoint go to AWS itself through the SDK's standard
+   * chain: only when there are credentials for it (the AWS environment, a profile, or `credentials`
+   * here). Otherwise such Tasks are not served, as before any configuration: a request-response
+   * Task fails as an unknown resource and a `.waitForTaskToken` one takes its message as sent.
+   */
+  readonly standardEnvironment?: boolean;
   /** Attempts per call, the first included (default: the SDK's, 3, retrying throttling and 5xx answers as AWS's SDK does). */
   readonly maxAttempts?: number;
 }
@@ -185,7 +192,13 @@ export function resolveAwsConfig(sources: AwsConfigSources): AwsConfig {
   if (sources.standardCredentials === false && base.credentials === undefined) {
     for (const [id, e] of endpoints) if (e.credentials === undefined) endpoints.set(id, { ...e, credentials: EMULATOR_CREDENTIALS });
   }
-  return { ...base, endpoints };
+  const standardEnvironment = sources.standardCredentials === true || base.credentials !== undefined || base.profile !== undefined;
+  return { ...base, endpoints, standardEnvironment };
+}
+
+/** Whether calls to a service can be made: to its endpoint, to Stepwright (sfn, lambda), or to AWS with the standard chain. */
+export function isReachable(config: AwsConfig, serviceId: string): boolean {
+  return config.endpoints.has(serviceId) || config.endpoints.has('*') || serviceId === 'sfn' || serviceId === 'lambda' || config.standardEnvironment === true;
 }
 
 /**
