@@ -103,6 +103,10 @@ export class PostgresStore implements Store {
     const learned = new Map<string, number>();
     const ids = { get: (arn: string) => this.ids.get(arn) ?? learned.get(arn), learn: (arn: string, id: number) => void learned.set(arn, id) };
     let broken = false;
+    // A connection the server ends while this transaction holds it (a restart, pg_terminate_backend)
+    // fails the query in flight; the client's 'error' event besides must not end the process.
+    const lost = (): void => void (broken = true);
+    client.on('error', lost);
     try {
       await client.query('begin');
       const ctx: PgContext = contextOf(client, ids, (inner) => inner(ctx));
@@ -115,6 +119,7 @@ export class PostgresStore implements Store {
       await client.query('rollback').catch(() => (broken = true));
       throw e;
     } finally {
+      client.off('error', lost);
       client.release(broken);
     }
   }
