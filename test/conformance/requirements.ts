@@ -40,7 +40,12 @@ export function requirementOf(name: string): Requirement {
 
 /** The requirements of a case that are not built yet (empty = the case can run). */
 export function missingRequirements(requires: readonly string[]): { name: string; builtBy: string }[] {
-  return requires.filter((r) => !requirementOf(r).ready).map((r) => ({ name: r, builtBy: requirementOf(r).builtBy }));
+  const missing = requires.filter((r) => !requirementOf(r).ready).map((r) => ({ name: r, builtBy: requirementOf(r).builtBy }));
+  // A distributed Map over S3 reads the objects LocalStack's test put in its bucket, and the
+  // recording does not hold them: moto can serve the calls but not those items. ItemReader and
+  // ResultWriter are tested on moto_server in test/integrations instead.
+  if (requires.includes('distributed-map') && requires.includes('s3')) missing.push({ name: 'distributed-map with s3', builtBy: "the S3 objects the recorder's test put are not in the recording" });
+  return missing;
 }
 
 /**
