@@ -17,7 +17,7 @@ export const REQUIREMENTS: Readonly<Record<string, Requirement>> = {
   activity: { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
   'nested-execution': { ready: false, builtBy: 'the server: runs with --server; the in-memory runner does not serve it' },
   'mock-config': { ready: true, builtBy: 'mocks (issue #19 item 4)' },
-  'distributed-map': { ready: true, builtBy: 'distributed Map, issue #19' },
+  'distributed-map': { ready: true, builtBy: 'distributed Map: issue #19 item 3' },
   credentials: { ready: false, builtBy: 'not planned yet' },
   sqs: { ready: true, builtBy: 'AWS SDK integrations issue #19 (moto_server stands in for AWS)' },
   sns: { ready: true, builtBy: 'AWS SDK integrations issue #19 (moto_server stands in for AWS)' },
@@ -60,5 +60,5 @@ const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution', 'moc
  * with `aws`, the services moto_server stands in for are served too.
  */
 export function missingOnServer(requires: readonly string[], aws = false): { name: string; builtBy: string }[] {
-  return requires.filter((r) => !SERVED_ON_SERVER.has(r) && !(aws && isMotoRequirement(r))).map((r) => ({ name: r, builtBy: r === 'callback' ? 'needs the SQS/SNS consumer that answers the token' : isMotoRequirement(r) ? 'needs moto_server, not on PATH' : requirementOf(r).builtBy }));
+  return requires.filter((r) => !SERVED_ON_SERVER.has(r) && !(aws && isMotoRequirement(r))).map((r) => ({ name: r, builtBy: r === 'callback' ? 'needs the SQS/SNS consumer that answers the token' : r === 'distributed-map' ? 'runs in memory; not yet through the server runner' : isMotoRequirement(r) ? 'needs moto_server, not on PATH' : requirementOf(r).builtBy }));
 }
