@@ -6,7 +6,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runDev } from '../../src/cli/commands/dev.js';
 import { runRun } from '../../src/cli/commands/run.js';
 import { runServer } from '../../src/cli/commands/server.js';
+import { runWorker } from '../../src/cli/commands/worker.js';
+import { PostgresStore } from '../../src/store/index.js';
+import { createApp } from '../../src/app/create-app.js';
+import { createTestDatabase, postgresUnavailable } from '../store/postgres-database.js';
 import { formatFunctionLogLines } from '../../src/cli/function-log-lines.js';
+
+// The worker's test needs PostgreSQL: skipped with the reason where none answers, failed under CI=true.
+const unavailable = await postgresUnavailable();
+if (unavailable !== undefined && process.env.CI !== 'true') console.warn(`Skipping the worker's function log test: ${unavailable}`);
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const dirs: string[] = [];
@@ -125,4 +133,28 @@ describe('function logs on the terminal', () => {
       process.stdout.write = write;
     }
   }, 30_000);
+
+  it.skipIf(unavailable !== undefined && process.env.CI !== 'true')('`worker` prints them too, and reports a broken function folder while the others run', async () => {
+    const dir = project({ 'functions/greet/index.mjs': GREET, 'functions/bad/function.json': '{"runtime": "java21"}' });
+    const db = await createTestDatabase();
+    let out = '';
+    let err = '';
+    const stop = new AbortController();
+    const done = runWorker(['--database', db.url, '--project', dir, '--lease-ms', '2000'], { io: { out: (t) => (out += t), err: (t) => (err += t) }, signal: stop.signal });
+    // An execution started by another process (a serve-only server would do the same) that the worker advances.
+    const starter = await createApp({ store: await PostgresStore.open(db.url), serveOnly: true });
+    try {
+      await until(() => out.includes('is working'), 'the worker', () => out + err);
+      expect(err).toMatch(/^function bad is not registered: .*unsupported runtime 'java21'/m);
+      const { stateMachineArn } = await starter.service.createStateMachine({ name: 'greet-flow', definition: JSON.parse(GREET_MACHINE) as object });
+      await starter.service.startExecution({ stateMachineArn, input: '{"name":"di"}' });
+      await until(() => /\[greet \S+\] REPORT RequestId/.test(err), 'the invocation logged', () => out + err);
+      expect(err).toMatch(new RegExp(`^\\[greet ${UUID}\\] \\S+\\t${UUID}\\tINFO\\tgreeting di$`, 'm'));
+    } finally {
+      await starter.close();
+      stop.abort();
+      expect(await done).toBe(0);
+      await db.drop();
+    }
+  }, 40_000);
 });

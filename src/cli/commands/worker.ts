@@ -4,6 +4,7 @@ import { createApp, type App } from '../../app/create-app.js';
 import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
 import { PostgresStore } from '../../store/index.js';
+import { printFunctionLogs } from '../function-log-lines.js';
 import { command, parseArguments, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 /**
  * `stepwright worker --database postgres://… [--project DIR | --functions-dir DIR]`: advances the
@@ -32,10 +33,16 @@ export async function runWorker(argv: readonly string[], options: ServeCommandOp
     io.err(`invalid --lease-ms '${opts.leaseMs}'\n`);
     return 2;
   }
-  const runtime = new FunctionRuntime({ region: opts.region, accountId: opts.accountId });
-  let close: () => Promise<void> = () => runtime.close();
+  const runtime = new FunctionRuntime({ region: opts.region, accountId: opts.accountId, onNotice: (m) => io.err(`${m}\n`) });
+  // Its functions' logs on stderr, each line `[function request-id] …`, as server, dev and run print them.
+  const stopPrinting = printFunctionLogs(runtime, io.err);
+  let close: () => Promise<void> = async () => {
+    await runtime.close();
+    stopPrinting();
+  };
   try {
-    if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir))) runtime.register(config);
+    // One broken function folder is reported; the others run.
+    if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir), (folder, e) => io.err(`function ${folder} is not registered: ${e.message}\n`))) runtime.register(config);
     const aws = awsConfigOption(opts.awsEndpoint, opts.project);
     const store = await PostgresStore.open(opts.database, { node: workerId });
     // Activity tasks this worker schedules wait in the database: activity workers poll any server.
@@ -53,6 +60,7 @@ export async function runWorker(argv: readonly string[], options: ServeCommandOp
     close = async () => {
       await app.close();
       await runtime.close();
+      stopPrinting();
     };
   } catch (e) {
     await close().catch(() => undefined);
