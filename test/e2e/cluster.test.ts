@@ -4,8 +4,6 @@
 // (restarted each time). Every execution must end SUCCEEDED exactly once with a gapless history.
 // Then a second server: an activity task and a callback token are answered through either server.
 // The database going down mid-run: cluster-outage.test.ts.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   CreateActivityCommand,
@@ -17,66 +15,35 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/index.js';
-import { createTestDatabase, postgresUnavailable } from '../store/postgres-database.js';
-import { kill9, startServer, startWorker, stop, type ClusterProcess } from './cluster-support.js';
+import { postgresUnavailable } from '../store/postgres-database.js';
+import { CLUSTER_CREDENTIALS, CLUSTER_MACHINE, kill9, startCluster, startServer, type Cluster, type ClusterProcess } from './cluster-support.js';
 
 // STEPWRIGHT_CLUSTER_EXECUTIONS makes a quicker run on a machine busy with other work.
 const COUNT = Number(process.env.STEPWRIGHT_CLUSTER_EXECUTIONS ?? 500);
 const LEASE_MS = 2000;
 const ROLE = 'arn:aws:iam::123456789012:role/r';
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const MACHINE_DEFINITION = {
-  StartAt: 'Pause',
-  States: {
-    Pause: { Type: 'Wait', Seconds: 1, Next: 'Double' },
-    Double: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'double', 'Payload.$': '$' }, OutputPath: '$.Payload', Next: 'Rest' },
-    Rest: { Type: 'Wait', Seconds: 1, Next: 'Again' },
-    Again: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:double', End: true },
-  },
-};
 
 const unavailable = await postgresUnavailable();
 if (unavailable !== undefined && process.env.CI !== 'true') console.warn(`Skipping the cluster test: ${unavailable}`);
 
 describe.skipIf(unavailable !== undefined && process.env.CI !== 'true')('a cluster: servers and workers over one PostgreSQL database', () => {
-  let db: { url: string; drop: () => Promise<void> };
-  let project: string;
-  let store: PostgresStore;
-  let sql: pg.Client;
-  const processes: ClusterProcess[] = [];
-  let sfn: SFNClient;
-
-  const worker = async (id: string): Promise<ClusterProcess> => {
-    const p = await startWorker(db.url, project, id, LEASE_MS);
-    processes.push(p);
-    return p;
-  };
-  const count = async (where: string, values: unknown[] = []): Promise<number> =>
-    (await sql.query<{ n: number }>(`select count(*)::integer as n from executions where ${where}`, values)).rows[0].n;
-  const until = async (what: string, done: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; ${processes.map((p) => p.output().slice(-2000)).join('\n---\n')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  let cluster: Cluster;
+  const until = (what: string, done: () => Promise<boolean>, timeoutMs: number): Promise<void> => cluster.until(what, done, timeoutMs);
 
   /**
    * Kills the worker with SIGKILL while it holds claims on running executions, and answers how
    * long until every execution it held had been advanced by another worker (the failover time).
    */
   async function killWhileHolding(victim: ClusterProcess, id: string): Promise<number> {
-    await until(`${id} to hold claims`, async () => (await count("lease_owner = $1 and status = 'RUNNING'", [id])) > 0, 120_000);
-    const held = (await sql.query<{ id: number; version: number }>("select id, version from executions where lease_owner = $1 and status = 'RUNNING'", [id])).rows;
+    await until(`${id} to hold claims`, async () => (await cluster.count("lease_owner = $1 and status = 'RUNNING'", [id])) > 0, 120_000);
+    const held = (await cluster.sql.query<{ id: number; version: number }>("select id, version from executions where lease_owner = $1 and status = 'RUNNING'", [id])).rows;
     const killedAt = Date.now();
     await kill9(victim);
     await until(
       `the executions ${id} held to move on`,
       async () => {
-        const rows = (await sql.query<{ id: number; version: number; status: string }>('select id, version, status from executions where id = any($1)', [held.map((h) => h.id)])).rows;
+        const rows = (await cluster.sql.query<{ id: number; version: number; status: string }>('select id, version, status from executions where id = any($1)', [held.map((h) => h.id)])).rows;
         return rows.every((r) => r.status !== 'RUNNING' || r.version > held.find((h) => h.id === r.id)!.version);
       },
       60_000,
@@ -86,56 +53,40 @@ describe.skipIf(unavailable !== undefined && process.env.CI !== 'true')('a clust
 
   beforeAll(async () => {
     if (unavailable !== undefined) throw new Error(unavailable);
-    db = await createTestDatabase();
-    project = fs.mkdtempSync(path.join(os.tmpdir(), 'sw-cluster-'));
-    fs.mkdirSync(path.join(project, 'functions/double'), { recursive: true });
-    fs.writeFileSync(path.join(project, 'functions/double/index.ts'), 'export const handler = async (e: { n: number }) => ({ n: e.n * 2 });\n');
-    // The first process migrates the database; the others find it done.
-    store = await PostgresStore.open(db.url, { poolSize: 2 });
-    sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
-    const server = await startServer(db.url, project, path.join(project, 'data-1'));
-    processes.push(server.process);
-    sfn = new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-    await Promise.all(['a', 'b', 'c'].map((id) => worker(id)));
+    cluster = await startCluster({ leaseMs: LEASE_MS, workers: ['a', 'b', 'c'], serverDataDir: 'data-1' });
   }, 120_000);
 
   afterAll(async () => {
-    sfn?.destroy();
-    for (const p of processes) await stop(p);
-    await sql?.end();
-    await store?.close();
-    await db?.drop();
-    if (project !== undefined) fs.rmSync(project, { recursive: true, force: true });
+    await cluster?.close();
   }, 120_000);
 
   it('runs 500 executions to SUCCEEDED exactly once, gapless, while one worker is killed with SIGKILL twice', async () => {
-    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'cluster', definition: JSON.stringify(MACHINE_DEFINITION), roleArn: ROLE }));
+    const { stateMachineArn } = await cluster.sfn.send(new CreateStateMachineCommand({ name: 'cluster', definition: JSON.stringify(CLUSTER_MACHINE), roleArn: ROLE }));
     const arns: string[] = new Array<string>(COUNT);
     let next = 0;
     const starting = Promise.all(
       Array.from({ length: 16 }, async () => {
         for (let i = next++; i < COUNT; i = next++) {
-          const r = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: `e${i}`, input: JSON.stringify({ n: i }) }));
+          const r = await cluster.sfn.send(new StartExecutionCommand({ stateMachineArn, name: `e${i}`, input: JSON.stringify({ n: i }) }));
           arns[i] = r.executionArn!;
         }
       }),
     );
     // The first kill while executions are still being started, the second after.
     await until('a tenth of the executions to start', async () => next > COUNT / 10, 120_000);
-    const first = await killWhileHolding(processes[1], 'a');
-    await worker('a-2');
+    const first = await killWhileHolding(cluster.processes[1], 'a');
+    await cluster.worker('a-2');
     await starting;
-    const second = await killWhileHolding(processes[processes.length - 1], 'a-2');
-    await worker('a-3');
+    const second = await killWhileHolding(cluster.processes[cluster.processes.length - 1], 'a-2');
+    await cluster.worker('a-3');
     console.log(`cluster: executions held by a killed worker (lease ${LEASE_MS} ms) moved on ${first} ms and ${second} ms after the kills`);
-    await until('every execution to end', async () => (await count("status = 'RUNNING'")) === 0, 360_000);
+    await until('every execution to end', async () => (await cluster.count("status = 'RUNNING'")) === 0, 360_000);
 
     for (let i = 0; i < COUNT; i++) {
-      const e = await store.getExecution(arns[i]);
+      const e = await cluster.store.getExecution(arns[i]);
       expect(e?.status, arns[i]).toBe('SUCCEEDED');
       expect(JSON.parse(e!.output!)).toEqual({ n: 4 * i });
-      const { events } = await store.getHistory(arns[i]);
+      const { events } = await cluster.store.getHistory(arns[i]);
       expect(events.map((x) => x.id)).toEqual(events.map((_, k) => k + 1));
       const of = (type: string) => events.filter((x) => x.type === type).length;
       expect([of('ExecutionStarted'), of('ExecutionSucceeded'), of('WaitStateExited'), of('TaskSucceeded'), of('LambdaFunctionSucceeded')], arns[i]).toEqual([1, 1, 2, 1, 1]);
@@ -147,11 +98,11 @@ describe.skipIf(unavailable !== undefined && process.env.CI !== 'true')('a clust
   }, 600_000);
 
   it('answers an activity task and a callback token through either of two servers', async () => {
-    const other = await startServer(db.url, project, path.join(project, 'data-2'));
-    processes.push(other.process);
-    const sfn2 = new SFNClient({ endpoint: other.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const other = await startServer(cluster.db.url, cluster.project, path.join(cluster.project, 'data-2'));
+    cluster.processes.push(other.process);
+    const sfn2 = new SFNClient({ endpoint: other.url, region: 'us-east-1', credentials: CLUSTER_CREDENTIALS, maxAttempts: 1 });
     try {
-      const { activityArn } = await sfn.send(new CreateActivityCommand({ name: 'review' }));
+      const { activityArn } = await cluster.sfn.send(new CreateActivityCommand({ name: 'review' }));
       const definition = {
         StartAt: 'Review',
         States: {
@@ -162,13 +113,13 @@ describe.skipIf(unavailable !== undefined && process.env.CI !== 'true')('a clust
       const { stateMachineArn } = await sfn2.send(new CreateStateMachineCommand({ name: 'two-servers', definition: JSON.stringify(definition), roleArn: ROLE }));
       // The poll waits on the second server; the execution starts on the first.
       const polled = sfn2.send(new GetActivityTaskCommand({ activityArn, workerName: 'reviewer' }));
-      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{"doc":7}' }));
+      const { executionArn } = await cluster.sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{"doc":7}' }));
       // A long poll may end empty while a loaded machine gets the execution to its task: poll again.
       let task = await polled;
       for (let i = 0; i < 4 && task.taskToken === undefined; i++) task = await sfn2.send(new GetActivityTaskCommand({ activityArn, workerName: 'reviewer' }));
       expect(task.input).toBe('{"doc":7}');
-      await sfn.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
-      await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"ok":true}' }));
+      await cluster.sfn.send(new SendTaskHeartbeatCommand({ taskToken: task.taskToken }));
+      await cluster.sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{"ok":true}' }));
       // The callback's token, as the console of the second server lists it once the message went out.
       let token: string | undefined;
       await until(
@@ -181,10 +132,10 @@ describe.skipIf(unavailable !== undefined && process.env.CI !== 'true')('a clust
         120_000,
       );
       await sfn2.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
-      await until('the execution to end', async () => (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status !== 'RUNNING', 120_000);
+      await until('the execution to end', async () => (await cluster.sfn.send(new DescribeExecutionCommand({ executionArn }))).status !== 'RUNNING', 120_000);
       const d = await sfn2.send(new DescribeExecutionCommand({ executionArn }));
       expect([d.status, d.output]).toEqual(['SUCCEEDED', '{"approved":true}']);
-      const { events } = await store.getHistory(executionArn!);
+      const { events } = await cluster.store.getHistory(executionArn!);
       expect(events.find((e) => e.type === 'ActivityStarted')?.activityStartedEventDetails).toEqual({ workerName: 'reviewer' });
     } finally {
       sfn2.destroy();
