@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { invalidRequestContent, validationError, type LambdaApiError } from './errors.js';
+import { modelPattern } from '../model-pattern.js';
 import model from './model.json' with { type: 'json' };
 
 interface MemberRef {
@@ -174,7 +175,7 @@ function stringConstraint(value: string, shape: Shape): string | undefined {
   if (shape.min !== undefined && length < shape.min) return `Member must have length greater than or equal to ${shape.min}`;
   if (shape.max !== undefined && length > shape.max) return `Member must have length less than or equal to ${shape.max}`;
   if (shape.enum !== undefined && !shape.enum.includes(value)) return `Member must satisfy enum value set: [${shape.enum.join(', ')}]`;
-  if (shape.pattern !== undefined && !patternOf(shape.pattern).test(value)) return `Member must satisfy regular expression pattern: ${shape.pattern}`;
+  if (shape.pattern !== undefined && !modelPattern(shape.pattern).test(value)) return `Member must satisfy regular expression pattern: ${shape.pattern}`;
   return undefined;
 }
 
@@ -189,16 +190,6 @@ function shown(value: string, shape: Shape): string {
   return shape.sensitive === true ? "'*** Sensitive Data Redacted ***'" : `'${value}'`;
 }
 
-const patterns = new Map<string, RegExp>();
-/** The model's patterns are Java regular expressions matched against the whole value. */
-function patternOf(source: string): RegExp {
-  let re = patterns.get(source);
-  if (re === undefined) {
-    re = new RegExp(`^(?:${source.replace(/\\p\{ASCII\}/g, '[\\x00-\\x7F]')})$`, 'u');
-    patterns.set(source, re);
-  }
-  return re;
-}
 
 function lowerFirst(name: string): string {
   return name.length === 0 ? name : name[0].toLowerCase() + name.slice(1);

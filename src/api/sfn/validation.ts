@@ -1,3 +1,4 @@
+import { modelPattern } from '../model-pattern.js';
 import model from './model.json' with { type: 'json' };
 import { SfnApiError } from './errors.js';
 
@@ -32,16 +33,6 @@ function shown(value: unknown, shape: Shape): string {
   return `'${JSON.stringify(value)}'`;
 }
 
-const patterns = new Map<string, RegExp>();
-function patternOf(source: string): RegExp {
-  let re = patterns.get(source);
-  if (re === undefined) {
-    // Java's \p{ASCII} is not a JS property name.
-    re = new RegExp(`^(?:${source.replace('\\p{ASCII}', '[\\x00-\\x7F]')})$`, 'u');
-    patterns.set(source, re);
-  }
-  return re;
-}
 
 /** Checks a value against its model shape, collecting AWS-style constraint messages. */
 function check(value: unknown, shapeName: string, at: string, problems: string[], typeErrors: string[]): void {
@@ -77,7 +68,7 @@ function check(value: unknown, shapeName: string, at: string, problems: string[]
       if (shape.enum !== undefined && !shape.enum.includes(value)) {
         problems.push(`Value ${shown(value, shape)} at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
       }
-      if (shape.pattern !== undefined && !patternOf(shape.pattern).test(value)) {
+      if (shape.pattern !== undefined && !modelPattern(shape.pattern).test(value)) {
         problems.push(`Value ${shown(value, shape)} at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
       return;
