@@ -78,7 +78,12 @@ export async function layoutGraph(graph: DefinitionGraph): Promise<Layout> {
 /** The shortest path's length in layers from Start at the top level: a lower bound of the plain layout's layers. */
 function topLevelDepth(graph: DefinitionGraph): number {
   const next = new Map<string, string[]>();
-  for (const e of graph.edges) if (e.containerId === undefined && e.kind !== 'catch') next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  for (const e of graph.edges) {
+    if (e.containerId !== undefined || e.kind === 'catch') continue;
+    const targets = next.get(e.source);
+    if (targets === undefined) next.set(e.source, [e.target]);
+    else targets.push(e.target);
+  }
   const depth = new Map<string, number>([['__start', 0]]);
   const queue = ['__start'];
   let deepest = 0;
