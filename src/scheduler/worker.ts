@@ -72,6 +72,8 @@ interface Cached {
   readonly record: ExecutionRecord;
   /** False while the execution surely has no timers (started here, none scheduled yet): saves a read. */
   mayHaveTimers: boolean;
+  /** Its compiled revision, once looked up. */
+  machine?: CompiledMachine;
 }
 
 /** A pass's pending event: from the inbox (id) or a due timer. */
@@ -370,9 +372,9 @@ export class Scheduler {
   }
 
   /** Keeps an execution just created by the caller, so its first advance need not read it back. */
-  remember(record: ExecutionRecord, snapshot: Snapshot): void {
+  remember(record: ExecutionRecord, snapshot: Snapshot, machine?: CompiledMachine): void {
     if (this.options.serveOnly === true) return;
-    this.keep({ snapshot, version: snapshot.version, record, mayHaveTimers: false });
+    this.keep({ snapshot, version: snapshot.version, record, mayHaveTimers: false, machine });
   }
 
   private keep(c: Cached): void {
@@ -589,22 +591,27 @@ export class Scheduler {
    * Applies everything pending for one execution and commits it in one operation. With a verdict
    * the pending work is consumed unapplied and the execution fails with States.Runtime.
    */
-  private async pass(arn: string, verdict?: string): Promise<void> {
+  private pass(arn: string, verdict?: string): Promise<void> {
     // Another worker holds it: it advances it (the store's workAvailable signal told it). Held
-    // already (the common case: claimed with the write that brought the work) costs no promise.
-    if (!this.holds(arn) && !(await this.claim(arn))) return;
-    if ((await this.advance(arn, verdict)) === 'idle') this.letGo(arn);
+    // already (the common case: claimed with the write that brought the work) costs no claim. Not
+    // an async function: every promise on this path is paid per execution (bench/durable.ts).
+    const advanced = (r: 'committed' | 'idle'): void => {
+      if (r === 'idle') this.letGo(arn);
+    };
+    if (this.holds(arn)) return this.advance(arn, verdict).then(advanced);
+    return this.claim(arn).then((claimed) => (claimed ? this.advance(arn, verdict).then(advanced) : undefined));
   }
 
   /** One pass over the claimed execution: 'idle' when it had nothing to do (its claim is not needed). */
   private async advance(arn: string, verdict?: string): Promise<'committed' | 'idle'> {
-    const cached = await this.load(arn);
+    // Awaited only when missing: a cached snapshot, machine or timer-free execution costs no promise.
+    const hit = this.cache.get(arn);
+    const cached = hit !== undefined ? hit : await this.load(arn);
     if (cached === undefined) return 'idle';
     const now = this.clock.now();
-    const [inbox, timers] = await Promise.all([
-      this.store.pendingInbox(arn),
-      cached.mayHaveTimers ? this.store.dueTimers(arn, now) : [],
-    ]);
+    const [inbox, timers] = cached.mayHaveTimers
+      ? await Promise.all([this.store.pendingInbox(arn), this.store.dueTimers(arn, now)])
+      : [await this.store.pendingInbox(arn), []];
     if (inbox.length === 0 && timers.length === 0) return 'idle';
     // A redriven execution is RUNNING in the store while its kept snapshot still says how it ended:
     // the redrive event comes first (it makes the snapshot run again), then a stop request (AWS
@@ -617,7 +624,7 @@ export class Scheduler {
       for (const i of inbox) if (rank(i.event) === r) work.push({ event: i.event, inboxId: i.id });
     for (const t of timers) work.push({ event: { type: 'timerFired', frameId: t.frameId, key: t.key }, timer: t });
 
-    const machine = await this.machineFor(cached.record.stateMachineArn, cached.record.revision);
+    const machine = cached.machine ?? (cached.machine = await this.machineFor(cached.record.stateMachineArn, cached.record.revision));
     const snapshot = cached.snapshot;
     const expectedVersion = cached.version;
     const waitingBefore = waitingAttempts(snapshot);

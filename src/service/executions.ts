@@ -147,6 +147,12 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
     return { machine, revision: machine.revision, prepared };
   }
 
+  /** The target of an unqualified machine ARN while its record and revision are cached (no promise). */
+  function cachedTarget(arn: string): Target | undefined {
+    const hit = machines.cachedLatest(arn);
+    return hit === undefined ? undefined : { machine: hit.machine, revision: hit.machine.revision, prepared: hit.prepared };
+  }
+
   /**
    * Express executions keep no history in the store (as on AWS): they run in memory, keep no
    * history events at all (a long loop holds no memory for them) and end TIMED_OUT after
@@ -188,7 +194,7 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
    */
   async function startTarget(arn: string): Promise<{ t: Target; testCase?: MockTestCase }> {
     const split = splitTestCaseArn(arn);
-    const t = await target(split.arn);
+    const t = cachedTarget(split.arn) ?? (await target(split.arn));
     if (split.testCase === undefined) return { t };
     try {
       return { t, testCase: findTestCase(d.mocks?.config, t.machine.name, split.testCase) };
@@ -213,7 +219,9 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
       const given = input.name === undefined ? undefined : checkName(input.name);
       const inputText = input.input ?? '{}';
       const value = inputOf(inputText);
-      const { t, testCase } = await startTarget(input.stateMachineArn);
+      // The common start (a cached machine, no test case) awaits nothing before its write.
+      const fast = input.stateMachineArn.includes('#') ? undefined : cachedTarget(input.stateMachineArn);
+      const { t, testCase } = fast !== undefined ? { t: fast, testCase: undefined } : await startTarget(input.stateMachineArn);
       const name = given ?? timeOrderedName(clock.now());
       if (t.machine.type === 'EXPRESS') {
         const express = runExpress(t, name, value, testCase);
@@ -247,7 +255,7 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
         if (r.execution.status === 'RUNNING' && r.execution.input === inputText) return { executionArn: r.execution.arn, startDate: new Date(r.execution.startDate) };
         throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${r.execution.arn}'`, r.execution.arn);
       }
-      scheduler.remember(record, snapshot);
+      scheduler.remember(record, snapshot, t.prepared.machine);
       scheduler.wake(executionArn);
       return { executionArn, startDate: new Date(startDate) };
     },

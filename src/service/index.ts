@@ -36,7 +36,7 @@ export type { TestStateConfiguration } from './test-state-request.js';
 export function createService(deps: ServiceDeps) {
   const machines = createMachines(deps);
   const executions = createExecutions(deps, machines);
-  const { machineOf, preparedOf: _p, revisionOf: _r, latestVersionArn: _l, forget: _f, ...machineOperations } = machines;
+  const { machineOf, cachedLatest: _c, preparedOf: _p, revisionOf: _r, latestVersionArn: _l, forget: _f, ...machineOperations } = machines;
   let closing: Promise<void> | undefined;
   return {
     ...machineOperations,

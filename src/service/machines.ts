@@ -74,6 +74,7 @@ export function createMachines(d: ServiceDeps) {
   const { store } = d;
   const records = new Map<string, { record: StateMachineRecord; until: number }>();
   const prepared = new Map<string, PreparedRevision>();
+  const reading = new Map<string, Promise<StateMachineRecord | undefined>>();
 
   const keep = (arn: string, revision: number, p: PreparedRevision): PreparedRevision => {
     if (prepared.size >= PREPARED_LIMIT) prepared.delete(prepared.keys().next().value as string);
@@ -82,6 +83,7 @@ export function createMachines(d: ServiceDeps) {
   };
   const forget = (arn: string): void => {
     records.delete(arn);
+    reading.delete(arn);
     for (const key of prepared.keys()) if (key.startsWith(`${arn}#`)) prepared.delete(key);
   };
 
@@ -90,10 +92,27 @@ export function createMachines(d: ServiceDeps) {
     const hit = records.get(arn);
     const now = Date.now();
     if (hit !== undefined && hit.until > now) return hit.record;
-    const m = await store.getStateMachine(arn);
+    // One read for a burst: every start that misses while it is under way shares it.
+    let read = reading.get(arn);
+    if (read === undefined) {
+      read = store.getStateMachine(arn).finally(() => reading.delete(arn));
+      reading.set(arn, read);
+    }
+    const m = await read;
     if (m === undefined) throw machineMissing(arn);
     records.set(arn, { record: m, until: now + MACHINE_CACHE_MS });
     return m;
+  }
+
+  /**
+   * An unqualified machine ARN's record and compiled latest revision when both are cached: what a
+   * start needs, without a promise (a hit also means the ARN was a valid machine ARN).
+   */
+  function cachedLatest(arn: string): { readonly machine: StateMachineRecord; readonly prepared: PreparedRevision } | undefined {
+    const hit = records.get(arn);
+    if (hit === undefined || hit.until <= Date.now()) return undefined;
+    const p = prepared.get(`${arn}#${hit.record.revision}`);
+    return p === undefined ? undefined : { machine: hit.record, prepared: p };
   }
 
   /** The validated, compiled revision (from the store the first time). */
@@ -128,6 +147,7 @@ export function createMachines(d: ServiceDeps) {
 
   return {
     machineOf,
+    cachedLatest,
     preparedOf,
     revisionOf,
     latestVersionArn,

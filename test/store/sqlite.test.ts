@@ -214,7 +214,7 @@ describe('SQLite data dir', () => {
     await s.close();
   });
 
-  it('lets go of every claim when a run begins: the one process that owns the file made them all', async () => {
+  it('keeps execution claims in memory: a store opened after a crash holds none of the crashed run', async () => {
     const dir = tempDir();
     const a = new SqliteStore(dir);
     await a.beginRun();
@@ -222,12 +222,48 @@ describe('SQLite data dir', () => {
     const execution = { arn: 'arn:e', stateMachineArn: 'arn:m', revision: 1, name: 'e', status: 'RUNNING' as const, input: '{}', startDate: 1 };
     const far = Date.now() + 3_600_000;
     await a.commit([{ kind: 'createExecution', execution, claim: { owner: 'crashed-worker', now: 1, expiresAt: far } }]);
+    expect(await a.leaseOf({ executionArn: 'arn:e' })).toEqual({ owner: 'crashed-worker', expiresAt: far });
+    expect(await a.claimWork('another-id', Date.now(), 10, 1000)).toEqual([]);
     await a.close(); // no endRun: a crash
     const b = new SqliteStore(dir);
-    expect(await b.leaseOf({ executionArn: 'arn:e' })).toEqual({ owner: 'crashed-worker', expiresAt: far });
     expect(await b.beginRun()).toEqual({ previousRunEnded: false });
     expect(await b.leaseOf({ executionArn: 'arn:e' })).toBeUndefined();
     expect(await b.claimWork('another-id', Date.now(), 10, 1000)).toEqual([{ executionArn: 'arn:e', expiresAt: expect.any(Number) }]);
     await b.close();
+  });
+
+  it('takes back the claims of a commit that rolls back', async () => {
+    const s = new SqliteStore(tempDir());
+    await s.beginRun();
+    await s.createStateMachine({ arn: 'arn:m', name: 'm', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
+    const execution = (name: string) => ({ arn: `arn:${name}`, stateMachineArn: 'arn:m', revision: 1, name, status: 'RUNNING' as const, input: '{}', startDate: 1 });
+    const far = Date.now() + 3_600_000;
+    await s.commit([{ kind: 'createExecution', execution: execution('held'), claim: { owner: 'w1', now: 1, expiresAt: far } }]);
+    // The second op's history does not follow the stored one: the whole commit rolls back.
+    const broken = {
+      kind: 'applyAdvance' as const,
+      executionArn: 'arn:held',
+      expectedVersion: 0,
+      snapshot: { status: 'RUNNING', version: 1, lastEventId: 5 } as never,
+      history: [{ id: 7, timestamp: 1, type: 'PassStateEntered' }] as never,
+      consumedInbox: [],
+      firedTimers: [],
+      newTimers: [],
+      cancelledTimers: [],
+      endedAttempts: [],
+      outbox: [],
+      followUps: [],
+    };
+    await expect(
+      s.commit([
+        { kind: 'createExecution', execution: execution('new'), claim: { owner: 'w2', now: 1, expiresAt: far } },
+        { kind: 'releaseClaims', owner: 'w1' },
+        broken,
+      ]),
+    ).rejects.toThrow(/continues at event 1, not 7/);
+    expect(await s.getExecution('arn:new')).toBeUndefined();
+    expect(await s.leaseOf({ executionArn: 'arn:new' })).toBeUndefined();
+    expect(await s.leaseOf({ executionArn: 'arn:held' })).toEqual({ owner: 'w1', expiresAt: far });
+    await s.close();
   });
 });

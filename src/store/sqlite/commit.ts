@@ -13,7 +13,7 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
     case 'createExecution': {
       const e = op.execution;
       const lease = op.claim;
-      const inserted = s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate, lease?.owner ?? null, lease?.expiresAt ?? null);
+      const inserted = s.insertExecution.run(e.arn, e.stateMachineArn, e.revision, e.name, e.status, e.input, e.startDate);
       if (inserted.changes === 0) {
         const existing = s.getExecution.get(e.arn) as ExecutionRow;
         return { kind: 'exists', execution: toExecution(existing) };
@@ -21,6 +21,7 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
       const id = Number(inserted.lastInsertRowid);
       s.insertInbox.run(id, START_EVENT_TEXT);
       ctx.learnId(e.arn, id);
+      if (lease !== undefined) ctx.claims.set(e.arn, { owner: lease.owner, expiresAt: lease.expiresAt });
       return lease === undefined ? { kind: 'created', execution: e } : { kind: 'created', execution: e, claimed: true };
     }
     case 'applyAdvance':
@@ -32,7 +33,7 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
       s.deleteOutbox.run(op.idempotencyKey);
       if (!acceptsEvents(e.status)) return { kind: 'dropped', reason: 'notRunning' };
       s.insertInbox.run(o.execution_id, JSON.stringify(op.event));
-      return delivered(ctx, e.arn, o.execution_id, op.claim);
+      return delivered(ctx, e.arn, op.claim);
     }
     case 'acknowledgeEffect':
       s.deleteOutbox.run(op.idempotencyKey);
@@ -45,7 +46,7 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
       s.deleteOutbox.run(t.idempotency_key);
       if (!acceptsEvents(e.status)) return { kind: 'dropped', reason: 'notRunning' };
       s.insertInbox.run(t.execution_id, JSON.stringify(taskTokenEvent({ frameId: t.frame_id, attempt: t.attempt }, op.result)));
-      return delivered(ctx, e.arn, t.execution_id, op.claim);
+      return delivered(ctx, e.arn, op.claim);
     }
     case 'redriveExecution': {
       const row = s.redrivable.get(op.executionArn) as { id: number; status: ExecutionStatus; kept: number } | undefined;
@@ -55,43 +56,34 @@ export function applyOp(ctx: SqliteContext, op: WriteOp): WriteResult {
       s.redriveExecution.run('RUNNING', op.redriveDate, row.id);
       s.insertInbox.run(row.id, REDRIVE_EVENT_TEXT);
       const execution = toExecution(s.getExecution.get(op.executionArn) as ExecutionRow);
-      return op.claim === undefined ? { kind: 'redriven', execution } : { kind: 'redriven', execution, claimed: claimRow(ctx, row.id, op.claim) };
+      return op.claim === undefined ? { kind: 'redriven', execution } : { kind: 'redriven', execution, claimed: ctx.claims.claim(op.executionArn, op.claim) };
     }
     case 'appendInbox': {
       const row = s.executionState.get(op.executionArn) as { id: number; status: string } | undefined;
       if (row === undefined || !acceptsEvents(row.status)) return { kind: 'dropped', reason: 'notRunning' };
       s.insertInbox.run(row.id, JSON.stringify(op.event));
-      return delivered(ctx, op.executionArn, row.id, op.claim);
+      return delivered(ctx, op.executionArn, op.claim);
     }
     case 'claimExecution': {
-      const id = ctx.idOf(op.executionArn);
-      return id !== undefined && claimRow(ctx, id, op.claim) ? { kind: 'claimed', expiresAt: op.claim.expiresAt } : { kind: 'claimRefused' };
+      return ctx.idOf(op.executionArn) !== undefined && ctx.claims.claim(op.executionArn, op.claim) ? { kind: 'claimed', expiresAt: op.claim.expiresAt } : { kind: 'claimRefused' };
     }
     case 'renewClaims':
-      s.renewExecutionClaims.run(op.expiresAt, op.owner);
+      ctx.claims.renew(op.owner, op.expiresAt);
       s.renewOutboxClaims.run(op.expiresAt, op.owner);
       return { kind: 'applied' };
     case 'releaseClaims':
       if (op.executionArns !== undefined) {
-        for (const arn of op.executionArns) {
-          const id = ctx.idOf(arn);
-          if (id !== undefined) s.releaseExecutionClaim.run(id, op.owner);
-        }
+        for (const arn of op.executionArns) ctx.claims.release(arn, op.owner);
         return { kind: 'applied' };
       }
-      s.releaseExecutionClaims.run(op.owner);
+      ctx.claims.releaseAll(op.owner);
       s.releaseOutboxClaims.run(op.owner);
       return { kind: 'applied' };
   }
 }
 
-/** Takes the execution for `claim.owner` unless another worker's lease on it is still live. */
-function claimRow({ s }: SqliteContext, id: number, claim: Claim): boolean {
-  return s.claimExecution.run({ owner: claim.owner, expires: claim.expiresAt, id, now: claim.now }).changes > 0;
-}
-
-function delivered(ctx: SqliteContext, executionArn: string, id: number, claim: Claim | undefined): WriteResult {
-  return claim === undefined ? { kind: 'delivered', executionArn } : { kind: 'delivered', executionArn, claimed: claimRow(ctx, id, claim) };
+function delivered(ctx: SqliteContext, executionArn: string, claim: Claim | undefined): WriteResult {
+  return claim === undefined ? { kind: 'delivered', executionArn } : { kind: 'delivered', executionArn, claimed: ctx.claims.claim(executionArn, claim) };
 }
 
 function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdvance' }>): WriteResult {
@@ -108,8 +100,6 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
     after.version,
     after.lastEventId,
     after.snapshot,
-    after.leaseOwner,
-    after.leaseExpires,
     id,
     op.expectedVersion,
     after.firstEventId - 1,
@@ -120,6 +110,7 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
     // History is append-only and gapless: events that do not follow the stored ones are a bug.
     throw new Error(`history of ${op.executionArn} continues at event ${row.last_event_id + 1}, not ${after.firstEventId}`);
   }
+  ctx.claims.set(op.executionArn, after.leaseOwner === null || after.leaseExpires === null ? undefined : { owner: after.leaseOwner, expiresAt: after.leaseExpires });
   if (op.history.length > 0) s.insertHistory.run(id, after.firstEventId, after.lastEventId, JSON.stringify(op.history));
   if (after.finished) {
     const clean = cleanUpOnFinish(op);

@@ -244,5 +244,12 @@ export const MIGRATIONS: readonly string[] = [
     primary key (function_name, qualifier)
   ) without rowid;
   `,
+  // 12: execution claims leave the table for memory (claims.ts): one process owns the data dir and
+  // lets go of every claim when its run begins, so the columns and their index only cost writes.
+  `
+  drop index executions_by_lease_owner;
+  alter table executions drop column lease_owner;
+  alter table executions drop column lease_expires;
+  `,
 ];
 

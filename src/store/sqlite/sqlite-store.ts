@@ -26,6 +26,7 @@ import type { ClaimedExecution, InboxEvent, Lease, OutboxRecord, TimerRecord, Wr
 import * as activityTasks from './activity-tasks.js';
 import * as catalog from './catalog.js';
 import * as lambdaCatalog from './lambda-catalog.js';
+import { ExecutionClaims } from './claims.js';
 import { applyOp } from './commit.js';
 import * as executions from './executions.js';
 import * as functionLogs from './function-logs.js';
@@ -58,7 +59,7 @@ export class SqliteStore implements Store {
     this.releaseLock = opened.releaseLock;
     this.dbPath = opened.dbPath;
     const s = prepareStatements(this.db);
-    this.ctx = { db: this.db, s, idOf: (arn) => this.idOf(arn), learnId: (arn, id) => void this.inserted.push([arn, id]), pageStatements: new Map() };
+    this.ctx = { db: this.db, s, claims: new ExecutionClaims(), idOf: (arn) => this.idOf(arn), learnId: (arn, id) => void this.inserted.push([arn, id]), pageStatements: new Map() };
   }
 
   private run<T>(fn: (ctx: SqliteContext) => T): Promise<T> {
@@ -88,7 +89,7 @@ export class SqliteStore implements Store {
 
   commit(ops: readonly WriteOp[]): Promise<WriteResult[]> {
     this.inserted.length = 0;
-    const landed = this.run((ctx) => ctx.db.transaction(() => ops.map((op) => applyOp(ctx, op)))());
+    const landed = this.run((ctx) => ctx.claims.transaction(ctx.db.transaction(() => ops.map((op) => applyOp(ctx, op)))));
     // Synchronous: the transaction is over (committed or rolled back) when run answers.
     const inserted = this.inserted.splice(0);
     return landed.then((results) => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ACTIVITY_TASK_COLUMNS, EXECUTION_COLUMNS } from '../rows.js';
+import type { ExecutionClaims } from './claims.js';
 
 const SQL = {
   insertMachine:
@@ -30,9 +31,9 @@ const SQL = {
   loadSnapshot: 'select snapshot, version from executions where arn = ?',
   // ARNs (machine name + execution name) are unique: a second start with the same name inserts nothing.
   insertExecution:
-    'insert into executions (arn, machine_arn, revision, name, status, input, start_date, version, lease_owner, lease_expires) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing',
+    'insert into executions (arn, machine_arn, revision, name, status, input, start_date, version) values (?, ?, ?, ?, ?, ?, ?, 0) on conflict do nothing',
   updateExecution:
-    'update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, version = ?, last_event_id = ?, snapshot = ?, lease_owner = ?, lease_expires = ? where id = ? and version = ? and last_event_id = ?',
+    'update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, version = ?, last_event_id = ?, snapshot = ? where id = ? and version = ? and last_event_id = ?',
   redriveExecution:
     'update executions set status = ?, output = null, error = null, cause = null, stop_date = null, redrive_count = redrive_count + 1, redrive_date = ? where id = ?',
   redrivable: 'select id, status, snapshot is not null as kept from executions where arn = ?',
@@ -93,22 +94,13 @@ const SQL = {
   listActivities: 'select arn, name, created_at from activities order by created_at, name',
   deleteActivity: 'delete from activities where arn = ?',
 
-  // Claims: free, expired or the owner's own rows are granted.
-  claimExecution:
-    'update executions set lease_owner = @owner, lease_expires = @expires where id = @id and (lease_owner is null or lease_owner = @owner or lease_expires <= @now)',
-  claimableWork:
-    'select id, arn, lease_owner, lease_expires from executions where id in (select execution_id from inbox union select execution_id from timers where due_at <= @now) and (lease_owner is null or lease_owner = @owner or lease_expires <= @now) limit @limit',
+  // Effect claims (execution claims are in memory: claims.ts): free, expired or the owner's own rows are granted.
   claimableOutbox:
     'select e.arn, o.idempotency_key, o.frame_id, o.attempt, o.request, o.lease_owner, o.lease_expires from outbox o join executions e on e.id = o.execution_id where o.lease_owner is null or o.lease_expires <= @now or (o.lease_owner = @owner and @own) order by o.rowid limit @limit',
   claimOutboxEntry: 'update outbox set lease_owner = ?, lease_expires = ? where idempotency_key = ?',
-  renewExecutionClaims: 'update executions set lease_expires = ? where lease_owner = ?',
   renewOutboxClaims: 'update outbox set lease_expires = ? where lease_owner = ?',
-  releaseExecutionClaim: 'update executions set lease_owner = null, lease_expires = null where id = ? and lease_owner = ?',
-  releaseExecutionClaims: 'update executions set lease_owner = null, lease_expires = null where lease_owner = ?',
   releaseOutboxClaims: 'update outbox set lease_owner = null, lease_expires = null where lease_owner = ?',
-  releaseAllExecutionClaims: 'update executions set lease_owner = null, lease_expires = null where lease_owner is not null',
   releaseAllOutboxClaims: 'update outbox set lease_owner = null, lease_expires = null where lease_owner is not null',
-  executionLease: 'select lease_owner, lease_expires from executions where arn = ?',
   outboxLease: 'select lease_owner, lease_expires from outbox where idempotency_key = ?',
   acquireLease:
     'insert into leases (name, owner, expires_at) values (?, ?, ?) on conflict (name) do update set owner = excluded.owner, expires_at = excluded.expires_at where leases.owner = excluded.owner or leases.expires_at <= ?',
@@ -168,6 +160,8 @@ export function prepareStatements(db: Database.Database): Statements {
 export interface SqliteContext {
   readonly db: Database.Database;
   readonly s: Statements;
+  /** Who advances which execution (in memory: one process owns the data dir). */
+  readonly claims: ExecutionClaims;
   /** The row id of an execution (cached: ids never change). */
   idOf(arn: string): number | undefined;
   /** The id of a row the running commit inserted: cached once the commit lands (a rollback forgets it). */

@@ -41,17 +41,19 @@ export function getOutboxEntry({ s }: SqliteContext, idempotencyKey: string): Ou
 // Claims
 
 export function claimWork(ctx: SqliteContext, owner: string, now: number, limit: number, leaseMs: number): ClaimedExecution[] {
-  const { db, s } = ctx;
-  return db.transaction(() => {
-    const rows = s.claimableWork.all({ owner, now, limit }) as { id: number; arn: string; lease_owner: string | null; lease_expires: number | null }[];
-    const expires = now + leaseMs;
-    return rows.map((r) => {
-      // Already the owner's and live: no write (a poll while busy must not rewrite every row).
-      if (r.lease_owner === owner && r.lease_expires !== null && r.lease_expires > now) return { executionArn: r.arn, expiresAt: r.lease_expires };
-      s.claimExecution.run({ owner, expires, id: r.id, now });
-      return { executionArn: r.arn, expiresAt: expires };
-    });
-  })();
+  const { claims, s } = ctx;
+  // Work held live by others is skipped, so look that much further to still find `limit` claimable.
+  const rows = s.findWork.all(now, limit + claims.heldByOthers(owner, now)) as { arn: string }[];
+  const expires = now + leaseMs;
+  const out: ClaimedExecution[] = [];
+  for (const { arn } of rows) {
+    if (out.length === limit) break;
+    const held = claims.get(arn);
+    // Already the owner's and live: kept as it is (a poll while busy does not renew every claim).
+    if (held !== undefined && held.owner === owner && held.expiresAt > now) out.push({ executionArn: arn, expiresAt: held.expiresAt });
+    else if (claims.claim(arn, { owner, now, expiresAt: expires })) out.push({ executionArn: arn, expiresAt: expires });
+  }
+  return out;
 }
 
 export function claimOutbox({ db, s }: SqliteContext, owner: string, now: number, limit: number, leaseMs: number, abandonedOnly = false): OutboxRecord[] {
@@ -62,10 +64,9 @@ export function claimOutbox({ db, s }: SqliteContext, owner: string, now: number
   })();
 }
 
-export function leaseOf({ s }: SqliteContext, what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Lease | undefined {
-  const r = ('executionArn' in what ? s.executionLease.get(what.executionArn) : s.outboxLease.get(what.idempotencyKey)) as
-    | { lease_owner: string | null; lease_expires: number | null }
-    | undefined;
+export function leaseOf({ claims, s }: SqliteContext, what: { readonly executionArn: string } | { readonly idempotencyKey: string }): Lease | undefined {
+  if ('executionArn' in what) return claims.get(what.executionArn);
+  const r = s.outboxLease.get(what.idempotencyKey) as { lease_owner: string | null; lease_expires: number | null } | undefined;
   return r === undefined || r.lease_owner === null ? undefined : { owner: r.lease_owner, expiresAt: r.lease_expires ?? 0 };
 }
 
@@ -85,11 +86,11 @@ export function releaseLease({ s }: SqliteContext, name: string, owner: string):
  * One process owns an SQLite data dir (open.ts locks it): every claim in it was made by a run that
  * is over, so a run that begins lets go of them all, whatever its worker id.
  */
-export function beginRun({ db, s }: SqliteContext): { previousRunEnded: boolean } {
+export function beginRun({ claims, db, s }: SqliteContext): { previousRunEnded: boolean } {
+  claims.releaseAll();
   return db.transaction(() => {
     const row = s.runState.get() as { running: number } | undefined;
     s.setRunState.run(1);
-    s.releaseAllExecutionClaims.run();
     s.releaseAllOutboxClaims.run();
     return { previousRunEnded: row === undefined || row.running === 0 };
   })();
