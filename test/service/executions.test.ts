@@ -39,6 +39,20 @@ describe('the one start path of the service', () => {
     await expect(s.startExecution({ stateMachineArn: `${stateMachineArn}:nope` })).rejects.toMatchObject({ code: 'ResourceNotFound' });
   });
 
+  it('reads the machine once for a burst of starts, and a new revision after an update', async () => {
+    const sw = await stepwright({ dataDir: tempDir() });
+    const s = sw.service;
+    const { stateMachineArn } = await s.createStateMachine({ name: 'burst', definition: pass('one') });
+    const read = sw.store.getStateMachine.bind(sw.store);
+    let reads = 0;
+    sw.store.getStateMachine = (arn) => (reads++, read(arn));
+    const started = await Promise.all(Array.from({ length: 50 }, () => s.startExecution({ stateMachineArn })));
+    expect(reads).toBe(1);
+    await s.updateStateMachine({ stateMachineArn, definition: pass('two') });
+    const outputs = await Promise.all([started[0], await s.startExecution({ stateMachineArn })].map(async (e) => (await s.awaitExecution(e.executionArn)).output));
+    expect(outputs).toEqual(['"one"', '"two"']);
+  });
+
   it('checks the name, then the input, then the machine, with AWS error names', async () => {
     const sw = await stepwright({ dataDir: tempDir() });
     const missing = 'arn:aws:states:us-east-1:123456789012:stateMachine:nowhere';
