@@ -5,7 +5,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ItemReaderError, MAX_READ_BYTES, type ObjectStore, type ObjectSummary } from './item-reader.js';
 
 /**
@@ -14,10 +14,15 @@ import { ItemReaderError, MAX_READ_BYTES, type ObjectStore, type ObjectSummary }
  * (moto, MinIO, LocalStack) need no bucket DNS.
  */
 export function s3ObjectStore(config: S3ClientConfig = {}): ObjectStore & { close(): void } {
-  const client = new S3Client({ forcePathStyle: true, region: 'us-east-1', ...config });
+  // Loaded on first use: the SDK's S3 client is 5 MB of heap that every process would otherwise
+  // carry (and every major GC mark) whether or not a Map ever reads from S3.
+  let loaded: Promise<{ client: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> | undefined;
+  const s3 = () =>
+    (loaded ??= import('@aws-sdk/client-s3').then((sdk) => ({ sdk, client: new sdk.S3Client({ forcePathStyle: true, region: 'us-east-1', ...config }) })));
   return {
     async getObject(bucket, key) {
-      const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const { client, sdk } = await s3();
+      const answer = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
       if (answer.Body === undefined) return Buffer.alloc(0);
       if ((answer.ContentLength ?? 0) > MAX_READ_BYTES) {
         answer.Body.transformToWebStream().cancel().catch(() => undefined);
@@ -28,8 +33,9 @@ export function s3ObjectStore(config: S3ClientConfig = {}): ObjectStore & { clos
     async listObjects(bucket, prefix) {
       const objects: ObjectSummary[] = [];
       let token: string | undefined;
+      const { client, sdk } = await s3();
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
         for (const o of page.Contents ?? []) {
           if (o.Key === undefined) continue;
           objects.push({ key: o.Key, etag: o.ETag, lastModified: o.LastModified, size: o.Size, storageClass: o.StorageClass });
@@ -39,9 +45,10 @@ export function s3ObjectStore(config: S3ClientConfig = {}): ObjectStore & { clos
       return objects;
     },
     async putObject(bucket, key, body) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+      const { client, sdk } = await s3();
+      await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
     },
-    close: () => client.destroy(),
+    close: () => void loaded?.then(({ client }) => client.destroy(), () => undefined),
   };
 }
 
