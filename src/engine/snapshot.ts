@@ -143,6 +143,8 @@ export interface Snapshot {
    * one's own history. An entry goes when its child ends.
    */
   childExecutions?: { [arn: string]: { lastEventId: number } };
+  /** Task attempts numbered so far by attempts.ts (those of child executions and Express children). */
+  countedAttempts?: number;
   /** How many times RedriveExecution restarted it (`$$.Execution.RedriveCount`). */
   redriveCount?: number;
 }

@@ -5,6 +5,7 @@
  * events; `resumeMap` takes the answer up by the run's phase.
  */
 import type { Json } from '../../language/json.js';
+import { attemptNumber } from '../attempts.js';
 import type { CompiledTemplate } from '../../language/template/index.js';
 import type { CompiledJsonataField } from '../../language/jsonata/index.js';
 import type { CompiledPayload, MapState } from '../compile.js';
@@ -91,7 +92,7 @@ export async function writeResults(
   const input = mapScopeInput(ctx, frame, state);
   const parameters =
     writer.parameters === undefined ? {} : await evaluateMapPayload(ctx, frame, state, writer.parameters, input);
-  const attempt = -frame.enteredEventId;
+  const attempt = frame.childExecution === undefined && frame.silent !== true ? -frame.enteredEventId : attemptNumber(ctx, frame, 0);
   frame.wait = { kind: 'task', attempt, started: true };
   ctx.effects.push({
     type: 'invokeTask',

@@ -1,3 +1,4 @@
+import { attemptNumber } from '../attempts.js';
 import { StatesError } from '../../language/errors.js';
 import type { Json } from '../../language/json.js';
 import { selectPath } from '../../language/jsonpath/index.js';
@@ -95,7 +96,7 @@ async function startReading(ctx: StepContext, frame: Frame, state: MapState, inp
 function startMapRun(ctx: StepContext, frame: Frame, state: MapState, phase: 'reading' | 'running'): number {
   const arn = mapRunArnOf(ctx, state);
   frame.mapRun = { arn, phase };
-  return ctx.history.emit(frame, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn: arn });
+  return attemptNumber(ctx, frame, ctx.history.emit(frame, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn: arn }));
 }
 
 async function selectItems(

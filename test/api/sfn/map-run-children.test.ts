@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  CreateActivityCommand,
   CreateStateMachineCommand,
+  GetActivityTaskCommand,
+  SendTaskSuccessCommand,
   DescribeExecutionCommand,
   DescribeMapRunCommand,
   GetExecutionHistoryCommand,
@@ -167,5 +170,34 @@ describe('child executions of a distributed Map', () => {
     await expect(client.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: machine }))).rejects.toMatchObject({ name: 'ValidationException' });
     const unknown = `${ARN}:mapRun:children-errors/Fan:00000000-0000-4000-8000-000000000000`;
     await expect(client.send(new ListExecutionsCommand({ mapRunArn: unknown }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
+  });
+
+  it('answer the tasks of children that wait at once each to its own child', async () => {
+    const activityArn = (await client.send(new CreateActivityCommand({ name: 'children-work' }))).activityArn!;
+    const machine = (
+      await client.send(
+        new CreateStateMachineCommand({
+          name: 'children-activities',
+          roleArn: role,
+          definition: JSON.stringify({
+            StartAt: 'Fan',
+            States: { Fan: { Type: 'Map', ItemProcessor: { ProcessorConfig: DISTRIBUTED, StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } }, End: true } },
+          }),
+        }),
+      )
+    ).stateMachineArn!;
+    const executionArn = (await client.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify([{ n: 1 }, { n: 2 }, { n: 3 }]) }))).executionArn!;
+    for (let i = 0; i < 3; i++) {
+      const task = await client.send(new GetActivityTaskCommand({ activityArn }));
+      const { n } = JSON.parse(task.input!) as { n: number };
+      await client.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify({ squared: n * n }) }));
+    }
+    let d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    for (let i = 0; i < 400 && d.status === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    }
+    expect(d.status).toBe('SUCCEEDED');
+    expect(JSON.parse(d.output!)).toEqual([{ squared: 1 }, { squared: 4 }, { squared: 9 }]);
   });
 });

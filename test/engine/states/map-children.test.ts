@@ -79,4 +79,16 @@ describe('distributed Map child executions', () => {
     expect(r.snapshot.status).toBe('SUCCEEDED');
     expect(r.childExecutions).toEqual([]);
   });
+
+  it('numbers the task attempts of concurrent children apart, though each child numbers its events alike', async () => {
+    const machine = distributedMap({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', End: true } } });
+    const r = await advance(machine, createSnapshot(machine, info({ items: [1, 2, 3] })), { type: 'start' }, T0, ids);
+    const attempts = invokes(r.effects).map((e) => e.attempt);
+    expect(new Set(attempts).size).toBe(3);
+    expect(r.childExecutions.map((c) => c.records.find((e) => e.type === 'LambdaFunctionScheduled')?.id)).toEqual([3, 3, 3]);
+    let snapshot = r.snapshot;
+    for (const e of invokes(r.effects)) snapshot = (await advance(machine, roundTrip(snapshot), { type: 'taskSucceeded', frameId: e.frameId, attempt: e.attempt, output: { done: e.request.parameters } }, T0 + 1, ids)).snapshot;
+    expect(snapshot.status).toBe('SUCCEEDED');
+    expect(snapshot.output).toEqual([{ done: 1 }, { done: 2 }, { done: 3 }]);
+  });
 });
