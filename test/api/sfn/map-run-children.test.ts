@@ -7,6 +7,7 @@ import {
   SendTaskSuccessCommand,
   DescribeExecutionCommand,
   DescribeMapRunCommand,
+  DescribeStateMachineForExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   ListMapRunsCommand,
@@ -88,6 +89,9 @@ describe('child executions of a distributed Map', () => {
     const child = await client.send(new DescribeExecutionCommand({ executionArn: failed[0].executionArn }));
     expect(child).toMatchObject({ status: 'FAILED', error: 'Two', cause: 'no twos', input: '{"n":2}', mapRunArn, stateMachineArn: `${ARN}:stateMachine:children-basic/Items`, redriveStatus: 'NOT_REDRIVABLE' });
     expect(child.stopDate).toBeInstanceOf(Date);
+    const childMachine = await client.send(new DescribeStateMachineForExecutionCommand({ executionArn: failed[0].executionArn }));
+    expect(childMachine).toMatchObject({ stateMachineArn: `${ARN}:stateMachine:children-basic/Items`, mapRunArn, label: 'Items' });
+    expect(JSON.parse(childMachine.definition!)).toHaveProperty('States.Fan.Type', 'Map');
     expect(await historyTypes(failed[0].executionArn!)).toEqual(['ExecutionStarted', 'ChoiceStateEntered', 'ChoiceStateExited', 'FailStateEntered', 'ExecutionFailed']);
 
     const ok = listed.find((e) => e.status === 'SUCCEEDED')!;
