@@ -29,18 +29,23 @@ export function childStateMachineArnOf(mapRunArn: string): string {
 
 /** The ARN of the Map Run's child execution for item `index`. */
 export function childExecutionArnOf(mapRunArn: string, index: number): string {
+  return childArnOf(mapRunArn, childExecutionNameOf(mapRunArn, index));
+}
+
+function childArnOf(mapRunArn: string, name: string): string {
   const at = mapRunArn.indexOf(':mapRun:');
   const machinePath = mapRunArn.slice(at + ':mapRun:'.length, mapRunArn.lastIndexOf(':'));
-  return `${mapRunArn.slice(0, at)}:execution:${machinePath}:${childExecutionNameOf(mapRunArn, index)}`;
+  return `${mapRunArn.slice(0, at)}:execution:${machinePath}:${name}`;
 }
 
 /** Starts the child execution of item `index`: its record and its ExecutionStarted. Answers its ARN. */
 export function startChildExecution(ctx: StepContext, mapRunArn: string, index: number, input: Json): string {
-  const arn = childExecutionArnOf(mapRunArn, index);
+  const name = childExecutionNameOf(mapRunArn, index);
+  const arn = childArnOf(mapRunArn, name);
   const snapshot = ctx.snapshot;
   (snapshot.childExecutions ??= {})[arn] = { lastEventId: 0 };
   const change = ctx.history.childChange(arn)!;
-  change.start = { mapRunArn, stateMachineArn: childStateMachineArnOf(mapRunArn), name: childExecutionNameOf(mapRunArn, index), input };
+  change.start = { mapRunArn, stateMachineArn: childStateMachineArnOf(mapRunArn), name, input };
   // As a top-level ExecutionStarted: linked to nothing, and the first state links to nothing either.
   ctx.history.emitChild(null, arn, 'ExecutionStarted', 'executionStartedEventDetails', inputDetails(input, snapshot.execution.roleArn));
   return arn;
@@ -74,17 +79,20 @@ export function abortOrphanedChildren(ctx: StepContext): void {
     const arn = ctx.snapshot.frames[id].childExecution;
     if (arn !== undefined) live.add(arn);
   }
-  for (const arn of Object.keys(running)) {
+  const arns = Object.keys(running);
+  let left = arns.length;
+  for (const arn of arns) {
     if (live.has(arn)) continue;
     const change = ctx.history.childChange(arn)!;
     ctx.history.emitChild(null, arn, 'ExecutionAborted', 'executionAbortedEventDetails', {}, true, running[arn].lastEventId);
     change.end = { status: 'ABORTED' };
     forget(ctx, arn);
+    left--;
   }
+  if (left === 0) delete ctx.snapshot.childExecutions;
 }
 
+/** The child ended: its counter goes (the emptied table goes at the end of the advance, abortOrphanedChildren). */
 function forget(ctx: StepContext, arn: string): void {
-  const running = ctx.snapshot.childExecutions!;
-  delete running[arn];
-  if (Object.keys(running).length === 0) delete ctx.snapshot.childExecutions;
+  delete ctx.snapshot.childExecutions![arn];
 }
