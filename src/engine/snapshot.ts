@@ -112,8 +112,8 @@ export interface Frame {
    */
   redriveFrom?: { readonly done: boolean[]; readonly results: Json[] };
   /**
-   * Set on the iterations of a distributed Map and their descendants: they run as child executions
-   * on AWS, so their events are not part of this execution's history.
+   * Set on the iterations of a distributed Map whose children are Express executions, and their
+   * descendants: AWS keeps no history of those, and they are not part of this execution's either.
    */
   readonly silent?: boolean;
   /**
