@@ -142,7 +142,7 @@ export interface Snapshot {
    * The child executions (distributed Map iterations) running now, by ARN: the last event id of each
    * one's own history. An entry goes when its child ends.
    */
-  childExecutions?: { [arn: string]: { lastEventId: number } };
+  childExecutions?: { [arn: string]: { lastEventId: number; readonly startTime: number } };
   /** Task attempts numbered so far by attempts.ts (those of child executions and Express children). */
   countedAttempts?: number;
   /** How many times RedriveExecution restarted it (`$$.Execution.RedriveCount`). */

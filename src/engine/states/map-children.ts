@@ -43,7 +43,7 @@ export function startChildExecution(ctx: StepContext, mapRunArn: string, index: 
   const name = childExecutionNameOf(mapRunArn, index);
   const arn = childArnOf(mapRunArn, name);
   const snapshot = ctx.snapshot;
-  (snapshot.childExecutions ??= {})[arn] = { lastEventId: 0 };
+  (snapshot.childExecutions ??= {})[arn] = { lastEventId: 0, startTime: ctx.now };
   const change = ctx.history.childChange(arn)!;
   change.start = { mapRunArn, stateMachineArn: childStateMachineArnOf(mapRunArn), name, input };
   // As a top-level ExecutionStarted: linked to nothing, and the first state links to nothing either.

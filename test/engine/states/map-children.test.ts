@@ -91,4 +91,21 @@ describe('distributed Map child executions', () => {
     expect(snapshot.status).toBe('SUCCEEDED');
     expect(snapshot.output).toEqual([{ done: 1 }, { done: 2 }, { done: 3 }]);
   });
+
+  it('shows the child execution as $$.Execution and the Map Run\'s machine as $$.StateMachine inside an iteration', async () => {
+    const machine = distributedMap({
+      StartAt: 'Wait',
+      States: {
+        Wait: { Type: 'Wait', Seconds: 5, Next: 'P' },
+        P: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'input.$': '$$.Execution.Input', 'start.$': '$$.Execution.StartTime', 'machine.$': '$$.StateMachine.Id', 'machineName.$': '$$.StateMachine.Name' }, End: true },
+      },
+    });
+    const first = await advance(machine, createSnapshot(machine, info({ items: [{ a: 1 }] })), { type: 'start' }, T0, ids);
+    const timer = first.effects.find((e): e is Extract<Effect, { type: 'startTimer' }> => e.type === 'startTimer')!;
+    const r = await advance(machine, roundTrip(first.snapshot), { type: 'timerFired', frameId: timer.frameId, key: timer.key }, T0 + 5000, ids);
+    const child = first.childExecutions[0];
+    expect(r.snapshot.output).toEqual([
+      { id: child.arn, name: child.start!.name, input: { a: 1 }, start: new Date(T0).toISOString(), machine: `${MACHINE}/L`, machineName: 'M/L' },
+    ]);
+  });
 });
