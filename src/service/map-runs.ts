@@ -48,6 +48,9 @@ export interface MapRunDescription extends MapRunSummary {
 
 /** How many executions of a machine DescribeMapRun searches for a Map Run it has not seen. */
 const SEARCH_EXECUTIONS = 1000;
+/** How deep, and through how many child executions, DescribeMapRun looks for a Map Run started in a child. */
+const NESTED_LEVELS = 3;
+const SEARCH_CHILDREN = 10_000;
 const MAP_RUN_ARN = /^arn:[^:]+:states:[^:]+:\d{12}:mapRun:([^/:]+)\/([^:]+):([^:]+)$/;
 
 interface MapRunFromHistory {
@@ -119,6 +122,29 @@ export function createMapRuns(deps: ServiceDeps) {
     for (const e of candidates) {
       const run = (await runsOf(e)).find((r) => r.summary.mapRunArn === mapRunArn);
       if (run !== undefined) return { execution: e, run };
+    }
+    // A Map Run started inside a child execution (a distributed Map nested in another) is in that
+    // child's history: look through the children of the candidates' runs, level by level.
+    const budget = { executions: SEARCH_CHILDREN };
+    let level = candidates;
+    for (let depth = 0; depth < NESTED_LEVELS && level.length > 0; depth++) {
+      const next: ExecutionRecord[] = [];
+      for (const e of level) {
+        for (const parentRun of await runsOf(e)) {
+          let after: number | undefined;
+          do {
+            const page = await store.listExecutionsPage({ mapRunArn: parentRun.summary.mapRunArn, limit: 1000, after });
+            for (const child of page.executions) {
+              if (budget.executions-- <= 0) throw resourceMissing(mapRunArn);
+              const run = (await runsOf(child)).find((r) => r.summary.mapRunArn === mapRunArn);
+              if (run !== undefined) return { execution: child, run };
+              next.push(child);
+            }
+            after = page.next;
+          } while (after !== undefined);
+        }
+      }
+      level = next;
     }
     throw resourceMissing(mapRunArn);
   }

@@ -204,4 +204,21 @@ describe('child executions of a distributed Map', () => {
     expect(d.status).toBe('SUCCEEDED');
     expect(JSON.parse(d.output!)).toEqual([{ squared: 1 }, { squared: 4 }, { squared: 9 }]);
   });
+
+  it('find a Map Run nested in a child execution, with its own children', async () => {
+    const inner = { Type: 'Map', Label: 'Inner', ItemsPath: '$.jobs', ItemProcessor: { ProcessorConfig: DISTRIBUTED, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true };
+    const { mapRunArn } = await runToEnd(
+      'children-nested',
+      { StartAt: 'Outer', States: { Outer: { Type: 'Map', Label: 'Outer', ItemProcessor: { ProcessorConfig: DISTRIBUTED, StartAt: 'Inner', States: { Inner: inner } }, End: true } } },
+      [{ jobs: [1, 2, 3] }, { jobs: [4, 5, 6] }],
+    );
+    const outerChildren = (await client.send(new ListExecutionsCommand({ mapRunArn }))).executions!;
+    expect(outerChildren.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const events = (await client.send(new GetExecutionHistoryCommand({ executionArn: outerChildren[0].executionArn }))).events!;
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    const innerRun = events[3].mapRunStartedEventDetails!.mapRunArn!;
+    const described = await client.send(new DescribeMapRunCommand({ mapRunArn: innerRun }));
+    expect(described).toMatchObject({ status: 'SUCCEEDED', executionArn: outerChildren[0].executionArn, executionCounts: { total: 3, succeeded: 3 } });
+    expect((await client.send(new ListExecutionsCommand({ mapRunArn: innerRun }))).executions).toHaveLength(3);
+  });
 });
