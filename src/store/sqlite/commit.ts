@@ -144,17 +144,21 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
 /** A child execution's part of its parent's advance: its row and its history, in the same transaction. */
 function writeChild(ctx: SqliteContext, c: ChildExecutionWrite): void {
   const s = ctx.s;
+  const st = c.start;
+  const e = c.end;
+  const last = c.history.length > 0 ? c.history[c.history.length - 1].id : undefined;
   let id: number | undefined;
-  if (c.start !== undefined) {
-    const st = c.start;
-    const inserted = s.insertChildExecution.run(c.arn, st.stateMachineArn, st.revision, st.name, st.input, st.startDate, st.mapRunArn);
+  if (st !== undefined) {
+    const inserted =
+      e !== undefined
+        ? s.insertEndedChildExecution.run(c.arn, st.stateMachineArn, st.revision, st.name, e.status, st.input, e.output ?? null, e.error ?? null, e.cause ?? null, st.startDate, e.stopDate, last ?? 0, st.mapRunArn)
+        : s.insertChildExecution.run(c.arn, st.stateMachineArn, st.revision, st.name, st.input, st.startDate, st.mapRunArn);
     if (inserted.changes > 0) ctx.learnId(c.arn, (id = Number(inserted.lastInsertRowid)));
   }
   id ??= ctx.idOf(c.arn);
   if (id === undefined) throw new Error(`child execution ${c.arn} was never started`);
-  const last = c.history.length > 0 ? c.history[c.history.length - 1].id : undefined;
   if (last !== undefined) s.insertHistory.run(id, c.history[0].id, last, JSON.stringify(c.history));
-  const e = c.end;
+  if (st !== undefined && e !== undefined) return;
   if (e !== undefined) s.endChildExecution.run(e.status, e.output ?? null, e.error ?? null, e.cause ?? null, e.stopDate, last ?? 0, id);
   else if (last !== undefined) s.advanceChildExecution.run(last, id);
 }

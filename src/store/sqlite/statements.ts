@@ -37,6 +37,9 @@ const SQL = {
   // A child execution of a distributed Map: written by its parent's advances, never claimed itself.
   insertChildExecution:
     "insert into executions (arn, machine_arn, revision, name, status, input, start_date, version, map_run_arn) values (?, ?, ?, ?, 'RUNNING', ?, ?, 0, ?) on conflict do nothing",
+  // Started and ended in one commit (a short iteration): one row written once.
+  insertEndedChildExecution:
+    'insert into executions (arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, version, last_event_id, map_run_arn) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing',
   advanceChildExecution: 'update executions set last_event_id = ? where id = ?',
   endChildExecution: 'update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, last_event_id = max(last_event_id, ?) where id = ?',
   redriveExecution:
