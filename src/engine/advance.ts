@@ -3,7 +3,7 @@ import type { Json } from '../language/json.js';
 import { applyResultPath } from '../language/jsonpath/index.js';
 import type { CompiledMachine, CompiledState } from './compile.js';
 import { taskTimeoutKey, type EngineEvent, type Effect } from './effects.js';
-import { errorDetails, historyRecords, HistoryWriter, inputDetails, materializeEvents, outputDetails, type HistoryLog, type HistoryRecord } from './history.js';
+import { errorDetails, historyRecords, HistoryWriter, type ChildExecutionChange, inputDetails, materializeEvents, outputDetails, type HistoryLog, type HistoryRecord } from './history.js';
 import { newFrame } from './frames.js';
 import { MAX_HISTORY_EVENTS } from './limits.js';
 import { findCatcher, findRetrier, retryDelaySeconds } from './retry.js';
@@ -11,6 +11,7 @@ import type { ExecutionInfo, Frame, Snapshot } from './snapshot.js';
 import type { HistoryEvent } from './types.js';
 import { runChoice } from './states/choice.js';
 import { runFail } from './states/fail.js';
+import { abortOrphanedChildren } from './states/map-children.js';
 import { mapChildFinished, resumeMap, runMap, updateMapRun } from './states/map.js';
 import { parallelChildFinished, resumeParallel, runParallel } from './states/parallel.js';
 import { isPlainPass, passOutput, runPass } from './states/pass.js';
@@ -26,6 +27,8 @@ export interface AdvanceResult {
   /** The same events in AWS's shape (payloads as JSON text), built on first read. */
   readonly historyEvents: readonly HistoryEvent[];
   readonly effects: readonly Effect[];
+  /** The child executions (distributed Map iterations) whose records or histories the advance changed. */
+  readonly childExecutions: readonly ChildExecutionChange[];
 }
 
 class AdvanceOutcome implements AdvanceResult {
@@ -44,7 +47,12 @@ class AdvanceOutcome implements AdvanceResult {
   get historyEvents(): readonly HistoryEvent[] {
     return (this.materialized ??= materializeEvents(this.historyRecords));
   }
+  get childExecutions(): readonly ChildExecutionChange[] {
+    return this.history.children.size === 0 ? NO_CHILDREN : [...this.history.children.values()];
+  }
 }
+
+const NO_CHILDREN: readonly ChildExecutionChange[] = [];
 
 const ROOT = 'root';
 /** The execution's TimeoutSeconds timer; each redrive arms a new one, so an old one fires stale. */
@@ -122,6 +130,7 @@ function driveAll(ctx: StepContext, settled: Map<Frame, Outcome>): AdvanceResult
   // Out of budget with work left: the caller sends `continue` (after checking for a stop request).
   if (snapshot.status === 'RUNNING' && ctx.budget.transitions <= 0) ctx.effects.push({ type: 'yield' });
   if (ctx.history.limitReached) endOnHistoryLimit(ctx);
+  if (snapshot.childExecutions !== undefined) abortOrphanedChildren(ctx);
   snapshot.version++;
   return new AdvanceOutcome(snapshot, ctx.history, ctx.effects);
 }

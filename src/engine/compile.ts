@@ -130,6 +130,8 @@ export interface MapState extends CompiledStateBase {
   readonly processor: string;
   /** ProcessorConfig.Mode DISTRIBUTED: iterations are child executions, reported as one Map Run. */
   readonly distributed: boolean;
+  /** ProcessorConfig.ExecutionType EXPRESS: the child executions keep no history and are not listed (as on AWS). */
+  readonly expressChildren: boolean;
   /** Names the Map Run (`Label`, else the state's name). */
   readonly label: string;
   readonly itemsPath?: CompiledPath;
@@ -328,6 +330,7 @@ class UniformState {
   readonly branches: unknown;
   readonly processor: unknown;
   readonly distributed: unknown;
+  readonly expressChildren: unknown;
   readonly label: unknown;
   readonly itemsPath: unknown;
   readonly items: unknown;
@@ -384,6 +387,7 @@ class UniformState {
     this.branches = f.branches;
     this.processor = f.processor;
     this.distributed = f.distributed;
+    this.expressChildren = f.expressChildren;
     this.label = f.label;
     this.itemsPath = f.itemsPath;
     this.items = f.items;
@@ -529,6 +533,7 @@ function compileStateFields(
         type: 'Map',
         processor: key,
         distributed: isJsonObject(processor.ProcessorConfig) && processor.ProcessorConfig.Mode === 'DISTRIBUTED',
+        expressChildren: isJsonObject(processor.ProcessorConfig) && processor.ProcessorConfig.ExecutionType === 'EXPRESS',
         label: str(o, 'Label') ?? name,
         itemsPath: !jsonata && typeof o.ItemsPath === 'string' ? compilePath(o.ItemsPath) : undefined,
         items: jsonata && has(o, 'Items') ? compileJsonataField(o.Items, 'Items') : undefined,

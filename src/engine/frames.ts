@@ -34,6 +34,7 @@ export function spawnFrame(
   input: Json,
   mapItem?: Frame['mapItem'],
   silent = parent.silent === true,
+  childExecution = parent.childExecution,
 ): Frame {
   const compiled = ctx.machine.scopes.get(scope);
   if (compiled === undefined) throw new Error(`no compiled scope ${scope}`);
@@ -41,6 +42,7 @@ export function spawnFrame(
   const frame = newFrame({ id, parentId: parent.id, scope, index, prevId: parent.prevId, input, pendingEnter: true, startAt: compiled.startAt });
   if (mapItem !== undefined) (frame as { mapItem?: Frame['mapItem'] }).mapItem = mapItem;
   if (silent) (frame as { silent?: boolean }).silent = true;
+  if (childExecution !== undefined) (frame as { childExecution?: string }).childExecution = childExecution;
   ctx.snapshot.frames[id] = frame;
   return frame;
 }
@@ -78,20 +80,24 @@ export function stateTypeOf(ctx: StepContext, frame: Frame): string | undefined 
  * state or a Pass whose expression failed), all linked to the failing child's last event, in child
  * order; then the children and their descendants are dropped.
  */
-export function abortSiblings(ctx: StepContext, parent: Frame, failing: Frame, mapName?: string): void {
+export function abortSiblings(ctx: StepContext, parent: Frame, failing: Frame, mapName?: string, distributed = false): void {
   const siblings = Object.values(ctx.snapshot.frames)
     .filter((f) => f.parentId === parent.id && f.id !== failing.id)
     .sort((a, b) => a.index - b.index);
   for (const f of siblings) {
     const type = stateTypeOf(ctx, f);
+    // A distributed Map's sibling is a child execution: its abort is in its own history, linked to
+    // its own last event, and ends in ExecutionAborted (map-children.ts) instead of MapIterationAborted.
+    const prev = distributed ? f.prevId : failing.prevId;
     if (f.enteredEventId > 0 && f.result === undefined && type !== undefined) {
-      ctx.history.emit(f, `${type}StateAborted`, undefined, undefined, false, failing.prevId);
+      ctx.history.emit(f, `${type}StateAborted`, undefined, undefined, false, prev);
     }
-    if (mapName !== undefined) {
+    if (mapName !== undefined && !distributed) {
       ctx.history.emit(f, 'MapIterationAborted', 'mapIterationAbortedEventDetails', { index: f.index, name: mapName }, false, failing.prevId);
     }
   }
-  if (stateTypeOf(ctx, failing) === 'Task') ctx.history.emit(failing, 'TaskStateAborted', undefined, undefined, false, failing.prevId);
+  // The failing child of a distributed Map has ended its own execution already.
+  if (!distributed && stateTypeOf(ctx, failing) === 'Task') ctx.history.emit(failing, 'TaskStateAborted', undefined, undefined, false, failing.prevId);
   dropDescendants(ctx, parent);
 }
 

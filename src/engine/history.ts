@@ -180,6 +180,17 @@ export function historyRecords(log: readonly (HistoryRecord | StateVisit)[], sta
   return out;
 }
 
+/**
+ * What one advance did to a child execution (a distributed Map iteration): its new events, and
+ * when it started or ended in this advance, what its execution record says of that.
+ */
+export interface ChildExecutionChange {
+  readonly arn: string;
+  readonly records: HistoryRecord[];
+  start?: { readonly mapRunArn: string; readonly stateMachineArn: string; readonly name: string; readonly input: Json };
+  end?: { readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED'; readonly output?: Json; readonly error?: string; readonly cause?: string };
+}
+
 /** The events that end an execution: the last one may take the last id the history has. */
 const ENDING_EVENTS: ReadonlySet<string> = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 
@@ -196,6 +207,9 @@ export class HistoryWriter {
    * ended, and every event after it is dropped (the advance then cleans up, see advance.ts).
    */
   limitReached = false;
+
+  /** The child executions this advance wrote to, by ARN, in the order it first did. */
+  readonly children = new Map<string, ChildExecutionChange>();
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -241,6 +255,7 @@ export class HistoryWriter {
    */
   emit(frame: Frame | null, type: string, detailsKey?: string, details?: Details, advance = true, prev?: number): number {
     if (frame?.silent === true) return 0;
+    if (frame?.childExecution !== undefined) return this.emitChild(frame, frame.childExecution, type, detailsKey, details, advance, prev);
     const id = this.nextId(type);
     if (id === 0) return 0;
     const previousEventId = prev ?? frame?.prevId ?? 0;
@@ -252,6 +267,7 @@ export class HistoryWriter {
   /** A state's …StateEntered event. */
   emitEntered(frame: Frame, type: string, name: string, input: Json): number {
     if (frame.silent === true) return 0;
+    if (frame.childExecution !== undefined) return this.emitChild(frame, frame.childExecution, type, 'stateEnteredEventDetails', stateEnteredDetails(name, input));
     const id = this.nextId(type);
     if (id === 0) return 0;
     const visit = new StateVisit(this.stamp, type, id, frame.prevId, name, input);
@@ -264,6 +280,7 @@ export class HistoryWriter {
   /** A state's …StateExited event: folded into its visit when nothing was recorded since it entered. */
   emitExited(frame: Frame, type: string, name: string, output: Json, assigned?: { [name: string]: Json }): number {
     if (frame.silent === true) return 0;
+    if (frame.childExecution !== undefined) return this.emitChild(frame, frame.childExecution, type, 'stateExitedEventDetails', stateExitedDetails(name, output, assigned));
     const id = this.nextId(type);
     if (id === 0) return 0;
     const open = this.open;
@@ -277,6 +294,29 @@ export class HistoryWriter {
       this.log.push(new StateEventRecord(this.now, type, id, frame.prevId, true, name, output, assigned));
     }
     frame.prevId = id;
+    return id;
+  }
+
+  /** The change this advance makes to a running child execution (undefined once it has ended). */
+  childChange(arn: string): ChildExecutionChange | undefined {
+    if (this.snapshot.childExecutions?.[arn] === undefined) return undefined;
+    let change = this.children.get(arn);
+    if (change === undefined) this.children.set(arn, (change = { arn, records: [] }));
+    return change;
+  }
+
+  /**
+   * An event of a child execution, numbered in its own history (no quota of the parent's, no
+   * folding: child histories are read rarely and stay plain records). Dropped once the child ended.
+   */
+  emitChild(frame: Frame | null, arn: string, type: string, detailsKey?: string, details?: Details, advance = true, prev?: number): number {
+    const counter = this.snapshot.childExecutions?.[arn];
+    const change = this.childChange(arn);
+    if (counter === undefined || change === undefined) return 0;
+    const id = ++counter.lastEventId;
+    const previousEventId = prev ?? frame?.prevId ?? 0;
+    if (frame !== null && advance) frame.prevId = id;
+    change.records.push({ timestamp: this.now, type, id, previousEventId, detailsKey, details });
     return id;
   }
 }

@@ -3,7 +3,7 @@ export { systemClock, virtualClock } from './clock.js';
 export { encodeTaskToken, taskTokenExecution } from './task-token.js';
 export { compileMachine, type CompiledMachine, type CompiledRetrier, type CompiledState, type NumberSource } from './compile.js';
 export { taskTimeoutKey, type Effect, type EngineEvent } from './effects.js';
-export { materializeEvent, materializeEvents, type HistoryRecord, type PayloadTexts } from './history.js';
+export { materializeEvent, materializeEvents, type ChildExecutionChange, type HistoryRecord, type PayloadTexts } from './history.js';
 export { InvalidDefinitionError, InvalidExecutionInputError, parseExecutionInput, prepareMachine } from './prepare.js';
 export { framePath, mapRunsInProgress, tasksWaitingByState, waitingAttempts, waitingCallbacks, type MapRunProgress, type WaitingAttempt, type WaitingCallback } from './query.js';
 export type { ExecutionInfo, Snapshot } from './snapshot.js';

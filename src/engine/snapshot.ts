@@ -112,10 +112,15 @@ export interface Frame {
    */
   redriveFrom?: { readonly done: boolean[]; readonly results: Json[] };
   /**
-   * Set on the iterations of a distributed Map and their descendants: they run as child executions
-   * on AWS, so their events are not part of this execution's history.
+   * Set on the iterations of a distributed Map whose children are Express executions, and their
+   * descendants: AWS keeps no history of those, and they are not part of this execution's either.
    */
   readonly silent?: boolean;
+  /**
+   * Set on the iterations of a distributed Map whose children are Standard executions, and their
+   * descendants: the ARN of the child execution the frame runs in, whose history its events go to.
+   */
+  readonly childExecution?: string;
   /** `$$.Map.Item` for iteration frames. */
   readonly mapItem?: { readonly index: number; readonly value: Json };
   /** Set when the frame ended: its output or its failure. */
@@ -133,6 +138,13 @@ export interface Snapshot {
   output?: Json;
   error?: string;
   cause?: string;
+  /**
+   * The child executions (distributed Map iterations) running now, by ARN: the last event id of each
+   * one's own history. An entry goes when its child ends.
+   */
+  childExecutions?: { [arn: string]: { lastEventId: number; readonly startTime: number } };
+  /** Task attempts numbered so far by attempts.ts (those of child executions and Express children). */
+  countedAttempts?: number;
   /** How many times RedriveExecution restarted it (`$$.Execution.RedriveCount`). */
   redriveCount?: number;
 }

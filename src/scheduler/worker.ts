@@ -3,6 +3,7 @@ import os from 'node:os';
 import { advance, createSnapshot, materializeEvent, prepareMachine, systemClock, taskTimeoutKey, waitingAttempts } from '../engine/index.js';
 import type { Json } from '../language/json.js';
 import type {
+  ChildExecutionChange,
   Clock,
   CompiledMachine,
   EngineEvent,
@@ -14,6 +15,7 @@ import type {
   TaskResult,
 } from '../engine/index.js';
 import type {
+  ChildExecutionWrite,
   Claim,
   ExecutionRecord,
   OutboxRecord,
@@ -105,6 +107,28 @@ function finalRecord(record: ExecutionRecord, snapshot: Snapshot, now: number): 
   if (snapshot.error !== undefined) final.error = snapshot.error;
   if (snapshot.cause !== undefined) final.cause = snapshot.cause;
   return final;
+}
+
+type ChildWriteDraft = { -readonly [K in keyof ChildExecutionWrite]: K extends 'history' ? StoredHistoryEvent[] : ChildExecutionWrite[K] };
+
+/** Folds what one advance did to a child execution into the commit's write for it (several advances make one commit). */
+function takeChild(into: Map<string, ChildWriteDraft>, c: ChildExecutionChange, now: number, revision: number, texts: PayloadTexts): void {
+  let w = into.get(c.arn);
+  if (w === undefined) into.set(c.arn, (w = { arn: c.arn, history: [] }));
+  if (c.start !== undefined) {
+    const { mapRunArn, stateMachineArn, name, input } = c.start;
+    w.start = { stateMachineArn, mapRunArn, name, revision, input: JSON.stringify(input), startDate: now };
+  }
+  const end = c.end;
+  if (end !== undefined)
+    w.end = {
+      status: end.status,
+      stopDate: now,
+      ...(end.status === 'SUCCEEDED' ? { output: JSON.stringify(end.output ?? null) } : {}),
+      ...(end.error !== undefined ? { error: end.error } : {}),
+      ...(end.cause !== undefined ? { cause: end.cause } : {}),
+    };
+  for (const rec of c.records) w.history.push(toStored(rec, texts));
 }
 
 function toStored(r: HistoryRecord, texts: PayloadTexts): StoredHistoryEvent {
@@ -635,11 +659,14 @@ export class Scheduler {
     const newTimers: TimerRecord[] = [];
     const outbox: OutboxRecord[] = [];
     const followUps: EngineEvent[] = [];
+    const children = new Map<string, ChildWriteDraft>();
+    const revision = cached.record.revision;
 
     const step = async (event: EngineEvent | readonly EngineEvent[]): Promise<boolean> => {
       const r = await advance(machine, snapshot, event, now, this.ids, this.slice);
       const texts: PayloadTexts = new Map();
       for (const rec of r.historyRecords) history.push(toStored(rec, texts));
+      for (const c of r.childExecutions) takeChild(children, c, now, revision, texts);
       let yielded = false;
       const started: EngineEvent[] = [];
       for (const effect of r.effects) {
@@ -659,9 +686,10 @@ export class Scheduler {
         else if (effect.type === 'yield') yielded = true;
       }
       for (const s of started)
-        await advance(machine, snapshot, s, now, this.ids, this.slice).then((r2) =>
-          r2.historyRecords.forEach((rec) => history.push(toStored(rec, texts))),
-        );
+        await advance(machine, snapshot, s, now, this.ids, this.slice).then((r2) => {
+          for (const rec of r2.historyRecords) history.push(toStored(rec, texts));
+          for (const c of r2.childExecutions) takeChild(children, c, now, revision, texts);
+        });
       return yielded;
     };
 
@@ -727,6 +755,7 @@ export class Scheduler {
         outbox,
         followUps,
         stopDate: done ? now : undefined,
+        ...(children.size > 0 ? { childExecutions: [...children.values()] } : {}),
         claim,
       });
     } catch (e) {

@@ -29,6 +29,8 @@ export interface DescribeExecutionOutput {
   readonly redriveStatus: RedriveStatus;
   /** Why it cannot be redriven (AWS's words), when it cannot. */
   readonly redriveStatusReason?: string;
+  /** The Map Run a child execution of a distributed Map belongs to. */
+  readonly mapRunArn?: string;
 }
 
 export interface SyncExecutionOutput extends Omit<DescribeExecutionOutput, 'status' | 'redriveCount' | 'redriveStatus'> {
@@ -60,6 +62,8 @@ export const CLIENT_TOKEN_MS = 15 * 60 * 1000;
 export function redriveStatusOf(e: ExecutionRecord, now: number, lastEventId = e.lastEventId ?? 0): { status: RedriveStatus; reason?: string } {
   const no = (reason: string) => ({ status: 'NOT_REDRIVABLE' as const, reason });
   if (e.status === 'RUNNING' || e.status === 'SUCCEEDED' || e.status === 'PENDING_REDRIVE') return no(`Execution is ${e.status} and cannot be redriven`);
+  // Our words: a Map Run's children run again when their parent is redriven (its Map runs the failed ones again).
+  if (e.mapRunArn !== undefined) return no('Child executions of a Map Run are redriven with their parent execution');
   if (now - e.startDate >= MAX_EXECUTION_TIME_MS) return no('Execution has exceeded the max execution time');
   if (e.stopDate !== undefined && now - e.stopDate > REDRIVABLE_PERIOD_MS) return no('Execution redrivable period exceeded');
   if (lastEventId >= REDRIVE_EVENT_LIMIT) return no('Execution history event limit exceeded');
@@ -84,6 +88,7 @@ function describe(e: ExecutionRecord, now: number): DescribeExecutionOutput {
   if (e.output !== undefined) d.output = e.output;
   if (e.error !== undefined) d.error = e.error;
   if (e.cause !== undefined) d.cause = e.cause;
+  if (e.mapRunArn !== undefined) d.mapRunArn = e.mapRunArn;
   return d;
 }
 
@@ -119,7 +124,10 @@ interface Target {
 
 export type Executions = ReturnType<typeof createExecutions>;
 
-export function createExecutions(d: ServiceDeps, machines: Machines) {
+/** Answers whether a Map Run exists (ResourceNotFound when not): map-runs.ts finds it. */
+export type MapRunLookup = (mapRunArn: string) => Promise<void>;
+
+export function createExecutions(d: ServiceDeps, machines: Machines, findMapRun: MapRunLookup) {
   const { store, scheduler, clock } = d;
   /** Express executions running now, by ARN: stopExecution and close() end them. */
   const runningExpress = new Map<string, { readonly stop: AbortController; readonly result: ReturnType<typeof runExecution> }>();
@@ -369,14 +377,17 @@ export function createExecutions(d: ServiceDeps, machines: Machines) {
     /** What ListExecutions lists (everything but the page), or AWS's refusal of the filter. */
     async executionFilter(input: { stateMachineArn?: string; mapRunArn?: string; statusFilter?: string; redriveFilter?: string }): Promise<Omit<ExecutionQuery, 'after' | 'limit'>> {
       const arn = input.stateMachineArn;
+      const status = input.statusFilter as ExecutionRecord['status'] | undefined;
+      if (arn !== undefined && input.mapRunArn !== undefined) throw validation('Must provide either a StateMachine ARN or a MapRun ARN, not both');
       if (arn === undefined) {
-        if (input.mapRunArn !== undefined) throw resourceMissing(input.mapRunArn);
-        throw validation('Must provide a StateMachine ARN or MapRun ARN');
+        if (input.mapRunArn === undefined) throw validation('Must provide a StateMachine ARN or MapRun ARN');
+        // A Map Run's children: the Standard ones (Express children keep no record, as on AWS).
+        await findMapRun(input.mapRunArn);
+        return { mapRunArn: input.mapRunArn, status, redriven: input.redriveFilter === undefined ? undefined : input.redriveFilter === 'REDRIVEN' };
       }
       const ref = parseMachineArn(arn);
       const machine = await machines.machineOf(ref.machineArn);
       if (machine.type === 'EXPRESS') throw typeNotSupported();
-      const status = input.statusFilter as ExecutionRecord['status'] | undefined;
       if (status === 'PENDING_REDRIVE') throw validation('PENDING_REDRIVE statusFilter is only supported with a mapRunArn');
       let revision: number | undefined;
       if (ref.version !== undefined) {

@@ -35,7 +35,8 @@ export type { TestStateConfiguration } from './test-state-request.js';
  */
 export function createService(deps: ServiceDeps) {
   const machines = createMachines(deps);
-  const executions = createExecutions(deps, machines);
+  const mapRuns = createMapRuns(deps);
+  const executions = createExecutions(deps, machines, mapRuns.findMapRun);
   const { machineOf, cachedLatest: _c, preparedOf: _p, revisionOf: _r, latestVersionArn: _l, forget: _f, ...machineOperations } = machines;
   let closing: Promise<void> | undefined;
   return {
@@ -48,7 +49,7 @@ export function createService(deps: ServiceDeps) {
     ...createActivities(deps),
     ...createTags(deps),
     ...createTestState(deps),
-    ...createMapRuns(deps),
+    ...mapRuns,
     /** Ends the Express executions still running (once); the app closes the scheduler and store after. */
     close(): Promise<void> {
       return (closing ??= executions.stopAll());

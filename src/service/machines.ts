@@ -53,6 +53,9 @@ export interface MachineForExecution {
   readonly roleArn: string;
   readonly updateDate: Date;
   readonly revisionId: string;
+  /** For a Map Run's child execution: the run, and the Map's label (the definition is its parent's). */
+  readonly mapRunArn?: string;
+  readonly label?: string;
 }
 
 /** Machines are read on every start: keep them a moment (another server may update a shared store). */
@@ -239,7 +242,10 @@ export function createMachines(d: ServiceDeps) {
       parseArn(executionArn, ['execution', 'express']);
       const e = await store.getExecution(executionArn);
       if (e === undefined) throw executionMissing(executionArn);
-      const revision = await store.getStateMachineRevision(e.stateMachineArn, e.revision);
+      // A child execution's machine is `MACHINE/LABEL`: its definition is the parent machine's revision.
+      const slash = e.mapRunArn === undefined ? -1 : e.stateMachineArn.indexOf('/', e.stateMachineArn.indexOf(':stateMachine:'));
+      const machineArn = slash < 0 ? e.stateMachineArn : e.stateMachineArn.slice(0, slash);
+      const revision = await store.getStateMachineRevision(machineArn, e.revision);
       if (revision === undefined) throw machineMissing(e.stateMachineArn);
       return {
         stateMachineArn: e.stateMachineArn,
@@ -248,6 +254,7 @@ export function createMachines(d: ServiceDeps) {
         roleArn: revision.roleArn,
         updateDate: new Date(revision.createdAt),
         revisionId: String(revision.revision),
+        ...(e.mapRunArn !== undefined && slash >= 0 ? { mapRunArn: e.mapRunArn, label: e.stateMachineArn.slice(slash + 1) } : {}),
       };
     },
   };

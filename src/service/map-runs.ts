@@ -48,6 +48,9 @@ export interface MapRunDescription extends MapRunSummary {
 
 /** How many executions of a machine DescribeMapRun searches for a Map Run it has not seen. */
 const SEARCH_EXECUTIONS = 1000;
+/** How deep, and through how many child executions, DescribeMapRun looks for a Map Run started in a child. */
+const NESTED_LEVELS = 3;
+const SEARCH_CHILDREN = 10_000;
 const MAP_RUN_ARN = /^arn:[^:]+:states:[^:]+:\d{12}:mapRun:([^/:]+)\/([^:]+):([^:]+)$/;
 
 interface MapRunFromHistory {
@@ -120,7 +123,65 @@ export function createMapRuns(deps: ServiceDeps) {
       const run = (await runsOf(e)).find((r) => r.summary.mapRunArn === mapRunArn);
       if (run !== undefined) return { execution: e, run };
     }
+    // A Map Run started inside a child execution (a distributed Map nested in another) is in that
+    // child's history: look through the children of the candidates' runs, level by level.
+    const budget = { executions: SEARCH_CHILDREN };
+    let level = candidates;
+    for (let depth = 0; depth < NESTED_LEVELS && level.length > 0; depth++) {
+      const next: ExecutionRecord[] = [];
+      for (const e of level) {
+        for (const parentRun of await runsOf(e)) {
+          let after: number | undefined;
+          do {
+            const page = await store.listExecutionsPage({ mapRunArn: parentRun.summary.mapRunArn, limit: 1000, after });
+            for (const child of page.executions) {
+              if (budget.executions-- <= 0) throw resourceMissing(mapRunArn);
+              const run = (await runsOf(child)).find((r) => r.summary.mapRunArn === mapRunArn);
+              if (run !== undefined) return { execution: child, run };
+              next.push(child);
+            }
+            after = page.next;
+          } while (after !== undefined);
+        }
+      }
+      level = next;
+    }
     throw resourceMissing(mapRunArn);
+  }
+
+  /**
+   * A finished run's counts from its child executions' records: executions by status, and items by
+   * the status of the child that ran them (a batch's child runs the batch's items).
+   */
+  async function childCounts(execution: ExecutionRecord, mapRunArn: string): Promise<{ executions: MapRunCounts; items: MapRunCounts } | undefined> {
+    const batched = await isBatched(execution, mapRunArn);
+    const executions = { ...ZERO };
+    const items = { ...ZERO };
+    let after: number | undefined;
+    do {
+      const page = await store.listExecutionsPage({ mapRunArn, limit: 1000, after });
+      for (const child of page.executions) {
+        const key = COUNTED[child.status];
+        const size = batched ? batchSize(child.input) : 1;
+        executions.total++;
+        items.total += size;
+        if (key !== undefined) {
+          executions[key]++;
+          items[key] += size;
+        }
+      }
+      after = page.next;
+    } while (after !== undefined);
+    // Express children keep no record: nothing to count from.
+    return executions.total === 0 ? undefined : { executions, items };
+  }
+
+  /** Whether the run's Map state has an ItemBatcher (its children then each run a batch of items). */
+  async function isBatched(execution: ExecutionRecord, mapRunArn: string): Promise<boolean> {
+    const revision = await store.getStateMachineRevision(execution.stateMachineArn, execution.revision);
+    if (revision === undefined) return false;
+    const label = mapRunMachineArn(mapRunArn).split('/').pop();
+    return findMapState(JSON.parse(revision.definition) as unknown, label ?? '')?.ItemBatcher !== undefined;
   }
 
   return {
@@ -154,18 +215,24 @@ export function createMapRuns(deps: ServiceDeps) {
       if (r.kind === 'delivered') scheduler.wake(execution.arn);
     },
 
-    /** DescribeMapRun: status and counts; live counts while the Map runs. */
+    /** The Map Run exists (ResourceNotFound, or InvalidArn, when not): ListExecutions by mapRunArn asks. */
+    async findMapRun(mapRunArn: string): Promise<void> {
+      await findRun(mapRunArn);
+    },
+
+    /** DescribeMapRun: status and counts; live counts while the Map runs, else the child executions' own. */
     async describeMapRun(mapRunArn: string): Promise<MapRunDescription> {
       const { execution, run } = await findRun(mapRunArn);
       const live = run.status === 'RUNNING' ? mapRunsInProgress((await store.loadSnapshot(execution.arn))?.snapshot ?? emptySnapshot).get(mapRunArn) : undefined;
-      const counts = countsOf(run, live);
+      const children = live === undefined ? await childCounts(execution, mapRunArn) : undefined;
+      const counts = countsOf(run, live, children?.executions);
       return {
         ...run.summary,
         status: run.status,
         maxConcurrency: live?.maxConcurrency ?? 0,
         toleratedFailurePercentage: live?.toleratedFailurePercentage ?? 0,
         toleratedFailureCount: live?.toleratedFailureCount ?? 0,
-        itemCounts: counts,
+        itemCounts: children?.items ?? counts,
         executionCounts: counts,
         redriveCount: 0,
       };
@@ -181,10 +248,42 @@ export function mapRunMachineArn(mapRunArn: string): string {
 
 const emptySnapshot = { frames: {} } as unknown as Parameters<typeof mapRunsInProgress>[0]; // only its frames are read
 
-function countsOf(run: MapRunFromHistory, live: MapRunProgress | undefined): MapRunCounts {
-  const zero = { pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 };
+type MutableCounts = { -readonly [K in keyof MapRunCounts]: number };
+const ZERO: MapRunCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: 0, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 };
+const COUNTED: { readonly [status: string]: keyof MutableCounts | undefined } = { RUNNING: 'running', SUCCEEDED: 'succeeded', FAILED: 'failed', TIMED_OUT: 'timedOut', ABORTED: 'aborted' };
+
+/** How many items a batch's child ran: its input's `Items`. */
+function batchSize(input: string): number {
+  try {
+    const parsed = JSON.parse(input) as { Items?: unknown };
+    return Array.isArray(parsed?.Items) ? parsed.Items.length : 1;
+  } catch {
+    return 1;
+  }
+}
+
+/** The Map state named (or labelled) `label` anywhere in a definition. */
+function findMapState(node: unknown, label: string): { ItemBatcher?: unknown } | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const states = (node as { States?: unknown }).States;
+  if (states === null || typeof states !== 'object') return undefined;
+  for (const [name, state] of Object.entries(states as Record<string, unknown>)) {
+    if (state === null || typeof state !== 'object') continue;
+    const s = state as { Type?: unknown; Label?: unknown; ItemBatcher?: unknown; ItemProcessor?: unknown; Iterator?: unknown; Branches?: unknown };
+    if (s.Type === 'Map' && (s.Label ?? name) === label) return s;
+    for (const inner of [s.ItemProcessor, s.Iterator, ...(Array.isArray(s.Branches) ? s.Branches : [])]) {
+      const found = findMapState(inner, label);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function countsOf(run: MapRunFromHistory, live: MapRunProgress | undefined, children: MapRunCounts | undefined): MapRunCounts {
+  const zero = ZERO;
   if (live !== undefined) return { ...zero, pending: live.pending, running: live.running, succeeded: live.succeeded, failed: live.failed, total: live.total };
-  // A finished run's snapshot is gone: its counts follow from how it ended and how many items the input gave.
+  if (children !== undefined) return children;
+  // A finished run of Express children left no records: its counts follow from how it ended and how many items the input gave.
   if (run.status === 'SUCCEEDED') return { ...zero, succeeded: run.length, total: run.length };
   return { ...zero, total: run.length };
 }

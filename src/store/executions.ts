@@ -59,10 +59,17 @@ export interface ExecutionRecord {
   readonly redriveDate?: number;
   /** The id of its last history event, as stored (set by the store; the history quota is 25,000). */
   readonly lastEventId?: number;
+  /**
+   * Set on the child executions of a distributed Map (its Map Run's ARN). They are driven by their
+   * parent's advances, have no snapshot, inbox or timers of their own, and are listed only by Map Run.
+   */
+  readonly mapRunArn?: string;
 }
 
 export interface ExecutionQuery {
   readonly stateMachineArn?: string;
+  /** The child executions of this Map Run; without it, only executions that are no Map Run's children. */
+  readonly mapRunArn?: string;
   readonly status?: ExecutionStatus;
   /** Only executions redriven at least once (true) or never (false). */
   readonly redriven?: boolean;

@@ -22,10 +22,11 @@ export interface ExecutionRow {
   redrive_count: number;
   redrive_date: number | null;
   last_event_id: number;
+  map_run_arn: string | null;
 }
 
 export const EXECUTION_COLUMNS =
-  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, last_event_id';
+  'id, arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, redrive_count, redrive_date, last_event_id, map_run_arn';
 
 export interface MachineRow {
   arn: string;
@@ -96,6 +97,7 @@ export function toExecution(r: ExecutionRow): ExecutionRecord {
   if (r.redrive_count > 0) e.redriveCount = r.redrive_count;
   if (r.redrive_date !== null) e.redriveDate = r.redrive_date;
   if (r.last_event_id > 0) e.lastEventId = r.last_event_id;
+  if (r.map_run_arn !== null) e.mapRunArn = r.map_run_arn;
   return e;
 }
 

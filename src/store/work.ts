@@ -55,6 +55,33 @@ export interface WorkStore {
   clearAdvanceAttempts(executionArn: string): Promise<void>;
 }
 
+/**
+ * What an advance did to one child execution of a distributed Map: inserted when it started (its
+ * row then is RUNNING), its history appended to (gapless, as the parent's), its end recorded.
+ */
+export interface ChildExecutionWrite {
+  readonly arn: string;
+  readonly start?: {
+    readonly stateMachineArn: string;
+    readonly mapRunArn: string;
+    readonly name: string;
+    /** The parent's revision (the child runs a part of that definition). */
+    readonly revision: number;
+    /** JSON text. */
+    readonly input: string;
+    readonly startDate: number;
+  };
+  readonly end?: {
+    readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+    /** JSON text, on success only. */
+    readonly output?: string;
+    readonly error?: string;
+    readonly cause?: string;
+    readonly stopDate: number;
+  };
+  readonly history: readonly StoredHistoryEvent[];
+}
+
 /** A worker's hold on an execution or an effect: it alone works on it until `expiresAt` or until it lets go. */
 export interface Lease {
   readonly owner: string;
@@ -118,6 +145,8 @@ export type WriteOp =
       /** Events to apply in a later advance (e.g. `continue` after a yield). */
       readonly followUps: readonly EngineEvent[];
       readonly stopDate?: number;
+      /** The child executions (distributed Map iterations) the advance started, ran or ended. */
+      readonly childExecutions?: readonly ChildExecutionWrite[];
       /**
        * The advancing worker's lease: the outbox entries written are its to dispatch, and it keeps
        * the execution when `keep` (it advances it again at once), else lets go. Absent: both free.

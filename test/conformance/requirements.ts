@@ -41,24 +41,32 @@ export function requirementOf(name: string): Requirement {
 /** The requirements of a case that are not built yet (empty = the case can run). */
 export function missingRequirements(requires: readonly string[]): { name: string; builtBy: string }[] {
   const missing = requires.filter((r) => !requirementOf(r).ready).map((r) => ({ name: r, builtBy: requirementOf(r).builtBy }));
-  // A distributed Map over S3 reads the objects LocalStack's test put in its bucket, and the
-  // recording does not hold them: moto can serve the calls but not those items. ItemReader and
-  // ResultWriter are tested on moto_server in test/integrations instead.
-  if (requires.includes('distributed-map') && requires.includes('s3')) missing.push({ name: 'distributed-map with s3', builtBy: "the S3 objects the recorder's test put are not in the recording" });
+  missing.push(...distributedOverS3(requires));
   return missing;
 }
 
 /**
- * What the server runner (run-case-server.ts) serves besides pure ASL: the server has the
- * integration and the runner drives it (functions, an activity worker, the child machines).
- * Callbacks are not driven: every recorded callback case also needs SQS or SNS to carry its token.
+ * A distributed Map over S3 reads the objects LocalStack's test put in its bucket, and the
+ * recording does not hold them: moto can serve the calls but not those items. ItemReader and
+ * ResultWriter are tested on moto_server in test/integrations (and through the server in
+ * test/api/sfn/map-run-children.test.ts) instead.
  */
-const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution', 'mock-config', 'aws-sdk:sfn']);
+function distributedOverS3(requires: readonly string[]): { name: string; builtBy: string }[] {
+  return requires.includes('distributed-map') && requires.includes('s3') ? [{ name: 'distributed-map with s3', builtBy: "the S3 objects the recorder's test put are not in the recording" }] : [];
+}
+
+/**
+ * What the server runner (run-case-server.ts) serves besides pure ASL: the server has the
+ * integration and the runner drives it (functions, an activity worker, the child machines, the
+ * child executions of distributed Maps). Callbacks are not driven: every recorded callback case also needs SQS or SNS to carry its token.
+ */
+const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution', 'mock-config', 'aws-sdk:sfn', 'distributed-map']);
 
 /**
  * The requirements of a case that the server runner cannot serve (empty = it runs on the server);
  * with `aws`, the services moto_server stands in for are served too.
  */
 export function missingOnServer(requires: readonly string[], aws = false): { name: string; builtBy: string }[] {
-  return requires.filter((r) => !SERVED_ON_SERVER.has(r) && !(aws && isMotoRequirement(r))).map((r) => ({ name: r, builtBy: r === 'callback' ? 'needs the SQS/SNS consumer that answers the token' : r === 'distributed-map' ? 'runs in memory; not yet through the server runner' : isMotoRequirement(r) ? 'needs moto_server, not on PATH' : requirementOf(r).builtBy }));
+  const missing = requires.filter((r) => !SERVED_ON_SERVER.has(r) && !(aws && isMotoRequirement(r))).map((r) => ({ name: r, builtBy: r === 'callback' ? 'needs the SQS/SNS consumer that answers the token' : isMotoRequirement(r) ? 'needs moto_server, not on PATH' : requirementOf(r).builtBy }));
+  return [...missing, ...distributedOverS3(requires)];
 }

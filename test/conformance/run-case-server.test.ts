@@ -19,8 +19,9 @@ const unreachable = (): ConformanceServer => ({
 });
 
 describe('the server runner', () => {
-  it('runs pure, lambda, activity, nested-execution and aws-sdk:sfn cases and skips the rest with the reason', () => {
-    for (const r of [[], ['lambda'], ['activity'], ['nested-execution'], ['lambda', 'nested-execution'], ['aws-sdk:sfn']]) expect(planOnServer(caseWith(r))).toEqual({ run: true });
+  it('runs pure, lambda, activity, nested-execution, aws-sdk:sfn and distributed-map cases and skips the rest with the reason', () => {
+    for (const r of [[], ['lambda'], ['activity'], ['nested-execution'], ['lambda', 'nested-execution'], ['aws-sdk:sfn'], ['distributed-map', 'lambda']]) expect(planOnServer(caseWith(r))).toEqual({ run: true });
+    expect(planOnServer(caseWith(['distributed-map', 's3']), true)).toEqual({ run: false, reason: "distributed-map with s3 (the S3 objects the recorder's test put are not in the recording)" });
     expect(planOnServer(caseWith(['callback', 'sqs']))).toEqual({ run: false, reason: 'callback (needs the SQS/SNS consumer that answers the token), sqs (needs moto_server, not on PATH)' });
   });
 

@@ -386,6 +386,92 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       });
     });
 
+    describe('child executions of a Map Run', () => {
+      const RUN = 'arn:aws:states:us-east-1:123456789012:mapRun:m/L:run-1';
+      const childArn = (i: number) => `arn:aws:states:us-east-1:123456789012:execution:m/L:child-${i}`;
+      const startOf = (i: number) => ({ stateMachineArn: `${MACHINE_ARN}/L`, mapRunArn: RUN, name: `child-${i}`, revision: 1, input: `{"i":${i}}`, startDate: T0 + i });
+
+      it('writes each child with its parent\'s advances, lists them by Map Run only, and keeps their histories apart', async () => {
+        const { record, snapshot } = await start('parent');
+        snapshot.version = 1;
+        const [inbox] = await store.pendingInbox(record.arn);
+        const [first] = await store.commit([
+          advanceOp(record.arn, snapshot, 0, {
+            history: events(1, 2),
+            consumedInbox: [inbox.id],
+            childExecutions: [0, 1, 2].map((i) => ({ arn: childArn(i), start: startOf(i), history: events(1, 2) })),
+          }),
+        ]);
+        expect(first.kind).toBe('applied');
+        const second: Snapshot = { ...snapshot, version: 2 };
+        await store.commit([
+          advanceOp(record.arn, second, 1, {
+            history: events(3, 3),
+            childExecutions: [
+              { arn: childArn(0), end: { status: 'SUCCEEDED', output: '{"ok":true}', stopDate: T0 + 10 }, history: events(3, 4) },
+              { arn: childArn(1), end: { status: 'FAILED', error: 'Boom', cause: 'bad', stopDate: T0 + 11 }, history: events(3, 3) },
+              { arn: childArn(2), history: events(3, 5) },
+            ],
+          }),
+        ]);
+        expect(await store.getExecution(childArn(0))).toEqual({
+          arn: childArn(0),
+          stateMachineArn: `${MACHINE_ARN}/L`,
+          revision: 1,
+          name: 'child-0',
+          status: 'SUCCEEDED',
+          input: '{"i":0}',
+          output: '{"ok":true}',
+          startDate: T0,
+          stopDate: T0 + 10,
+          lastEventId: 4,
+          mapRunArn: RUN,
+        });
+        expect(await store.getExecution(childArn(1))).toMatchObject({ status: 'FAILED', error: 'Boom', cause: 'bad', stopDate: T0 + 11, lastEventId: 3 });
+        expect(await store.getExecution(childArn(2))).toMatchObject({ status: 'RUNNING', lastEventId: 5 });
+        expect((await store.getExecution(childArn(2)))?.stopDate).toBeUndefined();
+        expect((await store.getHistory(childArn(2))).events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+        expect((await store.getHistory(record.arn)).events.map((e) => e.id)).toEqual([1, 2, 3]);
+        expect(await store.loadSnapshot(childArn(0))).toEqual({ snapshot: null, version: 0 });
+
+        const byRun = await store.listExecutionsPage({ mapRunArn: RUN, limit: 2 });
+        expect(byRun.executions.map((e) => e.name)).toEqual(['child-2', 'child-1']);
+        const rest = await store.listExecutionsPage({ mapRunArn: RUN, limit: 2, after: byRun.next });
+        expect(rest.executions.map((e) => e.name)).toEqual(['child-0']);
+        expect((await store.listExecutionsPage({ mapRunArn: RUN, status: 'FAILED', limit: 10 })).executions.map((e) => e.name)).toEqual(['child-1']);
+        expect((await store.listExecutionsPage({ stateMachineArn: MACHINE_ARN, limit: 10 })).executions.map((e) => e.name)).toEqual(['parent']);
+        expect((await store.listExecutionsPage({ limit: 10 })).executions.map((e) => e.name)).toEqual(['parent']);
+        expect((await store.listExecutions({})).map((e) => e.name)).toEqual(['parent']);
+        expect(await store.findWork(T0 + 100, 10)).toEqual([]);
+      });
+
+      it('writes no child of an advance that is refused', async () => {
+        const { record, snapshot } = await start('parent');
+        snapshot.version = 1;
+        await store.commit([advanceOp(record.arn, snapshot, 0, { history: events(1, 1) })]);
+        const [r] = await store.commit([
+          advanceOp(record.arn, { ...snapshot, version: 2 }, 0, { history: events(2, 2), childExecutions: [{ arn: childArn(0), start: startOf(0), history: events(1, 1) }] }),
+        ]);
+        expect(r).toEqual({ kind: 'conflict' });
+        expect(await store.getExecution(childArn(0))).toBeUndefined();
+      });
+
+      it('writes the children of advances of several executions committed together', async () => {
+        const a = await start('a');
+        const b = await start('b');
+        a.snapshot.version = 1;
+        b.snapshot.version = 1;
+        const results = await store.commit([
+          advanceOp(a.record.arn, a.snapshot, 0, { history: events(1, 1), childExecutions: [{ arn: childArn(0), start: startOf(0), history: events(1, 2) }] }),
+          advanceOp(b.record.arn, b.snapshot, 0, { history: events(1, 1), childExecutions: [{ arn: childArn(1), start: startOf(1), history: events(1, 1), end: { status: 'ABORTED', stopDate: T0 + 5 } }] }),
+        ]);
+        expect(results.map((r) => r.kind)).toEqual(['applied', 'applied']);
+        expect(await store.getExecution(childArn(0))).toMatchObject({ status: 'RUNNING', lastEventId: 2 });
+        expect(await store.getExecution(childArn(1))).toMatchObject({ status: 'ABORTED', stopDate: T0 + 5, lastEventId: 1 });
+        expect((await store.getHistory(childArn(0))).events.map((e) => e.id)).toEqual([1, 2]);
+      });
+    });
+
     describe('history', () => {
       it('pages forward and backward with a continuation id', async () => {
         const { record, snapshot } = await start('e1');

@@ -10,6 +10,7 @@ import { EventHistory } from './event-history.js';
 import { isLambdaTask, StateFunctionLogs } from './function-logs.js';
 import { MapRuns } from './map-runs.js';
 import { WaitingTasks } from './waiting-tasks.js';
+import { childWorkflowOf } from './map-run-workflow.js';
 
 function StateDetails({ state, onClose, logs }: { readonly state: StateView | undefined; readonly onClose: () => void; readonly logs?: { readonly executionArn: string; readonly version: number; readonly until?: number } }) {
   if (state === undefined) return <p className="muted">Choose a state in the graph to see its input, output, variables and errors.</p>;
@@ -104,9 +105,10 @@ export function ExecutionPage({ arn }: { readonly arn: string; readonly dark: bo
   useEffect(() => void load(), [load]);
   useEffect(() => {
     if (execution === undefined || definition !== undefined) return;
-    sfn<{ definition: string }>('DescribeStateMachineForExecution', { executionArn: arn })
-      .catch(() => sfn<{ definition: string }>('DescribeStateMachine', { stateMachineArn: execution.stateMachineArn }))
-      .then((m) => setDefinition(JSON.parse(m.definition) as unknown))
+    sfn<{ definition: string; label?: string }>('DescribeStateMachineForExecution', { executionArn: arn })
+      .catch(() => sfn<{ definition: string; label?: string }>('DescribeStateMachine', { stateMachineArn: execution.stateMachineArn }))
+      // A Map Run's child runs its Map's ItemProcessor: that is the graph its history walks.
+      .then((m) => setDefinition(childWorkflowOf(JSON.parse(m.definition) as unknown, m.label)))
       .catch(setError);
   }, [execution, definition, arn]);
   // A worker taking an activity task writes no history event, so look again while one waits for a worker.

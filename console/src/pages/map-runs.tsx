@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { sfn, type HistoryEvent } from '../api/sfn-client.js';
 import { StatusBadge } from '../components/format.js';
+import { href } from '../router.js';
 
 interface MapRunCounts {
   readonly pending: number;
@@ -14,6 +15,29 @@ interface MapRun {
   readonly mapRunArn: string;
   readonly status: string;
   readonly itemCounts: MapRunCounts;
+}
+
+interface ChildExecution {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly status: string;
+}
+
+/** How many of a run's child executions the panel lists (ListExecutions' first page, newest first). */
+const CHILDREN_SHOWN = 100;
+
+/** A run with its child executions (none for Express children, which AWS keeps no record of). */
+interface ShownRun extends MapRun {
+  readonly children: readonly ChildExecution[];
+  readonly moreChildren: boolean;
+}
+
+async function describeRun(mapRunArn: string): Promise<ShownRun> {
+  const [run, listed] = await Promise.all([
+    sfn<MapRun>('DescribeMapRun', { mapRunArn }),
+    sfn<{ executions: ChildExecution[]; nextToken?: string }>('ListExecutions', { mapRunArn, maxResults: CHILDREN_SHOWN }),
+  ]);
+  return { ...run, children: listed.executions, moreChildren: listed.nextToken !== undefined };
 }
 
 /** The Map Runs the history names (distributed Maps), oldest first. */
@@ -30,18 +54,19 @@ export function mapRunArnsOf(events: readonly HistoryEvent[]): string[] {
 const labelOf = (arn: string): string => arn.slice(arn.indexOf('/') + 1, arn.lastIndexOf(':'));
 
 /**
- * A distributed Map's runs with their progress (DescribeMapRun). Iterations write nothing to this
- * execution's history, so a run still going is asked again every two seconds.
+ * A distributed Map's runs with their progress (DescribeMapRun) and their child executions
+ * (ListExecutions by mapRunArn), each a link to its own execution page. Iterations write nothing to
+ * this execution's history, so a run still going is asked again every two seconds.
  */
 export function MapRuns({ events }: { readonly events: readonly HistoryEvent[] }) {
   const arns = mapRunArnsOf(events);
   const key = arns.join(' ') + ` ${events.length}`;
-  const [runs, setRuns] = useState<MapRun[]>([]);
+  const [runs, setRuns] = useState<ShownRun[]>([]);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     if (arns.length === 0) return setRuns([]);
     let current = true;
-    Promise.all(arns.map((mapRunArn) => sfn<MapRun>('DescribeMapRun', { mapRunArn })))
+    Promise.all(arns.map(describeRun))
       .then((r) => current && setRuns(r))
       .catch(() => undefined);
     return () => {
@@ -77,6 +102,23 @@ export function MapRuns({ events }: { readonly events: readonly HistoryEvent[] }
               <span className="map-run-running" style={{ width: width(c.running) }} />
             </div>
             <p className="muted mono small-text">{r.mapRunArn}</p>
+            {r.children.length > 0 && (
+              <details className="map-run-children" data-testid="map-run-children">
+                <summary>
+                  Child executions ({r.moreChildren ? `the newest ${r.children.length}` : r.children.length})
+                </summary>
+                <ul>
+                  {r.children.map((child) => (
+                    <li key={child.executionArn}>
+                      <a href={href.execution(child.executionArn)} className="mono small-text">
+                        {child.name}
+                      </a>{' '}
+                      <StatusBadge status={child.status} />
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
           </div>
         );
       })}

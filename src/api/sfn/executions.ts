@@ -37,6 +37,7 @@ function describeOutput(e: DescribeExecutionOutput): Record<string, unknown> {
     redriveDate: e.redriveDate === undefined ? undefined : epochSeconds(e.redriveDate),
     redriveStatus: e.redriveStatus,
     redriveStatusReason: e.redriveStatusReason,
+    mapRunArn: e.mapRunArn,
   });
 }
 
@@ -108,7 +109,7 @@ export function executionOperations(b: SfnBackend): Record<string, Operation> {
         statusFilter: str(input.statusFilter),
         redriveFilter: str(input.redriveFilter),
       });
-      const scope = `ListExecutions:${arn ?? ''}:${str(input.statusFilter) ?? ''}:${str(input.redriveFilter) ?? ''}`;
+      const scope = `ListExecutions:${arn ?? str(input.mapRunArn) ?? ''}:${str(input.statusFilter) ?? ''}:${str(input.redriveFilter) ?? ''}`;
       const found = await s.listExecutions({ ...filter, after: decodePositionToken(input.nextToken, scope), limit: pageSize(input.maxResults) });
       const out: Record<string, unknown> = {
         executions: found.executions.map((e) =>

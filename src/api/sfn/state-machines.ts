@@ -1,7 +1,7 @@
 import { awsErrors, str, type SfnBackend } from './backend.js';
 import type { Operation } from './operations.js';
 import { page } from './paging.js';
-import { epochSeconds } from './wire.js';
+import { defined, epochSeconds } from './wire.js';
 
 const LOGGING_OFF = { level: 'OFF', includeExecutionData: false };
 const TRACING_OFF = { enabled: false };
@@ -72,7 +72,7 @@ export function stateMachineOperations(b: SfnBackend): Record<string, Operation>
 
     async DescribeStateMachineForExecution(input) {
       const m = await s.describeStateMachineForExecution(input.executionArn as string);
-      return {
+      return defined({
         stateMachineArn: m.stateMachineArn,
         name: m.name,
         definition: m.definition,
@@ -81,7 +81,9 @@ export function stateMachineOperations(b: SfnBackend): Record<string, Operation>
         loggingConfiguration: LOGGING_OFF,
         tracingConfiguration: TRACING_OFF,
         revisionId: m.revisionId,
-      };
+        mapRunArn: m.mapRunArn,
+        label: m.label,
+      });
     },
   });
 }

@@ -5,6 +5,7 @@
  * events; `resumeMap` takes the answer up by the run's phase.
  */
 import type { Json } from '../../language/json.js';
+import { attemptNumber } from '../attempts.js';
 import type { CompiledTemplate } from '../../language/template/index.js';
 import type { CompiledJsonataField } from '../../language/jsonata/index.js';
 import type { CompiledPayload, MapState } from '../compile.js';
@@ -13,6 +14,7 @@ import { resolveNumber } from '../numbers.js';
 import type { ChildrenProgress, Frame, FrameResume } from '../snapshot.js';
 import { jsonataEnv, jsonPathScope, type StepContext } from '../step.js';
 import type { MapRunChild } from '../types.js';
+import { childExecutionNameOf } from './map-children.js';
 
 /** What the Map's fields are evaluated against: the effective input (JSONPath) or the raw input (JSONata). */
 export function mapScopeInput(ctx: StepContext, frame: Frame, state: MapState): Json {
@@ -90,7 +92,7 @@ export async function writeResults(
   const input = mapScopeInput(ctx, frame, state);
   const parameters =
     writer.parameters === undefined ? {} : await evaluateMapPayload(ctx, frame, state, writer.parameters, input);
-  const attempt = -frame.enteredEventId;
+  const attempt = frame.childExecution === undefined && frame.silent !== true ? -frame.enteredEventId : attemptNumber(ctx, frame, 0);
   frame.wait = { kind: 'task', attempt, started: true };
   ctx.effects.push({
     type: 'invokeTask',
@@ -104,18 +106,18 @@ export async function writeResults(
       resultWriter: {
         mapRunArn,
         ...(writer.writerConfig !== undefined ? { writerConfig: writer.writerConfig } : {}),
-        children: childrenOf(ctx, progress),
+        children: childrenOf(progress, mapRunArn),
       },
     },
   });
 }
 
-/** Each iteration as a child execution record: succeeded, failed (tolerated), or never run. */
-function childrenOf(ctx: StepContext, progress: ChildrenProgress): MapRunChild[] {
+/** Each iteration as a child execution record (named as map-children.ts named it): succeeded, failed (tolerated), or never run. */
+function childrenOf(progress: ChildrenProgress, mapRunArn: string): MapRunChild[] {
   const children: MapRunChild[] = [];
   for (let index = 0; index < progress.total; index++) {
     const input = progress.items?.[index] ?? null;
-    const name = ctx.ids.uuid();
+    const name = childExecutionNameOf(mapRunArn, index);
     const result = progress.results[index];
     if (progress.done[index]) children.push({ index, name, status: 'SUCCEEDED', input, output: result });
     else if (index < progress.nextIndex && result !== null && typeof result === 'object' && !Array.isArray(result)) {

@@ -1,3 +1,4 @@
+import { attemptNumber } from '../attempts.js';
 import { StatesError } from '../../language/errors.js';
 import type { Json } from '../../language/json.js';
 import { selectPath } from '../../language/jsonpath/index.js';
@@ -19,6 +20,7 @@ import {
   writeResults,
   writerFinished,
 } from './map-run.js';
+import { endChildExecution, startChildExecution } from './map-children.js';
 
 export function runMap(ctx: StepContext, frame: Frame, state: MapState): Promise<Outcome> {
   return state.queryLanguage === 'JSONata' ? startJsonata(ctx, frame, state) : startJsonPath(ctx, frame, state);
@@ -94,7 +96,7 @@ async function startReading(ctx: StepContext, frame: Frame, state: MapState, inp
 function startMapRun(ctx: StepContext, frame: Frame, state: MapState, phase: 'reading' | 'running'): number {
   const arn = mapRunArnOf(ctx, state);
   frame.mapRun = { arn, phase };
-  return ctx.history.emit(frame, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn: arn });
+  return attemptNumber(ctx, frame, ctx.history.emit(frame, 'MapRunStarted', 'mapRunStartedEventDetails', { mapRunArn: arn }));
 }
 
 async function selectItems(
@@ -189,16 +191,13 @@ function fillSlots(ctx: StepContext, frame: Frame, state: MapState): void {
     const index = p.nextIndex++;
     if (p.done[index]) continue; // succeeded before a redrive
     p.running++;
-    const child = spawnFrame(
-      ctx,
-      frame,
-      state.processor,
-      index,
-      p.items![index],
-      { index, value: p.items![index] },
-      frame.silent === true || state.distributed,
-    );
-    ctx.history.emit(child, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: state.name });
+    const item = p.items![index];
+    // A Standard child execution has a history of its own; an Express one (or any under one) none.
+    const silent = frame.silent === true || (state.distributed && state.expressChildren);
+    const childArn = state.distributed && !silent ? startChildExecution(ctx, frame.mapRun!.arn, index, item) : undefined;
+    const child = spawnFrame(ctx, frame, state.processor, index, item, { index, value: item }, silent, childArn ?? frame.childExecution);
+    if (childArn !== undefined) child.prevId = 0;
+    if (!state.distributed) ctx.history.emit(child, 'MapIterationStarted', 'mapIterationStartedEventDetails', { index, name: state.name });
     ctx.ready.push(child);
   }
   if (p.running === 0 && p.nextIndex >= p.total) wake(ctx, frame, { kind: 'childrenDone' });
@@ -216,26 +215,26 @@ export function mapChildFinished(ctx: StepContext, parent: Frame, child: Frame, 
   const result = child.result!;
   const details = { index: child.index, name: state.name };
   p.running--;
+  if (state.distributed) endChildExecution(ctx, child, result);
   if (result.ok) {
-    p.lastIterationEventId = ctx.history.emit(
-      child,
-      'MapIterationSucceeded',
-      'mapIterationSucceededEventDetails',
-      details,
-      false,
-    );
-    parent.prevId = Math.max(parent.prevId, child.prevId);
+    // A child execution's events are numbered in its own history: the parent's source stays.
+    if (!state.distributed) {
+      p.lastIterationEventId = ctx.history.emit(child, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', details, false);
+      parent.prevId = Math.max(parent.prevId, child.prevId);
+    }
     p.results[child.index] = result.output;
     p.done[child.index] = true;
     fillSlots(ctx, parent, state);
     return;
   }
-  ctx.history.emit(child, 'MapIterationFailed', 'mapIterationFailedEventDetails', details, false);
-  parent.prevId = Math.max(parent.prevId, child.prevId);
+  if (!state.distributed) {
+    ctx.history.emit(child, 'MapIterationFailed', 'mapIterationFailedEventDetails', details, false);
+    parent.prevId = Math.max(parent.prevId, child.prevId);
+  }
   p.failedCount++;
   if (toleranceExceeded(p)) {
     const tolerant = p.toleratedFailureCount > 0 || p.toleratedFailurePercentage > 0;
-    abortSiblings(ctx, parent, child, state.name);
+    abortSiblings(ctx, parent, child, state.name, state.distributed);
     wake(
       ctx,
       parent,

@@ -1,3 +1,4 @@
+import { attemptNumber } from '../attempts.js';
 import type { Json } from '../../language/json.js';
 import { isPollableActivity, patternEnding, type ResourceArn } from '../../language/resource-arn.js';
 import { MAX_PAYLOAD_BYTES, type TaskState } from '../compile.js';
@@ -72,11 +73,12 @@ async function schedule(
   const extra: Record<string, unknown> = { ...described, region: regionOf(ctx) };
   if (timeoutSeconds !== undefined) extra.timeoutInSeconds = timeoutSeconds;
   if (heartbeatSeconds !== undefined) extra.heartbeatInSeconds = heartbeatSeconds;
-  const attempt = isLambdaFunction(state)
+  const scheduled = isLambdaFunction(state)
     ? ctx.history.emit(frame, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', lambdaScheduledDetails(state.resource, parameters, timeoutSeconds))
     : isActivity(state)
       ? ctx.history.emit(frame, 'ActivityScheduled', 'activityScheduledEventDetails', activityScheduledDetails(state.resource, parameters, timeoutSeconds, heartbeatSeconds))
       : ctx.history.emit(frame, 'TaskScheduled', 'taskScheduledEventDetails', payloadDetails('parameters', parameters, extra));
+  const attempt = attemptNumber(ctx, frame, scheduled);
   const heartbeatKey = heartbeatSeconds === undefined ? undefined : `heartbeat:${attempt}:0`;
   frame.wait = { kind: 'task', attempt, started: false, taskToken: callbackToken, heartbeatKey, heartbeatSeconds };
   ctx.effects.push({

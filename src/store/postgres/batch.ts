@@ -4,6 +4,7 @@ import type { EngineEvent, Snapshot } from '../../engine/index.js';
 import type { ExecutionRecord } from '../executions.js';
 import { toExecution, EXECUTION_COLUMNS, type ExecutionRow } from '../rows.js';
 import type { InboxEvent, WriteOp, WriteResult } from '../work.js';
+import { writeChildExecutions } from './child-executions.js';
 import { applyOp } from './commit.js';
 import type { PgContext } from './statements.js';
 
@@ -165,6 +166,7 @@ async function applyAdvances(ctx: PgContext, ops: readonly Advance[]): Promise<W
     throw new Error(`history of ${a.op.executionArn} continues at event ${row.last_event_id + 1}, not ${a.after.firstEventId}`);
   }
   await writeAdvanceRows(ctx, landed);
+  await writeChildExecutions(ctx, landed.flatMap((a) => a.op.childExecutions ?? []));
   return ops.map((op): WriteResult => (ids.get(op.executionArn) === undefined ? { kind: 'conflict' } : (refused.get(op.executionArn) ?? { kind: 'applied' })));
 }
 

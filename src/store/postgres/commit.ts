@@ -4,6 +4,7 @@ import { REDRIVE_EVENT_TEXT, START_EVENT_TEXT, taskTokenEvent } from '../rules/e
 import { acceptsEvents, isRedrivable } from '../rules/status.js';
 import { toExecution, type ExecutionRow, type TokenRow } from '../rows.js';
 import type { Claim, WriteOp, WriteResult } from '../work.js';
+import { writeChildExecutions } from './child-executions.js';
 import type { PgContext } from './statements.js';
 
 // Every operation locks its execution row before the rows that hang off it (outbox, tokens), in
@@ -124,6 +125,7 @@ async function applyAdvance(ctx: PgContext, op: Extract<WriteOp, { kind: 'applyA
     throw new Error(`history of ${op.executionArn} continues at event ${row.last_event_id + 1}, not ${after.firstEventId}`);
   }
   if (op.history.length > 0) await ctx.run('insertHistory', [id, after.firstEventId, after.lastEventId, JSON.stringify(op.history)]);
+  if (op.childExecutions !== undefined) await writeChildExecutions(ctx, op.childExecutions);
   if (after.finished) {
     const clean = cleanUpOnFinish(op);
     await ctx.run('deleteInboxOf', [id]);

@@ -51,6 +51,12 @@ export async function listExecutionsPage(ctx: PgContext, query: ExecutionQuery):
     shape += letter;
   };
   filter('m', 'machine_arn', '=', query.stateMachineArn);
+  // A machine's own executions and a Map Run's children never share a machine ARN (`M` and `M/LABEL`).
+  filter('c', 'map_run_arn', '=', query.mapRunArn);
+  if (query.mapRunArn === undefined && query.stateMachineArn === undefined) {
+    where.push('map_run_arn is null');
+    shape += 'P';
+  }
   filter('s', 'status', '=', query.status);
   if (query.redriven !== undefined) {
     where.push(query.redriven ? 'redrive_count > 0' : 'redrive_count = 0');

@@ -212,5 +212,10 @@ export const MIGRATIONS: readonly string[] = [
     primary key (function_name, qualifier)
   );
   `,
+  // 6: the child executions of distributed Maps: rows of their own (status, input, output, history)
+  // that name their Map Run; ListExecutions with a mapRunArn reads them by it.
+  `
+  alter table executions add column map_run_arn text;
+  create index executions_by_map_run on executions (map_run_arn, id) where map_run_arn is not null;
+  `,
 ];
-

@@ -46,9 +46,9 @@ export const SQL = {
   redriveExecution:
     'update executions set status = $1, output = null, error = null, cause = null, stop_date = null, redrive_count = redrive_count + 1, redrive_date = $2 where id = $3',
   redrivable: 'select id, status, snapshot is not null as kept from executions where arn = $1 for update',
-  listExecutionsAll: `select ${EXECUTION_COLUMNS} from executions order by id desc limit $1`,
+  listExecutionsAll: `select ${EXECUTION_COLUMNS} from executions where map_run_arn is null order by id desc limit $1`,
   listExecutionsByMachine: `select ${EXECUTION_COLUMNS} from executions where machine_arn = $1 order by id desc limit $2`,
-  listExecutionsByStatus: `select ${EXECUTION_COLUMNS} from executions where status = $1 order by id desc limit $2`,
+  listExecutionsByStatus: `select ${EXECUTION_COLUMNS} from executions where status = $1 and map_run_arn is null order by id desc limit $2`,
   listExecutionsByBoth: `select ${EXECUTION_COLUMNS} from executions where machine_arn = $1 and status = $2 order by id desc limit $3`,
   countExecutions: 'select machine_arn, status, count(*)::integer as n from executions group by machine_arn, status',
 

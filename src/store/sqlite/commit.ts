@@ -2,7 +2,7 @@ import type { ExecutionStatus } from '../../engine/index.js';
 import { cleanUpOnFinish, executionAfterAdvance } from '../rules/advance.js';
 import { REDRIVE_EVENT_TEXT, START_EVENT_TEXT, taskTokenEvent } from '../rules/events.js';
 import { acceptsEvents, isRedrivable } from '../rules/status.js';
-import type { Claim, WriteOp, WriteResult } from '../work.js';
+import type { ChildExecutionWrite, Claim, WriteOp, WriteResult } from '../work.js';
 import { toExecution, type ExecutionRow, type TokenRow } from '../rows.js';
 import type { SqliteContext } from './statements.js';
 
@@ -112,6 +112,7 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
   }
   ctx.claims.set(op.executionArn, after.leaseOwner === null || after.leaseExpires === null ? undefined : { owner: after.leaseOwner, expiresAt: after.leaseExpires });
   if (op.history.length > 0) s.insertHistory.run(id, after.firstEventId, after.lastEventId, JSON.stringify(op.history));
+  if (op.childExecutions !== undefined) for (const c of op.childExecutions) writeChild(ctx, c);
   if (after.finished) {
     const clean = cleanUpOnFinish(op);
     s.deleteInboxOf.run(id);
@@ -138,4 +139,26 @@ function applyAdvance(ctx: SqliteContext, op: Extract<WriteOp, { kind: 'applyAdv
   }
   for (const f of op.followUps) s.insertInbox.run(id, JSON.stringify(f));
   return { kind: 'applied' };
+}
+
+/** A child execution's part of its parent's advance: its row and its history, in the same transaction. */
+function writeChild(ctx: SqliteContext, c: ChildExecutionWrite): void {
+  const s = ctx.s;
+  const st = c.start;
+  const e = c.end;
+  const last = c.history.length > 0 ? c.history[c.history.length - 1].id : undefined;
+  let id: number | undefined;
+  if (st !== undefined) {
+    const inserted =
+      e !== undefined
+        ? s.insertEndedChildExecution.run(c.arn, st.stateMachineArn, st.revision, st.name, e.status, st.input, e.output ?? null, e.error ?? null, e.cause ?? null, st.startDate, e.stopDate, last ?? 0, st.mapRunArn)
+        : s.insertChildExecution.run(c.arn, st.stateMachineArn, st.revision, st.name, st.input, st.startDate, st.mapRunArn);
+    if (inserted.changes > 0) ctx.learnId(c.arn, (id = Number(inserted.lastInsertRowid)));
+  }
+  id ??= ctx.idOf(c.arn);
+  if (id === undefined) throw new Error(`child execution ${c.arn} was never started`);
+  if (last !== undefined) s.insertHistory.run(id, c.history[0].id, last, JSON.stringify(c.history));
+  if (st !== undefined && e !== undefined) return;
+  if (e !== undefined) s.endChildExecution.run(e.status, e.output ?? null, e.error ?? null, e.cause ?? null, e.stopDate, last ?? 0, id);
+  else if (last !== undefined) s.advanceChildExecution.run(last, id);
 }

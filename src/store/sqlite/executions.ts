@@ -42,6 +42,9 @@ export function listExecutionsPage({ db, pageStatements }: SqliteContext, query:
   const args: (string | number)[] = [];
   const add = (sql: string, value: string | number) => (where.push(sql), args.push(value));
   if (query.stateMachineArn !== undefined) add('machine_arn = ?', query.stateMachineArn);
+  // A machine's own executions and a Map Run's children never share a machine ARN (`M` and `M/LABEL`).
+  if (query.mapRunArn !== undefined) add('map_run_arn = ?', query.mapRunArn);
+  else if (query.stateMachineArn === undefined) where.push('map_run_arn is null');
   if (query.status !== undefined) add('status = ?', query.status);
   if (query.redriven !== undefined) where.push(query.redriven ? 'redrive_count > 0' : 'redrive_count = 0');
   if (query.revision !== undefined) add('revision = ?', query.revision);

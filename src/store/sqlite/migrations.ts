@@ -251,5 +251,10 @@ export const MIGRATIONS: readonly string[] = [
   alter table executions drop column lease_owner;
   alter table executions drop column lease_expires;
   `,
+  // 13: the child executions of distributed Maps: rows of their own (status, input, output, history)
+  // that name their Map Run; ListExecutions with a mapRunArn reads them by it.
+  `
+  alter table executions add column map_run_arn text;
+  create index executions_by_map_run on executions (map_run_arn, id) where map_run_arn is not null;
+  `,
 ];
-

@@ -34,12 +34,20 @@ const SQL = {
     'insert into executions (arn, machine_arn, revision, name, status, input, start_date, version) values (?, ?, ?, ?, ?, ?, ?, 0) on conflict do nothing',
   updateExecution:
     'update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, version = ?, last_event_id = ?, snapshot = ? where id = ? and version = ? and last_event_id = ?',
+  // A child execution of a distributed Map: written by its parent's advances, never claimed itself.
+  insertChildExecution:
+    "insert into executions (arn, machine_arn, revision, name, status, input, start_date, version, map_run_arn) values (?, ?, ?, ?, 'RUNNING', ?, ?, 0, ?) on conflict do nothing",
+  // Started and ended in one commit (a short iteration): one row written once.
+  insertEndedChildExecution:
+    'insert into executions (arn, machine_arn, revision, name, status, input, output, error, cause, start_date, stop_date, version, last_event_id, map_run_arn) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing',
+  advanceChildExecution: 'update executions set last_event_id = ? where id = ?',
+  endChildExecution: 'update executions set status = ?, output = ?, error = ?, cause = ?, stop_date = ?, last_event_id = max(last_event_id, ?) where id = ?',
   redriveExecution:
     'update executions set status = ?, output = null, error = null, cause = null, stop_date = null, redrive_count = redrive_count + 1, redrive_date = ? where id = ?',
   redrivable: 'select id, status, snapshot is not null as kept from executions where arn = ?',
-  listExecutionsAll: `select ${EXECUTION_COLUMNS} from executions order by id desc limit ?`,
+  listExecutionsAll: `select ${EXECUTION_COLUMNS} from executions where map_run_arn is null order by id desc limit ?`,
   listExecutionsByMachine: `select ${EXECUTION_COLUMNS} from executions where machine_arn = ? order by id desc limit ?`,
-  listExecutionsByStatus: `select ${EXECUTION_COLUMNS} from executions where status = ? order by id desc limit ?`,
+  listExecutionsByStatus: `select ${EXECUTION_COLUMNS} from executions where status = ? and map_run_arn is null order by id desc limit ?`,
   listExecutionsByBoth: `select ${EXECUTION_COLUMNS} from executions where machine_arn = ? and status = ? order by id desc limit ?`,
 
   // Read from the (machine_arn, status) index alone: no row of the table is read.

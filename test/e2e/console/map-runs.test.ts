@@ -50,6 +50,10 @@ describe.skipIf(!ready)('the console shows a distributed Map as a Map Run with i
     await expect(run.locator('[data-testid=map-run-counts]').textContent()).resolves.toContain('1 running · 2 pending');
     await expect(run.textContent()).resolves.toContain('Orders');
     await expect(run.locator('[role=progressbar]').getAttribute('aria-valuemax')).resolves.toBe('3');
+    // The one child execution started so far, linked to its own execution page.
+    const children = run.locator('[data-testid=map-run-children] a');
+    await poll(() => children.count()).toBe(1);
+    await expect(children.getAttribute('href')).resolves.toMatch(/^#\/executions\/arn%3Aaws%3Astates%3A[^%]+%3A\d{12}%3Aexecution%3Afan-out%2FOrders%3A[0-9a-f-]{36}$/);
     await page.screenshot({ path: path.join(SHOTS, 'map-run.png'), fullPage: true });
     await client.send(new StopExecutionCommand({ executionArn }));
     await poll(() => run.textContent()).toContain('ABORTED');
