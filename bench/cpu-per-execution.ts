@@ -5,8 +5,9 @@
  *   npx esbuild bench/cpu-per-execution.ts --bundle --platform=node --format=esm --packages=external --outfile=.bench/cpu.mjs && node .bench/cpu.mjs [pass3|ten] [--count]
  *
  * It imports only `src/app/create-app.js` and `service.startExecution`/`awaitExecution` (the two
- * workloads are bench/durable.ts's, written out again rather than imported), so the same file copied into a checkout of an older commit measures that commit: run the two trees
- * one after the other, several rounds, and compare the means. Each figure is `process.cpuUsage`
+ * workloads are bench/durable.ts's, written out again rather than imported), so the same file
+ * copied into a checkout of an older commit measures that commit: run the two trees one after the
+ * other, several rounds, and compare the means. Each figure is `process.cpuUsage`
  * (user + system, every thread: GC included) around a run of 2,000 in flight, after a
  * 2,000-execution warm-up; two runs, the second is the steady state. `--count` also prints the
  * promises and SQLite statements per execution (deterministic: a change shows whatever the load).
