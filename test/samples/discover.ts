@@ -38,15 +38,26 @@ const TEMPLATE_NAME = /^(template|sam-template|samtemplate)\.(ya?ml|json)$/i;
 const MACHINE_TYPE = /AWS::(Serverless|StepFunctions)::StateMachine/;
 const DEFINITION_FOLDER = /^(statemachines?|state-machines?|state_machines?|stepfunctions?|sfn|workflows?)$/i;
 
+/** A folder, or a link to one (a collection assembled from links). */
+function isFolder(full: string, entry: fs.Dirent): boolean {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return fs.statSync(full).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Every file under `dir`, in a stable order, without the folders of builds and dependencies. */
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(d, entry.name);
-      if (entry.isDirectory()) {
+      if (isFolder(full, entry)) {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(full);
-      } else if (entry.isFile()) out.push(full);
+      } else if (entry.isFile() || entry.isSymbolicLink()) out.push(full);
     }
   };
   walk(dir);
@@ -132,10 +143,10 @@ async function loadProject(root: string, dir: string): Promise<SampleProject> {
 export async function discoverSamples(root: string): Promise<SampleProject[]> {
   const dir = path.resolve(root);
   const top = fs.readdirSync(dir, { withFileTypes: true });
-  const ownFiles = top.filter((e) => e.isFile()).map((e) => path.join(dir, e.name));
+  const ownFiles = top.filter((e) => !isFolder(path.join(dir, e.name), e)).map((e) => path.join(dir, e.name));
   if (ownFiles.some((f) => isTemplate(f) || isDefinitionFile(f))) return [await loadProject(dir, dir)];
   const projects: SampleProject[] = [];
-  for (const entry of top.filter((e) => e.isDirectory() && !SKIPPED_FOLDERS.has(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of top.filter((e) => isFolder(path.join(dir, e.name), e) && !SKIPPED_FOLDERS.has(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
     projects.push(await loadProject(dir, path.join(dir, entry.name)));
   }
   return projects;

@@ -3,7 +3,8 @@
  * Lambda functions (Node and Python handlers in the function runtime) and activities, served on a
  * loopback port so that Step Functions and Lambda SDK calls reach it, AWS service calls sent to a
  * moto_server, Wait states and Retry back-off taking no time. Tasks that wait for a token are
- * answered with `{}` once their message went out (no one else would answer them here). A
+ * answered with `{}` when nothing else (the sample's own functions) answered them 1.5 s after
+ * their message went out. A
  * definition the inspection says cannot run is not started, with the reason.
  */
 import fs from 'node:fs';
@@ -19,8 +20,11 @@ import { watchWaitingTasks } from '../../src/cli/waiting-tasks.js';
 import { MOTO_CREDENTIALS } from '../moto-server.js';
 import type { SampleDefinition, SampleProject } from './discover.js';
 import { inspectDefinition, motoAwsConfig, type Inspection } from './inspect.js';
+import { provisionTemplate } from './provision.js';
 
 const REGION = 'us-east-1';
+/** How long a task waits for its token before the runner answers it with `{}`. */
+const TOKEN_ANSWER_DELAY_MS = 1_500;
 const ACCOUNT_ID = '123456789012';
 
 export type RunOutcome =
@@ -34,6 +38,8 @@ export interface DefinitionReport {
   readonly type: string;
   readonly inspection: Inspection;
   readonly run: RunOutcome;
+  /** What the function runtime said and the resources moto could not be given. */
+  readonly notes?: readonly string[];
 }
 
 export interface RunOptions {
@@ -43,6 +49,20 @@ export interface RunOptions {
   readonly resetMoto?: () => Promise<void>;
   /** How long one execution may take (default 20 s). */
   readonly timeLimitMs?: number;
+}
+
+// Lambda's Node runtimes come with the AWS SDK v3; a sample's handler `require`s it without shipping it.
+const STEPWRIGHT_NODE_MODULES = path.resolve(import.meta.dirname, '../../node_modules');
+
+/**
+ * What the runner adds to each sample function's environment: the SDK Lambda's Node runtimes
+ * provide (Stepwright's own clients, for `require`), and moto as the endpoint of the services it
+ * emulates (the SDKs' service-specific AWS_ENDPOINT_URL_*), Step Functions and Lambda staying ours.
+ */
+function functionEnvironment(motoEndpoint: string | undefined): Record<string, string> {
+  const env: Record<string, string> = { NODE_PATH: STEPWRIGHT_NODE_MODULES };
+  if (motoEndpoint !== undefined) for (const id of ['S3', 'DYNAMODB', 'SQS', 'SNS', 'EVENTBRIDGE', 'SECRETS_MANAGER']) env[`AWS_ENDPOINT_URL_${id}`] = motoEndpoint;
+  return env;
 }
 
 /** Files a sample ships as an example execution input: the first JSON one whose name says so. */
@@ -125,7 +145,7 @@ export async function runSampleProject(project: SampleProject, options: RunOptio
   const runtime = new FunctionRuntime({ region: REGION, accountId: ACCOUNT_ID, idleMs: 30_000, onNotice: (m) => notices.push(m) });
   for (const sam of project.templates) {
     try {
-      registerSamFunctions(runtime, sam);
+      registerSamFunctions(runtime, { ...sam, functions: sam.functions.map((f) => ({ ...f, config: { ...f.config, environment: { ...functionEnvironment(options.motoEndpoint), ...(f.config.environment ?? {}) } } })) });
     } catch (e) {
       notices.push(`${sam.templateFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -138,6 +158,7 @@ export async function runSampleProject(project: SampleProject, options: RunOptio
   }
 
   await options.resetMoto?.();
+  if (options.motoEndpoint !== undefined) for (const sam of project.templates) notices.push(...(await provisionTemplate(sam, options.motoEndpoint, REGION)));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-samples-'));
   const self: { url?: string } = {};
   const answered = new Map<string, number>();
@@ -156,15 +177,19 @@ export async function runSampleProject(project: SampleProject, options: RunOptio
       onError: () => undefined,
       wrapResources: (router) =>
         watchWaitingTasks(router, (task) => {
-          answered.set(task.executionArn, (answered.get(task.executionArn) ?? 0) + 1);
-          // After the dispatch that told us returns: the token is the execution's by then.
-          setImmediate(() => void app?.service.sendTaskSuccess({ taskToken: task.taskToken, output: '{}' }).catch(() => undefined));
+          // Later, so that the sample's own answer (a function calling SendTaskSuccess) comes first; a token answered already is refused.
+          setTimeout(() => {
+            app?.service.sendTaskSuccess({ taskToken: task.taskToken, output: '{}' }).then(
+              () => answered.set(task.executionArn, (answered.get(task.executionArn) ?? 0) + 1),
+              () => undefined,
+            );
+          }, TOKEN_ANSWER_DELAY_MS);
         }),
     });
     server = await startStepwrightServer({ composed: { app, runtime }, port: 0, dataDir, logLevel: false, region: REGION, accountId: ACCOUNT_ID });
     self.url = server.url;
-    // Handlers' own AWS calls (boto3, the JS SDK) go to moto, as the Tasks' do.
-    if (options.motoEndpoint !== undefined) runtime.setAwsEndpoint(options.motoEndpoint, MOTO_CREDENTIALS);
+    // Handlers' Step Functions and Lambda calls come here (the rest go to moto: functionEnvironment).
+    runtime.setAwsEndpoint(server.url, MOTO_CREDENTIALS);
     for (const sam of project.templates) for (const a of sam.activities) await app.service.createActivity({ name: a.name }).catch(() => undefined);
     for (const { inspection } of inspected) {
       for (const arn of activityArns(inspection)) {
@@ -181,7 +206,7 @@ export async function runSampleProject(project: SampleProject, options: RunOptio
     for (const [i, { definition, inspection }] of inspected.entries()) {
       const reason = reasons[i];
       const run: RunOutcome = reason !== undefined ? { kind: 'notRun', reason } : await runOne(app, definition, input, options.timeLimitMs ?? 20_000, answered);
-      reports.push({ project: project.id, id: definition.id, name: definition.name, type: definition.type, inspection, run });
+      reports.push({ project: project.id, id: definition.id, name: definition.name, type: definition.type, inspection, run, ...(notices.length > 0 ? { notes: [...notices] } : {}) });
     }
   } finally {
     await server?.close().catch(() => undefined);
