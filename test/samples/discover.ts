@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSamTemplate, type SamProject } from '../../src/app/sam/index.js';
+import { parseTemplateText } from '../../src/app/sam/template-text.js';
 
 export type MachineType = 'STANDARD' | 'EXPRESS';
 
@@ -106,6 +107,34 @@ async function definitionTextOf(file: string): Promise<string> {
   }
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A value for each template parameter without a Default, as `sam deploy --guided` would ask for
+ * one: the first AllowedValue, `1` for a Number, else `sample-NAME` (an email address, a bucket
+ * name …). The definition then gets a value where a deployment would have one.
+ */
+function parameterValues(text: string, file: string): Record<string, string> {
+  let root: unknown;
+  try {
+    root = parseTemplateText(text, file).value;
+  } catch {
+    return {};
+  }
+  const parameters = isRecord(root) && isRecord(root.Parameters) ? root.Parameters : {};
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(parameters)) {
+    if (!isRecord(spec) || (spec.Default !== undefined && spec.Default !== null)) continue;
+    out[name] = Array.isArray(spec.AllowedValues) && spec.AllowedValues.length > 0 ? String(spec.AllowedValues[0]) : spec.Type === 'Number' ? '1' : `sample-${name.toLowerCase()}`;
+  }
+  return out;
+}
+
+/** The definition files a template names (DefinitionUri …), whether or not it loads: they are its, not machines of their own. */
+function filesNamedBy(templateFile: string, text: string): string[] {
+  return [...text.matchAll(/Definition(?:Uri|S3Location)\s*:\s*["']?([^\s"'#]+)/g)].map((m) => path.resolve(path.dirname(templateFile), m[1]));
+}
+
 /** One project: its templates' machines first, then the definition files none of them loaded. */
 async function loadProject(root: string, dir: string): Promise<SampleProject> {
   const rel = (file: string): string => path.relative(root, file) || '.';
@@ -115,9 +144,11 @@ async function loadProject(root: string, dir: string): Promise<SampleProject> {
   const templates: SamProject[] = [];
   const loaded = new Set<string>();
   for (const file of files.filter(isTemplate)) {
+    const text = readText(file);
+    for (const named of filesNamedBy(file, text)) loaded.add(named);
     let sam: SamProject;
     try {
-      sam = loadSamTemplate(file, { stackName: path.basename(dir).replace(/[^A-Za-z0-9-]/g, '-') || 'sample' });
+      sam = loadSamTemplate(file, { stackName: path.basename(dir).replace(/[^A-Za-z0-9-]/g, '-') || 'sample', parameterOverrides: parameterValues(text, file) });
     } catch (e) {
       templateErrors.push({ id: rel(file), message: e instanceof Error ? e.message : String(e) });
       continue;

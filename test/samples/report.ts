@@ -25,8 +25,10 @@ export interface SamplesSummary {
 const notRunCategory = (reason: string): string => reason.split(':')[0];
 
 /** Why a run did not succeed, grouped: what the sample lacked here, or the error. */
-export function failureCategory(error: string | undefined, cause: string | undefined): string {
+export function failureCategory(error: string | undefined, cause: string | undefined, failState?: string): string {
   const c = cause ?? '';
+  if (failState !== undefined) return "ended in one of the definition's Fail states";
+  if (c.includes('<!doctype') || c.includes('Deserialization error')) return 'moto could not answer the call (emulator limit)';
   if (error === 'Samples.TimeLimit') return 'did not finish in the time limit';
   if (error === 'States.Runtime' && /path|could not be found|JSONata|not a valid|Invalid/i.test(c)) return 'needs an input we cannot guess (States.Runtime)';
   if (/ResourceNotFound|does not exist|NonExistent|NoSuch|NotFound|not found|Unknown (table|queue|topic)/i.test(`${error ?? ''} ${c}`)) return 'needs AWS resources its deployment makes';
@@ -52,7 +54,7 @@ export function summarize(reports: readonly DefinitionReport[], projects: number
     } else if (r.run.status === 'SUCCEEDED') succeeded++;
     else {
       failed++;
-      const k = failureCategory(r.run.error, r.run.cause);
+      const k = failureCategory(r.run.error, r.run.cause, r.run.failState);
       failures[k] = (failures[k] ?? 0) + 1;
     }
   }
@@ -84,7 +86,8 @@ function definitionLine(r: DefinitionReport): string {
   const tokens = r.run.answeredTokens > 0 ? ` [${r.run.answeredTokens} token(s) answered {}]` : '';
   if (r.run.status === 'SUCCEEDED') return `${r.id}: SUCCEEDED${tokens}`;
   const cause = r.run.cause === undefined ? '' : `: ${r.run.cause.replace(/\s+/g, ' ').slice(0, 300)}`;
-  return `${r.id}: ${r.run.status} ${r.run.error ?? ''}${cause}${tokens}`;
+  const where = r.run.failState !== undefined ? ` (in its Fail state '${r.run.failState}')` : '';
+  return `${r.id}: ${r.run.status}${where} ${r.run.error ?? ''}${cause}${tokens}`;
 }
 
 export function textReport(reports: readonly DefinitionReport[], summary: SamplesSummary, templateErrors: readonly { id: string; message: string }[]): string {

@@ -28,7 +28,17 @@ const TOKEN_ANSWER_DELAY_MS = 1_500;
 const ACCOUNT_ID = '123456789012';
 
 export type RunOutcome =
-  | { readonly kind: 'ran'; readonly status: string; readonly output?: string; readonly error?: string; readonly cause?: string; readonly input: string; readonly answeredTokens: number }
+  | {
+      readonly kind: 'ran';
+      readonly status: string;
+      readonly output?: string;
+      readonly error?: string;
+      readonly cause?: string;
+      readonly input: string;
+      readonly answeredTokens: number;
+      /** It failed in one of its own Fail states (the sample's designed outcome, or an error it caught and ended on). */
+      readonly failState?: string;
+    }
   | { readonly kind: 'notRun'; readonly reason: string };
 
 export interface DefinitionReport {
@@ -101,12 +111,19 @@ function notRunReason(definition: SampleDefinition, inspection: Inspection, func
   const unserved = inspection.resources.filter((r) => !r.served);
   if (unserved.length > 0) return `uses what Stepwright does not serve: ${[...new Set(unserved.map((r) => r.integration))].join(', ')}`;
   const missing = inspection.functions.filter((f) => !functions.has(f));
-  if (missing.length > 0) return `Lambda function not in the sample: ${missing.join(', ')}${definition.sam === undefined ? ' (no template to load it from)' : ''}`;
+  if (missing.length > 0) return `Lambda function code not present: ${missing.join(', ')}${definition.sam === undefined ? ' (no template to load it from)' : ''}`;
   if (!hasMoto && callsAwsServices(inspection)) return 'calls AWS services and moto_server is not on PATH';
   return undefined;
 }
 
 const activityArns = (inspection: Inspection): string[] => inspection.resources.filter((r) => isPollableActivity(parseResourceArn(r.resource))).map((r) => r.resource);
+
+/** The Fail state the execution ended in, when it ended in one (its last entered state). */
+async function failStateOf(app: App, executionArn: string): Promise<string | undefined> {
+  const { events } = await app.service.getExecutionHistory({ executionArn, reverseOrder: true, maxResults: 20 });
+  const entered = events.find((e) => e.type.endsWith('StateEntered'));
+  return entered?.type === 'FailStateEntered' ? String(entered.stateEnteredEventDetails?.name ?? '') : undefined;
+}
 
 async function runOne(app: App, definition: SampleDefinition, input: string, timeLimitMs: number, answered: Map<string, number>): Promise<RunOutcome> {
   const sw = app.service;
@@ -126,9 +143,11 @@ async function runOne(app: App, definition: SampleDefinition, input: string, tim
     await sw.stopExecution({ executionArn, error: 'Samples.TimeLimit', cause: `not finished within ${timeLimitMs} ms` }).catch(() => undefined);
     return { kind: 'ran', status: 'TIMED_OUT', error: 'Samples.TimeLimit', cause: `not finished within ${timeLimitMs} ms`, input, answeredTokens: answered.get(executionArn) ?? 0 };
   }
+  const failState = done.status === 'FAILED' ? await failStateOf(app, executionArn) : undefined;
   return {
     kind: 'ran',
     status: done.status,
+    ...(failState !== undefined ? { failState } : {}),
     ...(done.output !== undefined ? { output: done.output } : {}),
     ...(done.error !== undefined ? { error: done.error } : {}),
     ...(done.cause !== undefined ? { cause: done.cause } : {}),
