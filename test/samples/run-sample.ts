@@ -134,16 +134,19 @@ async function runOne(app: App, definition: SampleDefinition, input: string, tim
     if (!(e instanceof ServiceError && e.code === 'StateMachineAlreadyExists' && e.resourceArn !== undefined)) return { kind: 'notRun', reason: `CreateStateMachine refused it: ${e instanceof Error ? e.message : String(e)}` };
     stateMachineArn = e.resourceArn;
   }
-  const { executionArn } = await sw.startExecution({ stateMachineArn, input });
+  // An Express machine runs as API Gateway and EventBridge start them: synchronously, with no history kept.
+  const express = definition.type === 'EXPRESS';
+  const started = express ? undefined : await sw.startExecution({ stateMachineArn, input });
+  const executionArn = started?.executionArn ?? '';
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeLimitMs)));
-  const done = await Promise.race([sw.awaitExecution(executionArn), late]);
+  const done = await Promise.race([express ? sw.startSyncExecution({ stateMachineArn, input }) : sw.awaitExecution(executionArn), late]);
   clearTimeout(timer);
   if (done === 'late') {
-    await sw.stopExecution({ executionArn, error: 'Samples.TimeLimit', cause: `not finished within ${timeLimitMs} ms` }).catch(() => undefined);
+    if (!express) await sw.stopExecution({ executionArn, error: 'Samples.TimeLimit', cause: `not finished within ${timeLimitMs} ms` }).catch(() => undefined);
     return { kind: 'ran', status: 'TIMED_OUT', error: 'Samples.TimeLimit', cause: `not finished within ${timeLimitMs} ms`, input, answeredTokens: answered.get(executionArn) ?? 0 };
   }
-  const failState = done.status === 'FAILED' ? await failStateOf(app, executionArn) : undefined;
+  const failState = done.status === 'FAILED' && !express ? await failStateOf(app, executionArn) : undefined;
   return {
     kind: 'ran',
     status: done.status,
