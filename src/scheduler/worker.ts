@@ -28,6 +28,18 @@ import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from '.
 import { dispatchTask } from './dispatch.js';
 import { scaledDueAt } from './time-scale.js';
 
+
+/**
+ * The key of a task attempt's dispatch: its execution and the attempt (the id of its Scheduled
+ * event). A task in a distributed Map's child records no history, so its attempt is 0 like every
+ * other such task: its key names its frame and a fresh id, so that the children's tasks do not
+ * take one another's outbox entry and a retry in the same child is a dispatch of its own. The key
+ * is stored with the outbox entry, so a dispatch repeated after a restart still has the same one.
+ */
+function idempotencyKeyOf(executionArn: string, frameId: string, attempt: number, ids: Ids): string {
+  return attempt !== 0 ? `${executionArn}:${attempt}` : `${executionArn}:${frameId}:${ids.uuid()}`;
+}
+
 export interface SchedulerOptions {
   readonly store: Store;
   readonly resources?: TaskResources;
@@ -639,7 +651,7 @@ export class Scheduler {
         if (effect.type === 'invokeTask') {
           outbox.push({
             executionArn: arn,
-            idempotencyKey: `${arn}:${effect.attempt}`,
+            idempotencyKey: idempotencyKeyOf(arn, effect.frameId, effect.attempt, this.ids),
             frameId: effect.frameId,
             attempt: effect.attempt,
             request: effect.request,
