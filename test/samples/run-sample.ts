@@ -164,7 +164,9 @@ export async function runSampleProject(project: SampleProject, options: RunOptio
   const reports: DefinitionReport[] = [];
   const inspected = project.definitions.map((d) => ({ definition: d, inspection: inspectDefinition(d.text, d.type) }));
   const notices: string[] = [];
-  const runtime = new FunctionRuntime({ region: REGION, accountId: ACCOUNT_ID, idleMs: 30_000, onNotice: (m) => notices.push(m) });
+  // The samples' functions run as the user running this command, as `sam local` runs them: the
+  // interpreters on that user's PATH are the ones with the SDKs Lambda's runtimes include (boto3).
+  const runtime = new FunctionRuntime({ region: REGION, accountId: ACCOUNT_ID, idleMs: 30_000, workerUser: false, onNotice: (m) => notices.push(m) });
   for (const sam of project.templates) {
     try {
       registerSamFunctions(runtime, { ...sam, functions: sam.functions.map((f) => ({ ...f, config: { ...f.config, environment: { ...functionEnvironment(options.motoEndpoint), ...(f.config.environment ?? {}) } } })) });
