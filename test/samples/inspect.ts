@@ -87,7 +87,7 @@ function unservedReason(arn: ResourceArn): string {
 
 export function classifyResource(resource: string, role?: 'itemReader' | 'resultWriter'): TaskResource {
   const arn = parseResourceArn(resource);
-  const integration = integrationName(arn);
+  const integration = /^\$\{[^}]+\}$/.test(resource) ? 'placeholder' : integrationName(arn);
   const of = (served: boolean, reason?: string): TaskResource => ({ resource, integration, served, ...(reason !== undefined ? { reason } : {}), ...(role !== undefined ? { role } : {}) });
   // A distributed Map's reader and writer are served by the object stores (S3 on moto here), whatever the action.
   if (role !== undefined) return arn.kind === 'awsSdk' || arn.kind === 'service' ? (arn.service === 's3' ? of(true) : of(false, `${role} on ${arn.service}`)) : of(false, unservedReason(arn));

@@ -32,6 +32,7 @@ export function failureCategory(error: string | undefined, cause: string | undef
   if (error === 'Samples.TimeLimit') return 'did not finish in the time limit';
   if (error === 'States.Runtime' && /path|could not be found|JSONata|not a valid|Invalid/i.test(c)) return 'needs an input we cannot guess (States.Runtime)';
   if (/ResourceNotFound|does not exist|NonExistent|NoSuch|NotFound|not found|Unknown (table|queue|topic)/i.test(`${error ?? ''} ${c}`)) return 'needs AWS resources its deployment makes';
+  if (error === 'Runtime.UserCodeSyntaxError' || error === 'Runtime.ImportModuleError') return "a function's code does not load on this machine (its Python or packages)";
   if (error === 'Lambda.Unknown' || (error !== undefined && /^Lambda\./.test(error))) return `Lambda error ${error}`;
   if (c.includes('"errorType"') || c.includes('"errorMessage"')) return 'a sample function raised an error';
   return `error ${error ?? '(none)'}`;

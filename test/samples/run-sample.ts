@@ -35,6 +35,8 @@ export type RunOutcome =
       readonly error?: string;
       readonly cause?: string;
       readonly input: string;
+      /** Where the input came from (an example file, the README), absent for `{}`. */
+      readonly inputFrom?: string;
       readonly answeredTokens: number;
       /** It failed in one of its own Fail states (the sample's designed outcome, or an error it caught and ended on). */
       readonly failState?: string;
@@ -75,7 +77,31 @@ function functionEnvironment(motoEndpoint: string | undefined): Record<string, s
   return env;
 }
 
-/** Files a sample ships as an example execution input: the first JSON one whose name says so. */
+const FENCE = /```([A-Za-z]*)[^\n]*\n([^]*?)```/g;
+
+/**
+ * The example input a README gives: the first fenced block that is a JSON object and that the
+ * text just before it calls an input ("Start execution … using the following input values:").
+ */
+export function readmeInput(text: string): string | undefined {
+  for (const m of text.matchAll(FENCE)) {
+    if (['bash', 'sh', 'shell', 'yaml', 'yml', 'python', 'js', 'javascript', 'ts'].includes(m[1].toLowerCase())) continue;
+    const before = text.slice(Math.max(0, (m.index ?? 0) - 300), m.index);
+    if (!/\binput\b/i.test(before.slice(before.lastIndexOf('```') + 1))) continue;
+    try {
+      const value: unknown = JSON.parse(m[2]);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value) && !('States' in value) && !('Statement' in value)) return m[2].trim();
+    } catch {
+      // not JSON: the next block
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The input a sample's executions get: a JSON file it ships as an example input (by its name, or
+ * in an `events/` folder), else the example its README gives, else `{}`.
+ */
 export function guessInput(dir: string): { text: string; file?: string } {
   const found: string[] = [];
   const walk = (d: string, depth: number): void => {
@@ -96,7 +122,9 @@ export function guessInput(dir: string): { text: string; file?: string } {
       // not JSON: the next
     }
   }
-  return { text: '{}' };
+  const readme = fs.readdirSync(dir).find((f) => /^readme\.md$/i.test(f));
+  const fromReadme = readme === undefined ? undefined : readmeInput(fs.readFileSync(path.join(dir, readme), 'utf8'));
+  return fromReadme !== undefined ? { text: fromReadme, file: path.join(dir, readme as string) } : { text: '{}' };
 }
 
 /** Whether an AWS service other than Step Functions and Lambda (those are Stepwright's) is called. */
@@ -106,8 +134,9 @@ function callsAwsServices(inspection: Inspection): boolean {
 
 /** Why the definition is not started, or undefined when it can be. */
 function notRunReason(definition: SampleDefinition, inspection: Inspection, functions: ReadonlySet<string>, hasMoto: boolean): string | undefined {
-  if (!inspection.valid) return 'invalid definition';
+  // First: a placeholder left as a Resource also makes the definition invalid, and the missing value is the cause.
   if (inspection.placeholders.length > 0) return `substitution without a value: ${inspection.placeholders.map((p) => `\${${p}}`).join(', ')}`;
+  if (!inspection.valid) return 'invalid definition';
   const unserved = inspection.resources.filter((r) => !r.served);
   if (unserved.length > 0) return `uses what Stepwright does not serve: ${[...new Set(unserved.map((r) => r.integration))].join(', ')}`;
   const missing = inspection.functions.filter((f) => !functions.has(f));
@@ -125,7 +154,9 @@ async function failStateOf(app: App, executionArn: string): Promise<string | und
   return entered?.type === 'FailStateEntered' ? String(entered.stateEnteredEventDetails?.name ?? '') : undefined;
 }
 
-async function runOne(app: App, definition: SampleDefinition, input: string, timeLimitMs: number, answered: Map<string, number>): Promise<RunOutcome> {
+async function runOne(app: App, definition: SampleDefinition, given: { text: string; file?: string }, timeLimitMs: number, answered: Map<string, number>): Promise<RunOutcome> {
+  const input = given.text;
+  const from = given.file !== undefined ? { inputFrom: path.basename(given.file) } : {};
   const sw = app.service;
   let stateMachineArn: string;
   try {
@@ -144,7 +175,7 @@ async function runOne(app: App, definition: SampleDefinition, input: string, tim
   clearTimeout(timer);
   if (done === 'late') {
     if (!express) await sw.stopExecution({ executionArn, error: 'Samples.TimeLimit', cause: `not finished within ${timeLimitMs} ms` }).catch(() => undefined);
-    return { kind: 'ran', status: 'TIMED_OUT', error: 'Samples.TimeLimit', cause: `not finished within ${timeLimitMs} ms`, input, answeredTokens: answered.get(executionArn) ?? 0 };
+    return { kind: 'ran', status: 'TIMED_OUT', error: 'Samples.TimeLimit', cause: `not finished within ${timeLimitMs} ms`, input, ...from, answeredTokens: answered.get(executionArn) ?? 0 };
   }
   const failState = done.status === 'FAILED' && !express ? await failStateOf(app, executionArn) : undefined;
   return {
@@ -155,6 +186,7 @@ async function runOne(app: App, definition: SampleDefinition, input: string, tim
     ...(done.error !== undefined ? { error: done.error } : {}),
     ...(done.cause !== undefined ? { cause: done.cause } : {}),
     input,
+    ...from,
     answeredTokens: answered.get(executionArn) ?? 0,
   };
 }
@@ -226,7 +258,7 @@ export async function runSampleProject(project: SampleProject, options: RunOptio
       if (reasons[i] !== undefined && !inspected[i].inspection.valid) continue;
       await app.service.createStateMachine({ name: definition.name, definition: definition.text, type: definition.type }).catch(() => undefined);
     }
-    const input = guessInput(project.dir).text;
+    const input = guessInput(project.dir);
     for (const [i, { definition, inspection }] of inspected.entries()) {
       const reason = reasons[i];
       const run: RunOutcome = reason !== undefined ? { kind: 'notRun', reason } : await runOne(app, definition, input, options.timeLimitMs ?? 20_000, answered);

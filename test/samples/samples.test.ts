@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { discoverSamples } from './discover.js';
 import { classifyResource, inspectDefinition } from './inspect.js';
-import { runSampleProject, type DefinitionReport } from './run-sample.js';
+import { readmeInput, runSampleProject, type DefinitionReport } from './run-sample.js';
 import { summarize, summaryLine } from './report.js';
 
 // Sample-shaped projects of our own: one that runs, one needing a service we do not serve, a SAM
@@ -21,6 +21,26 @@ describe('the samples runner', () => {
     expect(text).not.toContain('${GreetFunctionArn}');
     expect(JSON.parse(text).States.Greet.Parameters.FunctionName).toMatch(/^arn:aws:lambda:us-east-1:123456789012:function:/);
     expect(inspectDefinition(text, 'STANDARD').functions).toEqual([sam.templates[0].functions[0].config.name]);
+  });
+
+  it('takes the example input a README calls an input, not the other JSON it shows', () => {
+    const readme = [
+      '# Orders',
+      'The function is given this payload:',
+      '```json',
+      '{ "inner": true }',
+      '```',
+      'A policy the role needs (it says input, but is no execution input):',
+      '```json',
+      '{ "Statement": [] }',
+      '```',
+      'Start an execution with this input:',
+      '```',
+      '{ "order": { "id": 7 } }',
+      '```',
+    ].join('\n');
+    expect(readmeInput(readme)).toBe('{ "order": { "id": 7 } }');
+    expect(readmeInput('no blocks here')).toBeUndefined();
   });
 
   it('tells served integrations from the rest with the integrations’ own rules', () => {
@@ -42,7 +62,7 @@ describe('the samples runner', () => {
     expect(byProject['glue-job'].run).toEqual({ kind: 'notRun', reason: 'uses what Stepwright does not serve: glue:startJobRun.sync' });
     expect(byProject['unfilled-placeholder'].run).toEqual({ kind: 'notRun', reason: 'substitution without a value: ${TopicArn}' });
     // The sample's input file is used, and its hour-long Wait takes no time.
-    expect(byProject['order-router'].run).toMatchObject({ kind: 'ran', status: 'SUCCEEDED', output: '{"orderId":"o-1","accepted":true}' });
+    expect(byProject['order-router'].run).toMatchObject({ kind: 'ran', status: 'SUCCEEDED', output: '{"orderId":"o-1","accepted":true}', inputFrom: 'input.json' });
     expect(byProject['greeting-sam'].run).toMatchObject({ kind: 'ran', status: 'SUCCEEDED', output: '{"greeting":"Hello, world!"}' });
     const summary = summarize(reports, 5, 0);
     expect(summary).toMatchObject({ definitions: 5, valid: 4, servedOnly: 4, runnable: 2, succeeded: 2, failed: 0 });
