@@ -13,7 +13,7 @@ import {
 } from './contract.js';
 
 /** `arn:aws:states:::states:startExecution`, `.sync` or `.sync:2`. */
-const isStartExecution = (arn: ResourceArn): boolean =>
+export const isStartExecution = (arn: ResourceArn): boolean =>
   arn.kind === 'service' &&
   arn.service === 'states' &&
   arn.action === 'startExecution' &&

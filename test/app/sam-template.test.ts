@@ -380,6 +380,34 @@ Resources:
       'https://sqs.us-east-1.amazonaws.com/123456789012/Q',
     );
   });
+
+  // CloudFormation deploys a template with a key given twice, the last one winning (and SAM CLI's
+  // PyYAML reads it so): aws-samples' sfn-dynamodb-batchwriteitem gives Handler twice.
+  it('takes the last of a key given twice, as CloudFormation does', () => {
+    const t = project({
+      'template.yaml': `
+AWSTemplateFormatVersion: '2010-09-09'
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: missing.handler
+      Runtime: nodejs20.x
+      CodeUri: functions/fn
+      Handler: index.handler
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: { StartAt: P, States: { P: { Type: Pass, Result: 1, End: true } } }
+      Definition: { StartAt: P, States: { P: { Type: Pass, Result: 2, End: true } } }
+`,
+      [FN]: HANDLER,
+    });
+    const sam = load(t);
+    expect(sam.functions[0].config.handler).toBe('index.handler');
+    expect(JSON.parse(sam.stateMachines[0].definition).States.P.Result).toBe(2);
+  });
 });
 
 describe('parseParameterOverrides', () => {

@@ -348,6 +348,43 @@ describe('durable executions', () => {
     expect(history.filter((e) => e.type === 'LambdaFunctionScheduled')).toHaveLength(1);
   });
 
+  // The children of a distributed Map record no history events, so each of their tasks has attempt 0:
+  // aws-samples' sfn-dynamodb-batchwriteitem (three batches, each writing at once) never ended.
+  it('dispatches the tasks of a distributed Map run at once, each once, and a retry in a child again', async () => {
+    const keys: string[] = [];
+    const tries = new Map<number, number>();
+    const sw = await stepwright({
+      dataDir: tempDir(),
+      resources: {
+        invoke: async (r) => {
+          keys.push((r as DispatchedTaskRequest).idempotencyKey);
+          const item = (r.parameters as { item: number }).item;
+          tries.set(item, (tries.get(item) ?? 0) + 1);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return item === 2 && tries.get(item) === 1 ? { ok: false, error: 'Boom', cause: 'once' } : { ok: true, output: item * 10 };
+        },
+      },
+    });
+    const def = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Work',
+            States: { Work: { Type: 'Task', Resource: LAMBDA, Parameters: { 'item.$': '$' }, Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, BackoffRate: 1 }], End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    const { result } = await runDurably(sw, def, [1, 2, 3]);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '[10,20,30]' });
+    expect([...tries.entries()].sort()).toEqual([[1, 1], [2, 2], [3, 1]]);
+    expect(new Set(keys).size).toBe(4);
+  });
+
   it('does not dispatch a timed-out attempt again after a restart', async () => {
     const dir = tempDir();
     const keys: string[] = [];

@@ -41,8 +41,18 @@ export interface SamActivity {
   readonly name: string;
 }
 
+/** A resource the template declares (its Condition true), with its local physical name. */
+export interface SamResource {
+  readonly logicalId: string;
+  readonly type: string;
+  /** What `Ref` names it by here: the name property when set, else the logical id (attributes.ts). */
+  readonly name: string;
+}
+
 export interface SamProject {
   readonly templateFile: string;
+  /** Every resource included, functions and state machines too: a tool that makes the others elsewhere (an emulator) names them alike. */
+  readonly resources: readonly SamResource[];
   readonly functions: readonly SamFunction[];
   readonly stateMachines: readonly LoadedStateMachine[];
   readonly activities: readonly SamActivity[];
@@ -297,7 +307,15 @@ export function loadSamTemplate(templateFile: string, options: SamTemplateOption
       byName.set(name, logicalId);
     }
   }
-  return { templateFile: file, functions, stateMachines, activities, skipped, notes, files: [...files] };
+  // A name that does not resolve (an imported value) leaves its resource out: nothing here runs it.
+  const named = included.flatMap((r): SamResource[] => {
+    try {
+      return [{ logicalId: r.logicalId, type: r.type, name: nameOf(r) }];
+    } catch {
+      return [];
+    }
+  });
+  return { templateFile: file, resources: named, functions, stateMachines, activities, skipped, notes, files: [...files] };
 }
 
 /** SAM's Events of a function or state machine: APIs, schedules, rules … none run locally. */

@@ -93,7 +93,8 @@ export function parseTemplateText(text: string, file: string): TemplateText {
     customTags: cloudFormationTags(),
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    // CloudFormation deploys a key given twice with the last one winning, and SAM CLI reads it so.
+    uniqueKeys: false,
   });
   const [first] = doc.errors;
   if (first !== undefined) {
