@@ -165,8 +165,11 @@ async function runOne(app: App, definition: SampleDefinition, given: { text: str
     if (!(e instanceof ServiceError && e.code === 'StateMachineAlreadyExists' && e.resourceArn !== undefined)) return { kind: 'notRun', reason: `CreateStateMachine refused it: ${e instanceof Error ? e.message : String(e)}` };
     stateMachineArn = e.resourceArn;
   }
+  // Created before (every machine is, so that one may start another): the same name may be another definition's.
+  const existing = await sw.describeStateMachine(stateMachineArn);
+  if (existing.definition !== definition.text) return { kind: 'notRun', reason: `another definition of this project is created under the same name, ${definition.name}` };
   // An Express machine runs as API Gateway and EventBridge start them: synchronously, with no history kept.
-  const express = definition.type === 'EXPRESS';
+  const express = existing.type === 'EXPRESS';
   const started = express ? undefined : await sw.startExecution({ stateMachineArn, input });
   const executionArn = started?.executionArn ?? '';
   let timer: NodeJS.Timeout | undefined;
@@ -261,7 +264,12 @@ export async function runSampleProject(project: SampleProject, options: RunOptio
     const input = guessInput(project.dir);
     for (const [i, { definition, inspection }] of inspected.entries()) {
       const reason = reasons[i];
-      const run: RunOutcome = reason !== undefined ? { kind: 'notRun', reason } : await runOne(app, definition, input, options.timeLimitMs ?? 20_000, answered);
+      const run: RunOutcome =
+        reason !== undefined
+          ? { kind: 'notRun', reason }
+          : await runOne(app, definition, input, options.timeLimitMs ?? 20_000, answered).catch(
+              (e: unknown): RunOutcome => ({ kind: 'notRun', reason: `the runner failed on it: ${e instanceof Error ? e.message : String(e)}` }),
+            );
       reports.push({ project: project.id, id: definition.id, name: definition.name, type: definition.type, inspection, run, ...(notices.length > 0 ? { notes: [...notices] } : {}) });
     }
   } finally {
