@@ -88,7 +88,7 @@ const POISON_ERROR = 'States.Runtime';
  * Executions one claim of signalled work takes at most: a burst is claimed in slices, so workers
  * hearing the same signals share it (each slice skips what another worker holds).
  */
-const SIGNALLED_CLAIM_BATCH = 16;
+const SIGNALLED_CLAIM_BATCH = 64;
 
 const crashedCause = (attempts: number): string =>
   `Stepwright stopped advancing this execution: ${attempts} attempts to advance it ended the server process (a crash, running out of memory, or a kill).`;
@@ -171,7 +171,7 @@ export class Scheduler {
   private renewer: NodeJS.Timeout | undefined;
   /** A batch claim of signalled work is in flight; signals meanwhile are counted for the next. */
   private claiming = false;
-  private unclaimed = 0;
+  private readonly unclaimed: string[] = [];
 
   constructor(private readonly options: SchedulerOptions) {
     this.store = options.store;
@@ -230,32 +230,38 @@ export class Scheduler {
         // advanced at once. The rest is claimed in one batch (every worker hears every signal, and
         // claiming each execution one by one would cost each worker a write per signal, refused
         // for all but one).
-        let unheld = 0;
+        const unheld: string[] = [];
         for (const a of arns) {
           if (this.running.has(a) || this.ready.has(a)) continue;
           if (this.holds(a)) this.ready.add(a);
-          else unheld++;
+          else unheld.push(a);
         }
         this.pump();
-        if (unheld > 0) this.claimSignalled(unheld);
+        if (unheld.length > 0) this.claimSignalled(unheld);
       });
     this.signalled.add(arn);
   }
 
-  /** Executions signalled here and not held: claimed together, at most one claim in flight. */
-  private claimSignalled(count: number): void {
-    this.unclaimed += count;
+  /**
+   * Executions signalled here and not held: claimed together, at most one claim in flight. A store
+   * that claims named executions (claimExecutions) is asked for these; another for as many.
+   */
+  private claimSignalled(arns: readonly string[]): void {
+    for (const a of arns) this.unclaimed.push(a);
     if (this.claiming) return;
     this.claiming = true;
-    const limit = Math.min(this.unclaimed, SIGNALLED_CLAIM_BATCH);
-    this.unclaimed -= limit;
-    this.store
-      .claimWork(this.workerId, Date.now(), limit, this.leaseMs)
+    const named = this.unclaimed.splice(0, SIGNALLED_CLAIM_BATCH);
+    const limit = named.length;
+    const now = Date.now();
+    (this.store.claimExecutions !== undefined
+      ? this.store.claimExecutions(this.workerId, named, now, this.leaseMs)
+      : this.store.claimWork(this.workerId, now, limit, this.leaseMs)
+    )
       .then(
         (claimed) => {
           if (this.closed) return;
-          // Fewer than asked: the rest is another worker's (or done); no use asking again.
-          if (claimed.length < limit) this.unclaimed = 0;
+          // Fewer than asked of any work: the rest is another worker's (or done); no use asking again.
+          if (this.store.claimExecutions === undefined && claimed.length < limit) this.unclaimed.length = 0;
           for (const { executionArn: a, expiresAt } of claimed) {
             this.held.set(a, expiresAt);
             if (!this.running.has(a)) this.ready.add(a);
@@ -264,13 +270,13 @@ export class Scheduler {
         },
         (e: unknown) => {
           // Not retried at once: the poll finds the work again once the store answers.
-          this.unclaimed = 0;
+          this.unclaimed.length = 0;
           if (!this.isStoreTrouble(e, 'claiming signalled work')) this.onError(e, 'claiming signalled work');
         },
       )
       .finally(() => {
         this.claiming = false;
-        if (this.unclaimed > 0 && !this.closed) this.claimSignalled(0);
+        if (this.unclaimed.length > 0 && !this.closed) this.claimSignalled([]);
       });
   }
 
