@@ -9,6 +9,8 @@ import type { PgContext } from './statements.js';
  * every batch makes lock waits queue instead of cycle; the cost is one statement per batch.
  */
 export async function lockExecutionsOf(ctx: PgContext, ops: readonly WriteOp[]): Promise<void> {
+  // A batch that is one run of advances (batch.ts) is one statement, which locks in id order itself.
+  if (isOneAdvanceRun(ops)) return;
   const arns: string[] = [];
   const keys: string[] = [];
   const tokens: string[] = [];
@@ -51,3 +53,12 @@ const LOCK_EXECUTIONS = `
     union select execution_id from outbox where idempotency_key = any($2::text[])
     union select execution_id from task_tokens where token = any($3::text[])))
   order by id for update`;
+
+function isOneAdvanceRun(ops: readonly WriteOp[]): boolean {
+  const seen = new Set<string>();
+  for (const op of ops) {
+    if (op.kind !== 'applyAdvance' || seen.has(op.executionArn)) return false;
+    seen.add(op.executionArn);
+  }
+  return true;
+}
