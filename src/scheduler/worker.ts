@@ -92,6 +92,8 @@ const POISON_ERROR = 'States.Runtime';
  * claims, smaller commits), and 64 still split a burst evenly (within 10%).
  */
 const SIGNALLED_CLAIM_BATCH = 64;
+/** Signalled executions waiting for a claim here at most. */
+const MAX_UNCLAIMED = 8192;
 
 const crashedCause = (attempts: number): string =>
   `Stepwright stopped advancing this execution: ${attempts} attempts to advance it ended the server process (a crash, running out of memory, or a kill).`;
@@ -251,11 +253,15 @@ export class Scheduler {
    */
   private claimSignalled(arns: readonly string[]): void {
     for (const a of arns) this.unclaimed.push(a);
+    // The oldest go first: most likely another worker's by now, and the poll is the safety net.
+    if (this.unclaimed.length > MAX_UNCLAIMED) this.unclaimed.splice(0, this.unclaimed.length - MAX_UNCLAIMED);
     if (this.claiming) return;
-    this.claiming = true;
-    // No more than this scheduler can advance now (at least one: the queue must move).
+    // No more than this scheduler can advance now; when it can advance none, the others claim
+    // (pump asks again once a pass ends).
     const room = this.concurrency - this.running.size - this.ready.size;
-    const named = this.unclaimed.splice(0, Math.max(1, Math.min(SIGNALLED_CLAIM_BATCH, room)));
+    if (room <= 0) return;
+    this.claiming = true;
+    const named = this.unclaimed.splice(0, Math.min(SIGNALLED_CLAIM_BATCH, room));
     const limit = named.length;
     const now = Date.now();
     (this.store.claimExecutions !== undefined
@@ -496,6 +502,7 @@ export class Scheduler {
 
   private pump(): void {
     if (this.recovering) return;
+    if (this.unclaimed.length > 0 && !this.claiming) this.claimSignalled([]);
     for (const arn of this.ready) {
       if (this.running.size >= this.concurrency) return;
       this.ready.delete(arn);
