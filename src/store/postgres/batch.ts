@@ -132,7 +132,7 @@ const ADVANCE = `
     insert into history (execution_id, first_event_id, last_event_id, events)
     select v.id, v.first_event_id, v.last_event_id, v.events from v join landed using (id) where v.events is not null
   ), inbox_of_finished as (
-    delete from inbox where execution_id in (select v.id from v join landed using (id) where v.finished)
+    delete from inbox where execution_id = any(array(select v.id from v join landed using (id) where v.finished))
   ), inbox_consumed as (
     delete from inbox i using unnest($17::bigint[], $18::bigint[]) as c(id, execution_id)
     where i.id = c.id and i.execution_id = c.execution_id and c.execution_id in (select id from landed)
