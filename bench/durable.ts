@@ -210,7 +210,7 @@ async function postgresRows(rows: string[]): Promise<void> {
       rows.push(
         `| PostgreSQL durable 3-state Pass, ${workers} \`stepwright worker\` process${workers > 1 ? 'es' : ''} | ${fmt(r.perSec)} executions/s | ` +
           `CPU ms/execution: workers ${r.workerCpuMsPerExecution.toFixed(3)}, PostgreSQL backends ${r.postgresCpuMsPerExecution.toFixed(3)}, starter ${r.clientCpuMsPerExecution.toFixed(3)} | ` +
-          `${r.executions} executions; one at a time start to finish p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms |`,
+          `${r.executions} executions; one at a time start to finish p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; load average ${r.loadAverage.toFixed(1)} |`,
       );
     } finally {
       await wdb.drop();

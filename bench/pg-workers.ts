@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { build } from 'esbuild';
@@ -37,6 +38,8 @@ export interface WorkersRow {
   /** Of the process that starts the executions and hears their ends. */
   readonly clientCpuMsPerExecution: number;
   readonly executions: number;
+  /** The machine's 1-minute load average at the end of the timed run (other sessions share it). */
+  readonly loadAverage: number;
 }
 
 /** The CLI bundled like the other benchmarks (`bin/stepwright.js` runs the same main from dist/). */
@@ -156,6 +159,7 @@ export async function workersRow(url: string, workers: number, executions: numbe
     const workerCpu = children.reduce((s, c) => s + cpuMsOf(c.pid as number), 0) - w0;
     const pgCpu = backends.ms() - p0;
     const clientCpu = process.cpuUsage(c0);
+    const loadAverage = os.loadavg()[0];
     const times: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t = performance.now();
@@ -177,6 +181,7 @@ export async function workersRow(url: string, workers: number, executions: numbe
       postgresCpuMsPerExecution: pgCpu / executions,
       clientCpuMsPerExecution: (clientCpu.user + clientCpu.system) / 1000 / executions,
       executions,
+      loadAverage,
     };
   } finally {
     off();

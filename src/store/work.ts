@@ -34,6 +34,13 @@ export interface WorkStore {
    */
   claimWork(owner: string, now: number, limit: number, leaseMs: number): Promise<ClaimedExecution[]>;
   /**
+   * claimWork among the named executions only (those the store signalled work for). Optional: a
+   * backend where finding work means reading every execution that has some (PostgreSQL, with many
+   * workers sharing the load) looks the named ones up by key instead; without it the scheduler
+   * uses claimWork.
+   */
+  claimExecutions?(owner: string, executionArns: readonly string[], now: number, leaseMs: number): Promise<ClaimedExecution[]>;
+  /**
    * Unacknowledged effects (as pendingOutbox) that `owner` may dispatch, claimed likewise. With
    * `abandonedOnly`, only free and expired ones (not its own live claims): what a worker that died
    * or stopped left, which the others take over while they run.

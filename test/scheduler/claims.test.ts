@@ -153,3 +153,26 @@ describe('signals through the store', () => {
     expect(await done).toMatchObject({ status: 'FAILED', error: 'Elsewhere', cause: 'another worker' });
   });
 });
+
+describe('polling for work nobody announced', () => {
+  it('claims no more than it can advance at once, and in time advances all of a backlog', async () => {
+    const store = new SqliteStore(tempDir(), { synchronous: 'OFF' });
+    opened.push({ store });
+    await store.createStateMachine({ arn: MACHINE, name: 'm', type: 'STANDARD', definition: JSON.stringify(PASS), roleArn: 'r', createdAt: 1 });
+    // A backlog no scheduler was told about: started unclaimed, as another server's writes are.
+    const backlog = Array.from({ length: 20 }, (_, i) => record(`backlog-${i}`));
+    await store.commit(backlog.map((execution) => ({ kind: 'createExecution' as const, execution })));
+    const asked: number[] = [];
+    const claimWork = store.claimWork.bind(store);
+    store.claimWork = (owner, now, limit, leaseMs) => {
+      asked.push(limit);
+      return claimWork(owner, now, limit, leaseMs);
+    };
+    const scheduler = new Scheduler({ store, workerId: 'here', concurrency: 3, pollMs: 10, onError: (e) => { throw e; } });
+    opened[opened.length - 1] = { store, scheduler };
+    await scheduler.start();
+    for (const e of backlog) expect(await scheduler.awaitCompletion(e.arn)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(asked.length).toBeGreaterThan(0);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(3);
+  });
+});

@@ -131,5 +131,51 @@ if (unavailable !== undefined) {
         await b.close();
       }
     });
+
+    it('claims named executions (claimExecutions) as claimWork would, the others left alone', async () => {
+      const a = await PostgresStore.open(db.url, { poolSize: 2 });
+      const b = await PostgresStore.open(db.url, { poolSize: 2 });
+      try {
+        await a.createStateMachine({ arn: 'arn:named', name: 'named', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
+        const rec = (name: string) => ({ arn: `arn:named:${name}`, stateMachineArn: 'arn:named', revision: 1, name, status: 'RUNNING' as const, input: '{}', startDate: 1 });
+        await a.commit(['w1', 'w2', 'w3', 'other'].map((n) => ({ kind: 'createExecution' as const, execution: rec(n) })));
+        // One with nothing to do: its start event consumed, no timer due.
+        const idle = rec('idle');
+        await a.commit([{ kind: 'createExecution', execution: idle }]);
+        const [{ id: startEvent }] = await a.pendingInbox(idle.arn);
+        const snapshot = { version: 1, status: 'RUNNING', lastEventId: 0 } as never;
+        await a.commit([
+          { kind: 'applyAdvance', executionArn: idle.arn, expectedVersion: 0, snapshot, history: [], consumedInbox: [startEvent], firedTimers: [], cancelledTimers: [], endedAttempts: [], newTimers: [], outbox: [], followUps: [] },
+        ]);
+        const named = ['w1', 'w2', 'w3', 'idle', 'missing'].map((n) => `arn:named:${n}`);
+        const got = await a.claimExecutions('wa', named, 10, 1000);
+        expect(got.map((c) => c.executionArn).sort()).toEqual(['arn:named:w1', 'arn:named:w2', 'arn:named:w3']);
+        expect(got.every((c) => c.expiresAt === 1010)).toBe(true);
+        expect(await a.leaseOf({ executionArn: 'arn:named:other' })).toBeUndefined();
+        expect(await a.leaseOf({ executionArn: idle.arn })).toBeUndefined();
+        // Another worker is refused until the lease runs out; the holder gets its own back as it is.
+        expect(await b.claimExecutions('wb', named, 500, 1000)).toEqual([]);
+        expect((await a.claimExecutions('wa', ['arn:named:w1'], 600, 1000))).toEqual([{ executionArn: 'arn:named:w1', expiresAt: 1010 }]);
+        expect(await b.claimExecutions('wb', ['arn:named:w2'], 1010, 1000)).toEqual([{ executionArn: 'arn:named:w2', expiresAt: 2010 }]);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    it('splits named executions between two workers claiming them at once', async () => {
+      const a = await PostgresStore.open(db.url, { poolSize: 2 });
+      const b = await PostgresStore.open(db.url, { poolSize: 2 });
+      try {
+        await a.createStateMachine({ arn: 'arn:split', name: 'split', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
+        const arns = Array.from({ length: 50 }, (_, i) => `arn:split:${i}`);
+        await a.commit(arns.map((arn, i) => ({ kind: 'createExecution' as const, execution: { arn, stateMachineArn: 'arn:split', revision: 1, name: `s${i}`, status: 'RUNNING' as const, input: '{}', startDate: 1 } })));
+        const [x, y] = await Promise.all([a.claimExecutions('wa', arns, 10, 1000), b.claimExecutions('wb', arns, 10, 1000)]);
+        expect([...x, ...y].map((c) => c.executionArn).sort()).toEqual([...arns].sort());
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
   });
 }

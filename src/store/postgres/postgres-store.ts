@@ -223,6 +223,9 @@ export class PostgresStore implements Store {
   claimWork(owner: string, now: number, limit: number, leaseMs: number): Promise<ClaimedExecution[]> {
     return this.run((c) => work.claimWork(c, owner, now, limit, leaseMs));
   }
+  claimExecutions(owner: string, executionArns: readonly string[], now: number, leaseMs: number): Promise<ClaimedExecution[]> {
+    return this.run((c) => work.claimExecutions(c, owner, executionArns, now, leaseMs));
+  }
   claimOutbox(owner: string, now: number, limit: number, leaseMs: number, abandonedOnly?: boolean): Promise<OutboxRecord[]> {
     return this.run((c) => work.claimOutbox(c, owner, now, limit, leaseMs, abandonedOnly));
   }

@@ -45,6 +45,11 @@ export async function claimWork(ctx: PgContext, owner: string, now: number, limi
   return rows.map((r) => ({ executionArn: r.arn, expiresAt: r.lease_expires }));
 }
 
+export async function claimExecutions(ctx: PgContext, owner: string, arns: readonly string[], now: number, leaseMs: number): Promise<ClaimedExecution[]> {
+  const rows = (await ctx.run<{ arn: string; lease_expires: number }>('claimExecutions', [owner, now, now + leaseMs, arns] as never)).rows;
+  return rows.map((r) => ({ executionArn: r.arn, expiresAt: r.lease_expires }));
+}
+
 export async function claimOutbox(ctx: PgContext, owner: string, now: number, limit: number, leaseMs: number, abandonedOnly = false): Promise<OutboxRecord[]> {
   return (await ctx.run<OutboxRow>('claimOutbox', [owner, now, now + leaseMs, limit, !abandonedOnly])).rows.map(toOutbox);
 }

@@ -45,11 +45,12 @@ async function stateOf(store: Store, arns: readonly string[]): Promise<unknown[]
       status: e?.status,
       output: e?.output,
       version: snap?.version,
+      snapshot: snap?.snapshot,
       inbox: (await store.pendingInbox(arn)).map((i) => i.event),
       timers: await store.dueTimers(arn, Number.MAX_SAFE_INTEGER),
       outbox: [await store.getOutboxEntry(`${arn}:1`), await store.getOutboxEntry(`${arn}:2`)],
       token: await store.getTaskToken(`token-${arn}`),
-      history: (await store.getHistory(arn)).events.map((h) => h.id),
+      history: (await store.getHistory(arn)).events,
       lease: await store.leaseOf({ executionArn: arn }),
     });
   }
@@ -97,7 +98,12 @@ async function play(store: Store, oneByOne: boolean): Promise<{ results: unknown
       advance(arns[3], running(es[3], 1, 1), 0, { history: historyOf(1, 1), consumedInbox: [inbox[3][0].id], followUps: [{ type: 'continue' }, { type: 'stop', error: 'E', cause: 'C' }] }),
       advance(arns[4], running(es[4], 1, 1), 7, { history: historyOf(1, 1), consumedInbox: [inbox[4][0].id] }),
       advance('arn:aws:states:us-east-1:123456789012:execution:m:nobody', running(es[5], 1, 1), 0, {}),
-      ...es.slice(5).map((e, k) => advance(arns[5 + k], done(e, 1, 2), 0, { history: historyOf(1, 2), consumedInbox: [inbox[5 + k][0].id], stopDate: T0 + 9 })),
+      // One ends with no output (JSON's null, not no output), one with texts JSON must escape.
+      ...es.slice(5).map((e, k) =>
+        advance(arns[5 + k], k === 0 ? { ...done(e, 1, 2), output: undefined } : k === 1 ? { ...done(e, 1, 2), output: { s: 'a "q" \\ \u00e9 \ud83d\ude00 \u2028' } } : done(e, 1, 2), 0, {
+          history: historyOf(1, 2), consumedInbox: [inbox[5 + k][0].id], stopDate: T0 + 9,
+        }),
+      ),
     ]),
   );
   // Further advances: timers fired and cancelled, an attempt ended, and ends that clean up what was left.
