@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     // SAM fixtures: CommonJS handlers, as Lambda loads a .js file without "type": "module".
-    files: ['test/fixtures/sam/**/*.js'],
+    files: ['test/fixtures/sam/**/*.js', 'test/fixtures/samples/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { exports: 'writable', module: 'writable', require: 'readonly' } },
   },
   {
