@@ -14,7 +14,9 @@ export interface ActivityTasksPort {
     readonly scheduledAt: number;
   }): Promise<'queued' | 'exists' | 'over'>;
   takeActivityTask(activityArn: string, workerName: string | undefined, now: number): Promise<{ taskToken: string; input: string } | undefined>;
-  readonly signals: { on(kind: 'activityTaskAvailable', activityArn: string, listener: () => void): () => void };
+  readonly signals: {
+    on(kind: 'activityTaskAvailable' | 'activityDeleted' | 'activityCreated', activityArn: string | undefined, listener: (activityArn: string) => void): () => void;
+  };
 }
 
 /**
@@ -41,14 +43,16 @@ const notStored: TaskResult = {
  */
 export class ActivityQueue {
   private tasks: ActivityTasksPort | undefined;
-  /** Activities deleted while this process runs (and not created again): their tasks fail at once. */
+  /** Activities deleted while this process runs, here or in a process sharing the store (and not created again): their tasks fail at once. */
   private readonly deleted = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** The store the tasks wait in. */
+  /** The store the tasks wait in; its signals say which activities any process deleted or created. */
   connect(tasks: ActivityTasksPort): void {
     this.tasks = tasks;
+    tasks.signals.on('activityDeleted', undefined, (arn) => this.dropActivity(arn));
+    tasks.signals.on('activityCreated', undefined, (arn) => this.addActivity(arn));
   }
 
   /** Queues the attempt's task (once, however often it is dispatched); its result comes with the token. */
@@ -122,7 +126,7 @@ export class ActivityQueue {
     this.deleted.delete(activityArn);
   }
 
-  /** False for an activity deleted while this process runs; the engine fails a task on it at once, as AWS does. */
+  /** False for an activity deleted while this process runs (heard through the store's signals); the engine fails a task on it at once, as AWS does. */
   activityExists(activityArn: string): boolean {
     return !this.deleted.has(activityArn);
   }

@@ -24,7 +24,8 @@ export function createActivities(d: ServiceDeps) {
       const arn = activityArnOf(d, name);
       // AWS: creating an existing activity again answers with it (idempotent).
       const a = await store.createActivity(name, arn, d.clock.now());
-      activities.addActivity(a.arn);
+      // Every process sharing the store hears it (this one's activity queue at once).
+      store.signals.publish('activityCreated', a.arn);
       const tags = input.tags ?? [];
       if (tags.length > 0) await store.tagResource(arn, tags.map((t) => ({ key: t.key, value: t.value ?? '' })));
       return a;
@@ -32,7 +33,7 @@ export function createActivities(d: ServiceDeps) {
 
     async deleteActivity(arn: string): Promise<void> {
       if (!(await store.deleteActivity(arn))) return;
-      activities.dropActivity(arn);
+      store.signals.publish('activityDeleted', arn);
       await store.deleteActivityTasks(arn);
     },
 

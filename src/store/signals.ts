@@ -2,13 +2,16 @@
  * What one process tells the others that share a store, keyed by the ARN it is about:
  * - `executionFinished` (execution ARN): the execution is no longer RUNNING;
  * - `workAvailable` (execution ARN): it has inbox events to apply;
- * - `activityTaskAvailable` (activity ARN): a task of the activity waits for a worker.
+ * - `activityTaskAvailable` (activity ARN): a task of the activity waits for a worker;
+ * - `activityDeleted`, `activityCreated` (activity ARN): DeleteActivity and CreateActivity, so that
+ *   every process fails a task on a deleted activity at once, as AWS does (the engine asks
+ *   synchronously, so each process keeps the set of deletions it heard of).
  * The store raises the first two after the commit that implies them (rules/signals.ts says which),
  * the third once it has queued an activity task (enqueueActivityTask). SQLite delivers them in-process; a
  * PostgreSQL store will carry them with LISTEN/NOTIFY. A signal says "look again", never what to
  * find: a listener reads the store, so a signal lost or doubled costs a look, not correctness.
  */
-export type SignalKind = 'executionFinished' | 'workAvailable' | 'activityTaskAvailable';
+export type SignalKind = 'executionFinished' | 'workAvailable' | 'activityTaskAvailable' | 'activityDeleted' | 'activityCreated';
 
 export interface StoreSignals {
   /** Calls `listener` with the key each time `kind` is raised for `key` (for every key when undefined); answers the unsubscribe. */

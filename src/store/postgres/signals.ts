@@ -5,7 +5,7 @@ import { SignalHub, type SignalKind, type StoreSignals } from '../signals.js';
 export const CHANNEL = 'stepwright';
 /** NOTIFY payloads must stay under 8000 bytes; signals are packed into payloads below this. */
 const PAYLOAD_LIMIT = 7000;
-const KINDS: ReadonlySet<string> = new Set<SignalKind>(['executionFinished', 'workAvailable', 'activityTaskAvailable']);
+const KINDS: ReadonlySet<string> = new Set<SignalKind>(['executionFinished', 'workAvailable', 'activityTaskAvailable', 'activityDeleted', 'activityCreated']);
 
 /**
  * Signals across processes with LISTEN/NOTIFY. The process that raises a signal delivers it to its
