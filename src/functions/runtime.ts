@@ -4,7 +4,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { CodeStaging } from './code-staging.js';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type AliasRouting, type FunctionConfig, type FunctionRuntimeName } from './config.js';
@@ -26,6 +28,7 @@ import { resolveInterpreter, type Interpreter } from './interpreters.js';
 import { FunctionPool } from './pool.js';
 import { RUNTIME_BOOTSTRAPS, type Worker, type WorkerSpec } from './worker.js';
 import { resolveWorkerUser, searchablePath, userCan, type WorkerUser } from './worker-user.js';
+import { linkedSdkModules, sdkInstallDir, sdkPackageCopies } from './sdk-modules.js';
 
 /** Where Lambda puts a function's code (its LAMBDA_TASK_ROOT), as its stack traces show it. */
 const LAMBDA_TASK_ROOT = '/var/task';
@@ -160,6 +163,8 @@ export class FunctionRuntime {
   private readonly staging: CodeStaging | undefined;
   private readonly sources = new Map<FunctionPool, CodeSource>();
   private runtimesDir: string | undefined;
+  /** The AWS SDK's node_modules for Node functions; null: none can be given. */
+  private sdkDir: string | null | undefined;
   private readonly bootstrapsSource: string;
   private readonly interpreters = new Map<FunctionRuntimeName, Interpreter>();
   private readonly onNotice: ((message: string) => void) | undefined;
@@ -387,6 +392,21 @@ export class FunctionRuntime {
     return this.runtimesDir;
   }
 
+  /**
+   * The node_modules folder with the AWS SDK for Node functions (sdk-modules.ts): linked to
+   * Stepwright's installation when the worker user can read it, else a copy made once for it.
+   */
+  private sdkModules(): string | undefined {
+    if (this.sdkDir !== undefined) return this.sdkDir ?? undefined;
+    this.sdkDir = null;
+    const installDir = sdkInstallDir();
+    if (installDir === undefined) return undefined;
+    const user = this.workerUser;
+    if (user === undefined || userCan(user, path.join(installDir, '@aws-sdk', 'client-sqs', 'package.json'), 4)) this.sdkDir = linkedSdkModules(installDir);
+    else if (this.staging !== undefined) this.sdkDir = path.join(this.staging.stage(emptyDir(), 'aws-sdk', sdkPackageCopies(installDir)), 'node_modules');
+    return this.sdkDir ?? undefined;
+  }
+
   private workerSpec(config: FunctionConfig, source: CodeSource): WorkerSpec {
     const memoryMB = config.memoryMB ?? DEFAULT_MEMORY_MB;
     const user = this.workerUser;
@@ -425,6 +445,12 @@ export class FunctionRuntime {
       STEPWRIGHT_INVOKED_FUNCTION_ARN: config.version === undefined ? this.functionArn(config.name) : `${this.functionArn(config.name)}:${config.version}`,
     };
     if (this.taskRootAlias !== undefined) env.STEPWRIGHT_TASK_ROOT_ALIAS = this.taskRootAlias;
+    // The SDK Lambda's Node runtimes provide, last on NODE_PATH (after the layers) as on Lambda.
+    const sdk = family === 'node' ? this.sdkModules() : undefined;
+    if (sdk !== undefined) {
+      env.NODE_PATH = [env.NODE_PATH, sdk].filter((p) => p !== undefined && p !== '').join(path.delimiter);
+      env.STEPWRIGHT_LAMBDA_SDK = sdk;
+    }
     // Looked up on the worker user's PATH: the server's python3 may be one it cannot run (a pyenv shim under /root).
     const interpreter = this.interpreterOf(config.runtime).command;
     const spec: WorkerSpec = {
@@ -592,6 +618,17 @@ function withRequestId(body: LambdaErrorBody, requestId: string): LambdaErrorBod
  * esbuild (the Node bootstrap's TypeScript loader) and its binary for this platform, to copy beside
  * bootstraps that had to be copied: the worker user cannot reach the server's node_modules either.
  */
+/** An empty folder to stage extras into (made once per process). */
+let empty: string | undefined;
+function emptyDir(): string {
+  if (empty === undefined) {
+    empty = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-empty-'));
+    const made = empty;
+    process.once('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+  }
+  return empty;
+}
+
 function esbuildPackages(): { from: string; to: string }[] {
   const require = createRequire(import.meta.url);
   const esbuild = path.dirname(require.resolve('esbuild/package.json'));

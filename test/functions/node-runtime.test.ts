@@ -23,6 +23,31 @@ function nodeFunction(files: Record<string, string>, config: Partial<FunctionCon
 }
 
 
+describe("the AWS SDK Lambda's Node runtime provides", () => {
+  // Function folders are under the temp dir, with no node_modules above them: only the runtime's SDK can answer.
+  it('is required by a CommonJS handler that does not bundle it, after its layers on NODE_PATH', async () => {
+    const fn = nodeFunction({
+      'index.js':
+        'const { SQSClient, ListQueuesCommand } = require("@aws-sdk/client-sqs"); exports.handler = async () => ({ client: typeof SQSClient, command: new ListQueuesCommand({}).constructor.name, paths: process.env.NODE_PATH.split(":").length });',
+    }, { environment: { NODE_PATH: '/opt/nodejs/node_modules' } });
+    expect(ok(await runtime.invoke(fn, '{}'))).toEqual({ client: 'function', command: 'ListQueuesCommand', paths: 2 });
+  });
+
+  it('is imported by an ES module handler', async () => {
+    const fn = nodeFunction({
+      'index.mjs': 'import { DynamoDBClient } from "@aws-sdk/client-dynamodb"; import { NodeHttpHandler } from "@smithy/node-http-handler"; export const handler = async () => [typeof DynamoDBClient, typeof NodeHttpHandler];',
+    });
+    expect(ok(await runtime.invoke(fn, '{}'))).toEqual(['function', 'function']);
+  });
+
+  it('is the only package it provides: the rest of Stepwright\'s dependencies are not visible', async () => {
+    const cjs = nodeFunction({ 'index.js': 'exports.handler = async () => require("fastify");' });
+    expect(JSON.parse(failed(await runtime.invoke(cjs, '{}')).payload)).toMatchObject({ errorMessage: expect.stringContaining("Cannot find module 'fastify'") });
+    const esm = nodeFunction({ 'index.mjs': 'import "yaml"; export const handler = async () => 1;' });
+    expect(JSON.parse(failed(await runtime.invoke(esm, '{}')).payload)).toMatchObject({ errorMessage: expect.stringContaining("'yaml'") });
+  });
+});
+
 describe('Node handlers in every module style', () => {
   it('runs an async ESM handler (.mjs) and returns its JSON result', async () => {
     const fn = nodeFunction({ 'index.mjs': 'export const handler = async (event) => ({ got: event.x * 2 });' });

@@ -19,6 +19,26 @@ const env = process.env;
 const taskRoot = env.LAMBDA_TASK_ROOT ?? process.cwd();
 const handlerString = env._HANDLER ?? 'index.handler';
 
+// The SDK Lambda's runtime provides, for ES modules too (NODE_PATH serves require only): a bare
+// @aws-sdk/… or @smithy/… import that the handler's own folders do not resolve is resolved from
+// the folder the server made for it (src/functions/sdk-modules.ts).
+const SDK_HOOK = `
+let parentURL;
+export function initialize(data) { parentURL = data; }
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    if (e?.code === 'ERR_MODULE_NOT_FOUND' && /^@(aws-sdk|smithy)\\//.test(specifier)) return next(specifier, { ...context, parentURL });
+    throw e;
+  }
+}`;
+if (env.STEPWRIGHT_LAMBDA_SDK && typeof Module.register === 'function') {
+  Module.register(`data:text/javascript,${encodeURIComponent(SDK_HOOK)}`, import.meta.url, {
+    data: pathToFileURL(path.join(path.dirname(env.STEPWRIGHT_LAMBDA_SDK), 'handler.mjs')).href,
+  });
+}
+
 // ---- log capture -------------------------------------------------------------------------------
 // Everything the handler writes goes into the current invocation's log (or the init log before the
 // first one), never to the real stdout, which the parent treats as stray output.
