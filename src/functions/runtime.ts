@@ -4,9 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { CodeStaging } from './code-staging.js';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, runtimeFamily, type AliasRouting, type FunctionConfig, type FunctionRuntimeName } from './config.js';
@@ -28,7 +26,7 @@ import { resolveInterpreter, type Interpreter } from './interpreters.js';
 import { FunctionPool } from './pool.js';
 import { RUNTIME_BOOTSTRAPS, type Worker, type WorkerSpec } from './worker.js';
 import { resolveWorkerUser, searchablePath, userCan, type WorkerUser } from './worker-user.js';
-import { linkedSdkModules, sdkInstallDir, sdkPackageCopies } from './sdk-modules.js';
+import { linkedSdkModules, mirroredSdkModules, sdkInstallDir } from './sdk-modules.js';
 
 /** Where Lambda puts a function's code (its LAMBDA_TASK_ROOT), as its stack traces show it. */
 const LAMBDA_TASK_ROOT = '/var/task';
@@ -394,7 +392,7 @@ export class FunctionRuntime {
 
   /**
    * The node_modules folder with the AWS SDK for Node functions (sdk-modules.ts): linked to
-   * Stepwright's installation when the worker user can read it, else a copy made once for it.
+   * Stepwright's installation when the worker user can read it, else a mirror made once for it.
    */
   private sdkModules(): string | undefined {
     if (this.sdkDir !== undefined) return this.sdkDir ?? undefined;
@@ -402,9 +400,9 @@ export class FunctionRuntime {
     const installDir = sdkInstallDir();
     if (installDir === undefined) return undefined;
     const user = this.workerUser;
-    if (user === undefined || userCan(user, path.join(installDir, '@aws-sdk', 'client-sqs', 'package.json'), 4)) this.sdkDir = linkedSdkModules(installDir);
-    else if (this.staging !== undefined) this.sdkDir = path.join(this.staging.stage(emptyDir(), 'aws-sdk', sdkPackageCopies(installDir)), 'node_modules');
-    return this.sdkDir ?? undefined;
+    this.sdkDir =
+      user === undefined || userCan(user, path.join(installDir, '@aws-sdk', 'client-sqs', 'package.json'), 4) ? linkedSdkModules(installDir) : mirroredSdkModules(installDir);
+    return this.sdkDir;
   }
 
   private workerSpec(config: FunctionConfig, source: CodeSource): WorkerSpec {
@@ -618,17 +616,6 @@ function withRequestId(body: LambdaErrorBody, requestId: string): LambdaErrorBod
  * esbuild (the Node bootstrap's TypeScript loader) and its binary for this platform, to copy beside
  * bootstraps that had to be copied: the worker user cannot reach the server's node_modules either.
  */
-/** An empty folder to stage extras into (made once per process). */
-let empty: string | undefined;
-function emptyDir(): string {
-  if (empty === undefined) {
-    empty = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-empty-'));
-    const made = empty;
-    process.once('exit', () => fs.rmSync(made, { recursive: true, force: true }));
-  }
-  return empty;
-}
-
 function esbuildPackages(): { from: string; to: string }[] {
   const require = createRequire(import.meta.url);
   const esbuild = path.dirname(require.resolve('esbuild/package.json'));

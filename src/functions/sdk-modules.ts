@@ -48,6 +48,44 @@ export function linkedSdkModules(installDir: string): string {
 }
 
 /**
+ * The SDK for a worker user that cannot read the installation (a checkout in a private folder):
+ * the packages of `sdkPackageCopies` mirrored under the temp dir, each file hard-linked where the
+ * file system allows (no copy of ~37 MB on a worker's first start) and copied where it does not or
+ * where the file is not readable by others; folders are this process's, readable by all.
+ */
+export function mirroredSdkModules(installDir: string): string {
+  if (typeof mirrored === 'string') return mirrored;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-lambda-sdk-'));
+  fs.chmodSync(root, 0o755);
+  process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  for (const { from, to } of sdkPackageCopies(installDir)) mirror(from, path.join(root, to));
+  mirrored = path.join(root, 'node_modules');
+  return mirrored;
+}
+
+let mirrored: string | undefined;
+
+function mirror(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true, mode: 0o755 });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) mirror(source, target);
+    else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(source), target);
+    else if (entry.isFile()) {
+      const readable = (fs.statSync(source).mode & 0o004) !== 0;
+      try {
+        if (!readable) throw new Error('not readable by others');
+        fs.linkSync(source, target);
+      } catch {
+        fs.copyFileSync(source, target);
+        fs.chmodSync(target, 0o644);
+      }
+    }
+  }
+}
+
+/**
  * What a copy of the SDK for a worker that cannot read the installation holds: every package of the
  * two scopes and, transitively, the packages they depend on, each as `node_modules/NAME` (a name
  * found twice keeps the copy nearest the top, as npm hoists it).
