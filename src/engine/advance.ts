@@ -439,7 +439,7 @@ function resumeState(ctx: StepContext, frame: Frame, state: CompiledState): Outc
     case 'Task':
       if (resume.kind === 'taskSucceeded') return taskSucceeded(ctx, frame, state, resume.output);
       if (resume.kind === 'taskFailed') return taskFailed(ctx, frame, state, resume.error, resume.cause);
-      return taskTimedOut(ctx, frame, state, resume.kind === 'taskTimedOut' ? resume.error : undefined);
+      return taskTimedOut(ctx, frame, state, resume.kind === 'taskTimedOut' && resume.error === 'States.HeartbeatTimeout');
     case 'Parallel':
       return resumeParallel(ctx, frame, state);
     case 'Map':
@@ -484,7 +484,7 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
     ctx.history.emit(frame, 'EvaluationFailed', 'evaluationFailedEventDetails', errorDetails(error, f.cause, extra), true, state.type === 'Wait' ? frame.prevId : frame.enteredPrevId);
   }
   if (error !== undefined && (state.type === 'Task' || state.type === 'Parallel' || state.type === 'Map')) {
-    const i = findRetrier(state.retry, error);
+    const i = findRetrier(state.retry, error, f.alsoMatches);
     if (i >= 0) {
       const retrier = state.retry[i];
       const attempts = frame.retryCounts[i] ?? 0;
@@ -500,7 +500,7 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
   }
   // A Map or Parallel that fails says so, except on States.Runtime, which ends the execution at once.
   if ((state.type === 'Parallel' || state.type === 'Map') && error !== 'States.Runtime') ctx.history.emit(frame, `${state.type}StateFailed`);
-  const catcher = error === undefined ? undefined : findCatcher(state.catch, error);
+  const catcher = error === undefined ? undefined : findCatcher(state.catch, error, f.alsoMatches);
   if (catcher !== undefined) {
     const errorOutput: { [k: string]: Json } = { Error: error! };
     if (f.cause !== undefined) errorOutput.Cause = f.cause;

@@ -6,11 +6,15 @@ import type { CompiledCatcher, CompiledRetrier } from './compile.js';
  */
 const UNCATCHABLE = 'States.Runtime';
 
-/** Does an ErrorEquals list match an error name, with AWS's wildcard rules? */
-export function errorMatches(errorEquals: readonly string[], error: string): boolean {
+/**
+ * Does an ErrorEquals list match an error name, with AWS's wildcard rules? `alias` is a name the
+ * error also answers to here (a heartbeat timeout is States.Timeout, and States.HeartbeatTimeout
+ * in Catch and Retry only).
+ */
+export function errorMatches(errorEquals: readonly string[], error: string, alias?: string): boolean {
   if (error === UNCATCHABLE) return false;
   for (const name of errorEquals) {
-    if (name === error) return true;
+    if (name === error || (alias !== undefined && name === alias)) return true;
     if (name === 'States.ALL') return true;
     // States.TaskFailed is a wildcard for every error except States.Timeout.
     if (name === 'States.TaskFailed' && error !== 'States.Timeout' && error !== 'States.DataLimitExceeded') return true;
@@ -18,12 +22,12 @@ export function errorMatches(errorEquals: readonly string[], error: string): boo
   return false;
 }
 
-export function findRetrier(retriers: readonly CompiledRetrier[], error: string): number {
-  return retriers.findIndex((r) => errorMatches(r.errorEquals, error));
+export function findRetrier(retriers: readonly CompiledRetrier[], error: string, alias?: string): number {
+  return retriers.findIndex((r) => errorMatches(r.errorEquals, error, alias));
 }
 
-export function findCatcher(catchers: readonly CompiledCatcher[], error: string): CompiledCatcher | undefined {
-  return catchers.find((c) => errorMatches(c.errorEquals, error));
+export function findCatcher(catchers: readonly CompiledCatcher[], error: string, alias?: string): CompiledCatcher | undefined {
+  return catchers.find((c) => errorMatches(c.errorEquals, error, alias));
 }
 
 /**

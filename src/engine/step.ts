@@ -54,6 +54,8 @@ export type Outcome =
       readonly location?: string;
       /** The Cause a Catch's error output shows when there is no cause (a task's timeout: AWS shows ""). */
       readonly caughtCause?: string;
+      /** Another name Catch and Retry match the error by (States.HeartbeatTimeout: see taskTimedOut). */
+      readonly alsoMatches?: string;
     }
   | { readonly kind: 'wait' };
 

@@ -25,6 +25,13 @@ describe('matchString', () => {
     expect(matchString(arn, 'arn:aws:lambda:us-east-1:123456789012:function:', bindings)).toBe(false);
   });
 
+  it('treats <<task_token>:1>, a placeholder the recorder numbered twice, as one token for the whole case', () => {
+    const bindings = new Map<string, string>();
+    expect(matchString('<<task_token>:1>', 'dG9rZW4tYQ', bindings)).toBe(true);
+    expect(matchString('<<task_token>:1>', 'dG9rZW4tYQ', bindings)).toBe(true);
+    expect(matchString('<<task_token>:1>', 'b3RoZXI', bindings)).toBe(false);
+  });
+
   it('treats activity_arn, the activity recordings\' word for the activity ARN, as a placeholder alone or inside a cause', () => {
     expect(matchString('activity_arn', 'arn:aws:states:us-east-1:123456789012:activity:a1')).toBe(true);
     expect(matchString("The activity activity_arn does not exist.", 'The activity arn:aws:states:us-east-1:123456789012:activity:a1 does not exist.')).toBe(true);

@@ -77,10 +77,11 @@ const ACCOUNT_ID = '111111111111';
  * (arguments/test_arguments.py::test_base_cases[BASE_LAMBDA_EMPTY], the `lambda_function_1_name` of
  * the Lambda service tests). A numbered one stands for one function throughout the case. And
  * `activity_arn`, the activity's ARN in the activity recordings (activities/test_activities.py),
- * also inside a cause ("The activity activity_arn does not exist.").
+ * also inside a cause ("The activity activity_arn does not exist."). And `<<task_token>:1>`, a
+ * placeholder the recorder numbered twice (callback/test_callback.py::test_sqs_wait_for_task_token).
  */
-const PLACEHOLDER = /<[^<>]+>|lambda_function_(?:\d+_)?name|activity_arn/g;
-const WHOLE_PLACEHOLDER = /^(?:<[^<>]+>|lambda_function_(?:\d+_)?name|activity_arn)$/;
+const PLACEHOLDER = /<<[^<>]+>:\d+>|<[^<>]+>|lambda_function_(?:\d+_)?name|activity_arn/g;
+const WHOLE_PLACEHOLDER = /^(?:<<[^<>]+>:\d+>|<[^<>]+>|lambda_function_(?:\d+_)?name|activity_arn)$/;
 
 /** A placeholder is bound to one value only when it carries a number: `<uuid:0>`, `<ArnPart_0idx>`. */
 function isNumberedPlaceholder(placeholder: string): boolean {

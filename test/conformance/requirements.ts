@@ -58,15 +58,17 @@ function distributedOverS3(requires: readonly string[]): { name: string; builtBy
 /**
  * What the server runner (run-case-server.ts) serves besides pure ASL: the server has the
  * integration and the runner drives it (functions, an activity worker, the child machines, the
- * child executions of distributed Maps). Callbacks are not driven: every recorded callback case also needs SQS or SNS to carry its token.
+ * child executions of distributed Maps, the consumer that answers a callback's token as the
+ * recording says: run-case-server.ts `callbackPlan`). A callback case also needs the SQS or SNS
+ * that carried its token: moto_server serves them.
  */
-const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution', 'mock-config', 'aws-sdk:sfn', 'distributed-map']);
+const SERVED_ON_SERVER = new Set(['lambda', 'activity', 'nested-execution', 'mock-config', 'aws-sdk:sfn', 'distributed-map', 'callback']);
 
 /**
  * The requirements of a case that the server runner cannot serve (empty = it runs on the server);
  * with `aws`, the services moto_server stands in for are served too.
  */
 export function missingOnServer(requires: readonly string[], aws = false): { name: string; builtBy: string }[] {
-  const missing = requires.filter((r) => !SERVED_ON_SERVER.has(r) && !(aws && isMotoRequirement(r))).map((r) => ({ name: r, builtBy: r === 'callback' ? 'needs the SQS/SNS consumer that answers the token' : isMotoRequirement(r) ? 'needs moto_server, not on PATH' : requirementOf(r).builtBy }));
+  const missing = requires.filter((r) => !SERVED_ON_SERVER.has(r) && !(aws && isMotoRequirement(r))).map((r) => ({ name: r, builtBy: isMotoRequirement(r) ? 'needs moto_server, not on PATH' : requirementOf(r).builtBy }));
   return [...missing, ...distributedOverS3(requires)];
 }

@@ -311,6 +311,66 @@ async function activityWorker(sfn: SFNClient, activityArn: string, plan: Activit
   }
 }
 
+/**
+ * What whoever reads a callback case's messages does with each token, read from the recorded
+ * history: the k-th `.waitForTaskToken` task is answered as its recorded end says (success with
+ * its output, failure with its error and cause, nothing when it timed out), after a heartbeat when
+ * the task has one. The recording's consumer took the token from the SQS message or SNS
+ * notification the task sent; this one takes it from the server's list of waiting tasks.
+ */
+interface CallbackAnswer {
+  readonly heartbeat: boolean;
+  readonly answer: { readonly output: string } | { readonly error?: string; readonly cause?: string } | 'none';
+}
+
+function callbackPlan(c: ConformanceCase): CallbackAnswer[] {
+  const events = c.expected.events ?? [];
+  const waits = (e: RecordedEvent, key: string): boolean => String((e[key] as { resource?: unknown } | undefined)?.resource ?? '').endsWith('.waitForTaskToken');
+  const scheduled = events.filter((e) => e.type === 'TaskScheduled' && waits(e, 'taskScheduledEventDetails'));
+  const ends = events.filter(
+    (e) =>
+      (e.type === 'TaskSucceeded' && waits(e, 'taskSucceededEventDetails')) ||
+      (e.type === 'TaskFailed' && waits(e, 'taskFailedEventDetails')) ||
+      (e.type === 'TaskTimedOut' && waits(e, 'taskTimedOutEventDetails')),
+  );
+  const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
+  return scheduled.map((s, k) => {
+    const end = ends[k];
+    const heartbeat = (s.taskScheduledEventDetails as { heartbeatInSeconds?: unknown } | undefined)?.heartbeatInSeconds !== undefined;
+    if (end === undefined || end.type === 'TaskTimedOut') return { heartbeat, answer: 'none' };
+    if (end.type === 'TaskSucceeded') return { heartbeat, answer: { output: text((end.taskSucceededEventDetails as { output?: unknown }).output) } };
+    const failed = end.taskFailedEventDetails as { error?: unknown; cause?: unknown };
+    return { heartbeat, answer: { ...(typeof failed.error === 'string' ? { error: failed.error } : {}), ...(failed.cause !== undefined ? { cause: text(failed.cause) } : {}) } };
+  });
+}
+
+/**
+ * Answers each task of the execution that waits for its token, in order, as the plan says; only
+ * once its message went out (its TaskSubmitted is in the history), as a consumer reading the queue
+ * could not answer before.
+ */
+async function callbackConsumer(url: string, sfn: SFNClient, executionArn: string, plan: readonly CallbackAnswer[], signal: AbortSignal): Promise<void> {
+  const seen = new Set<string>();
+  for (let k = 0; k < plan.length && !signal.aborted; ) {
+    const r = await fetch(`${url}/console/api/waiting-tasks?executionArn=${encodeURIComponent(executionArn)}`, { signal });
+    const { tasks } = (await r.json()) as { tasks: { taskToken: string }[] };
+    const submitted = tasks.length === 0 ? 0 : (await fullHistory(sfn, executionArn)).filter((e) => e.type === 'TaskSubmitted').length;
+    for (const { taskToken } of tasks) {
+      if (seen.has(taskToken) || submitted <= k) continue;
+      seen.add(taskToken);
+      const step = plan[k++];
+      if (step === undefined || step.answer === 'none') continue;
+      if (step.heartbeat) await sfn.send(new SendTaskHeartbeatCommand({ taskToken }), { abortSignal: signal });
+      if ('output' in step.answer) {
+        // The recording names the token the consumer echoed (`<task_token:1>`): this run's token stands there.
+        const output = step.answer.output.replace(/<(?:<task_token>|task_token):\d+>/g, taskToken);
+        await sfn.send(new SendTaskSuccessCommand({ taskToken, output }), { abortSignal: signal });
+      } else await sfn.send(new SendTaskFailureCommand({ taskToken, ...step.answer }), { abortSignal: signal });
+    }
+    await sleep(50);
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function fullHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
@@ -398,6 +458,7 @@ export async function runCaseOnServer(c: ConformanceCase, server: ConformanceSer
     } else {
       const { executionArn = '' } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input }));
       if (activity?.worker === true && activityArn !== undefined) workerDone = activityWorker(sfn, activityArn, activity, worker.signal).catch(() => undefined);
+      if (needs.includes('callback')) workerDone = callbackConsumer(server.url, sfn, executionArn, callbackPlan(c), worker.signal).catch(() => undefined);
       const ended = await awaitEnd(sfn, executionArn, deadline);
       if (ended === undefined) {
         await sfn.send(new StopExecutionCommand({ executionArn })).catch(() => undefined);

@@ -193,7 +193,7 @@ describe('HeartbeatSeconds', () => {
     States: { Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 60, HeartbeatSeconds: 5, End: true } },
   });
 
-  it('fails the task with States.HeartbeatTimeout when no heartbeat arrives in time, and a heartbeat re-arms the clock', async () => {
+  it('times the task out when no heartbeat arrives in time (States.Timeout, as AWS records it), and a heartbeat re-arms the clock', async () => {
     const first = await advance(machine, createSnapshot(machine, info({})), { type: 'start' }, T0, ids);
     const invoke = invokeOf(first.effects)!;
     const timers = first.effects.filter((e): e is Extract<Effect, { type: 'startTimer' }> => e.type === 'startTimer');
@@ -211,8 +211,8 @@ describe('HeartbeatSeconds', () => {
 
     const due = await advance(machine, roundTrip(stale.snapshot), { type: 'timerFired', frameId: rearmed.frameId, key: rearmed.key }, T0 + 8_000, ids);
     expect(due.historyEvents.map((e) => e.type)).toEqual(['TaskStarted', 'TaskTimedOut', 'ExecutionFailed']);
-    expect(due.historyEvents[1].taskTimedOutEventDetails).toEqual({ error: 'States.HeartbeatTimeout', resourceType: 'lambda', resource: 'invoke' });
-    expect([due.snapshot.status, due.snapshot.error]).toEqual(['FAILED', 'States.HeartbeatTimeout']);
+    expect(due.historyEvents[1].taskTimedOutEventDetails).toEqual({ error: 'States.Timeout', resourceType: 'lambda', resource: 'invoke' });
+    expect([due.snapshot.status, due.snapshot.error]).toEqual(['FAILED', 'States.Timeout']);
   });
 });
 

@@ -151,8 +151,11 @@ export function replayHistory(events: readonly ReplayEvent[], upToIndex = events
       st.status = 'running';
     } else if (type === 'TaskStarted' || type === 'ActivityStarted' || type === 'LambdaFunctionStarted') {
       st.status = s(d.resource)?.endsWith('.waitForTaskToken') || st.resource?.endsWith('.waitForTaskToken') ? 'waiting' : 'running';
-    } else if (type === 'TaskSubmitted' || type === 'TaskSucceeded' || type === 'ActivitySucceeded' || type === 'LambdaFunctionSucceeded') {
-      if (type !== 'TaskSubmitted') st.result = s(d.output);
+    } else if (type === 'TaskSubmitted') {
+      // `.sync` submitted its job and runs on; `.waitForTaskToken` sent its message and waits for the token.
+      if (!(s(d.resource)?.endsWith('.waitForTaskToken') || st.resource?.endsWith('.waitForTaskToken'))) st.status = 'running';
+    } else if (type === 'TaskSucceeded' || type === 'ActivitySucceeded' || type === 'LambdaFunctionSucceeded') {
+      st.result = s(d.output);
       st.status = 'running';
     } else if (type.endsWith('IterationStarted') || type.endsWith('IterationSucceeded')) {
       // Map/Parallel children: the group stays running.

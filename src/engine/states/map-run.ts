@@ -150,6 +150,6 @@ export function readerFailed(
   fallback = 'States.ItemReaderFailed',
 ): { error: string; cause?: string } {
   if (resume.kind === 'taskFailed') return { error: resume.error || fallback, cause: resume.cause };
-  if (resume.kind === 'taskTimedOut') return { error: resume.error ?? 'States.Timeout' };
+  if (resume.kind === 'taskTimedOut') return { error: 'States.Timeout' };
   return { error: fallback };
 }

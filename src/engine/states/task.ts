@@ -159,10 +159,16 @@ export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, err
   return { kind: 'fail', error, cause };
 }
 
-/** TimeoutSeconds or HeartbeatSeconds ran out: AWS reports both as timed out, with different errors. */
-export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState, error: 'States.Timeout' | 'States.HeartbeatTimeout' = 'States.Timeout'): Outcome {
+/**
+ * TimeoutSeconds or HeartbeatSeconds ran out. AWS records both as States.Timeout
+ * (timeouts/test_heartbeats.py: a heartbeat that never came is `TaskTimedOut` with States.Timeout,
+ * and so is the execution's error); States.HeartbeatTimeout names a heartbeat timeout only in
+ * Catch and Retry, where States.Timeout matches it too.
+ */
+export function taskTimedOut(ctx: StepContext, frame: Frame, state: TaskState, heartbeat = false): Outcome {
+  const error = 'States.Timeout';
   if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionTimedOut', 'lambdaFunctionTimedOutEventDetails', errorDetails(error, undefined));
   else if (isActivity(state)) ctx.history.emit(frame, 'ActivityTimedOut', 'activityTimedOutEventDetails', errorDetails(error, undefined));
   else ctx.history.emit(frame, 'TaskTimedOut', 'taskTimedOutEventDetails', errorDetails(error, undefined, describeResource(state.arn)));
-  return { kind: 'fail', error, caughtCause: '' };
+  return heartbeat ? { kind: 'fail', error, caughtCause: '', alsoMatches: 'States.HeartbeatTimeout' } : { kind: 'fail', error, caughtCause: '' };
 }

@@ -57,7 +57,9 @@ async function scheduled(executionArn: string, n: number): Promise<{ token: stri
   for (let i = 0; i < 200; i++) {
     const h = await client.send(new GetExecutionHistoryCommand({ executionArn }));
     const s = h.events?.filter((e) => e.type === 'TaskScheduled')[n - 1];
-    if (s !== undefined) {
+    // Answered once its message went out (TaskSubmitted), as the token's reader would.
+    const sent = (h.events ?? []).filter((e) => e.type === 'TaskSubmitted').length >= n;
+    if (s !== undefined && sent) {
       const p = JSON.parse(s.taskScheduledEventDetails!.parameters!) as {
         Input: { token: string; redrives: number };
       };
@@ -124,6 +126,7 @@ describe('RedriveExecution through @aws-sdk/client-sfn', () => {
       'TaskStateEntered',
       'TaskScheduled',
       'TaskStarted',
+      'TaskSubmitted',
       'TaskSucceeded',
       'TaskStateExited',
       'ExecutionSucceeded',

@@ -206,10 +206,16 @@ describe('Task state', () => {
     expect(output(r)).toEqual({ Error: 'States.Timeout', Cause: '' });
   });
 
-  it('gives a Catch of a heartbeat timeout the cause "" too', async () => {
+  it('catches a heartbeat timeout by States.HeartbeatTimeout, which names it in Catch and Retry only (the error is States.Timeout, cause "")', async () => {
     const def = { StartAt: 'S', States: { S: { Type: 'Task', Resource: LAMBDA, HeartbeatSeconds: 2, Parameters: {}, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.err', Next: 'Done' }], End: true }, Done: { Type: 'Pass', End: true } } };
     const r = await run(def, { input: { a: 1 }, clock: virtualClock(START), resources: { invoke: neverAnswers } });
-    expect(output(r)).toEqual({ a: 1, err: { Error: 'States.HeartbeatTimeout', Cause: '' } });
+    expect(output(r)).toEqual({ a: 1, err: { Error: 'States.Timeout', Cause: '' } });
+  });
+
+  it('does not catch a TimeoutSeconds timeout by States.HeartbeatTimeout', async () => {
+    const def = { StartAt: 'S', States: { S: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 2, Parameters: {}, Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.err', Next: 'Done' }], End: true }, Done: { Type: 'Pass', End: true } } };
+    const r = await run(def, { input: { a: 1 }, clock: virtualClock(START), resources: { invoke: neverAnswers } });
+    expect([r.status, r.error]).toEqual(['FAILED', 'States.Timeout']);
   });
 
   it('reads the timeout from the input with TimeoutSecondsPath', async () => {
