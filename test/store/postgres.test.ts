@@ -37,6 +37,18 @@ if (unavailable !== undefined) {
     }
   }
 
+  /** Two stores over the test database, as two processes sharing it would have; closed after `fn`. */
+  async function twoStores(fn: (a: PostgresStore, b: PostgresStore) => Promise<void>): Promise<void> {
+    const a = await PostgresStore.open(db.url, { poolSize: 2 });
+    const b = await PostgresStore.open(db.url, { poolSize: 2 });
+    try {
+      await fn(a, b);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }
+
   // The first open migrates the database; the contract then runs on one store per test.
   await (await PostgresStore.open(db.url)).close();
 
@@ -87,10 +99,8 @@ if (unavailable !== undefined) {
       expect((e as StoreError).message).not.toContain('secret');
     });
 
-    it('carries committed signals to another process sharing the database, and none of a rollback', async () => {
-      const a = await PostgresStore.open(db.url, { poolSize: 2 });
-      const b = await PostgresStore.open(db.url, { poolSize: 2 });
-      try {
+    it('carries committed signals to another process sharing the database, and none of a rollback', async () =>
+      twoStores(async (a, b) => {
         const heard: string[] = [];
         const got = new Promise<void>((resolve) =>
           b.signals.on('workAvailable', undefined, (key) => {
@@ -107,16 +117,10 @@ if (unavailable !== undefined) {
         a.signals.publish('workAvailable', 'arn:second');
         await got;
         expect(heard).toEqual(['arn:first', 'arn:second']);
-      } finally {
-        await a.close();
-        await b.close();
-      }
-    });
+      }));
 
-    it('lets one of two workers claim an execution at once, the other skips it', async () => {
-      const a = await PostgresStore.open(db.url, { poolSize: 2 });
-      const b = await PostgresStore.open(db.url, { poolSize: 2 });
-      try {
+    it('lets one of two workers claim an execution at once, the other skips it', async () =>
+      twoStores(async (a, b) => {
         await a.createStateMachine({ arn: 'arn:race', name: 'race', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
         const ops = Array.from({ length: 50 }, (_, i) => ({
           kind: 'createExecution' as const,
@@ -126,16 +130,10 @@ if (unavailable !== undefined) {
         const [x, y] = await Promise.all([a.claimWork('wa', 10, 50, 1000), b.claimWork('wb', 10, 50, 1000)]);
         const all = [...x, ...y].map((c) => c.executionArn).sort();
         expect(all).toEqual(ops.map((o) => o.execution.arn).sort());
-      } finally {
-        await a.close();
-        await b.close();
-      }
-    });
+      }));
 
-    it('claims named executions (claimExecutions) as claimWork would, the others left alone', async () => {
-      const a = await PostgresStore.open(db.url, { poolSize: 2 });
-      const b = await PostgresStore.open(db.url, { poolSize: 2 });
-      try {
+    it('claims named executions (claimExecutions) as claimWork would, the others left alone', async () =>
+      twoStores(async (a, b) => {
         await a.createStateMachine({ arn: 'arn:named', name: 'named', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
         const rec = (name: string) => ({ arn: `arn:named:${name}`, stateMachineArn: 'arn:named', revision: 1, name, status: 'RUNNING' as const, input: '{}', startDate: 1 });
         await a.commit(['w1', 'w2', 'w3', 'other'].map((n) => ({ kind: 'createExecution' as const, execution: rec(n) })));
@@ -157,25 +155,15 @@ if (unavailable !== undefined) {
         expect(await b.claimExecutions('wb', named, 500, 1000)).toEqual([]);
         expect((await a.claimExecutions('wa', ['arn:named:w1'], 600, 1000))).toEqual([{ executionArn: 'arn:named:w1', expiresAt: 1010 }]);
         expect(await b.claimExecutions('wb', ['arn:named:w2'], 1010, 1000)).toEqual([{ executionArn: 'arn:named:w2', expiresAt: 2010 }]);
-      } finally {
-        await a.close();
-        await b.close();
-      }
-    });
+      }));
 
-    it('splits named executions between two workers claiming them at once', async () => {
-      const a = await PostgresStore.open(db.url, { poolSize: 2 });
-      const b = await PostgresStore.open(db.url, { poolSize: 2 });
-      try {
+    it('splits named executions between two workers claiming them at once', async () =>
+      twoStores(async (a, b) => {
         await a.createStateMachine({ arn: 'arn:split', name: 'split', type: 'STANDARD', definition: '{}', roleArn: 'r', createdAt: 1 });
         const arns = Array.from({ length: 50 }, (_, i) => `arn:split:${i}`);
         await a.commit(arns.map((arn, i) => ({ kind: 'createExecution' as const, execution: { arn, stateMachineArn: 'arn:split', revision: 1, name: `s${i}`, status: 'RUNNING' as const, input: '{}', startDate: 1 } })));
         const [x, y] = await Promise.all([a.claimExecutions('wa', arns, 10, 1000), b.claimExecutions('wb', arns, 10, 1000)]);
         expect([...x, ...y].map((c) => c.executionArn).sort()).toEqual([...arns].sort());
-      } finally {
-        await a.close();
-        await b.close();
-      }
-    });
+      }));
   });
 }
