@@ -18,7 +18,8 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { TaskResources } from '../src/engine/index.js';
-import { PostgresStore, type Store, type Synchronous } from '../src/store/index.js';
+import type { Store, Synchronous } from '../src/store/index.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { createApp } from '../src/app/create-app.js';
 import { workersRow } from './pg-workers.js';
 

@@ -15,7 +15,8 @@ import { build } from 'esbuild';
 import pg from 'pg';
 import { createApp } from '../src/app/create-app.js';
 import { GroupCommitter } from '../src/scheduler/index.js';
-import { PostgresStore, type ExecutionRecord } from '../src/store/index.js';
+import type { ExecutionRecord } from '../src/store/index.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 
 const PASS3 = {
   StartAt: 'A',

@@ -8,6 +8,7 @@ export { SignalHub, type SignalKind, type StoreSignals } from './signals.js';
 export { StoreError, type Store } from './store.js';
 export { SqliteStore } from './sqlite/sqlite-store.js';
 export type { OpenOptions, Synchronous } from './sqlite/open.js';
-export { PostgresStore } from './postgres/postgres-store.js';
+// A type only: `pg` loads when a postgres:// store is opened (open-store.ts), not with every process.
+export type { PostgresStore } from './postgres/postgres-store.js';
 export type { PostgresOptions } from './postgres/open.js';
 export { openStore } from './open-store.js';

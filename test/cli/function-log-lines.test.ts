@@ -7,7 +7,7 @@ import { runDev } from '../../src/cli/commands/dev.js';
 import { runRun } from '../../src/cli/commands/run.js';
 import { runServer } from '../../src/cli/commands/server.js';
 import { runWorker } from '../../src/cli/commands/worker.js';
-import { PostgresStore } from '../../src/store/index.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createApp } from '../../src/app/create-app.js';
 import { createTestDatabase, postgresUnavailable } from '../store/postgres-database.js';
 import { formatFunctionLogLines } from '../../src/cli/function-log-lines.js';

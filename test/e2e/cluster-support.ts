@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import pg from 'pg';
-import { PostgresStore } from '../../src/store/index.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createTestDatabase } from '../store/postgres-database.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/index.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { createTestDatabase, postgresUnavailable } from '../store/postgres-database.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { PostgresStore, StoreError } from '../../src/store/index.js';
+import { StoreError } from '../../src/store/index.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { describeStoreContract } from './contract.js';
 import { createTestDatabase, postgresUnavailable } from './postgres-database.js';

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { createApp, type App } from '../../app/create-app.js';
 import { addAwsEndpointOption, awsConfigOption } from '../aws-options.js';
 import { FunctionRuntime, loadFunctionsDir } from '../../functions/index.js';
-import { PostgresStore } from '../../store/index.js';
 import { printFunctionLogs } from '../function-log-lines.js';
 import { command, parseArguments, stdio, untilStopped, type ServeCommandOptions } from '../io.js';
 /**
@@ -44,6 +43,7 @@ export async function runWorker(argv: readonly string[], options: ServeCommandOp
     // One broken function folder is reported; the others run.
     if (functionsDir !== undefined) for (const config of loadFunctionsDir(path.resolve(functionsDir), (folder, e) => io.err(`function ${folder} is not registered: ${e.message}\n`))) runtime.register(config);
     const aws = awsConfigOption(opts.awsEndpoint, opts.project);
+    const { PostgresStore } = await import('../../store/postgres/postgres-store.js');
     const store = await PostgresStore.open(opts.database, { node: workerId });
     // Activity tasks this worker schedules wait in the database: activity workers poll any server.
     const app: App = await createApp({

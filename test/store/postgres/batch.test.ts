@@ -4,7 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSnapshot, prepareMachine, type Snapshot } from '../../../src/engine/index.js';
-import { PostgresStore, SqliteStore, type ExecutionRecord, type Store, type WriteOp } from '../../../src/store/index.js';
+import { SqliteStore, type ExecutionRecord, type Store, type WriteOp } from '../../../src/store/index.js';
+import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { createApp } from '../../../src/app/create-app.js';
 import { createTestDatabase, postgresUnavailable } from '../postgres-database.js';
 
