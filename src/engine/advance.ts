@@ -483,7 +483,9 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
     if (f.location !== undefined) extra.location = f.location;
     ctx.history.emit(frame, 'EvaluationFailed', 'evaluationFailedEventDetails', errorDetails(error, f.cause, extra), true, state.type === 'Wait' ? frame.prevId : frame.enteredPrevId);
   }
-  if (error !== undefined && (state.type === 'Task' || state.type === 'Parallel' || state.type === 'Map')) {
+  // A Task's failure may have no error name (SendTaskFailure without one); States.ALL still matches it.
+  const matchable = error !== undefined || state.type === 'Task';
+  if (matchable && (state.type === 'Task' || state.type === 'Parallel' || state.type === 'Map')) {
     const i = findRetrier(state.retry, error, f.alsoMatches);
     if (i >= 0) {
       const retrier = state.retry[i];
@@ -500,11 +502,13 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
   }
   // A Map or Parallel that fails says so, except on States.Runtime, which ends the execution at once.
   if ((state.type === 'Parallel' || state.type === 'Map') && error !== 'States.Runtime') ctx.history.emit(frame, `${state.type}StateFailed`);
-  const catcher = error === undefined ? undefined : findCatcher(state.catch, error, f.alsoMatches);
+  const catcher = matchable ? findCatcher(state.catch, error, f.alsoMatches) : undefined;
   if (catcher !== undefined) {
-    const errorOutput: { [k: string]: Json } = { Error: error! };
+    // No error name and no cause: AWS's error output holds both as null.
+    const errorOutput: { [k: string]: Json } = { Error: error ?? null };
     if (f.cause !== undefined) errorOutput.Cause = f.cause;
     else if (f.caughtCause !== undefined) errorOutput.Cause = f.caughtCause;
+    else if (error === undefined) errorOutput.Cause = null;
     try {
       let output: Json;
       let assign: { [k: string]: Json } | undefined;

@@ -19,7 +19,7 @@ export type EngineEvent =
   /** A worker took the activity task with GetActivityTask (ActivityStarted, with its workerName). */
   | { readonly type: 'activityStarted'; readonly frameId: string; readonly attempt: number; readonly workerName?: string }
   | { readonly type: 'taskSucceeded'; readonly frameId: string; readonly attempt: number; readonly output: import('../language/json.js').Json }
-  | { readonly type: 'taskFailed'; readonly frameId: string; readonly attempt: number; readonly error: string; readonly cause: string }
+  | { readonly type: 'taskFailed'; readonly frameId: string; readonly attempt: number; readonly error?: string; readonly cause?: string }
   | { readonly type: 'taskTimedOut'; readonly frameId: string; readonly attempt: number }
   /** A `.sync` integration submitted its job (TaskSubmitted); its result comes later. */
   | { readonly type: 'taskSubmitted'; readonly frameId: string; readonly attempt: number; readonly output: import('../language/json.js').Json }

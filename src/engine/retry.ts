@@ -11,8 +11,11 @@ const UNCATCHABLE = 'States.Runtime';
  * error also answers to here (a heartbeat timeout is States.Timeout, and States.HeartbeatTimeout
  * in Catch and Retry only).
  */
-export function errorMatches(errorEquals: readonly string[], error: string, alias?: string): boolean {
+export function errorMatches(errorEquals: readonly string[], error: string | undefined, alias?: string): boolean {
   if (error === UNCATCHABLE) return false;
+  // A task failed with no error name (SendTaskFailure without one): only States.ALL matches it
+  // (callback/test_callback.py::test_sqs_failure_in_wait_for_task_tok_no_error_field).
+  if (error === undefined) return errorEquals.includes('States.ALL');
   for (const name of errorEquals) {
     if (name === error || (alias !== undefined && name === alias)) return true;
     if (name === 'States.ALL') return true;
@@ -22,11 +25,11 @@ export function errorMatches(errorEquals: readonly string[], error: string, alia
   return false;
 }
 
-export function findRetrier(retriers: readonly CompiledRetrier[], error: string, alias?: string): number {
+export function findRetrier(retriers: readonly CompiledRetrier[], error: string | undefined, alias?: string): number {
   return retriers.findIndex((r) => errorMatches(r.errorEquals, error, alias));
 }
 
-export function findCatcher(catchers: readonly CompiledCatcher[], error: string, alias?: string): CompiledCatcher | undefined {
+export function findCatcher(catchers: readonly CompiledCatcher[], error: string | undefined, alias?: string): CompiledCatcher | undefined {
   return catchers.find((c) => errorMatches(c.errorEquals, error, alias));
 }
 

@@ -37,7 +37,7 @@ export type FrameWait =
 
 export type FrameResume =
   | { readonly kind: 'taskSucceeded'; readonly output: Json }
-  | { readonly kind: 'taskFailed'; readonly error: string; readonly cause: string }
+  | { readonly kind: 'taskFailed'; readonly error?: string; readonly cause?: string }
   /** `error`: set when the heartbeat ran out (recorded as States.Timeout; see taskTimedOut). */
   | { readonly kind: 'taskTimedOut'; readonly error?: 'States.HeartbeatTimeout' }
   | { readonly kind: 'timer'; readonly purpose: 'wait' | 'retry' }

@@ -9,7 +9,7 @@ const taskOver = (): ServiceError => new ServiceError('TaskTimedOut', "Task Time
 /** A token we issued whose task is gone is over; anything else was never a token of ours. */
 const unknownToken = (token: string): ServiceError => (taskTokenExecution(token) === undefined ? invalidToken() : taskOver());
 
-type Outcome = { ok: true; output: Json } | { ok: false; error: string; cause: string };
+type Outcome = { ok: true; output: Json } | { ok: false; error?: string; cause?: string };
 
 /**
  * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: one completion path, activities included.
@@ -41,7 +41,9 @@ export function createTasks(d: ServiceDeps) {
     },
 
     async sendTaskFailure(input: { taskToken: string; error?: string; cause?: string }): Promise<void> {
-      await complete(input.taskToken, { ok: false, error: input.error ?? '', cause: input.cause ?? '' });
+      // Neither given: AWS records a TaskFailed with neither (a Catch then shows both as null).
+      const named = input.error !== undefined || input.cause !== undefined;
+      await complete(input.taskToken, named ? { ok: false, error: input.error ?? '', cause: input.cause ?? '' } : { ok: false });
     },
 
     async sendTaskHeartbeat(input: { taskToken: string }): Promise<void> {

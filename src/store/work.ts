@@ -179,7 +179,8 @@ export type WriteOp =
       readonly token: string;
       readonly result:
         | { readonly ok: true; readonly output: Json }
-        | { readonly ok: false; readonly error: string; readonly cause: string };
+        /** SendTaskFailure may name neither error nor cause (AWS then records neither). */
+        | { readonly ok: false; readonly error?: string; readonly cause?: string };
       /** Claims the execution the event goes to (when free) for the worker that will advance it. */
       readonly claim?: Claim;
     }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { FunctionRuntime } from '../../src/functions/index.js';
 import type { TaskResources, TaskResult } from '../../src/engine/index.js';
 import { ServiceError } from '../../src/service/index.js';
 import { closeAll, stepwright, tempDir } from '../scheduler/fixtures.js';
@@ -51,6 +52,45 @@ describe('the one start path of the service', () => {
     await s.updateStateMachine({ stateMachineArn, definition: pass('two') });
     const outputs = await Promise.all([started[0], await s.startExecution({ stateMachineArn })].map(async (e) => (await s.awaitExecution(e.executionArn)).output));
     expect(outputs).toEqual(['"one"', '"two"']);
+  });
+
+  it('fails a task whose SendTaskFailure names neither error nor cause with neither, which only States.ALL catches, as null', async () => {
+    // A function runtime (with no functions) makes the app route Task resources, callbacks among them.
+    const runtime = new FunctionRuntime({ region: 'us-east-1', accountId: '123456789012' });
+    onTestFinished(() => runtime.close());
+    const sw = await stepwright({ dataDir: tempDir(), functions: runtime });
+    const s = sw.service;
+    const definition = {
+      StartAt: 'Ask',
+      States: {
+        // A service nothing here calls: the message is taken as sent and the task waits for its token.
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::ecs:runTask.waitForTaskToken',
+          Parameters: { 'Token.$': '$$.Task.Token' },
+          Catch: [
+            { ErrorEquals: ['States.TaskFailed'], ResultPath: '$.taskFailed', Next: 'Done' },
+            { ErrorEquals: ['States.ALL'], ResultPath: '$.all', Next: 'Done' },
+          ],
+          End: true,
+        },
+        Done: { Type: 'Pass', End: true },
+      },
+    };
+    const { stateMachineArn } = await s.createStateMachine({ name: 'unnamed-failure', definition });
+    const { executionArn } = await s.startExecution({ stateMachineArn, input: '{"n":1}' });
+    let token: string | undefined;
+    for (let i = 0; i < 200 && token === undefined; i++) {
+      const scheduled = (await sw.store.getHistory(executionArn)).events.find((e) => e.type === 'TaskScheduled');
+      const parameters = (scheduled?.taskScheduledEventDetails as { parameters?: unknown } | undefined)?.parameters;
+      token = parameters === undefined ? undefined : ((typeof parameters === 'string' ? JSON.parse(parameters) : parameters) as { Token: string }).Token;
+      if (token === undefined) await new Promise((r) => setTimeout(r, 10));
+    }
+    await s.sendTaskFailure({ taskToken: token! });
+    const done = await s.awaitExecution(executionArn);
+    expect(JSON.parse(done.output!)).toEqual({ n: 1, all: { Error: null, Cause: null } });
+    const failed = (await sw.store.getHistory(executionArn)).events.find((e) => e.type === 'TaskFailed');
+    expect(failed?.taskFailedEventDetails).toEqual({ resourceType: 'ecs', resource: 'runTask.waitForTaskToken' });
   });
 
   it('checks the name, then the input, then the machine, with AWS error names', async () => {

@@ -152,7 +152,7 @@ export function taskSucceeded(ctx: StepContext, frame: Frame, state: TaskState, 
   return Promise.resolve(finishState(ctx, frame, state, raw, result));
 }
 
-export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, error: string, cause: string): Outcome {
+export function taskFailed(ctx: StepContext, frame: Frame, state: TaskState, error: string | undefined, cause: string | undefined): Outcome {
   if (isLambdaFunction(state)) ctx.history.emit(frame, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', errorDetails(error, cause));
   else if (isActivity(state)) ctx.history.emit(frame, 'ActivityFailed', 'activityFailedEventDetails', errorDetails(error, cause));
   else ctx.history.emit(frame, 'TaskFailed', 'taskFailedEventDetails', errorDetails(error, cause, describeResource(state.arn)));
