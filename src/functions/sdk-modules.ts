@@ -25,45 +25,47 @@ export function sdkInstallDir(): string | undefined {
   }
 }
 
-let linked: string | null | undefined;
+const made = new Map<'linked' | 'mirrored', string>();
 
 /**
- * A node_modules folder linking to the SDK's scopes where they are installed (made once per
- * process under the temp dir, removed at exit): for workers that can read the installation.
+ * A node_modules folder under the temp dir, readable by all (the worker user among them), filled
+ * once by `fill` and removed at exit; made once per process for each kind.
  */
-export function linkedSdkModules(installDir: string): string {
-  if (typeof linked === 'string') return linked;
+function madeOnce(kind: 'linked' | 'mirrored', fill: (dir: string) => void): string {
+  const known = made.get(kind);
+  if (known !== undefined) return known;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-lambda-sdk-'));
+  fs.chmodSync(root, 0o755);
+  process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   const dir = path.join(root, 'node_modules');
   fs.mkdirSync(dir);
-  for (const scope of SCOPES) {
-    const target = path.join(installDir, scope);
-    if (fs.existsSync(target)) fs.symlinkSync(target, path.join(dir, scope), 'dir');
-  }
-  fs.chmodSync(root, 0o755);
   fs.chmodSync(dir, 0o755);
-  process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
-  linked = dir;
+  fill(dir);
+  made.set(kind, dir);
   return dir;
+}
+
+/** A node_modules folder linking to the SDK's scopes where they are installed: for workers that can read the installation. */
+export function linkedSdkModules(installDir: string): string {
+  return madeOnce('linked', (dir) => {
+    for (const scope of SCOPES) {
+      const target = path.join(installDir, scope);
+      if (fs.existsSync(target)) fs.symlinkSync(target, path.join(dir, scope), 'dir');
+    }
+  });
 }
 
 /**
  * The SDK for a worker user that cannot read the installation (a checkout in a private folder):
- * the packages of `sdkPackageCopies` mirrored under the temp dir, each file hard-linked where the
- * file system allows (no copy of ~37 MB on a worker's first start) and copied where it does not or
- * where the file is not readable by others; folders are this process's, readable by all.
+ * the packages of `sdkPackageCopies` mirrored, each file hard-linked where the file system allows
+ * (no copy of ~37 MB on a worker's first start) and copied where it does not or where the file is
+ * not readable by others.
  */
 export function mirroredSdkModules(installDir: string): string {
-  if (typeof mirrored === 'string') return mirrored;
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwright-lambda-sdk-'));
-  fs.chmodSync(root, 0o755);
-  process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
-  for (const { from, to } of sdkPackageCopies(installDir)) mirror(from, path.join(root, to));
-  mirrored = path.join(root, 'node_modules');
-  return mirrored;
+  return madeOnce('mirrored', (dir) => {
+    for (const { from, to } of sdkPackageCopies(installDir)) mirror(from, path.join(dir, to));
+  });
 }
-
-let mirrored: string | undefined;
 
 function mirror(from: string, to: string): void {
   fs.mkdirSync(to, { recursive: true, mode: 0o755 });
@@ -87,7 +89,7 @@ function mirror(from: string, to: string): void {
 
 /**
  * What a copy of the SDK for a worker that cannot read the installation holds: every package of the
- * two scopes and, transitively, the packages they depend on, each as `node_modules/NAME` (a name
+ * two scopes and, transitively, the packages they depend on, each as `NAME` inside a node_modules folder (a name
  * found twice keeps the copy nearest the top, as npm hoists it).
  */
 export function sdkPackageCopies(installDir: string): { readonly from: string; readonly to: string }[] {
@@ -117,5 +119,5 @@ export function sdkPackageCopies(installDir: string): { readonly from: string; r
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
     for (const dep of Object.keys(manifest.dependencies ?? {})) if (!found.has(dep)) pending.push({ name: dep, from: dir });
   }
-  return [...found].map(([name, from]) => ({ from, to: `node_modules/${name}` }));
+  return [...found].map(([name, from]) => ({ from, to: name }));
 }

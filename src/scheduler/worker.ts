@@ -284,7 +284,7 @@ export class Scheduler {
     if (this.claiming) return;
     // No more than this scheduler can advance now; when it can advance none, the others claim
     // (pump asks again once a pass ends).
-    const room = this.concurrency - this.running.size - this.ready.size;
+    const room = this.room();
     if (room <= 0) return;
     this.claiming = true;
     const named = this.unclaimed.splice(0, Math.min(SIGNALLED_CLAIM_BATCH, room));
@@ -315,6 +315,11 @@ export class Scheduler {
         this.claiming = false;
         if (this.unclaimed.length > 0 && !this.closed) this.claimSignalled([]);
       });
+  }
+
+  /** How many more executions this scheduler can take on now (running or queued to run count against it). */
+  private room(): number {
+    return this.concurrency - this.running.size - this.ready.size;
   }
 
   private claimNow(): Claim {
@@ -555,7 +560,7 @@ export class Scheduler {
     // It claims what this scheduler can advance now, no more: a backlog is shared between the
     // workers polling it instead of going whole to the first (and waiting there, held, while the
     // others idle).
-    const room = this.concurrency - this.running.size - this.ready.size;
+    const room = this.room();
     if (room > 0)
       for (const { executionArn: arn, expiresAt } of await this.store.claimWork(this.workerId, Date.now(), room, this.leaseMs)) {
         this.held.set(arn, expiresAt);

@@ -9,7 +9,7 @@ const NOBODY = 65534;
 
 describe('the AWS SDK mirrored for a worker user that cannot read the installation', () => {
   it('holds the two scopes and what they depend on, and nothing else of Stepwright', () => {
-    const names = sdkPackageCopies(sdkInstallDir()!).map((c) => c.to.replace(/^node_modules\//, ''));
+    const names = sdkPackageCopies(sdkInstallDir()!).map((c) => c.to);
     expect(names).toEqual(expect.arrayContaining(['@aws-sdk/client-sqs', '@aws-sdk/client-s3', '@smithy/core', 'tslib']));
     expect(names.some((n) => n === 'fastify' || n === 'pg' || n === 'jsonata')).toBe(false);
   });
