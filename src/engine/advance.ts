@@ -483,9 +483,10 @@ async function handleFailure(ctx: StepContext, frame: Frame, state: CompiledStat
     if (f.location !== undefined) extra.location = f.location;
     ctx.history.emit(frame, 'EvaluationFailed', 'evaluationFailedEventDetails', errorDetails(error, f.cause, extra), true, state.type === 'Wait' ? frame.prevId : frame.enteredPrevId);
   }
-  // A Task's failure may have no error name (SendTaskFailure without one); States.ALL still matches it.
-  const matchable = error !== undefined || state.type === 'Task';
-  if (matchable && (state.type === 'Task' || state.type === 'Parallel' || state.type === 'Map')) {
+  // Only these retry and catch; a Task's failure may have no error name (SendTaskFailure without
+  // one), which States.ALL still matches.
+  const matchable = state.type === 'Task' || (error !== undefined && (state.type === 'Parallel' || state.type === 'Map'));
+  if (matchable) {
     const i = findRetrier(state.retry, error, f.alsoMatches);
     if (i >= 0) {
       const retrier = state.retry[i];

@@ -7,5 +7,6 @@ export { materializeEvent, materializeEvents, type ChildExecutionChange, type Hi
 export { InvalidDefinitionError, InvalidExecutionInputError, parseExecutionInput, prepareMachine } from './prepare.js';
 export { framePath, mapRunsInProgress, tasksWaitingByState, waitingAttempts, waitingCallbacks, type MapRunProgress, type WaitingAttempt, type WaitingCallback } from './query.js';
 export type { ExecutionInfo, Snapshot } from './snapshot.js';
+export { childStateMachineArnOf } from './states/map-children.js';
 export type { Ids } from './step.js';
 export type * from './types.js';

@@ -124,6 +124,8 @@ interface Target {
 
 export type Executions = ReturnType<typeof createExecutions>;
 
+type StartTarget = { readonly t: Target; readonly testCase?: MockTestCase };
+
 /** Answers whether a Map Run exists (ResourceNotFound when not): map-runs.ts finds it. */
 export type MapRunLookup = (mapRunArn: string) => Promise<void>;
 
@@ -198,18 +200,22 @@ export function createExecutions(d: ServiceDeps, machines: Machines, findMapRun:
 
   /**
    * The machine a start names and the mock test case after its `#` (as Step Functions Local and
-   * LocalStack take it), which must exist in the loaded mock configuration.
+   * LocalStack take it), which must exist in the loaded mock configuration. A promise only when the
+   * machine is not cached: the common start awaits nothing before its write.
    */
-  async function startTarget(arn: string): Promise<{ t: Target; testCase?: MockTestCase }> {
+  function startTarget(arn: string): StartTarget | Promise<StartTarget> {
     const split = splitTestCaseArn(arn);
-    const t = cachedTarget(split.arn) ?? (await target(split.arn));
-    if (split.testCase === undefined) return { t };
-    try {
-      return { t, testCase: findTestCase(d.mocks?.config, t.machine.name, split.testCase) };
-    } catch (e) {
-      if (e instanceof MockTestCaseNotFoundError) throw validation(e.message);
-      throw e;
-    }
+    const withTestCase = (t: Target): StartTarget => {
+      if (split.testCase === undefined) return { t };
+      try {
+        return { t, testCase: findTestCase(d.mocks?.config, t.machine.name, split.testCase) };
+      } catch (e) {
+        if (e instanceof MockTestCaseNotFoundError) throw validation(e.message);
+        throw e;
+      }
+    };
+    const cached = cachedTarget(split.arn);
+    return cached !== undefined ? withTestCase(cached) : target(split.arn).then(withTestCase);
   }
 
   async function executionOf(arn: string): Promise<ExecutionRecord> {
@@ -227,9 +233,8 @@ export function createExecutions(d: ServiceDeps, machines: Machines, findMapRun:
       const given = input.name === undefined ? undefined : checkName(input.name);
       const inputText = input.input ?? '{}';
       const value = inputOf(inputText);
-      // The common start (a cached machine, no test case) awaits nothing before its write.
-      const fast = input.stateMachineArn.includes('#') ? undefined : cachedTarget(input.stateMachineArn);
-      const { t, testCase } = fast !== undefined ? { t: fast, testCase: undefined } : await startTarget(input.stateMachineArn);
+      const started = startTarget(input.stateMachineArn);
+      const { t, testCase } = started instanceof Promise ? await started : started;
       const name = given ?? timeOrderedName(clock.now());
       if (t.machine.type === 'EXPRESS') {
         const express = runExpress(t, name, value, testCase);

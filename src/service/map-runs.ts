@@ -5,7 +5,7 @@
  * (`…:mapRun:MACHINE/LABEL:UUID`), so DescribeMapRun looks among the machine's executions, newest
  * first, and remembers what it found.
  */
-import { mapRunsInProgress, type HistoryEvent, type MapRunProgress } from '../engine/index.js';
+import { childStateMachineArnOf, mapRunsInProgress, type HistoryEvent, type MapRunProgress } from '../engine/index.js';
 import type { ExecutionRecord } from '../store/index.js';
 import type { ServiceDeps } from './context.js';
 import { parseArn } from './arns.js';
@@ -91,7 +91,7 @@ export function createMapRuns(deps: ServiceDeps) {
         end?.type === 'MapRunSucceeded' ? 'SUCCEEDED' : end?.type === 'MapRunFailed' ? 'FAILED' : end !== undefined || e.status !== 'RUNNING' ? 'ABORTED' : 'RUNNING';
       const stop = end?.timestamp ?? (status === 'ABORTED' && e.stopDate !== undefined ? new Date(e.stopDate) : undefined);
       runs.push({
-        summary: { executionArn: e.arn, mapRunArn: arn, stateMachineArn: mapRunMachineArn(arn), startDate: ev.timestamp, ...(stop !== undefined ? { stopDate: stop } : {}) },
+        summary: { executionArn: e.arn, mapRunArn: arn, stateMachineArn: childStateMachineArnOf(arn), startDate: ev.timestamp, ...(stop !== undefined ? { stopDate: stop } : {}) },
         status,
         length: Number(started?.mapStateStartedEventDetails?.length ?? 0),
       });
@@ -180,7 +180,7 @@ export function createMapRuns(deps: ServiceDeps) {
   async function isBatched(execution: ExecutionRecord, mapRunArn: string): Promise<boolean> {
     const revision = await store.getStateMachineRevision(execution.stateMachineArn, execution.revision);
     if (revision === undefined) return false;
-    const label = mapRunMachineArn(mapRunArn).split('/').pop();
+    const label = childStateMachineArnOf(mapRunArn).split('/').pop();
     return findMapState(JSON.parse(revision.definition) as unknown, label ?? '')?.ItemBatcher !== undefined;
   }
 
@@ -240,12 +240,6 @@ export function createMapRuns(deps: ServiceDeps) {
   };
 }
 
-/** `arn:…:mapRun:MACHINE/LABEL:UUID` → `arn:…:stateMachine:MACHINE/LABEL`, as AWS names a Map Run's machine. */
-export function mapRunMachineArn(mapRunArn: string): string {
-  const at = mapRunArn.indexOf(':mapRun:');
-  return `${mapRunArn.slice(0, at)}:stateMachine:${mapRunArn.slice(at + ':mapRun:'.length, mapRunArn.lastIndexOf(':'))}`;
-}
-
 const emptySnapshot = { frames: {} } as unknown as Parameters<typeof mapRunsInProgress>[0]; // only its frames are read
 
 type MutableCounts = { -readonly [K in keyof MapRunCounts]: number };
@@ -280,10 +274,9 @@ function findMapState(node: unknown, label: string): { ItemBatcher?: unknown } |
 }
 
 function countsOf(run: MapRunFromHistory, live: MapRunProgress | undefined, children: MapRunCounts | undefined): MapRunCounts {
-  const zero = ZERO;
-  if (live !== undefined) return { ...zero, pending: live.pending, running: live.running, succeeded: live.succeeded, failed: live.failed, total: live.total };
+  if (live !== undefined) return { ...ZERO, pending: live.pending, running: live.running, succeeded: live.succeeded, failed: live.failed, total: live.total };
   if (children !== undefined) return children;
   // A finished run of Express children left no records: its counts follow from how it ended and how many items the input gave.
-  if (run.status === 'SUCCEEDED') return { ...zero, succeeded: run.length, total: run.length };
-  return { ...zero, total: run.length };
+  if (run.status === 'SUCCEEDED') return { ...ZERO, succeeded: run.length, total: run.length };
+  return { ...ZERO, total: run.length };
 }

@@ -21,7 +21,7 @@ export function childExecutionNameOf(mapRunArn: string, index: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** `arn:…:mapRun:MACHINE/LABEL:RUN` → `arn:…:stateMachine:MACHINE/LABEL`, the children's machine. */
+/** `arn:…:mapRun:MACHINE/LABEL:RUN` → `arn:…:stateMachine:MACHINE/LABEL`, the children's machine, as AWS names a Map Run's machine. */
 export function childStateMachineArnOf(mapRunArn: string): string {
   const at = mapRunArn.indexOf(':mapRun:');
   return `${mapRunArn.slice(0, at)}:stateMachine:${mapRunArn.slice(at + ':mapRun:'.length, mapRunArn.lastIndexOf(':'))}`;
@@ -32,10 +32,9 @@ export function childExecutionArnOf(mapRunArn: string, index: number): string {
   return childArnOf(mapRunArn, childExecutionNameOf(mapRunArn, index));
 }
 
+/** `arn:…:execution:MACHINE/LABEL:NAME`: the children's machine, as an execution of it (names hold no `:`). */
 function childArnOf(mapRunArn: string, name: string): string {
-  const at = mapRunArn.indexOf(':mapRun:');
-  const machinePath = mapRunArn.slice(at + ':mapRun:'.length, mapRunArn.lastIndexOf(':'));
-  return `${mapRunArn.slice(0, at)}:execution:${machinePath}:${name}`;
+  return `${childStateMachineArnOf(mapRunArn).replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
 /** Starts the child execution of item `index`: its record and its ExecutionStarted. Answers its ARN. */

@@ -19,6 +19,23 @@ type Create = Extract<WriteOp, { kind: 'createExecution' }>;
 type Advance = Extract<WriteOp, { kind: 'applyAdvance' }>;
 type Value = string | number | boolean | null | readonly (string | number | boolean | null)[];
 
+/**
+ * Where the run starting at `start` ends: consecutive operations of its kind, each on an execution
+ * the run has not touched (a run of starts or advances is written set-based).
+ */
+export function runEnd(ops: readonly WriteOp[], start: number): number {
+  const kind = ops[start].kind;
+  const seen = new Set<string>();
+  let end = start;
+  while (end < ops.length && ops[end].kind === kind) {
+    const arn = arnOf(ops[end]);
+    if (seen.has(arn)) break;
+    seen.add(arn);
+    end++;
+  }
+  return end;
+}
+
 /** Applies `ops` in order inside the caller's transaction, as applyOp one by one would. */
 export async function applyBatch(ctx: PgContext, ops: readonly WriteOp[]): Promise<WriteResult[]> {
   const results: WriteResult[] = new Array<WriteResult>(ops.length);
@@ -30,15 +47,7 @@ export async function applyBatch(ctx: PgContext, ops: readonly WriteOp[]): Promi
       i++;
       continue;
     }
-    // The run: consecutive operations of this kind, each on an execution the run has not touched.
-    const seen = new Set<string>();
-    let end = i;
-    while (end < ops.length && ops[end].kind === kind) {
-      const arn = arnOf(ops[end]);
-      if (seen.has(arn)) break;
-      seen.add(arn);
-      end++;
-    }
+    const end = runEnd(ops, i);
     const run = ops.slice(i, end);
     // A run of one too: its one statement costs less than the several of applyOp.
     const out = kind === 'createExecution' ? await createExecutions(ctx, run as Create[]) : await applyAdvances(ctx, run as Advance[]);

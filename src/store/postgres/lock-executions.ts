@@ -1,4 +1,5 @@
 import type { WriteOp } from '../work.js';
+import { runEnd } from './batch.js';
 import type { PgContext } from './statements.js';
 
 /**
@@ -54,11 +55,7 @@ const LOCK_EXECUTIONS = `
     union select execution_id from task_tokens where token = any($3::text[])))
   order by id for update`;
 
+/** The whole batch is one run of advances (batch.ts's rule), which one statement writes. */
 function isOneAdvanceRun(ops: readonly WriteOp[]): boolean {
-  const seen = new Set<string>();
-  for (const op of ops) {
-    if (op.kind !== 'applyAdvance' || seen.has(op.executionArn)) return false;
-    seen.add(op.executionArn);
-  }
-  return true;
+  return ops.length === 0 || (ops[0].kind === 'applyAdvance' && runEnd(ops, 0) === ops.length);
 }
